@@ -1,0 +1,257 @@
+"""Immutable checklist definitions: what a validated file means, ready for the runtime.
+
+Built from the schema models by ``compile_checklist``; never changed after that. Runtime rows in the
+database point at these by string key (checklist id, task id, state name). This module does not
+read files, touch the database or import ``transitions``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from engine import schema
+from engine.durations import Duration, parse_duration
+
+DONE = "done"  # the pseudo-state a quantity target's deadline names
+
+
+@dataclass(frozen=True)
+class PersonDef:
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    unit: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class StateDef:
+    id: str
+    label: str
+    step: str | None
+    final: bool
+    order: int
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    by: tuple[str, ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowDef:
+    id: str
+    title: str
+    initial: str
+    states: dict[str, StateDef]
+    transitions: tuple[TransitionDef, ...]
+
+    @cached_property
+    def final_states(self) -> frozenset[str]:
+        return frozenset(name for name, state in self.states.items() if state.final)
+
+    @cached_property
+    def successors(self) -> dict[str, frozenset[str]]:
+        following: dict[str, set[str]] = {name: set() for name in self.states}
+        for transition in self.transitions:
+            for source in transition.sources:
+                if source in following:
+                    following[source].add(transition.dest)
+        return {name: frozenset(found) for name, found in following.items()}
+
+    def reachable_from(self, start: str) -> frozenset[str]:
+        seen = {start}
+        frontier = [start]
+        while frontier:
+            for nxt in self.successors.get(frontier.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return frozenset(seen)
+
+    @cached_property
+    def _dominators(self) -> dict[str, frozenset[str]]:
+        # Classic iterative dominator sets: S dominates X when every path initial → X passes S.
+        reachable = self.reachable_from(self.initial)
+        everything = frozenset(reachable)
+        dom = {name: everything for name in reachable}
+        dom[self.initial] = frozenset({self.initial})
+        predecessors = {name: [p for p in reachable if name in self.successors[p]] for name in reachable}
+        changed = True
+        while changed:
+            changed = False
+            for name in reachable:
+                if name == self.initial:
+                    continue
+                preds = [dom[p] for p in predecessors[name]]
+                new = (frozenset.intersection(*preds) if preds else frozenset()) | {name}
+                if new != dom[name]:
+                    dom[name] = new
+                    changed = True
+        return dom
+
+    @cached_property
+    def reached(self) -> dict[str, frozenset[str]]:
+        """For each state X, the states an item in X counts as having reached (for deadlines).
+
+        X has reached S when X is S; when S dominates X (every way to X passes S: rectifying after
+        inspecting); or when X lies after S and S cannot come again from X (a skipped optional step,
+        and every final state). docs/checklist-format.md explains this with examples.
+        """
+        result = {}
+        forward = {name: self.reachable_from(name) for name in self.states}
+        for x in self.states:
+            got = {x} | set(self._dominators.get(x, ()))
+            for s in self.states:
+                if x in forward[s] and s not in forward[x]:
+                    got.add(s)
+            result[x] = frozenset(got)
+        return result
+
+    def triggers_from(self, state: str) -> tuple[str, ...]:
+        return tuple(t.trigger for t in self.transitions if state in t.sources)
+
+    def transition(self, trigger: str, state: str) -> TransitionDef | None:
+        for candidate in self.transitions:
+            if candidate.trigger == trigger and state in candidate.sources:
+                return candidate
+        return None
+
+    def label(self, state: str) -> str:
+        found = self.states.get(state)
+        return found.label if found else state
+
+
+@dataclass(frozen=True)
+class EscalationDef:
+    after: Duration
+    to: str
+
+
+@dataclass(frozen=True)
+class PartDef:
+    id: str
+    title: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class TaskDef:
+    id: str
+    title: str
+    unit: str
+    responsible: str
+    leader: str
+    kind: str  # "workflow" | "target" | "recurring"
+    workflow: str | None
+    items: tuple[str, ...]
+    deadlines: dict[str, dt.date]
+    target: Decimal | None
+    target_unit: str | None
+    parts: tuple[PartDef, ...]
+    every: str | None
+    at_least: int
+    pace: bool
+    remind: tuple[Duration, ...]
+    escalate: tuple[EscalationDef, ...]
+    options: dict = field(default_factory=dict)
+    note: str | None = None
+
+    def part(self, part_id: str) -> PartDef | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+
+@dataclass(frozen=True)
+class ChecklistDef:
+    id: str
+    title: str
+    year: int
+    issued_by: str | None
+    owner: str | None
+    timezone: str
+    calendar_base: str
+    extra_holidays: tuple[dt.date, ...]
+    extra_workdays: tuple[dt.date, ...]
+    notify_at: str
+    units: dict[str, str]
+    people: dict[str, PersonDef]
+    workflows: dict[str, WorkflowDef]
+    tasks: tuple[TaskDef, ...]
+    source_json: str = ""  # the normalized file, stored so the definition can be rebuilt without it
+
+    @cached_property
+    def task_by_id(self) -> dict[str, TaskDef]:
+        return {task.id: task for task in self.tasks}
+
+    def holders_of(self, role: str) -> tuple[str, ...]:
+        return tuple(pid for pid, person in self.people.items() if role in person.roles)
+
+    @cached_property
+    def calendar(self):
+        from engine.calendar import WorkCalendar
+
+        return WorkCalendar(self.calendar_base, holidays=self.extra_holidays, workdays=self.extra_workdays)
+
+
+def rebuild_checklist(source_json: str) -> ChecklistDef:
+    """The definition again from ``ChecklistDef.source_json`` (as stored), without the file or re-validation."""
+    model = schema.ChecklistFile.model_validate_json(source_json, strict=False)
+    options = {task.id: dict(task.model_extra or {}) for task in model.tasks}
+    return compile_checklist(model, options)
+
+
+def item_names(task: schema.Task) -> tuple[str, ...]:
+    """A task without ``items`` runs as a single item named after the task."""
+    return tuple(task.items) if task.items else (task.title,)
+
+
+def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, dict] | None = None) -> ChecklistDef:
+    header = model.checklist
+    calendar = header.calendar
+    if isinstance(calendar, str):
+        base, holidays, workdays = calendar, (), ()
+    else:
+        base, holidays, workdays = calendar.base, tuple(calendar.holidays), tuple(calendar.workdays)
+    workflows = {key: _workflow(key, wf) for key, wf in model.workflows.items()}
+    defaults = model.defaults
+    tasks = tuple(_task(task, defaults, (options_by_task or {}).get(task.id, {})) for task in model.tasks)
+    return ChecklistDef(
+        id=header.id, title=header.title, year=header.year, issued_by=header.issued_by, owner=header.owner,
+        timezone=header.timezone, calendar_base=base, extra_holidays=holidays, extra_workdays=workdays,
+        notify_at=header.notify_at,
+        units={key: unit.name for key, unit in model.units.items()},
+        people={key: PersonDef(key, p.name, tuple(p.roles), p.unit, p.email, p.phone) for key, p in model.people.items()},
+        workflows=workflows, tasks=tasks,
+        source_json=model.model_dump_json(by_alias=True, exclude_defaults=True),
+    )
+
+
+def _workflow(key: str, wf: schema.Workflow) -> WorkflowDef:
+    states = {name: StateDef(name, s.label, s.step, s.final, order) for order, (name, s) in enumerate(wf.states.items())}
+    transitions = tuple(TransitionDef(t.trigger, t.sources, t.to, tuple(t.by), t.label) for t in wf.transitions)
+    return WorkflowDef(key, wf.title, wf.initial, states, transitions)
+
+
+def _task(task: schema.Task, defaults: schema.Rules, options: dict) -> TaskDef:
+    kind = "workflow" if task.workflow else "target" if task.target else "recurring"
+    remind = task.remind if task.remind is not None else defaults.remind
+    escalate = task.escalate if task.escalate is not None else defaults.escalate
+    return TaskDef(
+        id=task.id, title=task.title, unit=task.unit, responsible=task.responsible, leader=task.leader,
+        kind=kind, workflow=task.workflow, items=item_names(task), deadlines=dict(task.deadlines),
+        target=task.target.quantity if task.target else None, target_unit=task.target.unit if task.target else None,
+        parts=tuple(PartDef(p.id, p.title, p.quantity) for p in task.parts),
+        every=task.recurring.every if task.recurring else None,
+        at_least=task.recurring.at_least if task.recurring else 0,
+        pace=task.pace,
+        remind=tuple(parse_duration(text) for text in remind),
+        escalate=tuple(EscalationDef(parse_duration(e.after), e.to) for e in escalate),
+        options=options, note=task.note,
+    )

@@ -1,0 +1,105 @@
+"""The engine's exception hierarchy.
+
+Every error a user can cause is a ``QingdanError`` whose ``str()`` is a complete sentence in the
+user's language that says what is wrong and what to do. The CLI and the web turn these into exit
+codes and HTTP statuses at the boundary; nothing inside the engine prints or exits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class QingdanError(Exception):
+    """Base class: a problem the user can understand and act on."""
+
+    #: the HTTP status the web layer answers with
+    http_status = 400
+    #: the CLI exit code
+    exit_code = 1
+
+
+class InputError(QingdanError):
+    """A value the user typed (an amount, a date, a duration, an id) is not acceptable."""
+
+
+class NotFound(QingdanError):
+    """A checklist, task, item, person or part that does not exist."""
+
+    http_status = 404
+
+
+class NotPermitted(QingdanError):
+    """The acting person may not do this."""
+
+    http_status = 403
+
+
+class InvalidTrigger(QingdanError):
+    """The trigger does not exist or is not valid from the item's current state."""
+
+    http_status = 409
+
+
+class GuardRefused(QingdanError):
+    """A plugin's guard refused the transition; the message is the guard's."""
+
+    http_status = 409
+
+
+class Conflict(QingdanError):
+    """Somebody else changed the same thing at the same moment; nothing was written."""
+
+    http_status = 409
+
+
+class StrandedData(QingdanError):
+    """A reload would remove something that still has state or history."""
+
+    http_status = 409
+
+
+class CalendarGap(QingdanError):
+    """The working-day calendar has no data for a year that is needed."""
+
+
+class StoreError(QingdanError):
+    """The database cannot be reached or is in a state this version cannot use."""
+
+    exit_code = 3
+
+
+class AuditBroken(QingdanError):
+    """The audit chain does not verify."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of validation, located in a source file."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def format(self) -> str:
+        prefix = "" if self.severity == "error" else _warning_prefix()
+        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
+
+
+def _warning_prefix() -> str:
+    from engine.i18n import t
+
+    return t("warning_prefix")
+
+
+@dataclass
+class ChecklistInvalid(QingdanError):
+    """A checklist file did not validate; ``problems`` holds every finding."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(p.format() for p in self.problems if p.severity == "error")

@@ -1,0 +1,199 @@
+"""The checklist file format as pydantic models: shapes and types only.
+
+These models mirror the YAML one to one and reject unknown keys. Cross-references (does this
+person exist? is that state reachable?) are checked in ``engine.validation``; the immutable
+definitions the runtime uses are built in ``engine.definitions``. Task keys that a step plugin
+provides (``tendering``, ``acceptance`` …) pass through ``extra`` and are checked by the plugin.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from engine.durations import parse_duration
+from engine.errors import InputError
+
+ROLES = ("head", "leader", "staff", "inspector")
+ACTORS = ("responsible", "leader", "head", "inspector")
+PERIODS = ("week", "month", "quarter", "year")
+
+
+def _text(value):
+    # Numbers are fine as text (an item called 2019); yes/no, dates and empties are not.
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return value
+
+
+def _key(value: str) -> str:
+    if not value or re.search(r"\s", value):
+        raise ValueError("key_has_space")
+    return value
+
+
+def _duration(value: str) -> str:
+    try:
+        return str(parse_duration(value))
+    except InputError as err:
+        raise ValueError(f"duration:{err}") from None
+
+
+def _hhmm(value: str) -> str:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError("bad_time")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("bad_zone") from None
+    return value
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError("not_positive")
+    return value
+
+
+def _quantity(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Key = Annotated[str, BeforeValidator(_text), AfterValidator(_key)]
+DurationText = Annotated[str, AfterValidator(_duration)]
+Quantity = Annotated[Decimal, BeforeValidator(_quantity), AfterValidator(_positive)]
+Bound = Annotated[Decimal, BeforeValidator(_quantity)]
+Count = Annotated[int, Field(ge=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class CalendarSpec(Strict):
+    base: Literal["cn", "weekdays"] = "cn"
+    holidays: list[dt.date] = []
+    workdays: list[dt.date] = []
+
+
+class ChecklistHeader(Strict):
+    id: Key
+    title: Text
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    issued_by: Text | None = None
+    owner: Text | None = None
+    timezone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
+    calendar: Union[Literal["cn", "weekdays"], CalendarSpec] = "cn"
+    notify_at: Annotated[str, AfterValidator(_hhmm)] = "09:00"
+
+
+class Unit(Strict):
+    name: Text
+
+
+class Person(Strict):
+    name: Text
+    roles: list[Literal["head", "leader", "staff", "inspector"]] = ["staff"]
+    unit: Key | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    phone: Text | None = None
+
+
+class State(Strict):
+    label: Text
+    step: Key | None = None
+    final: bool = False
+
+
+class Transition(Strict):
+    trigger: Key
+    from_: Union[Key, list[Key]] = Field(alias="from")
+    to: Key
+    by: list[Key] = ["responsible"]
+    label: Text | None = None
+
+    @property
+    def sources(self) -> list[str]:
+        return (self.from_,) if isinstance(self.from_, str) else tuple(self.from_)
+
+
+class Workflow(Strict):
+    title: Text
+    initial: Key
+    states: dict[Key, State] = Field(min_length=1)
+    transitions: list[Transition] = []
+
+
+class Escalation(Strict):
+    after: DurationText
+    to: Key
+
+
+class Rules(Strict):
+    remind: list[DurationText] = []
+    escalate: list[Escalation] = []
+
+
+class Target(Strict):
+    quantity: Quantity
+    unit: Text
+
+
+class Part(Strict):
+    id: Key
+    title: Text
+    quantity: Quantity
+
+
+class Recurring(Strict):
+    every: Literal["week", "month", "quarter", "year"]
+    at_least: Count = 1
+
+
+class Task(BaseModel):
+    # extra="allow": step plugins own further keys (tendering, acceptance, …); validation checks them
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+
+    id: Key
+    title: Text
+    unit: Key
+    responsible: Key
+    leader: Key
+    workflow: Key | None = None
+    target: Target | None = None
+    recurring: Recurring | None = None
+    items: list[Text] = []
+    deadlines: dict[Key, dt.date] = {}
+    parts: list[Part] = []
+    pace: bool = False
+    remind: list[DurationText] | None = None
+    escalate: list[Escalation] | None = None
+    note: Text | None = None
+
+
+class ChecklistFile(Strict):
+    checklist: ChecklistHeader
+    units: dict[Key, Unit] = Field(min_length=1)
+    people: dict[Key, Person] = Field(min_length=1)
+    workflows: dict[Key, Workflow] = {}
+    defaults: Rules = Rules()
+    tasks: list[Task] = Field(min_length=1)
+
+
+CORE_TASK_KEYS = tuple(name for name in Task.model_fields)
