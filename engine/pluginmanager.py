@@ -40,6 +40,7 @@ def get_plugin_manager(*, load_entry_points: bool = True, extra=()) -> pluggy.Pl
     except pluggy.PluginValidationError as err:
         raise PluginError(say("插件 {p} 有问题:{m}", "plugin {p} is broken: {m}",
                               p=manager.get_name(err.plugin) or err.plugin, m=err)) from None
+    step_types(manager)  # a clash between step types is a start-up error, not a mid-request one
     return manager
 
 
@@ -61,7 +62,10 @@ def _load_entry_points(manager: pluggy.PluginManager) -> None:
 
 
 def step_types(manager: pluggy.PluginManager) -> dict:
-    """All step types by name; two plugins claiming one name is a start-up error."""
+    """All step types by name; two plugins claiming one name is a start-up error. Computed once per manager."""
+    cached = getattr(manager, "_qingdan_step_types", None)
+    if cached is not None:
+        return cached
     found: dict = {}
     owners: dict = {}
     for impl in manager.hook.qingdan_step_types.get_hookimpls():
@@ -71,4 +75,5 @@ def step_types(manager: pluggy.PluginManager) -> dict:
                                       s=step.name, a=owners[step.name], b=impl.plugin_name))
             found[step.name] = step
             owners[step.name] = impl.plugin_name
+    manager._qingdan_step_types = found
     return found

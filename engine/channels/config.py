@@ -71,7 +71,8 @@ def settings_from_env(environ: Mapping[str, str]) -> ChannelSettings:
     (an SMTP host without a sender, a user without a password, a signing secret without a webhook)
     is refused here, at start-up, rather than discovered as failed deliveries later.
     """
-    get = lambda name: (environ.get(name) or "").strip() or None  # noqa: E731
+    def get(name: str) -> str | None:
+        return (environ.get(name) or "").strip() or None
 
     tls = (get("QINGDAN_SMTP_TLS") or "none").lower()
     if tls not in TLS_MODES:

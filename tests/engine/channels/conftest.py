@@ -155,7 +155,10 @@ class _Server(ThreadingHTTPServer):
 
 
 @pytest.fixture
-def robot_server():
+def robot_server(monkeypatch):
+    # urllib honours *_proxy variables (as it should in production); loopback must bypass them.
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(name, f"{HOST},localhost")
     server = _Server((HOST, 0), _RobotHandler)
     robot = RobotServer(HOST, server.server_address[1])
     server.robot = robot

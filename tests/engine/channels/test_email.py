@@ -49,3 +49,12 @@ def test_an_unusable_address_is_a_permanent_failure(smtp_server):
 
     assert (result.ok, result.retryable) == (False, False)
     assert smtp_server.handler.mails == []
+
+
+def test_starttls_against_a_server_without_it_is_a_permanent_failure(smtp_server):
+    # The test server offers no STARTTLS; sending the password in clear instead is not an option.
+    result = _channel(smtp_server, tls="starttls").send(PERSON, MESSAGE)
+
+    assert (result.ok, result.retryable) == (False, False)
+    assert "QINGDAN_SMTP_TLS" in result.detail
+    assert smtp_server.handler.mails == []

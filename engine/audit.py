@@ -1,0 +1,149 @@
+"""The append-only, hash-chained audit trail (处处留痕,透明可查).
+
+Each checklist has its own chain (accounts and system events use the chain ``_system``). An event's
+hash covers its fields and the previous event's hash; ``chain_heads`` remembers the last sequence
+number and hash, so deleting the newest events is detected too. Appending locks the chain head row
+(``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serializes writers), which is
+what keeps two concurrent writers from forking a chain.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+
+from engine.i18n import say
+from engine.store.tables import chain_heads, events
+
+GENESIS = "0" * 64
+SYSTEM_CHAIN = "_system"
+
+
+def canonical(data) -> str:
+    return json.dumps(data if data is not None else {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(row: dict) -> str:
+    fields = [row["chain"], int(row["seq"]), _stamp(row["at"]), row["actor"], row["kind"], row.get("checklist_id"),
+              row.get("task_key"), row.get("item_name"), row.get("trigger"), row.get("from_state"), row.get("to_state"),
+              row.get("note"), row["data"], row["prev_hash"]]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def append(conn, *, chain: str, at: dt.datetime, actor: str, kind: str, **fields) -> dict:
+    """Append one event; returns the stored row as a dict."""
+    return append_many(conn, chain, [dict(at=at, actor=actor, kind=kind, **fields)])[-1]
+
+
+def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
+    """Append events in order under one lock of the chain head."""
+    if not entries:
+        return []
+    query = select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.chain == chain)
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    head = conn.execute(query).first()
+    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    rows = []
+    for entry in entries:
+        seq += 1
+        row = {"chain": chain, "seq": seq, "prev_hash": prev, "note": None, "checklist_id": None, "task_key": None,
+               "item_name": None, "trigger": None, "from_state": None, "to_state": None, **entry}
+        row["data"] = canonical(entry.get("data"))
+        row["hash"] = prev = event_hash(row)
+        rows.append(row)
+    conn.execute(insert(events), rows)
+    if head:
+        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=seq, hash=prev))
+    else:
+        conn.execute(insert(chain_heads).values(chain=chain, seq=seq, hash=prev))
+    return rows
+
+
+@dataclass(frozen=True)
+class Finding:
+    chain: str
+    seq: int
+    event_id: int | None
+    what: str  # "edited" | "deleted" | "inserted"
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    chains: int
+    events: int
+    finding: Finding | None
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
+
+
+def verify(conn) -> Verification:
+    """Walk every chain; report the first edited, inserted or deleted event."""
+    heads = {row.chain: (row.seq, row.hash) for row in conn.execute(select(chain_heads))}
+    total = 0
+    chains_seen = set()
+    result = conn.execution_options(yield_per=2000).execute(select(events).order_by(events.c.chain, events.c.seq))
+    current, expected_seq, prev = None, 1, GENESIS
+    finding = None
+    for row in result.mappings():
+        total += 1
+        if row["chain"] != current:
+            if current is not None:
+                finding = _check_tail(current, expected_seq - 1, prev, heads)
+                if finding:
+                    break
+            current, expected_seq, prev = row["chain"], 1, GENESIS
+            chains_seen.add(current)
+        finding = _check_row(row, expected_seq, prev)
+        if finding:
+            break
+        expected_seq, prev = row["seq"] + 1, row["hash"]
+    result.close()
+    if finding is None and current is not None:
+        finding = _check_tail(current, expected_seq - 1, prev, heads)
+    if finding is None:
+        for chain in sorted(set(heads) - chains_seen):
+            seq, _ = heads[chain]
+            finding = Finding(chain, 1, None, "deleted", say("链 {c} 的全部 {n} 条记录被删除。", "all {n} events of chain {c} were deleted.", c=chain, n=seq))
+            break
+    return Verification(len(heads | {c: None for c in chains_seen}), total, finding)
+
+
+def _check_row(row, expected_seq: int, prev: str) -> Finding | None:
+    chain, seq = row["chain"], row["seq"]
+    if event_hash(dict(row)) != row["hash"]:
+        return Finding(chain, seq, row["id"], "edited", say("链 {c} 第 {s} 条记录(id {i})的内容被改动过。",
+                                                             "event {s} (id {i}) of chain {c} was edited.", c=chain, s=seq, i=row["id"]))
+    if seq > expected_seq:
+        return Finding(chain, expected_seq, row["id"], "deleted", say(
+            "链 {c} 缺少第 {a}–{b} 条记录(被删除)。", "events {a}–{b} of chain {c} are missing (deleted).", c=chain, a=expected_seq, b=seq - 1))
+    if row["prev_hash"] != prev:
+        return Finding(chain, seq, row["id"], "inserted", say(
+            "链 {c} 第 {s} 条记录(id {i})与前一条接不上:记录被插入或替换。",
+            "event {s} (id {i}) of chain {c} does not follow the one before: an event was inserted or replaced.", c=chain, s=seq, i=row["id"]))
+    return None
+
+
+def _check_tail(chain: str, last_seq: int, last_hash: str, heads: dict) -> Finding | None:
+    head = heads.get(chain)
+    if head is None:
+        return Finding(chain, last_seq, None, "inserted", say("链 {c} 没有链头记录:整条链是后插入的。",
+                                                              "chain {c} has no head record: it was inserted.", c=chain))
+    seq, digest = head
+    if seq > last_seq:
+        return Finding(chain, last_seq + 1, None, "deleted", say("链 {c} 最后的第 {a}–{b} 条记录被删除。",
+                                                                 "the last events {a}–{b} of chain {c} were deleted.", c=chain, a=last_seq + 1, b=seq))
+    if seq < last_seq or digest != last_hash:
+        return Finding(chain, seq + 1, None, "inserted", say("链 {c} 在第 {s} 条之后有后插入的记录。",
+                                                             "events were inserted in chain {c} after event {s}.", c=chain, s=seq))
+    return None

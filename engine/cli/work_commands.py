@@ -1,0 +1,115 @@
+"""Commands people use on tasks: fire a transition, report progress, correct a report, read history."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from engine.cli.context import common_options, pass_app
+from engine.errors import InputError
+from engine.i18n import say
+from engine.numbers import plain as _n
+
+
+def _pairs(values) -> dict:
+    data = {}
+    for value in values:
+        if "=" not in value:
+            raise InputError(say("--data 应写成 键=值,不是 “{v}”。", "--data takes KEY=VALUE, not '{v}'.", v=value))
+        key, _, text = value.partition("=")
+        data[key.strip()] = text.strip()
+    return data
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True, metavar="TASK [ITEM] TRIGGER")
+@click.option("--as", "actor", required=True, help="操作人标识 / the acting person's id")
+@click.option("--note", default=None, help="备注 / a note")
+@click.option("--data", "data", multiple=True, metavar="KEY=VALUE", help="步骤需要的数据 / data a step needs")
+@click.option("--checklist", default=None, help="清单编号(任务编号重复时)/ checklist id when task ids repeat")
+@common_options
+@pass_app
+def fire(app, words, actor, note, data, checklist):
+    """推进一个子项的流程 / fire a workflow trigger on an item."""
+    from engine.runtime import fire as fire_transition
+
+    if len(words) == 2:
+        task, item, trigger = words[0], None, words[1]
+    elif len(words) == 3:
+        task, item, trigger = words
+    else:
+        raise InputError(say("用法:qingdan fire 任务 [子项] 动作 --as 人员", "usage: qingdan fire TASK [ITEM] TRIGGER --as PERSON"))
+    result = fire_transition(app.store, task=task, item=item, trigger=trigger, actor=actor, clock=app.clock,
+                             plugins=app.plugins, note=note, data=_pairs(data), checklist=checklist)
+    for warning in result.warnings:
+        click.echo(say("警告:{w}", "warning: {w}", w=warning), err=True)
+    click.echo(f"{result.task} / {result.item}: {result.from_state} → {result.to_state}  (#{result.event_seq})")
+
+
+@click.command(context_settings={"ignore_unknown_options": True})  # so "-5" reaches AMOUNT and is refused there
+@click.argument("task")
+@click.argument("amount")
+@click.option("--as", "actor", required=True, help="报送人标识 / the reporting person's id")
+@click.option("--part", default=None, help="分项编号 / part id")
+@click.option("--item", default=None, help="子项 / item")
+@click.option("--note", default=None, help="说明 / a note")
+@click.option("--checklist", default=None)
+@common_options
+@pass_app
+def report(app, task, amount, actor, part, item, note, checklist):
+    """报送数量进度 / report progress on a quantity target or a recurring duty."""
+    from engine.progress import report as report_progress
+
+    result = report_progress(app.store, task=task, amount=amount, actor=actor, clock=app.clock, part=part, item=item,
+                             note=note, checklist=checklist)
+    target = f"/{_n(result.target)}" if result.target is not None else ""
+    part_text = f"  {result.part}: {_n(result.part_total)}" if result.part else ""
+    click.echo(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}{p}", "recorded (entry {e}): {t} +{a}, total {s}{g}{p}",
+                   e=result.entry, t=result.task, a=_n(result.amount), s=_n(result.total), g=target, p=part_text))
+    if result.reached:
+        click.echo(say("目标已完成。", "target reached."))
+
+
+@click.command()
+@click.argument("task")
+@click.argument("entry", type=int)
+@click.option("--as", "actor", required=True)
+@click.option("--note", default=None, help="更正原因 / why")
+@click.option("--checklist", default=None)
+@common_options
+@pass_app
+def correct(app, task, entry, actor, note, checklist):
+    """以一条冲销记录更正之前的报送 / reverse an earlier report with a correcting entry."""
+    from engine.progress import correct as correct_report
+
+    result = correct_report(app.store, task=task, entry=entry, actor=actor, clock=app.clock, note=note, checklist=checklist)
+    click.echo(say("已冲销报送 {o}(更正编号 {e}),累计 {s}。", "report {o} reversed (entry {e}); total {s}.",
+                   o=entry, e=result.entry, s=_n(result.total)))
+
+
+@click.command()
+@click.argument("task")
+@click.argument("item", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--checklist", default=None)
+@common_options
+@pass_app
+def history(app, task, item, as_json, checklist):
+    """任务或子项的全部记录 / every recorded event of a task or an item."""
+    from engine.history import task_history
+
+    found = task_history(app.store, task, item, checklist)
+    if as_json:
+        click.echo(json.dumps([{k: e[k] for k in ("at", "actor", "kind", "item", "trigger", "from", "to", "note", "data")} for e in found],
+                              ensure_ascii=False, indent=2))
+        return
+    for e in found:
+        move = f"{e['from']} → {e['to']}" if e["to"] or e["from"] else ""
+        extra = {k: v for k, v in e["data"].items() if v is not None}
+        parts = [e["at"], e["actor"], e["kind"], e["item"] or "", e["trigger"] or "", move, e["note"] or "",
+                 json.dumps(extra, ensure_ascii=False) if extra and e["kind"] != "transition" else ""]
+        click.echo("  ".join(p for p in parts if p))
+
+
+
+COMMANDS = [fire, report, correct, history]

@@ -1,0 +1,179 @@
+"""Where a checklist stands: per task its progress, items per state, next deadline and overdue count.
+
+A constant number of grouped queries whatever the number of tasks and items: item counts per
+(task, state), progress sums per (task, part), report counts per item for the current and previous
+period of recurring duties. Deadlines are judged against the checklist's local date: a deadline D
+is missed once the local date is after D and the item has not reached the state (see
+``WorkflowDef.reached``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from engine import catalog
+from engine.clock import Clock, local_date
+from engine.definitions import DONE, ChecklistDef, TaskDef
+from engine.numbers import as_json_number as _num
+from engine.periods import period_of
+from engine.store import Store
+from engine.store.tables import items, progress, tasks
+
+
+@dataclass
+class TaskStatus:
+    id: str
+    title: str
+    kind: str
+    unit: str
+    responsible: str
+    done: Decimal
+    target: Decimal
+    parts: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    states: dict[str, int] = field(default_factory=dict)
+    next_deadline: dt.date | None = None
+    next_milestone: str | None = None
+    overdue: int = 0
+    target_unit: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.target > 0 and self.done >= self.target
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "kind": self.kind,
+            "progress": {"done": _num(self.done), "target": _num(self.target)},
+            "parts": {key: {"done": _num(done), "target": _num(target)} for key, (done, target) in self.parts.items()},
+            "states": dict(self.states),
+            "next_deadline": self.next_deadline.isoformat() if self.next_deadline else None,
+            "overdue": self.overdue,
+        }
+
+
+@dataclass
+class ChecklistStatus:
+    checklist: ChecklistDef
+    today: dt.date
+    tasks: list[TaskStatus]
+
+    def as_json(self) -> dict:
+        return {"checklist": {"id": self.checklist.id, "title": self.checklist.title}, "today": self.today.isoformat(),
+                "tasks": [task.as_json() for task in self.tasks]}
+
+
+
+
+def checklist_status(store: Store, checklist_id: str, clock: Clock) -> ChecklistStatus:
+    with store.read() as conn:
+        definition = catalog.get_checklist(conn, checklist_id)
+        today = local_date(clock.now(), definition.timezone)
+        task_ids = {r.key: r.id for r in conn.execute(
+            select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False)))}
+        histogram: dict[int, dict[str, int]] = {}
+        item_counts: dict[int, int] = {}
+        for task_id, state, count in conn.execute(
+                select(items.c.task_id, items.c.state, func.count()).join(tasks, tasks.c.id == items.c.task_id)
+                .where(tasks.c.checklist_id == checklist_id, items.c.removed.is_(False)).group_by(items.c.task_id, items.c.state)):
+            item_counts[task_id] = item_counts.get(task_id, 0) + count
+            if state is not None:
+                histogram.setdefault(task_id, {})[state] = count
+        sums: dict[tuple[int, str | None], Decimal] = {}
+        for task_id, part, amount in conn.execute(
+                select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount)).join(tasks, tasks.c.id == progress.c.task_id)
+                .where(tasks.c.checklist_id == checklist_id).group_by(progress.c.task_id, progress.c.part)):
+            sums[(task_id, part)] = Decimal(amount)
+        recurring = _recurring_counts(conn, definition, task_ids, today)
+    result = []
+    for task in definition.tasks:
+        row_id = task_ids.get(task.id)
+        if row_id is None:
+            continue
+        if task.kind == "workflow":
+            result.append(_workflow_status(definition, task, histogram.get(row_id, {}), today))
+        elif task.kind == "target":
+            result.append(_target_status(task, row_id, sums, today))
+        else:
+            result.append(_recurring_status(task, item_counts.get(row_id, 0), recurring.get(row_id, {}), today))
+    return ChecklistStatus(definition, today, result)
+
+
+def _base(task: TaskDef, done, target) -> TaskStatus:
+    return TaskStatus(task.id, task.title, task.kind, task.unit, task.responsible, Decimal(done), Decimal(target),
+                      target_unit=task.target_unit)
+
+
+def _workflow_status(definition: ChecklistDef, task: TaskDef, states: dict[str, int], today: dt.date) -> TaskStatus:
+    workflow = definition.workflows[task.workflow]
+    done = sum(count for state, count in states.items() if state in workflow.final_states)
+    status = _base(task, done, sum(states.values()))
+    status.states = {state: states[state] for state in workflow.states if state in states}
+    missed = [state for state, due in task.deadlines.items() if due < today]
+    status.overdue = sum(count for state, count in states.items()
+                         if any(m not in workflow.reached.get(state, ()) for m in missed))
+    upcoming = sorted((due, state) for state, due in task.deadlines.items() if due >= today)
+    for due, milestone in upcoming:
+        if any(milestone not in workflow.reached.get(state, ()) for state in states):
+            status.next_deadline, status.next_milestone = due, milestone
+            break
+    return status
+
+
+def _target_status(task: TaskDef, row_id: int, sums: dict, today: dt.date) -> TaskStatus:
+    total = sum((amount for (task_id, _), amount in sums.items() if task_id == row_id), Decimal(0))
+    status = _base(task, total, task.target)
+    status.parts = {part.id: (sums.get((row_id, part.id), Decimal(0)), part.quantity) for part in task.parts}
+    due = task.deadlines.get(DONE)
+    if due is not None and not status.complete:
+        if due < today:
+            status.overdue = 1
+        else:
+            status.next_deadline, status.next_milestone = due, DONE
+    return status
+
+
+def _recurring_status(task: TaskDef, item_count: int, counts: dict, today: dt.date) -> TaskStatus:
+    current = counts.get("current", {})
+    previous = counts.get("previous", {})
+    met = sum(1 for item_id in counts.get("items", ()) if current.get(item_id, 0) >= task.at_least)
+    status = _base(task, met, item_count)
+    _, period_end = period_of(task.every, today)
+    if met < item_count:
+        status.next_deadline, status.next_milestone = period_end, task.every
+    if counts.get("previous_counts", False):
+        status.overdue = sum(1 for item_id in counts.get("items", ()) if previous.get(item_id, 0) < task.at_least)
+    return status
+
+
+def _recurring_counts(conn, definition: ChecklistDef, task_ids: dict, today: dt.date) -> dict:
+    """Per recurring task row: report counts per item this period and last period (one query per period kind)."""
+    zone = ZoneInfo(definition.timezone)
+    by_kind: dict[str, list[TaskDef]] = {}
+    for task in definition.tasks:
+        if task.kind == "recurring" and task.id in task_ids:
+            by_kind.setdefault(task.every, []).append(task)
+    result: dict[int, dict] = {}
+    for every, group in by_kind.items():
+        start, end = period_of(every, today)
+        prev_start, prev_end = period_of(every, start - dt.timedelta(days=1))
+        row_ids = [task_ids[t.id] for t in group]
+        for row_id in row_ids:
+            result[row_id] = {"current": {}, "previous": {}, "items": [],
+                              "previous_counts": prev_end.year >= definition.year}
+        for task_id, item_id in conn.execute(select(items.c.task_id, items.c.id).where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))):
+            result[task_id]["items"].append(item_id)
+        lower = dt.datetime.combine(prev_start, dt.time(), zone)
+        boundary = dt.datetime.combine(start, dt.time(), zone)
+        upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
+        period = func.sum(progress.c.amount)
+        for task_id, item_id, in_current, amount in conn.execute(
+                select(progress.c.task_id, progress.c.item_id, progress.c.at >= boundary, period)
+                .where(progress.c.task_id.in_(row_ids), progress.c.at >= lower, progress.c.at < upper, progress.c.item_id.is_not(None))
+                .group_by(progress.c.task_id, progress.c.item_id, progress.c.at >= boundary)):
+            bucket = "current" if in_current else "previous"
+            result[task_id][bucket][item_id] = result[task_id][bucket].get(item_id, 0) + Decimal(amount)
+    return result
