@@ -70,6 +70,10 @@ def describe(error: dict, known_keys) -> tuple[str, bool]:
         return say("{v} {w} {b}。", "{v} {w} {b}.", v=_show(value), w=say(*words), b=bound), False
     if kind == "string_pattern_mismatch":
         return say("“{v}” 格式不对。", "'{v}' is not in the expected form.", v=_show(value)), False
+    if kind == "is_instance_of":
+        expected = str(error.get("ctx", {}).get("class", ""))
+        words = TYPE_WORDS["decimal"] if "Decimal" in expected else (expected, expected)
+        return say("应为{w},实际是 “{v}”。", "expected {w}, found '{v}'.", w=say(*words), v=_show(value)), False
     if kind == "value_error":
         return _custom(str(error.get("ctx", {}).get("error", "")), value), False
     for prefix, words in TYPE_WORDS.items():

@@ -83,6 +83,12 @@ class _Checker:
         self.known_keys = sorted(set(_all_model_keys()) | set(self.option_keys) | set(SECTIONS))
 
     def error(self, path, message, *, key=False):
+        if message is None:
+            return
+        # The reader already explained a bad scalar (an impossible date, a yes/no); one message a place.
+        where = self.src.where(path, key=key)
+        if any((p.line, p.column) == where and p.severity == "error" for p in self.src.problems):
+            return
         self.src.problem(path, message, key=key)
 
     def warn(self, path, message):
@@ -103,6 +109,7 @@ class _Checker:
         for name in REQUIRED_SECTIONS:
             if name not in data:
                 self.error((), say("缺少 “{k}:” 部分。", "the '{k}:' section is missing.", k=name))
+        self.broken: dict[str, set] = {"units": set(), "people": set(), "workflows": set()}
         parsed = {name: self._section(name, data[name]) for name in SECTIONS if name in data and name != "tasks"}
         tasks = self._tasks(data.get("tasks"))
         if any(parsed.get(name) is None for name in ("checklist", "units", "people")) or tasks is None:
@@ -146,6 +153,17 @@ class _Checker:
         if name == "defaults" and value is None:
             return schema.Rules()
         kind = SECTIONS[name]
+        if name in self.broken and isinstance(value, dict) and value:
+            # entry by entry, so one bad person does not hide every other problem
+            entry_kind = kind.__args__[1]
+            parsed = {}
+            for key, entry in value.items():
+                checked = self._adapt(dict[schema.Key, entry_kind], {key: entry}, (name,))
+                if checked is None:
+                    self.broken[name].add(key)
+                else:
+                    parsed.update(checked)
+            return parsed
         if isinstance(kind, type) and issubclass(kind, schema.BaseModel):
             try:
                 return kind.model_validate(value)
@@ -189,17 +207,21 @@ class _Checker:
     def _people(self, people, units):
         for key, person in people.items():
             if person.unit is not None and person.unit not in units:
-                self.error(("people", key, "unit"), self._missing("单位", "unit", person.unit, units))
+                self.error(("people", key, "unit"), self._missing("单位", "unit", person.unit, units, "units"))
 
-    def _missing(self, what_zh, what_en, name, known):
+    def _missing(self, what_zh, what_en, name, known, section=None):
         import difflib
 
+        if section is not None and name in self.broken.get(section, ()):
+            return None  # defined, but itself invalid: already reported where it is defined
+
         close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.5)
-        hint = say(",是不是 “{c}”?", "; did you mean '{c}'?", c=close[0]) if close else ""
+        what = what_zh if _zh() else what_en
+        if close:
+            return say("{w} “{n}” 没有定义,是不是 “{c}”?", "{w} '{n}' is not defined; did you mean '{c}'?", w=what, n=name, c=close[0])
         listing = "、".join(str(k) for k in known) if len(known) <= 12 else ""
-        tail = say("(已有:{l})", " (known: {l})", l=listing) if listing and not close else ""
-        return say("{w} “{n}” 没有定义{h}{t}。", "{w} '{n}' is not defined{h}{t}.",
-                   w=what_zh if _zh() else what_en, n=name, h=hint, t=tail)
+        tail = say("(已有:{l})", " (known: {l})", l=listing) if listing else ""
+        return say("{w} “{n}” 没有定义{t}。", "{w} '{n}' is not defined{t}.", w=what, n=name, t=tail)
 
     def _workflow(self, key, wf):
         base = ("workflows", key)
@@ -260,11 +282,11 @@ class _Checker:
                                                i=task.id, l=self.src.where(("tasks", ids[task.id], "id"))[0]))
             ids.setdefault(task.id, index)
             if task.unit not in units:
-                self.error(path + ("unit",), self._missing("单位", "unit", task.unit, units))
+                self.error(path + ("unit",), self._missing("单位", "unit", task.unit, units, "units"))
             for field_name in ("responsible", "leader"):
                 who = getattr(task, field_name)
                 if who not in people:
-                    self.error(path + (field_name,), self._missing("人员", "person", who, people))
+                    self.error(path + (field_name,), self._missing("人员", "person", who, people, "people"))
             kinds = [name for name in ("workflow", "target", "recurring") if getattr(task, name) is not None]
             if not kinds:
                 self.error(path, say("任务 {i} 需要 workflow、target、recurring 三者之一。",
@@ -275,7 +297,7 @@ class _Checker:
             self._items(path, task)
             workflow = workflows.get(task.workflow) if task.workflow else None
             if task.workflow and workflow is None:
-                self.error(path + ("workflow",), self._missing("流程", "workflow", task.workflow, workflows))
+                self.error(path + ("workflow",), self._missing("流程", "workflow", task.workflow, workflows, "workflows"))
             self._deadlines(path, task, workflow, calendar, header)
             self._parts(path, task)
             if task.pace and task.target is None:
