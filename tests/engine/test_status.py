@@ -1,0 +1,52 @@
+"""Status: progress, state counts, next deadline and overdue, judged on the checklist's local date."""
+from engine.clock import FixedClock
+from engine.runtime import fire
+from engine.status import checklist_status
+from tests.conftest import at
+
+
+def board(store, when):
+    return {t["id"]: t for t in checklist_status(store, "yanting-wenguang-2017", FixedClock(at(when))).as_json()["tasks"]}
+
+
+def test_json_shape(store, yanting):
+    data = checklist_status(store, "yanting-wenguang-2017", FixedClock(at("2017-03-01"))).as_json()
+    assert data["checklist"] == {"id": "yanting-wenguang-2017", "title": "盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单"}
+    assert [t["id"] for t in data["tasks"]] == ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"]
+    t1 = data["tasks"][0]
+    assert t1 == {"id": "T1", "title": "完善提升贫困村综合文化服务中心", "kind": "workflow", "progress": {"done": 0, "target": 11},
+                  "parts": {}, "states": {"planning": 11}, "next_deadline": "2017-07-20", "overdue": 0}
+    assert data["tasks"][3]["parts"] == {"poor": {"done": 0, "target": 300}}
+
+
+def test_deadline_is_met_until_the_end_of_the_day(store, yanting):
+    assert board(store, "2017-07-20T23:59")["T1"]["overdue"] == 0
+    assert board(store, "2017-07-21T00:01")["T1"]["overdue"] == 11
+    assert board(store, "2017-07-21")["T1"]["next_deadline"] == "2017-09-05"
+
+
+def test_reaching_a_later_state_meets_earlier_deadlines(store, yanting, clock, plugins):
+    name = "林农镇玉城村"
+    for trigger, actor in [("approve_plan", "li"), ("open_tender", "zhang"), ("award", "zhang")]:
+        fire(store, task="T1", item=name, trigger=trigger, actor=actor, clock=clock, plugins=plugins)
+    t1 = board(store, "2017-07-25")["T1"]
+    assert t1["overdue"] == 10 and t1["states"] == {"planning": 10, "building": 1}
+
+
+def test_rectifying_counts_as_having_reached_inspection(store, yanting, clock, plugins):
+    name = "安家镇鹅溪村"
+    for trigger, actor in [("approve_plan", "li"), ("open_tender", "liu"), ("award", "liu"), ("finish", "liu"),
+                           ("request_inspection", "liu"), ("fail", "zhao")]:
+        fire(store, task="T7", item=name, trigger=trigger, actor=actor, clock=clock, plugins=plugins)
+    t7 = board(store, "2017-10-30")["T7"]
+    assert t7["states"] == {"rectifying": 1} and t7["overdue"] == 0 and t7["next_deadline"] == "2017-10-31"
+    assert board(store, "2017-11-01")["T7"]["overdue"] == 1
+
+
+def test_target_overdue_and_done(store, yanting, clock):
+    from engine.progress import report
+
+    assert board(store, "2017-10-01")["T3"]["overdue"] == 1
+    report(store, task="T3", amount="1748", actor="chen", clock=clock)
+    t3 = board(store, "2017-10-01")["T3"]
+    assert t3["overdue"] == 0 and t3["next_deadline"] is None and t3["progress"] == {"done": 1748, "target": 1748}

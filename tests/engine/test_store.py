@@ -1,0 +1,47 @@
+"""The store: schema through Alembic, refusal of unknown schema versions, UTC timestamps."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+
+from engine.errors import StoreError
+from engine.store import default_database_url, open_store
+from engine.store.migrate import current_revision, ensure_schema, head_revision
+from engine.store.tables import checklists
+
+
+def test_fresh_database_gets_the_newest_schema(store):
+    assert current_revision(store) == head_revision()
+
+
+def test_database_from_a_newer_version_is_refused(store):
+    with store.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreError, match="更新版本"):
+        ensure_schema(store)
+
+
+def test_timestamps_come_back_aware_in_utc(store, yanting):
+    with store.read() as conn:
+        loaded_at = conn.execute(select(checklists.c.loaded_at)).scalar_one()
+    assert loaded_at.tzinfo is not None
+    assert loaded_at == dt.datetime(2017, 3, 1, 1, 30, tzinfo=dt.timezone.utc)
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    opened = open_store(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with opened.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    opened.dispose()
+
+
+def test_default_location_is_documented_place():
+    assert default_database_url({"QINGDAN_HOME": "/srv/q"}) == "sqlite:////srv/q/qingdan.sqlite"
+    assert default_database_url({"QINGDAN_DATABASE_URL": "postgresql://x/y"}) == "postgresql://x/y"
+    assert default_database_url({"HOME": "/h", "XDG_DATA_HOME": "/d"}) == "sqlite:////d/qingdan/qingdan.sqlite"
+
+
+def test_unreachable_database_is_a_clear_error():
+    with pytest.raises(StoreError, match="无法连接数据库"):
+        open_store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
