@@ -11,7 +11,16 @@ from engine.store.tables import checklists
 
 
 def test_fresh_database_gets_the_newest_schema(store):
-    assert current_revision(store) == head_revision()
+    from engine.store.migrate import SCHEMA_REVISION
+
+    assert current_revision(store) == head_revision() == SCHEMA_REVISION
+
+
+def test_older_schema_must_be_upgraded_on_purpose(store, monkeypatch):
+    # as if this code expected a newer migration than the database has
+    monkeypatch.setattr("engine.store.migrate.SCHEMA_REVISION", "0002")
+    with pytest.raises(StoreError, match="qingdan db upgrade"):
+        ensure_schema(store)
 
 
 def test_database_from_a_newer_version_is_refused(store):
