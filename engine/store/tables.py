@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, Numeric,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, Numeric,
                         String, Table, Text, UniqueConstraint)
 from sqlalchemy.types import TypeDecorator
 
@@ -123,4 +123,152 @@ chain_heads = Table(
     Column("chain", String(100), primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# ---------------------------------------------------------------- deadlines and notices (reminders issue)
+
+item_deadlines = Table(
+    # Deadlines that appear later, for one item: rectification after a failed inspection, a contract
+    # after an award. Met when ``reach_state`` is reached or when cleared (the plugin clears it).
+    "item_deadlines", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("reach_state", String(100), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("cleared_at", UTCDateTime, nullable=True),
+    UniqueConstraint("item_id", "key", "due_date"),
+)
+
+schedule = Table(
+    # One row per (task or item deadline, rule): when that rule fires. The sweep reads only pending rows
+    # whose time has come, so a pass costs what is due, not what exists.
+    "schedule", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("checklist_id", String(100), nullable=False),
+    Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
+    Column("item_deadline_id", Id, ForeignKey("item_deadlines.id"), nullable=True),
+    Column("deadline_key", String(200), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("rule_key", String(60), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("fire_at", UTCDateTime, nullable=False),
+    Column("pending", Boolean, nullable=False, default=True),
+    Column("processed_at", UTCDateTime, nullable=True),
+    Index("ix_schedule_pending_fire_at", "pending", "fire_at"),
+    Index("ix_schedule_task", "task_id"),
+)
+
+notices = Table(
+    "notices", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(400), nullable=False, unique=True),  # exactly once per (subject, rule, deadline, recipient)
+    Column("checklist_id", String(100), nullable=False),
+    Column("task_id", Id, ForeignKey("tasks.id"), nullable=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("rule_key", String(60), nullable=False),
+    Column("deadline_key", String(200), nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("recipient", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("read_at", UTCDateTime, nullable=True),
+    Index("ix_notices_recipient", "checklist_id", "recipient", "read_at"),
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("notice_id", Id, ForeignKey("notices.id"), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("address", String(400), nullable=True),
+    Column("status", String(16), nullable=False),  # pending | sent | failed (will retry) | abandoned
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),  # a sender's claim, so two processes never send one delivery
+    Column("sent_at", UTCDateTime, nullable=True),
+    UniqueConstraint("notice_id", "channel"),
+    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+# ---------------------------------------------------------------- step data (plugins issue)
+
+step_records = Table(
+    # The latest value of each piece of step data per item (tender dates, winner, contract date);
+    # every change is also an audit event.
+    "step_records", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("step", String(50), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("item_id", "step", "key"),
+)
+
+inspections = Table(
+    "inspections", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("inspector", String(100), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("results", Text, nullable=False),  # JSON: per criterion value, bound, met
+    Column("evidence", Text, nullable=False),  # JSON: [{name, sha256, size}]
+    Column("note", Text, nullable=True),
+    UniqueConstraint("item_id", "round"),
+)
+
+funds_entries = Table(
+    "funds_entries", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # allocated | disbursed | spent
+    Column("amount", Numeric(20, 4), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("document", String(200), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("actor", String(100), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_funds_task", "task_id", "kind"),
+)
+
+# ---------------------------------------------------------------- accounts (web issue)
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("role", String(16), nullable=False),  # head | leader | staff | inspector | admin
+    Column("display_name", Text, nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("session_version", Integer, nullable=False, default=1),  # bump to revoke sessions and remember-me cookies
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+account_people = Table(
+    # Which checklist people an account acts as; checklist_id '*' means that person id in every checklist.
+    "account_people", metadata,
+    Column("account_id", String(100), ForeignKey("accounts.id"), primary_key=True),
+    Column("checklist_id", String(100), primary_key=True),
+    Column("person_id", String(100), primary_key=True),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", String(100), ForeignKey("accounts.id"), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
 )

@@ -16,11 +16,17 @@ def test_fresh_database_gets_the_newest_schema(store):
     assert current_revision(store) == head_revision() == SCHEMA_REVISION
 
 
-def test_older_schema_must_be_upgraded_on_purpose(store, monkeypatch):
-    # as if this code expected a newer migration than the database has
-    monkeypatch.setattr("engine.store.migrate.SCHEMA_REVISION", "0002")
+def test_older_schema_must_be_upgraded_on_purpose(db_url):
+    from engine.store.migrate import upgrade
+
+    opened = open_store(db_url)
+    upgrade(opened, "0001")
     with pytest.raises(StoreError, match="qingdan db upgrade"):
-        ensure_schema(store)
+        ensure_schema(opened)
+    upgrade(opened)
+    ensure_schema(opened)
+    assert current_revision(opened) == head_revision()
+    opened.dispose()
 
 
 def test_database_from_a_newer_version_is_refused(store):
