@@ -53,3 +53,18 @@ def qingdan_after_transition(context):
     Use ``context.connection`` to record the plugin's own rows; raising ``QingdanError`` rolls the
     whole firing back and the message reaches the user.
     """
+
+
+# ---------------------------------------------------------------- status and the web board
+
+
+@hookspec
+def qingdan_checklist_status(checklist, connection, today):
+    """Called once per status computation of a checklist (CLI ``status``, the web board, the API).
+
+    ``checklist`` is the ``ChecklistDef``, ``connection`` a read connection, ``today`` the checklist's
+    local date. Return ``None`` or ``{task_id: {"fields": {name: json-able value}, "light": "yellow" | None,
+    "reason": "a sentence"}}``. Fields appear under ``"extra"`` in ``status --json`` and on the board; a
+    ``"yellow"`` light raises a green task to yellow (never lowers a red one). Use one grouped query for
+    the whole checklist: the board's query count must not grow with the number of tasks.
+    """

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 
 from engine import audit
 from engine.clock import Clock
+from engine.deadlines import replan_checklist
 from engine.definitions import ChecklistDef, TaskDef, rebuild_checklist
 from engine.errors import StrandedData
 from engine.i18n import say
@@ -68,6 +69,7 @@ def _create(conn, definition: ChecklistDef, now, actor, progress) -> LoadReport:
     _add_tasks(conn, definition, definition.tasks, {t.id: i for i, t in enumerate(definition.tasks)}, now, report, progress)
     audit.append(conn, chain=definition.id, at=now, actor=actor, kind="load", checklist_id=definition.id,
                  data={"revision": 1, "sha256": digest(definition), "tasks": report.tasks_added, "items": report.items_added})
+    replan_checklist(conn, definition)
     return report
 
 
@@ -209,6 +211,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     entries = [{"at": now, "actor": actor, "kind": kind, "checklist_id": definition.id, "data": data,
                 "note": "; ".join(blockers) if blockers else None}] + reset_events
     audit.append_many(conn, definition.id, entries)
+    replan_checklist(conn, definition)
     return report
 
 

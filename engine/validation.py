@@ -7,7 +7,6 @@ file holds, this module returns problems; it never raises on bad input.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
@@ -132,7 +131,23 @@ class _Checker:
         normalized = [task.model_copy(update=options.get(task.id, {})) for _, task in tasks]
         model = schema.ChecklistFile.model_construct(
             checklist=header, units=units, people=people, workflows=workflows, defaults=defaults, tasks=normalized)
-        return compile_checklist(model, options)
+        definition = compile_checklist(model, options)
+        self._notice_days(definition, tasks)
+        if any(p.severity == "error" for p in self.src.problems):
+            return None
+        return definition
+
+    def _notice_days(self, definition, tasks):
+        """Every reminder and escalation day must be countable: a reminder before a January deadline may
+        fall in the previous year, which the calendar must know too."""
+        from engine.deadlines import plan_task
+
+        for (index, _), task in zip(tasks, definition.tasks):
+            try:
+                plan_task(definition, task)
+            except CalendarGap as err:
+                path = ("tasks", index, "deadlines") if task.deadlines else ("tasks", index, "recurring")
+                self.error(path, str(err), key=True)
 
     def _unknown_key(self, path, name):
         import difflib

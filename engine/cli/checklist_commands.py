@@ -8,7 +8,7 @@ import click
 
 from engine.cli.context import common_options, pass_app
 from engine.cli.render import bar, table
-from engine.errors import ChecklistInvalid, InputError
+from engine.errors import InputError
 from engine.i18n import say
 from engine.numbers import plain as _n
 
