@@ -83,12 +83,15 @@ def end_of(definition: ChecklistDef, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), ZoneInfo(definition.timezone))
 
 
-def replan_checklist(conn, definition: ChecklistDef) -> int:
+def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     """Make the pending schedule rows of task deadlines match the definition (after a load or reload).
 
     Rows already processed stay as the record of what was done; pending rows whose deadline or rule no
-    longer exists are removed (a moved deadline moves its notices). Returns the number of rows written.
+    longer exists are removed (a moved deadline moves its notices). Periods of a recurring duty that
+    ended before the duty was loaded are recorded as done: nobody could report in them, so nobody is
+    chased for them. Returns the number of rows written.
     """
+    loaded_day = now.astimezone(ZoneInfo(definition.timezone)).date()
     task_rows = {r.key: r.id for r in conn.execute(
         select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id, tasks.c.removed.is_(False)))}
     existing = {}
@@ -107,10 +110,15 @@ def replan_checklist(conn, definition: ChecklistDef) -> int:
     if stale:
         for start in range(0, len(stale), 500):
             conn.execute(delete(schedule).where(schedule.c.id.in_(stale[start:start + 500])))
-    fresh = [{"checklist_id": definition.id, "task_id": key[0], "item_deadline_id": None, "deadline_key": f.deadline_key,
-              "due_date": f.due_date, "rule_key": f.rule_key, "kind": f.kind, "fire_at": fire_at(definition, f.day),
-              "pending": True, "processed_at": None}
-             for key, f in wanted.items() if key not in existing or existing[key].id in set(stale)]
+    stale_ids = set(stale)
+    fresh = []
+    for key, f in wanted.items():
+        if key in existing and existing[key].id not in stale_ids:
+            continue
+        before_loading = ":" in f.deadline_key and "@" not in f.deadline_key and f.due_date < loaded_day
+        fresh.append({"checklist_id": definition.id, "task_id": key[0], "item_deadline_id": None, "deadline_key": f.deadline_key,
+                      "due_date": f.due_date, "rule_key": f.rule_key, "kind": f.kind, "fire_at": fire_at(definition, f.day),
+                      "pending": not before_loading, "processed_at": now if before_loading else None})
     for start in range(0, len(fresh), 2000):
         conn.execute(insert(schedule), fresh[start:start + 2000])
     return len(fresh)

@@ -69,7 +69,7 @@ def _create(conn, definition: ChecklistDef, now, actor, progress) -> LoadReport:
     _add_tasks(conn, definition, definition.tasks, {t.id: i for i, t in enumerate(definition.tasks)}, now, report, progress)
     audit.append(conn, chain=definition.id, at=now, actor=actor, kind="load", checklist_id=definition.id,
                  data={"revision": 1, "sha256": digest(definition), "tasks": report.tasks_added, "items": report.items_added})
-    replan_checklist(conn, definition)
+    replan_checklist(conn, definition, now)
     return report
 
 
@@ -118,7 +118,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         item_rows.setdefault(r.task_id, {})[r.name] = r
     history = _history(conn, definition.id)
     blockers: list[str] = []
-    archive_tasks, archive_items, reset_items, restore_items = [], [], [], []
+    archive_tasks, archive_items, reset_items, restore_items, start_items = [], [], [], [], []
     new_ids = {t.id for t in definition.tasks}
 
     for key, trow in task_rows.items():
@@ -148,7 +148,9 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
             workflow = definition.workflows[task.workflow]
             stranded: dict[str, int] = {}
             for name, irow in existing.items():
-                if name in wanted and irow.state not in workflow.states:
+                if name in wanted and irow.state is None:
+                    start_items.append((irow, workflow.initial))  # was a target or duty: starts the workflow afresh
+                elif name in wanted and irow.state not in workflow.states:
                     stranded[irow.state] = stranded.get(irow.state, 0) + 1
                     reset_items.append((task, irow, workflow.initial))
             for state, count in stranded.items():
@@ -184,6 +186,8 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         conn.execute(update(items).where(items.c.id == irow.id).values(removed=True))
     for irow in restore_items:
         conn.execute(update(items).where(items.c.id == irow.id).values(removed=False))
+    for irow, state in start_items:
+        conn.execute(update(items).where(items.c.id == irow.id).values(state=state, version=items.c.version + 1, state_since=now))
     reset_events = []
     for task, irow, state in reset_items:
         conn.execute(update(items).where(items.c.id == irow.id).values(state=state, version=items.c.version + 1, state_since=now))
@@ -211,7 +215,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     entries = [{"at": now, "actor": actor, "kind": kind, "checklist_id": definition.id, "data": data,
                 "note": "; ".join(blockers) if blockers else None}] + reset_events
     audit.append_many(conn, definition.id, entries)
-    replan_checklist(conn, definition)
+    replan_checklist(conn, definition, now)
     return report
 
 

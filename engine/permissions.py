@@ -44,7 +44,7 @@ def check_fire(checklist: ChecklistDef, task: TaskDef, transition: TransitionDef
     require_person(checklist, actor)
     if capacities(checklist, task, actor) & set(transition.by):
         return
-    allowed = "、".join(say(*ACTOR_WORDS.get(word, (word, word))) for word in transition.by)
+    allowed = say("、", ", ").join(say(*ACTOR_WORDS.get(word, (word, word))) for word in transition.by)
     raise NotPermitted(say("{p} 无权执行 “{t}”:只有{a}可以。", "{p} may not fire '{t}': only {a} may.",
                            p=checklist.people[actor].name, t=transition.trigger, a=allowed))
 

@@ -17,6 +17,7 @@ ENTRY_POINT_GROUP = "qingdan.plugins"
 BUILTIN_PLUGINS = (
     "plugins.tendering",
     "plugins.acceptance",
+    "plugins.channels",
 )
 
 

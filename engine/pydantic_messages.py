@@ -46,14 +46,15 @@ def data_path(loc: tuple, data) -> tuple[tuple, bool]:
     return tuple(path), complete
 
 
-def describe(error: dict, known_keys) -> tuple[str, bool]:
+def describe(error: dict, known_keys, path: tuple = ()) -> tuple[str, bool]:
     """A sentence for one pydantic error; the flag says whether it points at a key rather than a value."""
     kind = error["type"]
     loc = error["loc"]
     value = error.get("input")
     last = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(last, known_keys, n=1, cutoff=0.6)
+        candidates = known_keys(path[:-1]) if callable(known_keys) else known_keys
+        close = difflib.get_close_matches(last, [k for k in candidates if k != last], n=1, cutoff=0.6)
         hint = say(",是不是 “{c}”?", "; did you mean '{c}'?", c=close[0]) if close else say("。", ".")
         return say("不认识的键 “{k}”{h}", "unknown key '{k}'{h}", k=last, h=hint), True
     if kind == "missing":
@@ -92,7 +93,7 @@ def _custom(code: str, value) -> str:
     if code.startswith("duration:"):
         return code.split(":", 1)[1]
     table = {
-        "key_has_space": ("标识 “{v}” 不能为空,也不能含空格。", "the id '{v}' must not be empty or contain spaces."),
+        "key_has_space": ("标识 “{v}” 不能为空,也不能含空格或冒号。", "the id '{v}' must not be empty or contain spaces or colons."),
         "bad_time": ("时间 “{v}” 应写成 HH:MM(如 \"09:00\",请加引号)。", "the time '{v}' must look like HH:MM (e.g. \"09:00\", quoted)."),
         "bad_zone": ("不认识的时区 “{v}”(如 Asia/Shanghai)。", "unknown time zone '{v}' (e.g. Asia/Shanghai)."),
         "not_positive": ("数量 {v} 必须大于 0。", "the quantity {v} must be more than 0."),
@@ -116,7 +117,7 @@ def problems_from(error: ValidationError, base_path: tuple, data, known_keys):
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         path, complete = data_path(loc, data)
-        message, is_key = describe(item, known_keys)
+        message, is_key = describe(item, known_keys, base_path + path)
         found.append((base_path + path, message, is_key, complete, item["type"]))
     # A union reports every branch it tried; keep the branch errors that got deepest into the data.
     kept = []

@@ -33,7 +33,7 @@ def _text(value):
 
 
 def _key(value: str) -> str:
-    if not value or re.search(r"\s", value):
+    if not value or re.search(r"[\s:]", value):
         raise ValueError("key_has_space")
     return value
 
@@ -123,9 +123,9 @@ class State(Strict):
 
 class Transition(Strict):
     trigger: Key
-    from_: Union[Key, list[Key]] = Field(alias="from")
+    from_: Union[Key, Annotated[list[Key], Field(min_length=1)]] = Field(alias="from")
     to: Key
-    by: list[Key] = ["responsible"]
+    by: Annotated[list[Key], Field(min_length=1)] = ["responsible"]
     label: Text | None = None
 
     @property

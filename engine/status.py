@@ -39,6 +39,10 @@ class TaskStatus:
     next_milestone: str | None = None
     overdue: int = 0
     target_unit: str | None = None
+    light: str = "green"
+    reason: str | None = None
+    pace: dict | None = None
+    extra: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -52,6 +56,9 @@ class TaskStatus:
             "states": dict(self.states),
             "next_deadline": self.next_deadline.isoformat() if self.next_deadline else None,
             "overdue": self.overdue,
+            "light": self.light,
+            **({"pace": self.pace} if self.pace is not None else {}),
+            **({"extra": self.extra} if self.extra else {}),
         }
 
 
@@ -68,7 +75,7 @@ class ChecklistStatus:
 
 
 
-def checklist_status(store: Store, checklist_id: str, clock: Clock) -> ChecklistStatus:
+def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None) -> ChecklistStatus:
     with store.read() as conn:
         definition = catalog.get_checklist(conn, checklist_id)
         today = local_date(clock.now(), definition.timezone)
@@ -88,6 +95,8 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock) -> Checklist
                 .where(tasks.c.checklist_id == checklist_id).group_by(progress.c.task_id, progress.c.part)):
             sums[(task_id, part)] = Decimal(amount)
         recurring = _recurring_counts(conn, definition, task_ids, today)
+        open_item_deadlines = _item_deadlines(conn, checklist_id)
+        hooked = _plugin_fields(plugins, definition, conn, today)
     result = []
     for task in definition.tasks:
         row_id = task_ids.get(task.id)
@@ -99,6 +108,9 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock) -> Checklist
             result.append(_target_status(task, row_id, sums, today))
         else:
             result.append(_recurring_status(task, item_counts.get(row_id, 0), recurring.get(row_id, {}), today))
+        status = result[-1]
+        _apply_item_deadlines(definition, task, status, open_item_deadlines.get(row_id, ()), today)
+        _light(definition, task, status, today, hooked.get(task.id))
     return ChecklistStatus(definition, today, result)
 
 
@@ -149,6 +161,14 @@ def _recurring_status(task: TaskDef, item_count: int, counts: dict, today: dt.da
     return status
 
 
+def _first_loaded(conn, definition: ChecklistDef) -> dt.date:
+    """The local day the checklist was first loaded: periods that ended before it are not held against anyone."""
+    from engine.store.tables import events
+
+    first = conn.execute(select(func.min(events.c.at)).where(events.c.chain == definition.id, events.c.kind == "load")).scalar()
+    return local_date(first, definition.timezone) if first else dt.date.min
+
+
 def _recurring_counts(conn, definition: ChecklistDef, task_ids: dict, today: dt.date) -> dict:
     """Per recurring task row: report counts per item this period and last period (one query per period kind)."""
     zone = ZoneInfo(definition.timezone)
@@ -161,9 +181,10 @@ def _recurring_counts(conn, definition: ChecklistDef, task_ids: dict, today: dt.
         start, end = period_of(every, today)
         prev_start, prev_end = period_of(every, start - dt.timedelta(days=1))
         row_ids = [task_ids[t.id] for t in group]
+        first_loaded = _first_loaded(conn, definition)
         for row_id in row_ids:
             result[row_id] = {"current": {}, "previous": {}, "items": [],
-                              "previous_counts": prev_end.year >= definition.year}
+                              "previous_counts": prev_end.year >= definition.year and prev_end >= first_loaded}
         for task_id, item_id in conn.execute(select(items.c.task_id, items.c.id).where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))):
             result[task_id]["items"].append(item_id)
         lower = dt.datetime.combine(prev_start, dt.time(), zone)
@@ -177,3 +198,71 @@ def _recurring_counts(conn, definition: ChecklistDef, task_ids: dict, today: dt.
             bucket = "current" if in_current else "previous"
             result[task_id][bucket][item_id] = result[task_id][bucket].get(item_id, 0) + Decimal(amount)
     return result
+
+
+# ---------------------------------------------------------------- deadlines that appear later, lights, pace
+
+PACE_MARGIN = Decimal("0.10")  # 时间过半,任务过半: yellow when progress lags elapsed time by more than 10 points
+
+
+def _item_deadlines(conn, checklist_id: str) -> dict[int, list]:
+    from engine.store.tables import item_deadlines
+
+    found: dict[int, list] = {}
+    query = (select(items.c.task_id, items.c.state, item_deadlines.c.reach_state, item_deadlines.c.due_date)
+             .join(items, items.c.id == item_deadlines.c.item_id).join(tasks, tasks.c.id == items.c.task_id)
+             .where(tasks.c.checklist_id == checklist_id, item_deadlines.c.cleared_at.is_(None), items.c.removed.is_(False)))
+    for row in conn.execute(query):
+        found.setdefault(row.task_id, []).append(row)
+    return found
+
+
+def _apply_item_deadlines(definition: ChecklistDef, task: TaskDef, status: TaskStatus, rows, today: dt.date) -> None:
+    workflow = definition.workflows.get(task.workflow) if task.workflow else None
+    for row in rows:
+        met = bool(row.reach_state and workflow and row.reach_state in workflow.reached.get(row.state, ()))
+        if met:
+            continue
+        if row.due_date < today:
+            status.overdue += 1
+        elif status.next_deadline is None or row.due_date < status.next_deadline:
+            status.next_deadline, status.next_milestone = row.due_date, row.reach_state
+
+
+def _plugin_fields(plugins, definition: ChecklistDef, conn, today: dt.date) -> dict:
+    if plugins is None:
+        return {}
+    merged: dict = {}
+    for answer in plugins.hook.qingdan_checklist_status(checklist=definition, connection=conn, today=today):
+        for task_id, info in (answer or {}).items():
+            slot = merged.setdefault(task_id, {"fields": {}, "light": None, "reason": None})
+            slot["fields"].update(info.get("fields") or {})
+            if info.get("light") == "yellow":
+                slot["light"], slot["reason"] = "yellow", info.get("reason")
+    return merged
+
+
+def _light(definition: ChecklistDef, task: TaskDef, status: TaskStatus, today: dt.date, hooked: dict | None) -> None:
+    if hooked:
+        status.extra = dict(hooked["fields"])
+    if task.kind != "recurring" and status.complete:
+        status.light = "done"
+        return
+    if status.overdue:
+        status.light, status.reason = "red", "overdue"
+        return
+    if status.next_deadline is not None and task.remind:
+        window_opens = min(definition.calendar.days_before(status.next_deadline, d) for d in task.remind)
+        if today >= window_opens:
+            status.light, status.reason = "yellow", "deadline_near"
+    if task.pace and task.kind == "target":
+        due = task.deadlines.get(DONE) or dt.date(definition.year, 12, 31)
+        start = dt.date(definition.year, 1, 1)
+        span = max(1, (due - start).days + 1)
+        elapsed = Decimal(min(max((today - start).days + 1, 0), span)) / Decimal(span)
+        actual = min(Decimal(1), status.done / status.target) if status.target else Decimal(0)
+        status.pace = {"elapsed": round(float(elapsed), 3), "done": round(float(actual), 3)}
+        if elapsed - actual > PACE_MARGIN and status.light == "green":
+            status.light, status.reason = "yellow", "pace"
+    if hooked and hooked.get("light") == "yellow" and status.light == "green":
+        status.light, status.reason = "yellow", hooked.get("reason") or "plugin"

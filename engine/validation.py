@@ -79,7 +79,8 @@ class _Checker:
         self.src = source
         self.steps = step_types
         self.option_keys = {key: step for step in step_types.values() for key in step.task_options}
-        self.known_keys = sorted(set(_all_model_keys()) | set(self.option_keys) | set(SECTIONS))
+        self.gaps: dict[int, tuple] = {}
+        self.known_keys = self.keys_for
 
     def error(self, path, message, *, key=False):
         if message is None:
@@ -108,6 +109,8 @@ class _Checker:
         for name in REQUIRED_SECTIONS:
             if name not in data:
                 self.error((), say("缺少 “{k}:” 部分。", "the '{k}:' section is missing.", k=name))
+            elif name != "checklist" and not data[name]:
+                self.error((name,), say("“{k}:” 部分是空的,至少要有一项。", "the '{k}:' section is empty; it needs at least one entry.", k=name), key=True)
         self.broken: dict[str, set] = {"units": set(), "people": set(), "workflows": set()}
         parsed = {name: self._section(name, data[name]) for name in SECTIONS if name in data and name != "tasks"}
         tasks = self._tasks(data.get("tasks"))
@@ -123,6 +126,7 @@ class _Checker:
         for key, workflow in workflows.items():
             self._workflow(key, workflow)
         self._rules(("defaults",), defaults, people)
+        self._role_holders(people, workflows, defaults, [task for _, task in tasks])
         options = self._task_references(tasks, units, people, workflows, calendar, header)
         if any(p.severity == "error" for p in self.src.problems):
             return None
@@ -149,10 +153,21 @@ class _Checker:
                 path = ("tasks", index, "deadlines") if task.deadlines else ("tasks", index, "recurring")
                 self.error(path, str(err), key=True)
 
+    def keys_for(self, path) -> list[str]:
+        """The keys allowed in the mapping at ``path``, for did-you-mean suggestions."""
+        model = _model_at(tuple(path))
+        if model is None:
+            return sorted(set(_all_model_keys()) | set(self.option_keys))
+        keys = [info.alias or name for name, info in model.model_fields.items()] if model is not SECTIONS else list(SECTIONS)
+        if model is schema.Task:
+            keys += list(self.option_keys)
+        return keys
+
     def _unknown_key(self, path, name):
         import difflib
 
-        close = difflib.get_close_matches(str(name), self.known_keys, n=1, cutoff=0.6)
+        candidates = [k for k in self.keys_for(tuple(path)[:-1]) if k != name]
+        close = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
         hint = say(",是不是 “{c}”?", "; did you mean '{c}'?", c=close[0]) if close else say("。", ".")
         self.error(path, say("不认识的键 “{k}”{h}", "unknown key '{k}'{h}", k=name, h=hint), key=True)
 
@@ -275,9 +290,31 @@ class _Checker:
                 if name not in reachable:
                     self.error(base + ("states", name), say("状态 “{s}” 从初始状态 “{i}” 无法到达。",
                                                             "state '{s}' cannot be reached from the initial state '{i}'.", s=name, i=wf.initial), key=True)
+        if wf.initial in states and any(state.final for state in states.values()):
+            finals = {name for name, state in states.items() if state.final}
+            forward = _forward(wf)
+            for name in _reachable(wf):
+                if not states[name].final and not (_closure(forward, name) & finals):
+                    self.warn(base + ("states", name), say("从状态 “{s}” 无法到达任何终态,子项到这里就办不完了。",
+                                                           "no final state can be reached from '{s}': items there can never be finished.", s=name))
         if not any(state.final for state in states.values()):
             self.error(base + ("states",), say("流程没有终态:请给完成的状态加上 final: true。",
                                                "the workflow has no final state: mark the finished state with final: true."))
+
+    def _role_holders(self, people, workflows, defaults, tasks):
+        held = {role for person in people.values() for role in person.roles}
+        for key, wf in workflows.items():
+            for index, tr in enumerate(wf.transitions):
+                for who_index, who in enumerate(tr.by):
+                    if who in ("head", "inspector") and who not in held:
+                        self.warn(("workflows", key, "transitions", index, "by", who_index), say(
+                            "没有人员担任 {r},这个动作只有 {r} 能执行。", "nobody holds the role {r}, and only a {r} may fire this.", r=who))
+        steps = [(("defaults", "escalate", i), e) for i, e in enumerate(defaults.escalate)]
+        if "head" not in held:
+            for path, step in steps:
+                if step.to == "head":
+                    self.warn(path + ("to",), say("没有人员担任 head,升级到 head 时改发给分管领导。",
+                                                  "nobody holds the role head; escalations to head go to the task's leader instead."))
 
     def _rules(self, path, rules, people, task=None):
         if rules is None:
@@ -334,9 +371,7 @@ class _Checker:
                                                   "recurring duties are due at the end of each period; remove deadlines."), key=True)
             return
         allowed = set(workflow.states) if workflow else {DONE} if task.target is not None else set()
-        previous = None
-        order = list(workflow.states) if workflow else [DONE]
-        for state, due in sorted(task.deadlines.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 999):
+        for state, due in task.deadlines.items():
             where = path + ("deadlines", state)
             if state not in allowed:
                 if workflow is not None:
@@ -353,12 +388,30 @@ class _Checker:
                         self.warn(where, say("期限 {d}(星期{w})不是工作日。", "deadline {d} ({wd}) is not a working day.",
                                              d=due, w="一二三四五六日"[due.weekday()], wd=due.strftime("%A")))
                 except CalendarGap as err:
-                    self.error(where, str(err))
-            if previous is not None and due < previous[1]:
-                self.warn(where, say("“{s}” 的期限 {d} 早于前一节点 “{p}” 的期限 {pd}。",
-                                     "the deadline {d} for '{s}' is before {pd}, the deadline of the earlier milestone '{p}'.",
-                                     s=state, d=due, p=previous[0], pd=previous[1]))
-            previous = (state, due)
+                    self._calendar_gap(where, due.year, err)
+        if workflow is not None:
+            self._deadline_order(path, task, workflow)
+
+    def _calendar_gap(self, path, year, err):
+        # one explanation per missing year is enough; later deadlines in that year just point back to it
+        first = self.gaps.setdefault(year, path)
+        if first == path:
+            self.error(path, str(err))
+        else:
+            self.error(path, say("{y} 年缺少节假日安排,请在 checklist.calendar 中补充(见第 {l} 行的说明)。",
+                                 "no holiday schedule for {y}; add it under checklist.calendar (see line {l}).",
+                                 y=year, l=self.src.where(first)[0]))
+
+    def _deadline_order(self, path, task, workflow):
+        """Warn when a milestone that comes later in the workflow is due before an earlier one."""
+        reached = _reached(workflow)
+        for later, later_due in task.deadlines.items():
+            for earlier, earlier_due in task.deadlines.items():
+                if earlier != later and earlier in reached.get(later, ()) and later not in reached.get(earlier, ()) and later_due < earlier_due:
+                    self.warn(path + ("deadlines", later), say(
+                        "“{s}” 的期限 {d} 早于它之前的节点 “{p}” 的期限 {pd}。",
+                        "the deadline {d} for '{s}' is before {pd}, the deadline of the earlier milestone '{p}'.",
+                        s=later, d=later_due, p=earlier, pd=earlier_due))
 
     def _parts(self, path, task):
         if task.parts and task.target is None:
@@ -387,7 +440,9 @@ class _Checker:
             if checked is None:
                 continue
             options[key] = checked
-            if step.name not in used_steps:
+            if task.workflow is None:
+                self.warn(path + (key,), say("任务没有流程,{k} 设置不会起作用。", "the task has no workflow, so {k} has no effect.", k=key))
+            elif workflow is not None and step.name not in used_steps:
                 self.warn(path + (key,), say("任务设置了 {k},但它的流程没有 “{s}” 步骤,这项设置不会起作用。",
                                              "the task sets {k} but its workflow has no '{s}' step, so it has no effect.", k=key, s=step.name))
         for step in self.steps.values():
@@ -410,6 +465,37 @@ def _jsonable(value):
     return value
 
 
+def _forward(wf) -> dict:
+    following: dict = {}
+    for tr in wf.transitions:
+        for source in tr.sources:
+            following.setdefault(source, set()).add(tr.to)
+    return following
+
+
+def _closure(following: dict, start) -> set:
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for nxt in following.get(frontier.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return seen
+
+
+def _reached(wf) -> dict:
+    """The 'reached' rule of ``WorkflowDef`` on a schema workflow (for warnings before compiling)."""
+    from engine.definitions import StateDef, TransitionDef, WorkflowDef
+
+    states = {n: StateDef(n, s.label, s.step, s.final, i) for i, (n, s) in enumerate(wf.states.items())}
+    transitions = tuple(TransitionDef(t.trigger, t.sources, t.to, tuple(t.by)) for t in wf.transitions
+                        if t.to in states and all(src in states for src in t.sources))
+    if wf.initial not in states:
+        return {}
+    return WorkflowDef("w", wf.title, wf.initial, states, transitions).reached
+
+
 def _reachable(wf) -> set:
     following = {}
     for tr in wf.transitions:
@@ -429,6 +515,32 @@ def _zh() -> bool:
     from engine.i18n import language
 
     return language() == "zh"
+
+
+_PATTERNS = [
+    ((), SECTIONS),
+    (("checklist",), schema.ChecklistHeader),
+    (("checklist", "calendar"), schema.CalendarSpec),
+    (("units", None), schema.Unit),
+    (("people", None), schema.Person),
+    (("workflows", None), schema.Workflow),
+    (("workflows", None, "states", None), schema.State),
+    (("workflows", None, "transitions", None), schema.Transition),
+    (("defaults",), schema.Rules),
+    (("defaults", "escalate", None), schema.Escalation),
+    (("tasks", None), schema.Task),
+    (("tasks", None, "target"), schema.Target),
+    (("tasks", None, "parts", None), schema.Part),
+    (("tasks", None, "recurring"), schema.Recurring),
+    (("tasks", None, "escalate", None), schema.Escalation),
+]
+
+
+def _model_at(path: tuple):
+    for pattern, model in _PATTERNS:
+        if len(pattern) == len(path) and all(p is None or p == q for p, q in zip(pattern, path)):
+            return model
+    return None
 
 
 def _all_model_keys():

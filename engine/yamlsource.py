@@ -26,7 +26,7 @@ Path = tuple  # a tuple of mapping keys and sequence indexes from the document r
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "false": False}
-_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_YAML11_BOOLS = {"yes", "no", "on", "off"}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
@@ -162,6 +162,9 @@ def _scalar(node, path: Path, source: Source):
             v=text))
         return text
     if _INT.fullmatch(text):
+        if len(text) > 30:  # int() refuses beyond 4300 digits, and no checklist counts that high
+            source.problem(path, say("数字 {v}… 太大。", "the number {v}… is too large.", v=text[:12]))
+            return text
         return int(text)
     if _LEADING_ZERO.fullmatch(text):
         source.problem(path, say(

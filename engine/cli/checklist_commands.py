@@ -111,12 +111,15 @@ def status(app, checklist, as_json):
         chosen = ids
     else:
         chosen = [checklist]
-    boards = [checklist_status(app.store, cid, app.clock) for cid in chosen]
+    boards = [checklist_status(app.store, cid, app.clock, app.plugins) for cid in chosen]
     if as_json:
         click.echo(json.dumps(boards[0].as_json(), ensure_ascii=False, indent=2))
         return
     for board in boards:
         click.echo(_render_board(board))
+
+
+LIGHTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "done": "✅"}
 
 
 def _render_board(board) -> str:
@@ -130,11 +133,11 @@ def _render_board(board) -> str:
         if task.parts:
             states = " ".join(f"{key}:{_n(pdone)}/{_n(ptarget)}" for key, (pdone, ptarget) in task.parts.items())
         nxt = f"{task.next_deadline.isoformat()} {_milestone(d, task)}" if task.next_deadline else "-"
-        rows.append([task.id, task.title, d.units.get(task.unit, task.unit), f"{bar(done, target)} {_n(task.done)}/{_n(task.target)}{unit}",
+        rows.append([LIGHTS.get(task.light, task.light), task.id, task.title, d.units.get(task.unit, task.unit), f"{bar(done, target)} {_n(task.done)}/{_n(task.target)}{unit}",
                      states, nxt, str(task.overdue) if task.overdue else ""])
-    headers = [say("编号", "id"), say("任务", "task"), say("单位", "unit"), say("进度", "progress"), say("状态/分项", "states/parts"),
+    headers = [say("灯", "light"), say("编号", "id"), say("任务", "task"), say("单位", "unit"), say("进度", "progress"), say("状态/分项", "states/parts"),
                say("下一节点", "next deadline"), say("逾期", "overdue")]
-    lines.append(table(headers, rows, limits={1: 28, 4: 40}))
+    lines.append(table(headers, rows, limits={2: 28, 5: 40}))
     return "\n".join(lines) + "\n"
 
 

@@ -30,14 +30,17 @@ class QingdanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo(say("已中断。", "interrupted."), err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # output piped into `head` and the like: the reader left, nothing to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception:  # the last line of defence: never show a user a traceback
             if os.environ.get("QINGDAN_DEBUG"):
                 raise
             fd, path = tempfile.mkstemp(prefix="qingdan-error-", suffix=".txt")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 traceback.print_exc(file=handle)
-            click.echo(say("内部错误,操作未完成(数据没有被改动)。详细信息已写入 {p},请联系系统管理员。",
-                           "internal error; the operation did not complete (nothing was changed). Details are in {p}; please tell your administrator.",
+            click.echo(say("内部错误,操作可能没有完成。详细信息已写入 {p},请联系系统管理员。",
+                           "internal error; the operation may not have completed. Details are in {p}; please tell your administrator.",
                            p=path), err=True)
             ctx.exit(70)
         finally:
@@ -54,11 +57,20 @@ def cli(ctx):
     ctx.ensure_object(AppContext)
 
 
-def _register():
-    from engine.cli import admin_commands, checklist_commands, work_commands
+COMMAND_MODULES = (
+    "engine.cli.checklist_commands",
+    "engine.cli.work_commands",
+    "engine.cli.notice_commands",
+    "engine.cli.admin_commands",
+    "engine.cli.web_commands",
+)
 
-    for module in (checklist_commands, work_commands, admin_commands):
-        for command in module.COMMANDS:
+
+def _register():
+    import importlib
+
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).COMMANDS:
             cli.add_command(command)
 
 

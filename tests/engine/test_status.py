@@ -15,7 +15,7 @@ def test_json_shape(store, yanting):
     assert [t["id"] for t in data["tasks"]] == ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"]
     t1 = data["tasks"][0]
     assert t1 == {"id": "T1", "title": "完善提升贫困村综合文化服务中心", "kind": "workflow", "progress": {"done": 0, "target": 11},
-                  "parts": {}, "states": {"planning": 11}, "next_deadline": "2017-07-20", "overdue": 0}
+                  "parts": {}, "states": {"planning": 11}, "next_deadline": "2017-07-20", "overdue": 0, "light": "green"}
     assert data["tasks"][3]["parts"] == {"poor": {"done": 0, "target": 300}}
 
 
@@ -50,3 +50,24 @@ def test_target_overdue_and_done(store, yanting, clock):
     report(store, task="T3", amount="1748", actor="chen", clock=clock)
     t3 = board(store, "2017-10-01")["T3"]
     assert t3["overdue"] == 0 and t3["next_deadline"] is None and t3["progress"] == {"done": 1748, "target": 1748}
+
+
+def test_lights(store, yanting, clock):
+    from engine.progress import report
+
+    assert board(store, "2017-07-12")["T1"]["light"] == "green"
+    assert board(store, "2017-07-13")["T1"]["light"] == "yellow"  # 5 working days before 07-20: the first reminder
+    assert board(store, "2017-07-21")["T1"]["light"] == "red"
+    report(store, task="T5", amount="25", actor="zhang", clock=clock)
+    assert board(store, "2017-07-21")["T5"]["light"] == "done"
+
+
+def test_pace_of_a_target(store, yanting, clock):
+    from engine.progress import report
+
+    # T4: 5472 screenings by 2017-11-30, pace: true. On 06-30 about 54% of the span has passed.
+    t4 = board(store, "2017-06-30")["T4"]
+    assert t4["light"] == "yellow" and t4["pace"]["done"] == 0 and 0.5 < t4["pace"]["elapsed"] < 0.56
+    report(store, task="T4", amount="2854", actor="chen", clock=clock)  # 52%: within the 10-point margin
+    t4 = board(store, "2017-06-30")["T4"]
+    assert t4["light"] == "green" and t4["pace"]["done"] == 0.522

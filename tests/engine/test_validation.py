@@ -223,3 +223,39 @@ def test_english_messages(steps, monkeypatch):
 def test_garbage_gives_problems_not_exceptions(text, steps):
     result = validate_text(text, "c.yaml", steps)
     assert not result.ok and result.errors and all(p.line >= 1 for p in result.problems)
+
+
+def test_empty_sections_are_errors(steps):
+    found = errors(BASE[:BASE.index("tasks:")] + "tasks: []\n", steps)
+    assert found == ["c.yaml:27:1: “tasks:” 部分是空的,至少要有一项。"]
+
+
+def test_suggestions_come_from_the_same_level(steps):
+    assert "c.yaml:6:13: 不认识的键 “nmae”,是不是 “name”?" in errors(BASE.replace("  culture: {name: 文化股}", "  culture: {nmae: 文化股}"), steps)
+    # a key that is valid elsewhere but not here is not suggested as itself
+    found = errors(BASE.replace("units:\n", "unit: x\nunits:\n"), steps)
+    assert found == ["c.yaml:5:1: 不认识的键 “unit”,是不是 “units”?"]
+
+
+def test_ids_may_not_contain_colons(steps):
+    assert "标识 “T:1” 不能为空,也不能含空格或冒号。" in errors(BASE.replace("id: T1", "id: 'T:1'"), steps)[0]
+
+
+def test_role_nobody_holds_and_dead_end_warnings(steps):
+    text = (BASE.replace("  zhao: {name: 赵敏, roles: [inspector]}\n", "")
+            .replace("by: [responsible, leader]}", "by: [inspector]}")
+            .replace("      - {trigger: start, from: planning, to: building, by: [responsible]}",
+                     "      - {trigger: start, from: planning, to: building, by: [responsible]}\n"
+                     "      - {trigger: stall, from: planning, to: stuck}")
+            .replace("      done: {label: 完成, final: true}", "      done: {label: 完成, final: true}\n      stuck: {label: 停滞}"))
+    result = validate_text(text, "c.yaml", steps)
+    assert result.ok
+    messages = [p.message for p in result.warnings]
+    assert "没有人员担任 inspector,这个动作只有 inspector 能执行。" in messages
+    assert "从状态 “stuck” 无法到达任何终态,子项到这里就办不完了。" in messages
+
+
+def test_milestones_due_out_of_order_warn(steps):
+    result = validate_text(BASE.replace("building: 2017-07-20", "building: 2017-10-20"), "c.yaml", steps)
+    assert result.ok and [p.format() for p in result.warnings] == [
+        "c.yaml:37:13: 警告:“done” 的期限 2017-09-29 早于它之前的节点 “building” 的期限 2017-10-20。"]

@@ -1,0 +1,416 @@
+"""Accounts of the web and the API: roles, passwords, lockout, API tokens and the checklist people they act as.
+
+An account has one role (``head``, ``leader``, ``staff``, ``inspector``, ``admin``) and is linked to
+the checklist people it acts as (``account_people``; checklist ``*`` means that person id in every
+checklist). Passwords are hashed with werkzeug's scrypt; API tokens are random and only their
+SHA-256 is stored. Every change is an event in the ``_system`` audit chain (never a password or a
+token). Bumping ``session_version`` revokes every session of the account.
+
+The role narrows what the linked person may do (``role_capacities``): a staff account acts only as a
+task's responsible person even when its person is also a head somewhere, an inspector account only
+as an inspector, an admin account not at all. This module does not import Flask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine import audit
+from engine.clock import Clock
+from engine.definitions import ChecklistDef, TaskDef
+from engine.errors import InputError, NotFound, NotPermitted
+from engine.i18n import say
+from engine.store import Store
+from engine.store.tables import account_people, accounts, api_tokens
+
+ROLES = ("head", "leader", "staff", "inspector", "admin")
+ROLE_WORDS = {
+    "head": ("主要负责人", "head"),
+    "leader": ("分管领导", "leader"),
+    "staff": ("责任人", "staff"),
+    "inspector": ("验收人员", "inspector"),
+    "admin": ("系统管理员", "administrator"),
+}
+#: the ``by`` words of a workflow (see engine.permissions) each role may act in
+ROLE_CAPACITIES = {
+    "head": frozenset({"head", "leader", "responsible"}),
+    "leader": frozenset({"leader", "responsible"}),
+    "staff": frozenset({"responsible"}),
+    "inspector": frozenset({"inspector"}),
+    "admin": frozenset(),
+}
+#: the capacities that may report progress (engine.permissions.check_report)
+REPORT_CAPACITIES = frozenset({"responsible", "leader", "head"})
+ANY_CHECKLIST = "*"
+MIN_PASSWORD = 8
+#: werkzeug's method string; tests may choose a cheaper work factor (the method is stored with the hash)
+PASSWORD_METHOD = "scrypt"
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+TOKEN_PREFIX = "qd_"
+_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,100}$")
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    role: str
+    display_name: str | None
+    disabled: bool
+    session_version: int
+    people: tuple[tuple[str, str], ...]  # (checklist id or "*", person id)
+    has_password: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.id
+
+    def person_in(self, checklist: ChecklistDef) -> str | None:
+        """The person this account acts as in ``checklist`` (a checklist-specific link wins over ``*``)."""
+        for wanted in (checklist.id, ANY_CHECKLIST):
+            for checklist_id, person in self.people:
+                if checklist_id == wanted and person in checklist.people:
+                    return person
+        return None
+
+
+def role_word(role: str) -> str:
+    return say(*ROLE_WORDS.get(role, (role, role)))
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InputError(say("角色 “{r}” 不存在;可用:{k}。", "there is no role '{r}'; use one of: {k}.", r=role, k=", ".join(ROLES)))
+
+
+def _check_password(password: str) -> None:
+    if password is None or len(password) < MIN_PASSWORD:
+        raise InputError(say("密码至少 {n} 个字符。", "a password needs at least {n} characters.", n=MIN_PASSWORD))
+    if password != password.strip():
+        raise InputError(say("密码首尾不能有空格。", "a password may not start or end with spaces."))
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def new_password() -> str:
+    """A random password people can type: 4 groups of 4 letters and digits without look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_account(store: Store, account_id: str) -> Account | None:
+    with store.read() as conn:
+        return account_in(conn, account_id)
+
+
+def account_in(conn, account_id: str) -> Account | None:
+    row = conn.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
+    if row is None:
+        return None
+    people = tuple((r.checklist_id, r.person_id) for r in conn.execute(
+        select(account_people.c.checklist_id, account_people.c.person_id).where(account_people.c.account_id == account_id)
+        .order_by(account_people.c.checklist_id, account_people.c.person_id)))
+    return _account(row, people)
+
+
+def _account(row, people) -> Account:
+    return Account(row["id"], row["role"], row["display_name"], bool(row["disabled"]), row["session_version"], people,
+                   row["password_hash"] is not None)
+
+
+def list_accounts(store: Store) -> list[Account]:
+    with store.read() as conn:
+        rows = conn.execute(select(accounts).order_by(accounts.c.id)).mappings().all()
+        links: dict[str, list] = {}
+        for r in conn.execute(select(account_people).order_by(account_people.c.checklist_id, account_people.c.person_id)):
+            links.setdefault(r.account_id, []).append((r.checklist_id, r.person_id))
+    return [_account(row, tuple(links.get(row["id"], ()))) for row in rows]
+
+
+def _require(conn, account_id: str):
+    row = conn.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
+    if row is None:
+        raise NotFound(say("没有账号 “{a}”。", "there is no account '{a}'.", a=account_id))
+    return row
+
+
+# ---------------------------------------------------------------- changing
+
+
+def create_account(store: Store, account_id: str, role: str, *, clock: Clock, password: str | None = None,
+                   display_name: str | None = None, people: list[tuple[str, str]] = (), actor: str = "admin") -> Account:
+    _check_role(role)
+    if not _ID.match(account_id or ""):
+        raise InputError(say("账号 “{a}” 只能由字母、数字和 _ . @ - 组成(最多 100 个字符)。",
+                             "the account id '{a}' may only hold letters, digits and _ . @ - (at most 100).", a=account_id))
+    if password is not None:
+        _check_password(password)
+    now = clock.now()
+    with store.write() as conn:
+        if conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)).first() is not None:
+            raise InputError(say("账号 “{a}” 已存在。", "the account '{a}' already exists.", a=account_id))
+        conn.execute(insert(accounts).values(
+            id=account_id, role=role, display_name=display_name, password_hash=hash_password(password) if password else None,
+            disabled=False, session_version=1, failed_logins=0, created_at=now))
+        for checklist_id, person in people:
+            _link(conn, account_id, checklist_id, person)
+        _event(conn, now, actor, "account_created", account_id, {"role": role, "people": [list(p) for p in people]})
+        return account_in(conn, account_id)
+
+
+def _link(conn, account_id: str, checklist_id: str, person: str) -> None:
+    if not person or not checklist_id:
+        raise InputError(say("关联人员需要清单编号和人员标识。", "linking a person needs a checklist id and a person id."))
+    exists = conn.execute(select(account_people.c.person_id).where(
+        account_people.c.account_id == account_id, account_people.c.checklist_id == checklist_id,
+        account_people.c.person_id == person)).first()
+    if exists is None:
+        conn.execute(insert(account_people).values(account_id=account_id, checklist_id=checklist_id, person_id=person))
+
+
+def link_person(store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST,
+                actor: str = "admin") -> Account:
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        _link(conn, account_id, checklist_id, person)
+        _event(conn, now, actor, "account_linked", account_id, {"checklist": checklist_id, "person": person})
+        return account_in(conn, account_id)
+
+
+def unlink_person(store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST,
+                  actor: str = "admin") -> Account:
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        conn.execute(delete(account_people).where(account_people.c.account_id == account_id,
+                                                  account_people.c.checklist_id == checklist_id, account_people.c.person_id == person))
+        _event(conn, now, actor, "account_unlinked", account_id, {"checklist": checklist_id, "person": person})
+        return account_in(conn, account_id)
+
+
+def set_password(store: Store, account_id: str, password: str, *, clock: Clock, actor: str = "admin") -> None:
+    """Set a new password; every session of the account ends and a lockout is lifted."""
+    _check_password(password)
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        conn.execute(update(accounts).where(accounts.c.id == account_id).values(
+            password_hash=hash_password(password), session_version=accounts.c.session_version + 1,
+            failed_logins=0, locked_until=None))
+        _event(conn, now, actor, "password_set", account_id, {})
+
+
+def reset_password(store: Store, account_id: str, *, clock: Clock, actor: str = "admin") -> str:
+    """Give the account a new random password and return it (shown once to whoever reset it)."""
+    password = new_password()
+    set_password(store, account_id, password, clock=clock, actor=actor)
+    return password
+
+
+def set_disabled(store: Store, account_id: str, disabled: bool, *, clock: Clock, actor: str = "admin") -> None:
+    """Disable (every session and token stops working at once) or enable an account."""
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        conn.execute(update(accounts).where(accounts.c.id == account_id).values(
+            disabled=disabled, session_version=accounts.c.session_version + 1, failed_logins=0, locked_until=None))
+        _event(conn, now, actor, "account_disabled" if disabled else "account_enabled", account_id, {})
+
+
+def set_role(store: Store, account_id: str, role: str, *, clock: Clock, actor: str = "admin") -> None:
+    _check_role(role)
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        conn.execute(update(accounts).where(accounts.c.id == account_id).values(
+            role=role, session_version=accounts.c.session_version + 1))
+        _event(conn, now, actor, "account_role", account_id, {"role": role})
+
+
+def _event(conn, now, actor, kind, account_id, data) -> None:
+    audit.append(conn, chain=audit.SYSTEM_CHAIN, at=now, actor=actor, kind=kind, data={"account": account_id, **data})
+
+
+# ---------------------------------------------------------------- logging in
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    account: Account | None
+    reason: str | None = None  # "unknown" | "password" | "disabled" | "locked"
+
+    @property
+    def ok(self) -> bool:
+        return self.account is not None
+
+
+_DUMMY_HASH: str | None = None
+
+
+def authenticate(store: Store, account_id: str, password: str, *, clock: Clock) -> LoginResult:
+    """Check a password. Failures are counted; after ``MAX_FAILED_LOGINS`` in a row the account is locked for
+    ``LOCKOUT`` (kept in the database, so every web worker sees it). An unknown id costs the same hash time."""
+    global _DUMMY_HASH
+    now = clock.now()
+    with store.read() as conn:
+        row = conn.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
+    if row is None or row["password_hash"] is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH, password or "")
+        return LoginResult(None, "unknown")
+    if row["disabled"]:
+        return LoginResult(None, "disabled")
+    if row["locked_until"] is not None and row["locked_until"] > now:
+        return LoginResult(None, "locked")
+    if not check_password_hash(row["password_hash"], password or ""):
+        with store.write() as conn:
+            failed = conn.execute(select(accounts.c.failed_logins).where(accounts.c.id == account_id)).scalar_one() + 1
+            values = {"failed_logins": failed}
+            if failed >= MAX_FAILED_LOGINS:
+                values = {"failed_logins": 0, "locked_until": now + LOCKOUT}
+                _event(conn, now, account_id, "account_locked", account_id, {"minutes": int(LOCKOUT.total_seconds() // 60)})
+            conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+        return LoginResult(None, "password")
+    if row["failed_logins"] or row["locked_until"] is not None:
+        with store.write() as conn:
+            conn.execute(update(accounts).where(accounts.c.id == account_id).values(failed_logins=0, locked_until=None))
+    return LoginResult(get_account(store, account_id))
+
+
+def login_refusal(reason: str | None) -> str:
+    if reason == "locked":
+        return say("登录失败次数过多,账号已暂时锁定,请 {m} 分钟后再试或联系管理员。",
+                   "too many failed logins: the account is locked for a while; try again in {m} minutes or ask an administrator.",
+                   m=int(LOCKOUT.total_seconds() // 60))
+    if reason == "disabled":
+        return say("账号已停用,请联系管理员。", "this account is disabled; ask an administrator.")
+    return say("账号或密码不对。", "wrong account or password.")
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(store: Store, account_id: str, *, clock: Clock, actor: str = "admin") -> str:
+    """A new API token for the account; shown once, only its SHA-256 is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        token_id = conn.execute(insert(api_tokens).values(account_id=account_id, token_sha256=_digest(token), created_at=now)
+                                .returning(api_tokens.c.id)).scalar_one()
+        _event(conn, now, actor, "token_issued", account_id, {"token_id": token_id})
+    return token
+
+
+def revoke_tokens(store: Store, account_id: str, *, clock: Clock, actor: str = "admin") -> int:
+    now = clock.now()
+    with store.write() as conn:
+        _require(conn, account_id)
+        count = conn.execute(update(api_tokens).where(api_tokens.c.account_id == account_id, api_tokens.c.revoked_at.is_(None))
+                             .values(revoked_at=now)).rowcount
+        _event(conn, now, actor, "tokens_revoked", account_id, {"count": count})
+    return count
+
+
+def count_tokens(store: Store) -> dict[str, int]:
+    with store.read() as conn:
+        return {r[0]: r[1] for r in conn.execute(
+            select(api_tokens.c.account_id, func.count()).where(api_tokens.c.revoked_at.is_(None)).group_by(api_tokens.c.account_id))}
+
+
+#: last_used_at is written at most this often per token (a busy API client must not write on every call)
+TOUCH_EVERY = dt.timedelta(minutes=5)
+
+
+def account_for_token(store: Store, token: str, *, clock: Clock) -> Account | None:
+    """The enabled account an unrevoked token belongs to, else None."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    now = clock.now()
+    with store.read() as conn:
+        row = conn.execute(select(api_tokens.c.id, api_tokens.c.account_id, api_tokens.c.last_used_at).where(
+            api_tokens.c.token_sha256 == _digest(token), api_tokens.c.revoked_at.is_(None))).first()
+        account = account_in(conn, row.account_id) if row is not None else None
+    if account is None or account.disabled:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        with store.write() as conn:
+            conn.execute(update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now))
+    return account
+
+
+# ---------------------------------------------------------------- what a role may do (pure)
+
+
+def may_act(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...] | frozenset) -> bool:
+    """Whether the account, through its person in ``checklist``, holds one of the ``by`` words on ``task``."""
+    from engine.permissions import capacities
+
+    person = account.person_in(checklist)
+    if person is None or account.disabled:
+        return False
+    return bool(capacities(checklist, task, person) & ROLE_CAPACITIES.get(account.role, frozenset()) & set(by))
+
+
+def acting_person(account: Account, checklist: ChecklistDef) -> str:
+    person = account.person_in(checklist)
+    if person is None:
+        raise NotPermitted(say("账号 {a} 没有关联清单 {c} 中的人员,不能在其中操作。",
+                               "account {a} is not linked to a person of checklist {c} and cannot act in it.",
+                               a=account.id, c=checklist.id))
+    return person
+
+
+def check_account_fire(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...], trigger: str) -> str:
+    """The person to fire as, or NotPermitted when the account's role does not allow this trigger on this task."""
+    person = acting_person(account, checklist)
+    if not may_act(account, checklist, task, by):
+        raise NotPermitted(say("账号 {a}({r})无权对任务 {t} 执行 “{g}”。",
+                               "account {a} ({r}) may not fire '{g}' on task {t}.",
+                               a=account.id, r=role_word(account.role), t=task.id, g=trigger))
+    return person
+
+
+def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDef) -> str:
+    person = acting_person(account, checklist)
+    if not may_act(account, checklist, task, REPORT_CAPACITIES):
+        raise NotPermitted(say("账号 {a}({r})无权为任务 {t} 报送进度。",
+                               "account {a} ({r}) may not report progress on task {t}.",
+                               a=account.id, r=role_word(account.role), t=task.id))
+    return person
+
+
+def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef) -> bool:
+    """Heads, leaders and admins see every task; staff their own tasks and their unit's; inspectors tasks with an
+    acceptance step."""
+    if account.role in ("head", "leader", "admin"):
+        return True
+    person = account.person_in(checklist)
+    if person is None:
+        return False
+    if account.role == "staff":
+        own_unit = checklist.people[person].unit
+        return person in (task.responsible, task.leader) or (own_unit is not None and own_unit == task.unit)
+    if account.role == "inspector":
+        if task.kind != "workflow":
+            return False
+        workflow = checklist.workflows[task.workflow]
+        return any(state.step == "acceptance" for state in workflow.states.values())
+    return False

@@ -1,0 +1,93 @@
+"""Send queued deliveries through their channels, with retries and backoff; never blocks the inbox.
+
+A delivery row is claimed with a short lease (a compare-and-set update) before sending, so two
+processes never send the same one; the outcome is written after. A crash between sending and writing
+the outcome leaves the lease to expire and the delivery is tried again: external channels are
+at-least-once (a rare duplicate rather than a lost reminder), the in-app inbox exactly once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select, update
+
+from engine import catalog
+from engine.channels import Message, Recipient
+from engine.clock import Clock
+from engine.store import Store
+from engine.store.tables import deliveries, notices
+
+MAX_ATTEMPTS = 8
+LEASE = dt.timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4 … minutes, at most 6 hours."""
+    return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), dt.timedelta(hours=6))
+
+
+def recipient_of(definition, person_id: str) -> Recipient:
+    person = definition.people.get(person_id)
+    return Recipient(person_id=person_id, name=person.name if person else person_id, email=person.email if person else None)
+
+
+@dataclass
+class DeliveryOutcome:
+    sent: int = 0
+    failed: int = 0
+    abandoned: int = 0
+
+
+def deliver_due(store: Store, clock: Clock, channels, *, limit: int = 200) -> DeliveryOutcome:
+    by_name = {channel.name: channel for channel in channels}
+    outcome = DeliveryOutcome()
+    now = clock.now()
+    due = and_(deliveries.c.status.in_(("pending", "failed")), deliveries.c.next_attempt_at <= now,
+               or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now))
+    with store.write() as conn:
+        candidates = conn.execute(select(deliveries.c.id).where(due).order_by(deliveries.c.id).limit(limit)).scalars().all()
+        claimed = []
+        for delivery_id in candidates:
+            if conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, due).values(lease_until=now + LEASE)).rowcount:
+                claimed.append(delivery_id)
+        work = conn.execute(select(deliveries, notices.c.checklist_id, notices.c.recipient, notices.c.subject, notices.c.text, notices.c.kind)
+                            .join(notices, notices.c.id == deliveries.c.notice_id).where(deliveries.c.id.in_(claimed))).mappings().all()
+        recipients = {(w["checklist_id"], w["recipient"]): recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"])
+                      for w in work}
+    results = []
+    for w in work:
+        channel = by_name.get(w["channel"])
+        if channel is None:
+            results.append((w, False, "channel no longer configured", False))
+            continue
+        message = Message(subject=w["subject"], text=w["text"], kind=w["kind"])
+        result = channel.send(recipients[(w["checklist_id"], w["recipient"])], message)
+        results.append((w, result.ok, result.detail, result.retryable))
+    with store.write() as conn:
+        for w, ok, detail, retryable in results:
+            attempts = w["attempts"] + 1
+            if ok:
+                values = {"status": "sent", "sent_at": now, "last_error": None}
+                outcome.sent += 1
+            elif retryable and attempts < MAX_ATTEMPTS:
+                values = {"status": "failed", "last_error": detail, "next_attempt_at": now + backoff(attempts)}
+                outcome.failed += 1
+            else:
+                values = {"status": "abandoned", "last_error": detail}
+                outcome.abandoned += 1
+            conn.execute(update(deliveries).where(deliveries.c.id == w["id"]).values(attempts=attempts, lease_until=None, **values))
+    return outcome
+
+
+def delivery_log(store: Store, *, failed_only: bool = False, limit: int = 500) -> list[dict]:
+    query = (select(deliveries, notices.c.recipient, notices.c.subject, notices.c.checklist_id)
+             .join(notices, notices.c.id == deliveries.c.notice_id))
+    if failed_only:
+        query = query.where(deliveries.c.status.in_(("failed", "abandoned")))
+    with store.read() as conn:
+        rows = conn.execute(query.order_by(deliveries.c.id.desc()).limit(limit)).mappings().all()
+    return [{"id": r["id"], "notice": r["notice_id"], "channel": r["channel"], "recipient": r["recipient"], "address": r["address"],
+             "status": r["status"], "attempts": r["attempts"], "error": r["last_error"],
+             "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
+             "subject": r["subject"]} for r in rows]

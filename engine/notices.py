@@ -1,0 +1,119 @@
+"""Notices: their Chinese (or English) text, and the in-app inbox every notice lands in.
+
+A notice names the task, the item, the milestone, the date, the days left or overdue, and for
+escalations the responsible person, so a leader reading it on a phone knows whom to call.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select, update
+
+from engine.clock import show
+from engine.definitions import ChecklistDef, TaskDef
+from engine.errors import NotFound
+from engine.i18n import say
+from engine.store import Store
+from engine.store.tables import notices, tasks
+
+KIND_WORDS = {
+    "reminder": ("提醒", "Reminder"),
+    "overdue": ("逾期", "Overdue"),
+    "escalation": ("督办", "Escalation"),
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+def milestone_label(definition: ChecklistDef, task: TaskDef, milestone: str | None, fallback: str | None = None) -> str:
+    if fallback:
+        return fallback
+    if task.kind == "workflow" and milestone:
+        return definition.workflows[task.workflow].label(milestone)
+    if task.kind == "recurring":
+        return say("本期应完成 {n} 次", "{n} report(s) due this period", n=task.at_least)
+    return say("完成目标", "target reached")
+
+
+def compose(kind: str, definition: ChecklistDef, task: TaskDef, item: str | None, milestone: str, due: dt.date,
+            today: dt.date, overdue_workdays: int | None = None) -> Text:
+    """The notice text. ``overdue_workdays`` is how many full working days the deadline has been missed."""
+    responsible = definition.people.get(task.responsible)
+    who = responsible.name if responsible else task.responsible
+    what = f"{task.id} {task.title}" + (f" / {item}" if item and item != task.title else "")
+    word = say(*KIND_WORDS.get(kind, (kind, kind)))
+    short = task.id + (f" {item}" if item and item != task.title else "")
+    if kind == "reminder":
+        days = (due - today).days
+        subject = say("【{w}】{t}:{m} 还剩 {d} 天", "[{w}] {t}: {m} due in {d} days", w=word, t=short, m=milestone, d=days)
+        body = say("{what}\n节点:{m}\n期限:{due}(还剩 {d} 天)\n请按时完成并在系统中更新。",
+                   "{what}\nMilestone: {m}\nDeadline: {due} ({d} days left)\nPlease finish on time and update the system.",
+                   what=what, m=milestone, due=due.isoformat(), d=days)
+    elif kind == "overdue":
+        subject = say("【{w}】{t}:{m} 已逾期", "[{w}] {t}: {m} is overdue", w=word, t=short, m=milestone)
+        body = say("{what}\n节点:{m}\n期限:{due},已逾期。\n请尽快完成,并说明原因。",
+                   "{what}\nMilestone: {m}\nDeadline: {due}, missed.\nPlease finish as soon as possible and explain the delay.",
+                   what=what, m=milestone, due=due.isoformat())
+    else:
+        late = overdue_workdays if overdue_workdays is not None else (today - due).days
+        subject = say("【{w}】{t}:{m} 逾期 {n} 个工作日,责任人 {p}", "[{w}] {t}: {m} overdue {n} working days, responsible {p}",
+                      w=word, t=short, m=milestone, n=late, p=who)
+        body = say("{what}\n节点:{m}\n期限:{due},已逾期 {n} 个工作日。\n责任人:{p}\n请督促落实。",
+                   "{what}\nMilestone: {m}\nDeadline: {due}, overdue by {n} working days.\nResponsible: {p}\nPlease follow up.",
+                   what=what, m=milestone, due=due.isoformat(), n=late, p=who)
+    return Text(subject, body)
+
+
+# ---------------------------------------------------------------- inbox
+
+
+def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bool = False, limit: int = 200) -> list[dict]:
+    """The person's notices, newest first, as ``{"id", "kind", "task", "item", "state", "due", "sent_at", "read", "text"}``."""
+    from engine.catalog import get_checklist
+    from engine.store.tables import items
+
+    query = (select(notices, tasks.c.key.label("task_key"), items.c.name.label("item_name"))
+             .join(tasks, tasks.c.id == notices.c.task_id, isouter=True)
+             .join(items, items.c.id == notices.c.item_id, isouter=True)
+             .where(notices.c.recipient == person))
+    if checklist:
+        query = query.where(notices.c.checklist_id == checklist)
+    if unread:
+        query = query.where(notices.c.read_at.is_(None))
+    with store.read() as conn:
+        rows = conn.execute(query.order_by(notices.c.created_at.desc(), notices.c.id.desc()).limit(limit)).mappings().all()
+        zones = {cid: get_checklist(conn, cid).timezone for cid in {r["checklist_id"] for r in rows}}
+    result = []
+    for r in rows:
+        milestone = r["deadline_key"].split("@")[0].split("#")[0]
+        result.append({"id": r["id"], "kind": r["kind"], "checklist": r["checklist_id"], "task": r["task_key"], "item": r["item_name"],
+                       "state": milestone, "due": r["due_date"].isoformat() if r["due_date"] else None,
+                       "sent_at": show(r["created_at"], zones[r["checklist_id"]]), "read": r["read_at"] is not None,
+                       "subject": r["subject"], "text": r["text"]})
+    return result
+
+
+def unread_count(store: Store, person: str, checklist: str | None = None) -> int:
+    query = select(func.count()).select_from(notices).where(notices.c.recipient == person, notices.c.read_at.is_(None))
+    if checklist:
+        query = query.where(notices.c.checklist_id == checklist)
+    with store.read() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def mark_read(store: Store, person: str, ids: list[int] | None, now: dt.datetime) -> int:
+    """Mark the person's notices read (all unread ones when ``ids`` is None). Another person's ids are refused."""
+    with store.write() as conn:
+        condition = and_(notices.c.recipient == person, notices.c.read_at.is_(None))
+        if ids is not None:
+            owned = {r.id for r in conn.execute(select(notices.c.id).where(notices.c.id.in_(ids), notices.c.recipient == person))}
+            missing = sorted(set(ids) - owned)
+            if missing:
+                raise NotFound(say("{p} 没有编号为 {m} 的通知。", "{p} has no notice numbered {m}.", p=person, m=", ".join(map(str, missing))))
+            condition = and_(condition, notices.c.id.in_(ids))
+        return conn.execute(update(notices).where(condition).values(read_at=now)).rowcount

@@ -1,0 +1,69 @@
+"""APScheduler drives the sweep: one interval job with an explicit id and a module-level target.
+
+Deadlines and notices live in our own tables, not in APScheduler's job store (which cannot be shared by
+several processes and drops missed one-shot jobs): the only job is "run a pass now", every minute,
+coalesced, one at a time. Run it standalone (``qingdan scheduler``) or inside ``qingdan serve``; any
+number of scheduler processes may run against one PostgreSQL database.
+"""
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+JOB_ID = "qingdan-sweep"
+log = logging.getLogger("qingdan.scheduler")
+
+
+class SweepContext:
+    """What the job needs, built once per process."""
+
+    def __init__(self, store, clock, channels):
+        self.store = store
+        self.clock = clock
+        self.channels = channels
+        self.passes = 0
+        self.last = None
+
+
+def sweep_job(context: SweepContext) -> None:
+    """The job's target. Errors are logged, never raised into APScheduler (it would only log them worse)."""
+    from engine.sweep import run_pass
+
+    try:
+        report = run_pass(context.store, context.clock, channels=context.channels)
+    except Exception:  # one failed pass must not stop the next
+        log.exception("sweep pass failed")
+        return
+    context.passes += 1
+    context.last = report
+    if report.notices or report.delivered or report.failed:
+        log.info("pass at %s: %d notices, %d delivered, %d failed", report.now.isoformat(), len(report.notices),
+                 report.delivered, report.failed)
+
+
+def build(context: SweepContext, *, blocking: bool, interval_seconds: int = 60, timezone: str = "Asia/Shanghai"):
+    kind = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = kind(timezone=ZoneInfo(timezone))
+    scheduler.add_job(sweep_job, "interval", seconds=interval_seconds, args=[context], id=JOB_ID, replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=None, next_run_time=_now(timezone))
+    return scheduler
+
+
+def _now(timezone: str):
+    import datetime as dt
+
+    # APScheduler's own wall clock, only to start the first run at once; the engine's clock drives the pass
+    return dt.datetime.now(ZoneInfo(timezone))
+
+
+def channels_from_environment(plugins, environ) -> list:
+    from engine.channels import settings_from_env
+
+    settings = settings_from_env(environ)
+    found = []
+    for batch in plugins.hook.qingdan_channels(settings=settings):
+        found.extend(batch or ())
+    return found

@@ -1,0 +1,213 @@
+"""One pass of the reminder sweep: turn every schedule row whose time has come into notices, exactly once.
+
+The pass reads only pending ``schedule`` rows with ``fire_at <= now`` (an index), in batches, each
+batch in one transaction that inserts the notices, their delivery rows and audit events and marks the
+rows processed: a pass killed halfway loses nothing (the rest is still pending) and doubles nothing
+(a notice's ``dedupe_key`` is unique; ``INSERT … ON CONFLICT DO NOTHING`` lets only one process create
+it, so several scheduler processes on one PostgreSQL never double-send).
+
+Catching up after downtime: every row that fell due is handled once. A reminder is skipped when its
+deadline has already passed (the overdue notice replaces it) or when a later reminder for the same
+deadline is also due (only the latest is sent). Overdue notices and escalation steps go out once each,
+in order. Nothing is sent for an item that has reached the milestone, a target that is reached, a duty
+done for the period, or a deadline that a reload removed (its pending rows are gone).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from engine import audit, catalog
+from engine.clock import Clock, local_date
+from engine.deadlines import end_of, escalation_recipients, fire_at
+from engine.definitions import ChecklistDef, TaskDef
+from engine.notices import compose, milestone_label
+from engine.store import Store
+from engine.store.tables import deliveries, item_deadlines, items, notices, progress, schedule, tasks
+
+
+@dataclass
+class SentNotice:
+    id: int
+    checklist: str
+    task: str
+    item: str | None
+    kind: str
+    recipient: str
+    due: dt.date
+    subject: str
+
+
+@dataclass
+class PassReport:
+    now: dt.datetime
+    rows: int = 0
+    stale: int = 0
+    notices: list[SentNotice] = field(default_factory=list)
+    delivered: int = 0
+    failed: int = 0
+
+
+def run_pass(store: Store, clock: Clock, *, channels=(), batch: int = 200, deliver: bool = True, deliver_timeout: float | None = None) -> PassReport:
+    now = clock.now()
+    report = PassReport(now)
+    while True:
+        with store.write() as conn:
+            query = (select(schedule).where(schedule.c.pending.is_(True), schedule.c.fire_at <= now)
+                     .order_by(schedule.c.fire_at, schedule.c.id).limit(batch))
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).mappings().all()
+            if rows:
+                _process(conn, rows, now, channels, report)
+        if len(rows) < batch:
+            break
+    if deliver and channels:
+        from engine.delivery import deliver_due
+
+        outcome = deliver_due(store, clock, channels)
+        report.delivered, report.failed = outcome.sent, outcome.failed
+    return report
+
+
+def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None:
+    task_keys = {r.id: r.key for r in conn.execute(select(tasks.c.id, tasks.c.key).where(tasks.c.id.in_({row["task_id"] for row in rows})))}
+    new_notices: list[dict] = []
+    for row in rows:
+        report.rows += 1
+        definition = catalog.get_checklist(conn, row["checklist_id"])
+        task = definition.task_by_id.get(task_keys.get(row["task_id"]))
+        if task is None:
+            continue
+        if row["kind"] == "reminder" and _stale(definition, task, row, now):
+            report.stale += 1
+            continue
+        today = local_date(now, definition.timezone)
+        to = _rule_target(task, row["rule_key"])
+        people = escalation_recipients(definition, task, to)
+        for item_id, item_name, milestone, label in _subjects(conn, definition, task, row):
+            text = compose(row["kind"], definition, task, item_name, milestone_label(definition, task, milestone, label),
+                           row["due_date"], today, _late(definition, row["due_date"], today))
+            subject_key = f"item:{item_id}" if item_id is not None else f"task:{row['task_id']}"
+            for person in people:
+                new_notices.append({
+                    "dedupe_key": f"{subject_key}|{row['rule_key']}|{row['deadline_key']}|{person}",
+                    "checklist_id": definition.id, "task_id": row["task_id"], "item_id": item_id, "kind": row["kind"],
+                    "rule_key": row["rule_key"], "deadline_key": row["deadline_key"], "due_date": row["due_date"],
+                    "recipient": person, "created_at": now, "subject": text.subject, "text": text.body,
+                    "_task": task.id, "_item": item_name})
+    if new_notices:
+        created = _insert_notices(conn, new_notices)
+        _queue_deliveries(conn, created, channels, now)
+        by_chain: dict[str, list[dict]] = {}
+        for notice in created:
+            by_chain.setdefault(notice["checklist_id"], []).append({
+                "at": now, "actor": "system", "kind": "notice", "checklist_id": notice["checklist_id"], "task_key": notice["_task"],
+                "item_name": notice["_item"], "data": {"notice": notice["id"], "kind": notice["kind"], "rule": notice["rule_key"],
+                                                       "recipient": notice["recipient"], "due": notice["due_date"].isoformat()}})
+            report.notices.append(SentNotice(notice["id"], notice["checklist_id"], notice["_task"], notice["_item"], notice["kind"],
+                                             notice["recipient"], notice["due_date"], notice["subject"]))
+        for chain, entries in by_chain.items():
+            audit.append_many(conn, chain, entries)
+    conn.execute(update(schedule).where(schedule.c.id.in_([row["id"] for row in rows])).values(pending=False, processed_at=now))
+
+
+def _rule_target(task: TaskDef, rule_key: str) -> str:
+    if rule_key.startswith("escalate:"):
+        index = int(rule_key.split(":", 1)[1])
+        return task.escalate[index].to if index < len(task.escalate) else "leader"
+    return "responsible"
+
+
+def _late(definition: ChecklistDef, due: dt.date, today: dt.date) -> int:
+    if today <= due:
+        return 0
+    return max(0, definition.calendar.workdays_between(due, today) - 1)
+
+
+def _stale(definition: ChecklistDef, task: TaskDef, row, now: dt.datetime) -> bool:
+    due = row["due_date"]
+    if now >= end_of(definition, due):
+        return True
+    calendar = definition.calendar
+    for duration in task.remind:
+        later = fire_at(definition, calendar.days_before(due, duration))
+        if row["fire_at"] < later <= now:
+            return True
+    return False
+
+
+def _subjects(conn, definition: ChecklistDef, task: TaskDef, row):
+    """(item_id, item_name, milestone, label) of whatever has not yet met this row's deadline."""
+    if row["item_deadline_id"] is not None:
+        found = conn.execute(select(item_deadlines, items.c.name, items.c.state, items.c.removed)
+                             .join(items, items.c.id == item_deadlines.c.item_id)
+                             .where(item_deadlines.c.id == row["item_deadline_id"])).mappings().first()
+        if found is None or found["cleared_at"] is not None or found["removed"]:
+            return []
+        milestone = found["reach_state"]
+        if milestone and task.kind == "workflow" and milestone in definition.workflows[task.workflow].reached.get(found["state"], ()):
+            return []
+        return [(found["item_id"], found["name"], milestone, found["label"])]
+    key = row["deadline_key"]
+    if task.kind == "workflow":
+        milestone = key.split("@", 1)[0]
+        workflow = definition.workflows[task.workflow]
+        behind = [state for state in workflow.states if milestone not in workflow.reached[state]]
+        found = conn.execute(select(items.c.id, items.c.name).where(
+            items.c.task_id == row["task_id"], items.c.removed.is_(False), items.c.state.in_(behind)).order_by(items.c.position))
+        return [(r.id, r.name, milestone, None) for r in found]
+    if task.kind == "target":
+        total = conn.execute(select(func.coalesce(func.sum(progress.c.amount), 0)).where(progress.c.task_id == row["task_id"])).scalar_one()
+        return [] if Decimal(total) >= task.target else [(None, None, "done", None)]
+    start = dt.date.fromisoformat(key.split(":", 1)[1])
+    zone = ZoneInfo(definition.timezone)
+    lower = dt.datetime.combine(start, dt.time(), zone)
+    upper = dt.datetime.combine(row["due_date"] + dt.timedelta(days=1), dt.time(), zone)
+    counts = dict(conn.execute(select(progress.c.item_id, func.sum(progress.c.amount)).where(
+        progress.c.task_id == row["task_id"], progress.c.at >= lower, progress.c.at < upper).group_by(progress.c.item_id)).all())
+    found = conn.execute(select(items.c.id, items.c.name).where(items.c.task_id == row["task_id"], items.c.removed.is_(False))
+                         .order_by(items.c.position))
+    return [(r.id, r.name, None, None) for r in found if Decimal(counts.get(r.id) or 0) < task.at_least]
+
+
+def _insert_notices(conn, rows: list[dict]) -> list[dict]:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    created = []
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in chunk]
+        statement = (dialect.insert(notices).values(values)
+                     .on_conflict_do_nothing(index_elements=[notices.c.dedupe_key])
+                     .returning(notices.c.id, notices.c.dedupe_key))
+        ids = {r.dedupe_key: r.id for r in conn.execute(statement)}
+        for row in chunk:
+            if row["dedupe_key"] in ids:
+                created.append(dict(row, id=ids[row["dedupe_key"]]))
+    return created
+
+
+def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime) -> None:
+    from engine.delivery import recipient_of
+
+    queued = []
+    for notice in created:
+        definition = catalog.get_checklist(conn, notice["checklist_id"])
+        recipient = recipient_of(definition, notice["recipient"])
+        for channel in channels:
+            if channel.applies_to(recipient):
+                queued.append({"notice_id": notice["id"], "channel": channel.name, "address": _address(channel, recipient),
+                               "status": "pending", "attempts": 0, "next_attempt_at": now})
+    if queued:
+        conn.execute(deliveries.insert(), queued)
+
+
+def _address(channel, recipient) -> str | None:
+    if channel.name == "email":
+        return recipient.email
+    return None
