@@ -42,15 +42,50 @@ def append(conn, *, chain: str, at: dt.datetime, actor: str, kind: str, **fields
     return append_many(conn, chain, [dict(at=at, actor=actor, kind=kind, **fields)])[-1]
 
 
+_heads: dict[tuple, tuple[int, str]] = {}  # (engine, chain) -> the head this process last wrote or read
+
+
 def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
-    """Append events in order under one lock of the chain head."""
+    """Append events in order, moving the chain head with a compare-and-set.
+
+    The head this process last saw is tried first (one UPDATE that also locks the row); when another
+    process moved it meanwhile, the head is read under a lock and the events are chained after it.
+    """
     if not entries:
         return []
+    key = (id(conn.engine), chain)
+    guess = _heads.get(key)
+    if guess is not None:
+        rows = _chain(chain, entries, *guess)
+        moved = conn.execute(update(chain_heads).where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0],
+                                                       chain_heads.c.hash == guess[1])
+                             .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"])).rowcount
+        if moved == 1:
+            conn.execute(insert(events), rows)
+            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"])
+            return rows
     query = select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.chain == chain)
     if conn.dialect.name != "sqlite":
         query = query.with_for_update()
     head = conn.execute(query).first()
     seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    rows = _chain(chain, entries, seq, prev)
+    if head:
+        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"]))
+    else:
+        conn.execute(insert(chain_heads).values(chain=chain, seq=rows[-1]["seq"], hash=rows[-1]["hash"]))
+    conn.execute(insert(events), rows)
+    _heads[key] = (rows[-1]["seq"], rows[-1]["hash"])
+    return rows
+
+
+def forget_heads() -> None:
+    """Drop the cached heads (after a rolled-back transaction the cache may be ahead of the database;
+    the compare-and-set catches that anyway, this only saves the retry)."""
+    _heads.clear()
+
+
+def _chain(chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
     rows = []
     for entry in entries:
         seq += 1
@@ -59,11 +94,6 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
         row["data"] = canonical(entry.get("data"))
         row["hash"] = prev = event_hash(row)
         rows.append(row)
-    conn.execute(insert(events), rows)
-    if head:
-        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=seq, hash=prev))
-    else:
-        conn.execute(insert(chain_heads).values(chain=chain, seq=seq, hash=prev))
     return rows
 
 

@@ -19,7 +19,12 @@ _cache: dict[tuple, ChecklistDef] = {}
 _lock = threading.Lock()
 
 
-def get_checklist(conn, checklist_id: str) -> ChecklistDef:
+def get_checklist(conn, checklist_id: str, *, known: tuple | None = None) -> ChecklistDef:
+    """The checklist's definition; ``known`` = (revision, sha256) when the caller already read them."""
+    if known is not None:
+        found = _cache.get((checklist_id, *known))
+        if found is not None:
+            return found
     row = conn.execute(select(checklists.c.id, checklists.c.revision, checklists.c.source_sha256)
                        .where(checklists.c.id == checklist_id)).first()
     if row is None:
@@ -52,7 +57,10 @@ class TaskRef:
 def find_task(conn, name: str, checklist_id: str | None = None) -> TaskRef:
     if checklist_id is None and ":" in name:
         checklist_id, name = name.split(":", 1)
-    query = select(tasks.c.id, tasks.c.checklist_id).where(tasks.c.key == name, tasks.c.removed.is_(False))
+    # one query for the task and its checklist's revision: the hot path of every fire and report
+    query = (select(tasks.c.id, tasks.c.checklist_id, checklists.c.revision, checklists.c.source_sha256)
+             .join(checklists, checklists.c.id == tasks.c.checklist_id)
+             .where(tasks.c.key == name, tasks.c.removed.is_(False)))
     if checklist_id:
         query = query.where(tasks.c.checklist_id == checklist_id)
     rows = conn.execute(query).all()
@@ -63,8 +71,9 @@ def find_task(conn, name: str, checklist_id: str | None = None) -> TaskRef:
         raise NotFound(say("多个清单都有任务 “{t}”({c});请写成 清单编号:{t}。",
                            "several checklists have a task '{t}' ({c}); write CHECKLIST:{t}.",
                            t=name, c=", ".join(r.checklist_id for r in rows)))
-    definition = get_checklist(conn, rows[0].checklist_id)
-    return TaskRef(definition, definition.task_by_id[name], rows[0].id)
+    row = rows[0]
+    definition = get_checklist(conn, row.checklist_id, known=(row.revision, row.source_sha256))
+    return TaskRef(definition, definition.task_by_id[name], row.id)
 
 
 def resolve_item(conn, ref: TaskRef, item: str | None):
