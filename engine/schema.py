@@ -55,7 +55,7 @@ def _hhmm(value: str) -> str:
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory in the zone database
         raise ValueError("bad_zone") from None
     return value
 

@@ -78,7 +78,9 @@ class _Checker:
     def __init__(self, source: Source, step_types: dict):
         self.src = source
         self.steps = step_types
-        self.option_keys = {key: step for step in step_types.values() for key in step.task_options}
+        # task extensions (funds) add task keys to any task; no state names them with step:
+        self.extensions = dict(getattr(step_types, "extensions", {}))
+        self.option_keys = {key: owner for owner in (*step_types.values(), *self.extensions.values()) for key in owner.task_options}
         self.gaps: dict[int, tuple] = {}
         self.known_keys = self.keys_for
 
@@ -294,7 +296,7 @@ class _Checker:
             finals = {name for name, state in states.items() if state.final}
             forward = _forward(wf)
             for name in _reachable(wf):
-                if not states[name].final and not (_closure(forward, name) & finals):
+                if name in states and not states[name].final and not (_closure(forward, name) & finals):
                     self.warn(base + ("states", name), say("从状态 “{s}” 无法到达任何终态,子项到这里就办不完了。",
                                                            "no final state can be reached from '{s}': items there can never be finished.", s=name))
         if not any(state.final for state in states.values()):
@@ -440,12 +442,14 @@ class _Checker:
             if checked is None:
                 continue
             options[key] = checked
+            if step.name in self.extensions:
+                continue
             if task.workflow is None:
                 self.warn(path + (key,), say("任务没有流程,{k} 设置不会起作用。", "the task has no workflow, so {k} has no effect.", k=key))
             elif workflow is not None and step.name not in used_steps:
                 self.warn(path + (key,), say("任务设置了 {k},但它的流程没有 “{s}” 步骤,这项设置不会起作用。",
                                              "the task sets {k} but its workflow has no '{s}' step, so it has no effect.", k=key, s=step.name))
-        for step in self.steps.values():
+        for step in (*self.steps.values(), *self.extensions.values()):
             mine = {k: v for k, v in options.items() if k in step.task_options}
             if step.name in used_steps or mine:
                 for issue in step.check_task(task, workflow, mine):
@@ -497,18 +501,7 @@ def _reached(wf) -> dict:
 
 
 def _reachable(wf) -> set:
-    following = {}
-    for tr in wf.transitions:
-        for source in tr.sources:
-            following.setdefault(source, set()).add(tr.to)
-    seen = {wf.initial}
-    frontier = [wf.initial]
-    while frontier:
-        for nxt in following.get(frontier.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                frontier.append(nxt)
-    return seen
+    return _closure(_forward(wf), wf.initial)
 
 
 def _zh() -> bool:

@@ -33,6 +33,9 @@ _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
+MAX_NODES = 1_000_000  # aliases can expand a small file exponentially ("billion laughs"); no checklist needs more
+
+
 @dataclass
 class Source:
     """A read document: ``data`` plus where each part of it stands in ``file``."""
@@ -42,6 +45,7 @@ class Source:
     value_at: dict = field(default_factory=dict)  # path -> (line, column) of the value
     key_at: dict = field(default_factory=dict)  # path -> (line, column) of the key naming it
     problems: list = field(default_factory=list)
+    nodes: int = 0
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column for ``path``; the nearest enclosing node when it has none of its own."""
@@ -82,7 +86,16 @@ def read_text(text: str, file: str) -> Source:
     if root is None:
         source.problems.append(Problem(file, 1, 1, say("文件是空的。", "the file is empty.")))
         return source
-    source.data = _convert(root, (), source, depth=0)
+    try:
+        source.data = _convert(root, (), source, depth=0)
+    except _TooLarge:
+        source.data = None
+        source.value_at.clear()
+        source.key_at.clear()
+        source.problems.append(Problem(file, 1, 1, say(
+            "文件展开后过大(超过 {n} 项,多半是锚点 & 和别名 * 层层引用);请直接写出各项。",
+            "the file expands to more than {n} entries (most likely anchors & and aliases * referring to each other); write the entries out.",
+            n=MAX_NODES)))
     return source
 
 
@@ -110,10 +123,17 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _TooLarge(Exception):
+    pass
+
+
 def _convert(node, path: Path, source: Source, depth: int):
     if depth > 50:  # aliases can build very deep or cyclic trees; a checklist never needs this
         source.problem(path, say("嵌套层次过深。", "nesting is too deep."))
         return None
+    source.nodes += 1
+    if source.nodes > MAX_NODES:
+        raise _TooLarge
     source.value_at[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
