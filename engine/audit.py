@@ -177,3 +177,16 @@ def _check_tail(chain: str, last_seq: int, last_hash: str, heads: dict) -> Findi
         return Finding(chain, seq + 1, None, "inserted", say("链 {c} 在第 {s} 条之后有后插入的记录。",
                                                              "events were inserted in chain {c} after event {s}.", c=chain, s=seq))
     return None
+
+
+def recent(conn, *, limit: int = 100, before: int | None = None, chain: str | None = None) -> list[dict]:
+    """The newest events (of all chains, or of ``chain``), newest first: at most ``limit``, with ids below
+    ``before`` when given (the next page). Each a dict of id, chain, seq, at, actor, kind, task_key,
+    item_name, trigger, from_state, to_state, note and data (canonical JSON text)."""
+    query = select(events.c.id, events.c.chain, events.c.seq, events.c.at, events.c.actor, events.c.kind, events.c.task_key,
+                   events.c.item_name, events.c.trigger, events.c.from_state, events.c.to_state, events.c.note, events.c.data)
+    if before is not None:
+        query = query.where(events.c.id < before)
+    if chain:
+        query = query.where(events.c.chain == chain)
+    return [dict(row) for row in conn.execute(query.order_by(events.c.id.desc()).limit(limit)).mappings().all()]

@@ -60,6 +60,7 @@ def cli(ctx):
 COMMAND_MODULES = (
     "engine.cli.checklist_commands",
     "engine.cli.work_commands",
+    "engine.cli.step_commands",
     "engine.cli.notice_commands",
     "engine.cli.admin_commands",
     "engine.cli.web_commands",

@@ -176,4 +176,59 @@ def users_link(app, account_id, person, remove):
     click.echo(f"{account.id}: " + (", ".join(f"{c}:{p}" for c, p in account.people) or "-"))
 
 
-COMMANDS = [users]
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
+@click.option("--port", default=5000, show_default=True, type=int, help="端口 / port")
+@click.option("--threads", default=8, show_default=True, type=int, help="工作线程数 / worker threads")
+@click.option("--no-scheduler", is_flag=True, help="不在本进程运行催办调度 / leave the reminder scheduler out")
+@click.option("--demo", is_flag=True,
+              help="演示:载入自带清单,建各角色演示账号并显示密码,时钟默认 2017-07-21 / demo: shipped lists, demo accounts, clock at 2017-07-21")
+@common_options
+@pass_app
+def serve(app, host, port, threads, no_scheduler, demo):
+    """运行网页和接口(waitress),默认同时运行催办调度 / serve the web board and API (waitress) with the scheduler."""
+    import logging
+    import os
+
+    from engine.clock import OffsetClock, parse_instant
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    store = app.store
+    clock = app.clock
+    if hasattr(clock, "at"):  # --now: start there and let time run
+        clock = OffsetClock(clock.at)
+    if demo:
+        from web.demo import DEMO_NOW, prepare
+
+        if app.now is None and not os.environ.get("QINGDAN_NOW"):
+            clock = OffsetClock(parse_instant(DEMO_NOW))
+        setup = prepare(store, clock, app.plugins)
+        for checklist_id in setup.loaded:
+            click.echo(say("+ 已载入清单 {c}", "+ loaded checklist {c}", c=checklist_id))
+        click.echo(say("演示模式:引擎时钟从 {t} 开始走(用 --now 改)。演示账号(密码每次启动重新生成):",
+                       "demo mode: the engine clock starts at {t} (change with --now). Demo accounts (new passwords on every start):",
+                       t=clock.now().astimezone(parse_instant(DEMO_NOW).tzinfo).strftime("%Y-%m-%d %H:%M")))
+        for account_id, password in setup.passwords.items():
+            click.echo(f"  {account_id:<16} {password}")
+    from web import create_app
+
+    web_app = create_app({"STORE": store, "CLOCK": clock, "PLUGINS": app.plugins})
+    scheduler = None
+    if not no_scheduler:
+        from web.engine_bridge import start_scheduler
+
+        scheduler = start_scheduler(store, clock, app.plugins, os.environ)
+        click.echo(say("催办调度已在本进程运行(--no-scheduler 可关闭)。", "the reminder scheduler runs in this process (--no-scheduler leaves it out)."))
+    click.echo(say("请用浏览器打开 http://{h}:{p}/ (Ctrl+C 停止)", "open http://{h}:{p}/ in a browser (Ctrl+C stops)", h=host, p=port))
+    import waitress
+
+    try:
+        waitress.serve(web_app, host=host, port=port, threads=threads, ident="qingdan")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+COMMANDS = [users, serve]

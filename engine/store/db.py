@@ -20,14 +20,19 @@ from engine.errors import StoreError
 from engine.i18n import say
 
 
+def data_home(environ=None) -> str:
+    """``$QINGDAN_HOME``, else ``$XDG_DATA_HOME/qingdan`` (``~/.local/share/qingdan`` by default)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("QINGDAN_HOME") or os.path.join(
+        environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "qingdan")
+
+
 def default_database_url(environ=None) -> str:
     """``QINGDAN_DATABASE_URL``, else ``$QINGDAN_HOME/qingdan.sqlite`` (``~/.local/share/qingdan`` by default)."""
     environ = os.environ if environ is None else environ
     if environ.get("QINGDAN_DATABASE_URL"):
         return environ["QINGDAN_DATABASE_URL"]
-    home = environ.get("QINGDAN_HOME") or os.path.join(
-        environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "qingdan")
-    return f"sqlite:///{os.path.join(home, 'qingdan.sqlite')}"
+    return f"sqlite:///{os.path.join(data_home(environ), 'qingdan.sqlite')}"
 
 
 class Store:

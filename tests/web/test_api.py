@@ -1,0 +1,132 @@
+"""The JSON API: Bearer tokens, the same JSON and the same words as the CLI, scope, inbox, and the OpenAPI document."""
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import CHECKLIST, bearer
+
+
+def test_status_is_the_cli_json(client, tokens, store, clock, plugins, qingdan):
+    response = client.get(f"/api/checklists/{CHECKLIST}/status", headers=bearer(tokens["head"]))
+    assert response.status_code == 200
+    cli = qingdan("status", CHECKLIST, "--json", now="2017-07-21T10:00")
+    assert cli.returncode == 0, cli.stderr
+    import json
+
+    assert response.get_json() == json.loads(cli.stdout)
+
+
+def test_status_scope_for_staff(client, tokens):
+    tasks = {t["id"] for t in client.get(f"/api/checklists/{CHECKLIST}/status", headers=bearer(tokens["staff"])).get_json()["tasks"]}
+    assert tasks == {"T1", "T5", "T6"}  # 文化股: zhang's tasks and the unit's
+    listing = client.get("/api/checklists", headers=bearer(tokens["staff"])).get_json()["checklists"]
+    assert listing == [{"id": CHECKLIST, "title": listing[0]["title"], "year": 2017, "person": "zhang"}]
+
+
+def test_fire_and_report(client, tokens):
+    response = client.post("/api/fire", json={"task": "T1", "item": "林农镇玉城村", "trigger": "approve_plan", "note": "审定"},
+                           headers=bearer(tokens["leader"]))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["from"], body["to"], body["item"]) == ("planning", "plan_approved", "林农镇玉城村")
+    response = client.post("/api/report", json={"task": "T4", "amount": 163, "part": "poor", "note": "贫困村"},
+                           headers=bearer(tokens["staff2"]))
+    assert response.status_code == 200
+    assert response.get_json() | {"entry": 0} == {"entry": 0, "task": "T4", "amount": 163, "part": "poor", "item": None, "total": 163,
+                                                  "part_total": 163, "target": 5472, "reached": False}
+
+
+def test_refusals_use_the_cli_words(client, tokens, qingdan):
+    response = client.post("/api/fire", json={"task": "T1", "item": "1", "trigger": "finish"}, headers=bearer(tokens["staff"]))
+    assert response.status_code == 409
+    cli = qingdan("fire", "T1", "1", "finish", "--as", "zhang", now="2017-07-21T10:00")
+    assert cli.returncode == 1
+    assert cli.stderr.strip() == "错误:" + response.get_json()["error"]
+    response = client.post("/api/report", json={"task": "T5", "amount": "-1"}, headers=bearer(tokens["staff"]))
+    assert response.status_code == 400 and "数量必须大于 0" in response.get_json()["error"]
+    response = client.post("/api/fire", json={"task": "T9", "trigger": "x"}, headers=bearer(tokens["staff"]))
+    assert response.status_code == 404 and "没有任务 “T9”" in response.get_json()["error"]
+
+
+def test_stale_expect_state_is_a_conflict(client, tokens):
+    body = {"task": "T6", "trigger": "script_done", "expect_state": "casting"}
+    response = client.post("/api/fire", json=body, headers=bearer(tokens["staff"]))
+    assert response.status_code == 409 and "已被他人改为" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("who, body, status, words", [
+    ("staff", {"task": "T2", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),  # another unit's task
+    ("staff2", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
+    ("inspector", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
+])
+def test_fire_scope(client, tokens, who, body, status, words):
+    response = client.post("/api/fire", json=body, headers=bearer(tokens[who]))
+    assert response.status_code == status and words in response.get_json()["error"]
+
+
+def test_staff_cannot_pass_an_inspection(client, tokens, store, clock, plugins):
+    from engine.runtime import fire
+
+    award = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某公司", "amount": "30", "award_notice": "2017-06-01",
+             "contract_signed": "2017-06-10"}
+    for trigger, actor, data in (("approve_plan", "li", None), ("open_tender", "zhang", None), ("award", "zhang", award),
+                                 ("finish", "zhang", None), ("request_inspection", "zhang", None)):
+        fire(store, task="T1", item="1", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
+    response = client.post("/api/fire", json={"task": "T1", "item": "1", "trigger": "pass"}, headers=bearer(tokens["staff"]))
+    assert response.status_code == 403
+    response = client.post("/api/report", json={"task": "T5", "amount": 1}, headers=bearer(tokens["inspector"]))
+    assert response.status_code == 403
+
+
+def test_tokens(client, tokens, store, clock):
+    from engine.accounts import set_disabled
+
+    assert client.get("/api/me").status_code == 401
+    assert client.get("/api/me", headers={"Authorization": "Bearer qd_wrong"}).status_code == 401
+    assert client.get("/api/me", headers={"Authorization": "Basic abc"}).status_code == 401
+    me = client.get("/api/me", headers=bearer(tokens["staff"])).get_json()
+    assert me == {"id": "staff", "role": "staff", "name": "staff", "people": [{"checklist": CHECKLIST, "person": "zhang"}]}
+    set_disabled(store, "staff", True, clock=clock)
+    assert client.get("/api/me", headers=bearer(tokens["staff"])).status_code == 401
+
+
+def test_bad_bodies(client, tokens):
+    headers = bearer(tokens["staff"])
+    response = client.post("/api/fire", data="not json", headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 400 and "JSON" in response.get_json()["error"]
+    response = client.post("/api/fire", json={"task": "T6", "trigger": "script_done", "data": [1]}, headers=headers)
+    assert response.status_code == 400
+    response = client.post("/api/inbox/read", json={"ids": ["x"]}, headers=headers)
+    assert response.status_code == 400
+    assert client.get("/api/nothing-here", headers=headers).get_json() == {"error": "没有这个页面或对象。"}
+
+
+def test_inbox(client, tokens, store, clock):
+    from engine.sweep import run_pass
+
+    run_pass(store, clock, channels=())
+    headers = bearer(tokens["staff"])
+    inbox = client.get("/api/inbox", headers=headers).get_json()
+    assert inbox["unread"] > 0 and all(n["checklist"] == CHECKLIST for n in inbox["notices"])
+    first = inbox["notices"][0]["id"]
+    assert client.post("/api/inbox/read", json={"ids": [first]}, headers=headers).get_json() == {"marked": 1}
+    assert client.get("/api/inbox?unread=1", headers=headers).get_json()["unread"] == inbox["unread"] - 1
+    other = client.get("/api/inbox", headers=bearer(tokens["leader"])).get_json()["notices"][0]["id"]
+    refused = client.post("/api/inbox/read", json={"ids": [other]}, headers=headers)  # li's notice, not zhang's
+    assert refused.status_code == 404
+    assert client.post("/api/inbox/read", json={}, headers=headers).get_json()["marked"] == inbox["unread"] - 1
+
+
+def test_openapi_document_is_valid_and_complete(app, client):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/openapi.json").get_json()
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+    documented = {path for path in document["paths"]}
+    routes = {rule.rule.replace("<", "{").replace(">", "}") for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert documented == routes
+    for path, operations in document["paths"].items():
+        for method in operations:
+            rule = next(r for r in app.url_map.iter_rules() if r.rule.replace("<", "{").replace(">", "}") == path)
+            assert method.upper() in rule.methods, (path, method)

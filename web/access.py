@@ -1,0 +1,47 @@
+"""Who may open what: ``@roles(...)`` on every view (below ``@bp.route``, so the route is never left open: the
+library notes' decorator-order pitfall), scope checks on the things a view touches, and the current account."""
+from __future__ import annotations
+
+import functools
+
+from flask import g
+from flask_login import current_user
+
+from engine.accounts import may_view_task, role_word
+from engine.i18n import say
+from web.errors import refuse
+
+BOARD_ROLES = ("head", "leader", "admin")
+WORK_ROLES = ("staff", "leader", "head")
+ALL_ROLES = ("head", "leader", "staff", "inspector", "admin")
+
+
+def roles(*allowed: str):
+    """Require a logged-in account whose role is in ``allowed``; 403 otherwise (401/redirect when not logged in)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from web.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                refuse(403, say("{r}账号不能使用这个页面(限:{a})。", "a {r} account cannot use this page (for: {a}).",
+                                r=role_word(current_user.role), a="、".join(role_word(r) for r in allowed)))
+            g.account = current_user.account
+            return view(*args, **kwargs)
+
+        wrapper.qingdan_roles = allowed
+        return wrapper
+
+    return decorate
+
+
+def account():
+    return g.get("account") or current_user.account
+
+
+def require_task_view(definition, task) -> None:
+    if not may_view_task(account(), definition, task):
+        refuse(403, say("您的账号无权查看任务 {t}。", "your account may not see task {t}.", t=task.id))

@@ -1,0 +1,181 @@
+"""Administration, for admin accounts only: accounts (create, disable, reset, tokens, people), uploading a checklist
+(validation problems beside the YAML lines they point at, then loading), the audit log with its verification, and
+failed notice deliveries.
+
+A new password or token is shown once in the answer to the POST that made it, never put in the session cookie
+(which is signed, not encrypted)."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from engine import accounts as engine_accounts
+from engine.errors import InputError
+from engine.i18n import say
+from web import engine_bridge as bridge
+from web import services
+from web.access import account, roles
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+CONTEXT_LINES = 3
+FULL_LISTING = 400  # files up to this many lines are shown whole, longer ones around each problem
+
+
+@bp.route("/")
+@roles("admin")
+def index():
+    return redirect(url_for("admin.accounts"))
+
+
+def _accounts_page(secret=None, status=200):
+    svc = services.get()
+    return render_template("admin_accounts.html", accounts=engine_accounts.list_accounts(svc.store),
+                           tokens=engine_accounts.count_tokens(svc.store), roles=engine_accounts.ROLES,
+                           checklists=bridge.definitions(svc.store), secret=secret), status
+
+
+@bp.route("/accounts")
+@roles("admin")
+def accounts():
+    return _accounts_page()
+
+
+def _links(text: str, checklist: str | None):
+    links = []
+    for word in (text or "").replace(",", " ").split():
+        checklist_id, _, person = word.rpartition(":")
+        links.append((checklist_id or checklist or engine_accounts.ANY_CHECKLIST, person))
+    return links
+
+
+@bp.route("/accounts", methods=["POST"])
+@roles("admin")
+def create_account():
+    svc = services.get()
+    form = request.form
+    password = form.get("password") or None
+    generated = password is None
+    password = password or engine_accounts.new_password()
+    created = engine_accounts.create_account(
+        svc.store, (form.get("id") or "").strip(), form.get("role") or "", clock=svc.clock, password=password,
+        display_name=(form.get("name") or "").strip() or None, people=_links(form.get("people", ""), form.get("checklist") or None),
+        actor=account().id)
+    secret = {"account": created.id, "what": say("初始密码", "initial password"), "value": password} if generated else None
+    return _accounts_page(secret, 201)
+
+
+@bp.route("/accounts/<account_id>/<action>", methods=["POST"])
+@roles("admin")
+def account_action(account_id, action):
+    svc = services.get()
+    me = account().id
+    secret = None
+    if action == "disable":
+        if account_id == me:
+            raise InputError(say("不能停用自己的账号。", "you cannot disable your own account."))
+        engine_accounts.set_disabled(svc.store, account_id, True, clock=svc.clock, actor=me)
+    elif action == "enable":
+        engine_accounts.set_disabled(svc.store, account_id, False, clock=svc.clock, actor=me)
+    elif action == "reset":
+        secret = {"account": account_id, "what": say("新密码", "new password"),
+                  "value": engine_accounts.reset_password(svc.store, account_id, clock=svc.clock, actor=me)}
+    elif action == "token":
+        secret = {"account": account_id, "what": say("接口令牌", "API token"),
+                  "value": engine_accounts.issue_token(svc.store, account_id, clock=svc.clock, actor=me)}
+    elif action == "revoke":
+        engine_accounts.revoke_tokens(svc.store, account_id, clock=svc.clock, actor=me)
+    elif action == "link":
+        for checklist_id, person in _links(request.form.get("people", ""), request.form.get("checklist") or None):
+            engine_accounts.link_person(svc.store, account_id, person, checklist_id=checklist_id, clock=svc.clock, actor=me)
+    elif action == "unlink":
+        checklist_id, _, person = (request.form.get("link") or "").rpartition(":")
+        engine_accounts.unlink_person(svc.store, account_id, person, checklist_id=checklist_id or "*", clock=svc.clock, actor=me)
+    elif action == "role":
+        if account_id == me:
+            raise InputError(say("不能更改自己的角色。", "you cannot change your own role."))
+        engine_accounts.set_role(svc.store, account_id, request.form.get("role") or "", clock=svc.clock, actor=me)
+    else:
+        raise InputError(say("未知操作 “{a}”。", "unknown action '{a}'.", a=action))
+    if secret:
+        return _accounts_page(secret)
+    return redirect(url_for("admin.accounts"))
+
+
+# ---------------------------------------------------------------- checklists
+
+
+def _listing(text: str, problems) -> list[dict]:
+    """The YAML lines to show, each with the problems that point at it; ``gap`` rows stand for skipped lines."""
+    lines = text.splitlines()
+    by_line: dict[int, list] = {}
+    for problem in problems:
+        by_line.setdefault(max(1, min(problem.line, len(lines) or 1)), []).append(problem)
+    if len(lines) <= FULL_LISTING:
+        wanted = set(range(1, len(lines) + 1))
+    else:
+        wanted = {n for line in by_line for n in range(line - CONTEXT_LINES, line + CONTEXT_LINES + 1) if 1 <= n <= len(lines)}
+    shown, previous = [], 0
+    for number in sorted(wanted):
+        if number != previous + 1:
+            shown.append({"gap": True})
+        shown.append({"number": number, "text": lines[number - 1] if number <= len(lines) else "", "problems": by_line.get(number, [])})
+        previous = number
+    if lines and previous != len(lines):
+        shown.append({"gap": True})
+    return shown
+
+
+@bp.route("/checklists")
+@roles("admin")
+def checklists():
+    return render_template("admin_checklists.html", loaded=bridge.definitions(services.get().store), result=None)
+
+
+@bp.route("/checklists", methods=["POST"])
+@roles("admin")
+def upload_checklist():
+    from engine.loader import load
+    from engine.pluginmanager import step_types
+    from engine.validation import validate_text
+
+    svc = services.get()
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        raw = upload.read()
+        name = upload.filename
+    else:
+        raw = (request.form.get("text") or "").encode("utf-8")
+        name = request.form.get("name") or "checklist.yaml"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(say("文件不是 UTF-8 编码的文本。", "the file is not UTF-8 text.")) from None
+    if not text.strip():
+        raise InputError(say("请上传清单文件或粘贴其内容。", "upload a checklist file or paste its text."))
+    checked = validate_text(text, name, step_types(svc.plugins))
+    result = {"name": name, "text": text, "checked": checked, "listing": _listing(text, checked.problems), "report": None}
+    status = 200 if checked.ok else 422
+    if checked.ok and request.form.get("action") == "load":
+        result["report"] = load(svc.store, [checked.definition], clock=svc.clock, actor=account().id,
+                                force=request.form.get("force") == "1")[0]
+    return render_template("admin_checklists.html", loaded=bridge.definitions(svc.store), result=result), status
+
+
+# ---------------------------------------------------------------- audit and deliveries
+
+
+@bp.route("/audit")
+@roles("admin")
+def audit():
+    svc = services.get()
+    before = request.args.get("before", type=int)
+    chain = request.args.get("chain") or None
+    rows = bridge.audit_events(svc.store, limit=100, before=before, chain=chain)
+    return render_template("admin_audit.html", verification=bridge.verify_audit(svc.store), events=rows, chain=chain,
+                           more=rows[-1]["id"] if len(rows) == 100 else None)
+
+
+@bp.route("/deliveries")
+@roles("admin")
+def deliveries():
+    return render_template("admin_deliveries.html", failed=bridge.failed_deliveries(services.get().store))

@@ -1,0 +1,186 @@
+"""The JSON API: the same actions as the pages, authenticated with ``Authorization: Bearer TOKEN`` (``qingdan users
+token ID``), described by the OpenAPI document at ``/api/openapi.json``.
+
+Exempt from CSRF on purpose: it never reads the session cookie, so a browser cannot be tricked into using it.
+Refusals are 4xx with ``{"error": message}`` in the engine's words (what the CLI prints after “错误:”).
+"""
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, g, jsonify, request
+
+from engine.accounts import account_for_token, may_view_task, role_word
+from engine.errors import InputError
+from engine.i18n import say
+from engine.numbers import as_json_number
+from web import engine_bridge as bridge
+from web import operations, services
+from web.errors import refuse
+from web.openapi import document
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+WIDE_ROLES = ("head", "leader", "admin")  # see every checklist and task
+
+
+def api_roles(*allowed: str):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            found = None
+            if scheme.lower() == "bearer" and token.strip():
+                svc = services.get()
+                found = account_for_token(svc.store, token.strip(), clock=svc.clock)
+            if found is None:
+                refuse(401, say("需要有效的接口令牌:Authorization: Bearer 令牌(用 qingdan users token 账号 生成)。",
+                                "a valid API token is needed: Authorization: Bearer TOKEN (make one with qingdan users token ID)."))
+            if found.role not in allowed:
+                refuse(403, say("{r}账号不能使用这个接口。", "a {r} account cannot use this endpoint.", r=role_word(found.role)))
+            g.api_account = found
+            return view(*args, **kwargs)
+
+        wrapper.qingdan_roles = allowed
+        return wrapper
+
+    return decorate
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InputError(say("请求体应是 JSON 对象(Content-Type: application/json)。",
+                             "the request body must be a JSON object (Content-Type: application/json)."))
+    return data
+
+
+def _text(data: dict, key: str, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise InputError(say("缺少字段 “{k}”。", "the field '{k}' is missing.", k=key))
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise InputError(say("字段 “{k}” 应是文字。", "the field '{k}' must be a string.", k=key))
+    return str(value)
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+openapi.qingdan_roles = ("anonymous",)
+
+
+@bp.route("/me")
+@api_roles("head", "leader", "staff", "inspector", "admin")
+def me():
+    found = g.api_account
+    return jsonify({"id": found.id, "role": found.role, "name": found.name,
+                    "people": [{"checklist": c, "person": p} for c, p in found.people]})
+
+
+@bp.route("/checklists")
+@api_roles("head", "leader", "staff", "inspector", "admin")
+def checklists():
+    found = g.api_account
+    result = []
+    for checklist_id, definition in bridge.definitions(services.get().store).items():
+        person = found.person_in(definition)
+        if found.role in WIDE_ROLES or person is not None:
+            result.append({"id": checklist_id, "title": definition.title, "year": definition.year, "person": person})
+    return jsonify({"checklists": result})
+
+
+@bp.route("/checklists/<checklist_id>/status")
+@api_roles("head", "leader", "staff", "inspector", "admin")
+def status(checklist_id):
+    svc = services.get()
+    found = g.api_account
+    board = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    payload = board.as_json()
+    if found.role not in WIDE_ROLES:
+        if found.person_in(board.checklist) is None:
+            refuse(403, say("账号 {a} 没有关联清单 {c} 中的人员。", "account {a} is not linked to a person of checklist {c}.",
+                            a=found.id, c=checklist_id))
+        visible = {t.id for t in board.checklist.tasks if may_view_task(found, board.checklist, t)}
+        payload["tasks"] = [t for t in payload["tasks"] if t["id"] in visible]
+    return jsonify(payload)
+
+
+@bp.route("/fire", methods=["POST"])
+@api_roles("head", "leader", "staff", "inspector")
+def fire():
+    data = _body()
+    extra = data.get("data") or {}
+    if not isinstance(extra, dict):
+        raise InputError(say("字段 “data” 应是 JSON 对象。", "the field 'data' must be a JSON object."))
+    result = operations.fire(g.api_account, task=_text(data, "task", True), item=_text(data, "item"),
+                             trigger=_text(data, "trigger", True), note=_text(data, "note"), data=extra,
+                             checklist=_text(data, "checklist"), expect_state=_text(data, "expect_state"))
+    return jsonify({"checklist": result.checklist, "task": result.task, "item": result.item, "trigger": result.trigger,
+                    "from": result.from_state, "to": result.to_state, "event": result.event_seq, "warnings": list(result.warnings)})
+
+
+@bp.route("/report", methods=["POST"])
+@api_roles("head", "leader", "staff")
+def report():
+    data = _body()
+    amount = data.get("amount")
+    if amount is None or isinstance(amount, bool):
+        raise InputError(say("缺少字段 “{k}”。", "the field '{k}' is missing.", k="amount"))
+    result = operations.report(g.api_account, task=_text(data, "task", True), amount=amount, part=_text(data, "part"),
+                               item=_text(data, "item"), note=_text(data, "note"), checklist=_text(data, "checklist"))
+    return jsonify({"entry": result.entry, "task": result.task, "amount": _number(result.amount), "part": result.part,
+                    "item": result.item, "total": _number(result.total), "part_total": _number(result.part_total),
+                    "target": _number(result.target), "reached": result.reached})
+
+
+def _people():
+    found = g.api_account
+    return [(cid, found.person_in(d)) for cid, d in bridge.definitions(services.get().store).items() if found.person_in(d)]
+
+
+@bp.route("/inbox")
+@api_roles("head", "leader", "staff", "inspector")
+def inbox():
+    store = services.get().store
+    unread_only = request.args.get("unread") in ("1", "true")
+    notices = []
+    for checklist_id, person in _people():
+        notices.extend(bridge.inbox(store, person, checklist_id, unread=unread_only))
+    notices.sort(key=lambda n: -n["id"])
+    return jsonify({"unread": sum(1 for n in notices if not n["read"]), "notices": notices})
+
+
+@bp.route("/inbox/read", methods=["POST"])
+@api_roles("head", "leader", "staff", "inspector")
+def inbox_read():
+    svc = services.get()
+    data = _body()
+    ids = data.get("ids")
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+        raise InputError(say("字段 “ids” 应是通知编号的列表。", "the field 'ids' must be a list of notice numbers."))
+    count = 0
+    remaining = set(ids) if ids is not None else None
+    for checklist_id, person in _people():
+        if remaining is None:
+            unread = [n["id"] for n in bridge.inbox(svc.store, person, checklist_id, unread=True, limit=100000)]
+            if unread:
+                count += bridge.mark_read(svc.store, person, unread, svc.clock.now())
+            continue
+        mine = {n["id"] for n in bridge.inbox(svc.store, person, checklist_id, limit=100000)}
+        wanted = sorted(mine & remaining)
+        remaining -= mine
+        if wanted:
+            count += bridge.mark_read(svc.store, person, wanted, svc.clock.now())
+    if remaining:
+        refuse(404, say("没有编号为 {m} 的通知。", "there is no notice numbered {m}.", m=", ".join(map(str, sorted(remaining)))))
+    return jsonify({"marked": count})
+
+
+def _number(value):
+    return as_json_number(value) if value is not None else None

@@ -1,0 +1,78 @@
+"""The board (看板) for heads, leaders and admins: every checklist, per checklist its tasks by unit with lights,
+progress, next milestone, pace and funds; filters; the milestone timeline; the unit ranking; and the task page.
+
+The number of queries per board does not grow with tasks or items: one ``engine.status`` computation (grouped
+queries; funds come through the funds plugin's status hook) per checklist.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from engine.pluginmanager import step_types
+from web import engine_bridge as bridge
+from web import presenters, services
+from web.access import ALL_ROLES, BOARD_ROLES, account, require_task_view, roles
+from web.actions import actions_for, may_report
+
+bp = Blueprint("board", __name__, url_prefix="/board")
+
+
+@bp.route("/")
+@roles(*BOARD_ROLES)
+def index():
+    svc = services.get()
+    boards = []
+    for checklist_id in bridge.checklist_ids(svc.store):
+        status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+        definition = status.checklist
+        rows = presenters.task_rows(definition, status, bridge.light_of)
+        boards.append({"definition": definition, "today": status.today, "rows": rows,
+                       "lights": presenters.light_counts(rows), "ranking": presenters.ranking(definition, rows),
+                       "completion": sum(r.share for r in rows) / len(rows) if rows else 0.0,
+                       "overdue": sum(r.overdue for r in rows)})
+    return render_template("board_index.html", boards=boards)
+
+
+@bp.route("/<checklist_id>")
+@roles(*BOARD_ROLES)
+def checklist(checklist_id):
+    svc = services.get()
+    status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    definition = status.checklist
+    all_rows = presenters.task_rows(definition, status, bridge.light_of)
+    unit, person, light = request.args.get("unit") or None, request.args.get("person") or None, request.args.get("light") or None
+    rows = presenters.filter_rows(all_rows, unit=unit, person=person, light=light)
+    listed, hidden = (rows, 0) if request.args.get("all") else presenters.most_urgent(rows, current_app.config["BOARD_ROWS"])
+    timeline = presenters.timeline(definition, listed, status.today, limit=current_app.config["BOARD_TIMELINE_ROWS"])
+    return render_template(
+        "board.html", definition=definition, today=status.today, groups=presenters.by_unit(definition, listed),
+        rows=rows, lights=presenters.light_counts(all_rows), ranking=presenters.ranking(definition, all_rows),
+        timeline=timeline, filters={"unit": unit, "person": person, "light": light}, total=len(all_rows), hidden=hidden)
+
+
+@bp.route("/<checklist_id>/tasks/<task_id>")
+@roles(*ALL_ROLES)
+def task(checklist_id, task_id):
+    svc = services.get()
+    definition = bridge.definition(svc.store, checklist_id)
+    task_def = definition.task_by_id.get(task_id)
+    if task_def is None:
+        abort(404)
+    require_task_view(definition, task_def)
+    status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    task_status = next((t for t in status.tasks if t.id == task_id), None)
+    if task_status is None:
+        abort(404)
+    row = presenters.task_rows(definition, type(status)(definition, status.today, [task_status]), bridge.light_of)[0]
+    me = account()
+    views = bridge.items_of(svc.store, checklist_id, [task_id]).get(task_id, [])
+    item_rows = []
+    for view in views:
+        deadlines = presenters.item_deadlines(definition, task_def, view, status.today)
+        item_rows.append({"view": view, "deadlines": deadlines, "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins)),
+                          "state_label": definition.workflows[task_def.workflow].label(view.state) if view.state else "",
+                          "urgency": presenters.urgency(deadlines, status.today)})
+    events = bridge.history(svc.store, checklist_id, task_id)
+    return render_template("task.html", definition=definition, task=task_def, row=row, today=status.today, items=item_rows,
+                           events=events, may_report=may_report(me, definition, task_def),
+                           back_to_board=me.role in BOARD_ROLES)

@@ -1,0 +1,77 @@
+"""The boundary where engine errors and HTTP errors become answers: a page for people, ``{"error": message}`` for
+the API, in the engine's own words (the CLI prints the same sentences). Never a traceback: an unexpected failure
+is logged and answered with a short apology."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import QingdanError
+from engine.i18n import say
+
+log = logging.getLogger("web")
+
+MESSAGES = {
+    400: ("请求无效。", "bad request."),
+    401: ("需要登录或有效的接口令牌(Authorization: Bearer …)。", "log in or send a valid API token (Authorization: Bearer …)."),
+    403: ("您的账号无权访问这里。", "your account may not use this."),
+    404: ("没有这个页面或对象。", "there is no such page or thing."),
+    405: ("不支持这种请求方式。", "this method is not allowed here."),
+    413: ("上传的文件太大。", "the upload is too large."),
+    429: ("尝试次数过多,请稍后再试。", "too many attempts; try again later."),
+    500: ("内部错误,操作可能没有完成;请联系系统管理员。", "internal error; the operation may not have completed. Please tell your administrator."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def answer(status: int, message: str):
+    if wants_json():
+        response = jsonify({"error": message})
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="qingdan"'
+        return response
+    return render_template("error.html", status=status, message=message), status
+
+
+def default_message(status: int) -> str:
+    return say(*MESSAGES.get(status, MESSAGES[400] if status < 500 else MESSAGES[500]))
+
+
+def init_app(app) -> None:
+    @app.errorhandler(QingdanError)
+    def _engine_error(err: QingdanError):
+        return answer(err.http_status, str(err))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):
+        return answer(400, say("表单已过期或来源不明(CSRF 校验未通过),请刷新页面后重试。",
+                               "the form expired or did not come from this site (CSRF check failed); reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        status = err.code or 500
+        description = err.description if isinstance(err.description, str) and getattr(err, "_qingdan", False) else None
+        return answer(status, description or default_message(status))
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        if isinstance(err, HTTPException):  # pragma: no cover - handled above
+            return _http(err)
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return answer(500, default_message(500))
+
+
+def refuse(status: int, message: str):
+    """Abort with ``status`` and a message of our own (shown as is)."""
+    from werkzeug.exceptions import default_exceptions
+
+    err = default_exceptions[status](description=message)
+    err._qingdan = True
+    raise err

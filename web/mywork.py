@@ -1,0 +1,135 @@
+"""My work (我的工作): my tasks and items by urgency with buttons for exactly the triggers I may fire now, progress
+and recurring-duty report forms, and my inbox (通知) with its unread count."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from engine.errors import InputError
+from engine.i18n import say
+from engine.numbers import plain
+from engine.pluginmanager import step_types
+from web import engine_bridge as bridge
+from web import operations, presenters, services
+from web.access import WORK_ROLES, account, roles
+from web.actions import actions_for, may_report
+from web.security import safe_next
+
+bp = Blueprint("mywork", __name__, url_prefix="/my")
+
+
+def _mine(me, definition):
+    person = me.person_in(definition)
+    if person is None:
+        return None, []
+    own = {"staff": ("responsible",)}.get(me.role, ("responsible", "leader"))
+    tasks = [t for t in definition.tasks if ("responsible" in own and t.responsible == person) or ("leader" in own and t.leader == person)]
+    return person, tasks
+
+
+@bp.route("/")
+@roles(*WORK_ROLES)
+def index():
+    svc = services.get()
+    me = account()
+    entries, duties, people = [], [], []
+    for checklist_id, definition in bridge.definitions(svc.store).items():
+        person, tasks = _mine(me, definition)
+        if person is None:
+            continue
+        people.append((checklist_id, person))
+        if not tasks:
+            continue
+        status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+        by_id = {t.id: t for t in status.tasks}
+        views = bridge.items_of(svc.store, checklist_id, [t.id for t in tasks])
+        rows = {r.id: r for r in presenters.task_rows(definition, type(status)(definition, status.today,
+                                                                               [by_id[t.id] for t in tasks if t.id in by_id]),
+                                                      bridge.light_of)}
+        for task in tasks:
+            if task.id not in rows:
+                continue
+            if task.kind == "workflow":
+                for view in views.get(task.id, []):
+                    deadlines = presenters.item_deadlines(definition, task, view, status.today)
+                    entries.append({"definition": definition, "task": task, "row": rows[task.id], "view": view,
+                                    "state_label": definition.workflows[task.workflow].label(view.state),
+                                    "deadlines": deadlines, "urgency": presenters.urgency(deadlines, status.today),
+                                    "actions": actions_for(me, definition, task, view.state, step_types(svc.plugins)), "today": status.today})
+            else:
+                duties.append({"definition": definition, "task": task, "row": rows[task.id], "items": views.get(task.id, []),
+                               "may_report": may_report(me, definition, task), "today": status.today})
+    entries.sort(key=lambda e: (e["urgency"], not e["actions"]))
+    duties.sort(key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999))
+    unread = bridge.unread_count(svc.store, people)
+    return render_template("mywork.html", entries=entries, duties=duties, unread=unread)
+
+
+@bp.route("/fire", methods=["POST"])
+@roles(*WORK_ROLES)
+def fire():
+    form = request.form
+    data = operations.parse_data_text(form.get("data_text"))
+    data.update({key[5:]: value.strip() for key, value in form.items() if key.startswith("data_") and key != "data_text" and value.strip()})
+    evidence = operations.save_evidence(current_app.config["EVIDENCE_DIR"], request.files.getlist("evidence"))
+    if evidence:
+        data["evidence"] = evidence
+    result = operations.fire(account(), task=form.get("task", ""), item=form.get("item") or None, trigger=form.get("trigger", ""),
+                             note=form.get("note"), data=data, checklist=form.get("checklist") or None,
+                             expect_state=form.get("expect_state") or None)
+    flash(say("{t} / {i}:{a} → {b}(记录 #{n})", "{t} / {i}: {a} → {b} (event #{n})", t=result.task, i=result.item,
+              a=result.from_state, b=result.to_state, n=result.event_seq), "ok")
+    for warning in result.warnings:
+        flash(warning, "warning")
+    return redirect(safe_next(form.get("next"), url_for("mywork.index")))
+
+
+@bp.route("/report", methods=["POST"])
+@roles(*WORK_ROLES)
+def report():
+    form = request.form
+    amount = (form.get("amount") or "").strip()
+    if not amount:
+        raise InputError(say("请填写数量。", "please enter an amount."))
+    result = operations.report(account(), task=form.get("task", ""), amount=amount, part=form.get("part") or None,
+                               item=form.get("item") or None, note=form.get("note"), checklist=form.get("checklist") or None)
+    target = f"/{plain(result.target)}" if result.target is not None else ""
+    flash(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}", "recorded (entry {e}): {t} +{a}, total {s}{g}",
+              e=result.entry, t=result.task, a=plain(result.amount), s=plain(result.total), g=target), "ok")
+    if result.reached:
+        flash(say("目标已完成。", "target reached."), "ok")
+    return redirect(safe_next(form.get("next"), url_for("mywork.index")))
+
+
+@bp.route("/inbox")
+@roles(*WORK_ROLES, "inspector")
+def inbox():
+    svc = services.get()
+    me = account()
+    notices = []
+    for checklist_id, definition in bridge.definitions(svc.store).items():
+        person = me.person_in(definition)
+        if person is not None:
+            notices.extend(bridge.inbox(svc.store, person, checklist_id))
+    notices.sort(key=lambda n: (n["read"], -n["id"]))
+    return render_template("inbox.html", notices=notices, unread=sum(1 for n in notices if not n["read"]))
+
+
+@bp.route("/inbox/read", methods=["POST"])
+@roles(*WORK_ROLES, "inspector")
+def mark_read():
+    svc = services.get()
+    me = account()
+    ids = [int(v) for v in request.form.getlist("id") if v.isdigit()]
+    count = 0
+    for checklist_id, definition in bridge.definitions(svc.store).items():
+        person = me.person_in(definition)
+        if person is None:
+            continue
+        mine = {n["id"] for n in bridge.inbox(svc.store, person, checklist_id, unread=True, limit=10000)}
+        wanted = sorted(mine & set(ids)) if ids else None
+        if wanted is None and mine:
+            count += bridge.mark_read(svc.store, person, sorted(mine), svc.clock.now())
+        elif wanted:
+            count += bridge.mark_read(svc.store, person, wanted, svc.clock.now())
+    flash(say("已标为已读:{n} 条。", "marked read: {n}.", n=count), "ok")
+    return redirect(url_for("mywork.inbox"))

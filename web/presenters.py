@@ -1,0 +1,309 @@
+"""Shape engine results for the pages: board rows, grouping by unit, the unit ranking, the milestone timeline's
+geometry, and the urgency of an item. Pure functions over definitions and status objects: no database, no Flask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.definitions import DONE, ChecklistDef, TaskDef
+from engine.i18n import say
+from engine.numbers import plain
+
+LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "done": 3}
+
+
+def light_word(light: str) -> str:
+    return {"red": say("红灯", "red"), "yellow": say("黄灯", "yellow"), "green": say("绿灯", "green"),
+            "done": say("已完成", "done")}.get(light, light)
+
+
+def reason_word(reason: str | None) -> str:
+    return {"overdue": say("已逾期", "overdue"), "deadline_near": say("期限临近", "deadline near"),
+            "pace": say("进度落后于时间", "behind the pace of the year"), "plugin": say("需关注", "needs attention")}.get(reason or "", reason or "")
+
+
+def kind_word(kind: str) -> str:
+    return {"workflow": say("流程", "workflow"), "target": say("数量目标", "quantity target"),
+            "recurring": say("周期性工作", "recurring duty")}.get(kind, kind)
+
+
+EVENT_WORDS = {
+    "transition": ("流程推进", "transition"), "report": ("报送进度", "progress report"), "correction": ("更正报送", "correction"),
+    "load": ("载入清单", "checklist loaded"), "reload": ("更新清单", "checklist updated"), "forced_reload": ("强制更新清单", "forced update"),
+    "forced_state": ("强制退回", "forced reset"), "notice": ("发出通知", "notice sent"), "record": ("记录步骤数据", "step data recorded"),
+    "inspection": ("验收", "inspection"), "funds": ("资金", "funds"),
+}
+
+
+def event_word(kind: str) -> str:
+    found = EVENT_WORDS.get(kind)
+    return say(*found) if found else kind
+
+
+def state_label(definition: ChecklistDef, task: TaskDef, state: str | None) -> str:
+    if not state:
+        return ""
+    if task.kind == "workflow" and state in definition.workflows[task.workflow].states:
+        return definition.workflows[task.workflow].label(state)
+    return state
+
+
+def milestone_label(definition: ChecklistDef, task: TaskDef, milestone: str | None) -> str:
+    if milestone is None:
+        return ""
+    if task.kind == "workflow" and milestone in definition.workflows[task.workflow].states:
+        return definition.workflows[task.workflow].label(milestone)
+    if milestone == DONE:
+        return say("完成", "done")
+    if task.kind == "recurring":
+        return say("本期截止", "period ends")
+    return milestone
+
+
+def person_name(definition: ChecklistDef, person: str | None) -> str:
+    if not person:
+        return ""
+    found = definition.people.get(person)
+    return found.name if found else person
+
+
+@dataclass
+class TaskRow:
+    id: str
+    title: str
+    kind: str
+    unit: str
+    unit_name: str
+    responsible: str
+    responsible_name: str
+    leader: str
+    leader_name: str
+    done: Decimal
+    target: Decimal
+    share: float  # 0..1
+    target_unit: str
+    states: list[tuple[str, str, int]]  # (state, label, count)
+    parts: list[tuple[str, str, Decimal, Decimal]]
+    light: str
+    reason: str | None
+    next_deadline: dt.date | None
+    next_label: str
+    days_left: int | None
+    overdue: int
+    pace: dict | None
+    funds: dict = field(default_factory=dict)
+    milestones: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # (key, label, date, met|missed|open)
+    extra: dict = field(default_factory=dict)
+    # display strings, made once here so a 1,000-row board renders without a function call per cell
+    width: str = "0"
+    progress_text: str = ""
+    pace_text: str = ""
+    overdue_text: str = ""
+    next_text: str = ""
+    funds_text: str = ""
+    chips: list[str] = field(default_factory=list)
+
+
+def task_rows(definition: ChecklistDef, board, lights) -> list[TaskRow]:
+    """Board rows; funds come from the funds plugin's ``extra.funds`` (budget, allocated, disbursed, spent, rate)."""
+    rows = []
+    words = {"items": say("项", "items"), "overdue": say("逾期 {} 项", "{} overdue"), "left": say("还有 {} 天", "{} days left"),
+             "today": say("今天到期", "due today"), "pace": say("时间过 {}%,任务完成 {}%", "time {}% gone, {}% done"),
+             "spent": say("支出", "spent"), "disbursed": say("已拨付", "disbursed")}
+    for status in board.tasks:
+        task = definition.task_by_id[status.id]
+        target = status.target or Decimal(0)
+        share = float(min(Decimal(1), status.done / target)) if target > 0 else 0.0
+        if task.kind == "workflow":
+            workflow = definition.workflows[task.workflow]
+            states = [(s, workflow.label(s), n) for s, n in status.states.items()]
+            unit_word = words["items"]
+        else:
+            states = []
+            unit_word = task.target_unit or words["items"]
+        parts = []
+        for part in task.parts:
+            got = status.parts.get(part.id)
+            if got is not None:
+                parts.append((part.id, part.title, got[0], got[1]))
+        days_left = (status.next_deadline - board.today).days if status.next_deadline else None
+        row = TaskRow(
+            id=task.id, title=task.title, kind=task.kind, unit=task.unit, unit_name=definition.units.get(task.unit, task.unit),
+            responsible=task.responsible, responsible_name=person_name(definition, task.responsible), leader=task.leader,
+            leader_name=person_name(definition, task.leader), done=status.done, target=target, share=share,
+            target_unit=unit_word, states=states, parts=parts, light=lights(status), reason=getattr(status, "reason", None),
+            next_deadline=status.next_deadline, next_label=milestone_label(definition, task, status.next_milestone),
+            days_left=days_left, overdue=status.overdue, pace=getattr(status, "pace", None),
+            milestones=_milestones(definition, task, status, board.today), extra=dict(getattr(status, "extra", {}) or {}))
+        row.funds = row.extra.pop("funds", None) or {}
+        row.width = f"{share * 100:.1f}"
+        row.progress_text = f"{plain(status.done)}/{plain(target)} {unit_word}"
+        if row.pace:
+            row.pace_text = words["pace"].format(int(row.pace["elapsed"] * 100), int(row.pace["done"] * 100))
+        if row.overdue:
+            row.overdue_text = words["overdue"].format(row.overdue)
+        if row.next_deadline:
+            row.next_text = f"{row.next_label} {row.next_deadline.isoformat()} ({words['today'] if days_left == 0 else words['left'].format(days_left)})"
+        if row.funds:
+            funds = row.funds
+            rate = funds.get("execution_rate")
+            row.funds_text = (f"{words['spent']} {funds.get('spent', 0)}/{funds.get('budget', '-')} {funds.get('unit', '')}"
+                              + (f" ({float(rate) * 100:.0f}%)" if rate is not None else "")
+                              + (f" · {words['disbursed']} {funds.get('disbursed', 0)}" if funds.get("disbursed") is not None else ""))
+        row.chips = [f"{label} {n}" for _, label, n in states] + [f"{title} {plain(done)}/{plain(target_)}" for _, title, done, target_ in parts]
+        rows.append(row)
+    return rows
+
+
+def _milestones(definition: ChecklistDef, task: TaskDef, status, today: dt.date) -> list:
+    if task.kind == "workflow":
+        workflow = definition.workflows[task.workflow]
+        reached_by_all = frozenset.intersection(*(workflow.reached.get(s, frozenset()) for s in status.states)) if status.states else frozenset()
+    found = []
+    for key, due in sorted(task.deadlines.items(), key=lambda kv: kv[1]):
+        met = key in reached_by_all if task.kind == "workflow" else status.complete
+        state = "met" if met else ("missed" if due < today else "open")
+        found.append((key, milestone_label(definition, task, key), due, state))
+    return found
+
+
+def filter_rows(rows: list[TaskRow], *, unit: str | None = None, person: str | None = None, light: str | None = None) -> list[TaskRow]:
+    return [r for r in rows if (not unit or r.unit == unit) and (not person or person in (r.responsible, r.leader))
+            and (not light or r.light == light)]
+
+
+def most_urgent(rows: list[TaskRow], limit: int) -> tuple[list[TaskRow], int]:
+    """At most ``limit`` rows: red first, then yellow, green and done, each in the checklist's order; and how many
+    were left out. A board of 1,000 tasks lists what needs attention; filters or ``?all=1`` show the rest."""
+    if len(rows) <= limit:
+        return rows, 0
+    order = {id(row): index for index, row in enumerate(rows)}
+    kept = sorted(rows, key=lambda r: (LIGHT_ORDER.get(r.light, 9), order[id(r)]))[:limit]
+    kept.sort(key=lambda r: order[id(r)])
+    return kept, len(rows) - limit
+
+
+def by_unit(definition: ChecklistDef, rows: list[TaskRow]) -> list[tuple[str, str, list[TaskRow]]]:
+    groups: dict[str, list[TaskRow]] = {}
+    for row in rows:
+        groups.setdefault(row.unit, []).append(row)
+    order = list(definition.units)
+    return [(unit, definition.units.get(unit, unit), groups[unit]) for unit in sorted(groups, key=lambda u: order.index(u) if u in order else 999)]
+
+
+@dataclass
+class UnitRank:
+    unit: str
+    name: str
+    tasks: int
+    completion: float
+    overdue: int
+    red: int
+
+
+def ranking(definition: ChecklistDef, rows: list[TaskRow]) -> list[UnitRank]:
+    """Units by mean task completion (highest first), then fewest overdue items."""
+    found = []
+    for unit, name, group in by_unit(definition, rows):
+        found.append(UnitRank(unit, name, len(group), sum(r.share for r in group) / len(group), sum(r.overdue for r in group),
+                              sum(1 for r in group if r.light == "red")))
+    found.sort(key=lambda r: (-r.completion, r.overdue, r.name))
+    return found
+
+
+def light_counts(rows: list[TaskRow]) -> dict[str, int]:
+    counts = {"red": 0, "yellow": 0, "green": 0, "done": 0}
+    for row in rows:
+        counts[row.light] = counts.get(row.light, 0) + 1
+    return counts
+
+
+# ---------------------------------------------------------------- the milestone timeline (SVG geometry)
+
+
+@dataclass
+class Timeline:
+    width: int
+    height: int
+    left: int
+    months: list[tuple[float, str]]
+    today_x: float | None
+    rows: list[dict]
+    hidden: int
+
+
+def timeline(definition: ChecklistDef, rows: list[TaskRow], today: dt.date, *, limit: int = 60, width: int = 900) -> Timeline:
+    """A Gantt-style chart of the year: per task a bar from the first to the last milestone, a mark per milestone
+    (met, missed, open) and a line at today."""
+    left, row_height, top = 170, 22, 26
+    start = dt.date(definition.year, 1, 1)
+    end = dt.date(definition.year, 12, 31)
+    dated = [r for r in rows if r.milestones]
+    first = min([m[2] for r in dated for m in r.milestones] + [start])
+    last = max([m[2] for r in dated for m in r.milestones] + [end])
+    span = max(1, (last - first).days + 1)
+    scale = (width - left - 10) / span
+
+    def x(day: dt.date) -> float:
+        return round(left + (day - first).days * scale, 1)
+
+    months = []
+    cursor = dt.date(first.year, first.month, 1)
+    while cursor <= last:
+        if cursor >= first:
+            months.append((x(cursor), f"{cursor.month}" + say("月", "") if cursor.year == definition.year else f"{cursor.year}-{cursor.month:02d}"))
+        cursor = dt.date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    shown = dated[:limit]
+    drawn = []
+    for index, row in enumerate(shown):
+        y = top + index * row_height
+        marks = [{"x": x(due), "label": label, "date": due.isoformat(), "state": state} for _, label, due, state in row.milestones]
+        drawn.append({"id": row.id, "title": row.title, "y": y, "light": row.light, "x1": marks[0]["x"], "x2": marks[-1]["x"],
+                      "marks": marks})
+    today_x = x(today) if first <= today <= last else None
+    return Timeline(width, top + len(shown) * row_height + 8, left, months, today_x, drawn, len(dated) - len(shown))
+
+
+# ---------------------------------------------------------------- items: deadlines and urgency
+
+
+@dataclass
+class ItemDeadline:
+    label: str
+    due: dt.date
+    state: str  # met | missed | open
+
+
+def item_deadlines(definition: ChecklistDef, task: TaskDef, view, today: dt.date) -> list[ItemDeadline]:
+    """The task's milestones as they stand for one item, plus the item's own open deadlines (rectification ...)."""
+    found = []
+    workflow = definition.workflows[task.workflow] if task.kind == "workflow" else None
+    for key, due in sorted(task.deadlines.items(), key=lambda kv: kv[1]):
+        if workflow is None:
+            continue
+        met = view.state is not None and key in workflow.reached.get(view.state, ())
+        found.append(ItemDeadline(milestone_label(definition, task, key), due, "met" if met else "missed" if due < today else "open"))
+    for _key, label, due, reach_state in view.item_deadlines:
+        met = bool(workflow and reach_state and view.state and reach_state in workflow.reached.get(view.state, ()))
+        found.append(ItemDeadline(label, due, "met" if met else "missed" if due < today else "open"))
+    found.sort(key=lambda d: d.due)
+    return found
+
+
+def urgency(deadlines: list[ItemDeadline], today: dt.date) -> tuple:
+    """Sort key: the most overdue first, then the nearest open deadline, then items without one."""
+    missed = [d.due for d in deadlines if d.state == "missed"]
+    if missed:
+        return (0, (min(missed) - today).days)
+    upcoming = [d.due for d in deadlines if d.state == "open"]
+    if upcoming:
+        return (1, (min(upcoming) - today).days)
+    return (2, 0)
+
+
+def number(value) -> str:
+    if value is None:
+        return ""
+    return plain(Decimal(value)) if not isinstance(value, str) else value

@@ -1,0 +1,82 @@
+"""Security headers on every answer, the trusted-proxy fix, throttling of failed logins per client address, and
+the check of ``next`` redirects (no open redirect).
+
+Per-account lockout lives in the database (``engine.accounts.authenticate``) so every worker sees it; the
+per-address limit here is per process, a first brake against password spraying across accounts.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from urllib.parse import urlsplit
+
+from flask import request
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+def init_app(app) -> None:
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.extensions["qingdan_login_throttle"] = LoginThrottle(app.config["LOGIN_IP_LIMIT"], app.config["LOGIN_IP_WINDOW"])
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Content-Security-Policy", CSP)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per client address in a sliding window of ``window`` seconds."""
+
+    def __init__(self, limit: int, window: float, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self.failures: dict[str, deque] = {}
+        self.lock = threading.Lock()
+
+    def _trim(self, address: str) -> deque:
+        found = self.failures.setdefault(address, deque())
+        edge = self.clock() - self.window
+        while found and found[0] < edge:
+            found.popleft()
+        return found
+
+    def blocked(self, address: str) -> bool:
+        with self.lock:
+            return len(self._trim(address)) >= self.limit
+
+    def failed(self, address: str) -> None:
+        with self.lock:
+            self._trim(address).append(self.clock())
+            if len(self.failures) > 10000:  # forget quiet addresses
+                for key in [k for k, v in self.failures.items() if not v][:5000]:
+                    del self.failures[key]
+
+    def succeeded(self, address: str) -> None:
+        with self.lock:
+            self.failures.pop(address, None)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback``."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
