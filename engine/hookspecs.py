@@ -1,8 +1,12 @@
 """Every extension point of qingdan, declared in one place.
 
 Plugins implement these with ``@engine.hookspecs.hookimpl``. Built-in behaviour (the tendering and
-acceptance steps, notification channels) is provided by ordinary plugins in ``plugins/``, registered
-the same way a third-party package is (entry-point group ``qingdan.plugins``).
+acceptance steps, the funds ledger, notification channels) is provided by ordinary plugins in
+``plugins/``, registered the same way a third-party package is (entry-point group ``qingdan.plugins``).
+docs/plugins.md is the author's guide; a test checks that every hook here is documented there.
+
+An implementation may take fewer arguments than its specification (pluggy passes only the ones it
+names), never others: a misspelled hook name or argument is a start-up error naming the plugin.
 """
 from __future__ import annotations
 
@@ -17,10 +21,23 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec
 def qingdan_step_types():
+    """Called once when the plugin manager is built (every command and the web app at start-up).
+
+    Return a list of ``engine.steps.StepType`` instances: what a workflow state's ``step: NAME``
+    means — its task options, the data a transition into or out of it needs, its guard, what it records
+    and the deadlines it derives. Checked at once: a step that is not a ``StepType``, has an invalid
+    name, reuses a name or a task key, or has methods with the wrong parameters is a start-up error
+    naming the plugin, as is an exception raised here.
+    """
+
+
+@hookspec
+def qingdan_task_extensions():
     """Called once when the plugin manager is built.
 
-    Return a list of ``engine.steps.StepType`` instances. Two plugins providing the same step name
-    is a start-up error naming both.
+    Return a list of ``engine.steps.TaskExtension`` instances: task keys that apply to any task, with
+    or without a workflow (the ``funds`` budget is one). No state names them with ``step:``. Checked
+    like step types; names and task keys share one namespace with them.
     """
 
 
@@ -38,20 +55,25 @@ def qingdan_channels(settings):
 
 @hookspec
 def qingdan_guard_transition(context):
-    """Called before any transition is written, after the trigger and the actor's permission passed.
+    """Called before any transition is written: after the trigger, the actor's permission, the data the
+    step types need and the step types' own guards passed.
 
     ``context`` is an ``engine.steps.TransitionContext``. Return ``None`` to allow, or a message (a
-    sentence for the user) to refuse; every plugin is asked and the first refusal is shown.
-    Must not write to the database.
+    sentence for the user) to refuse; every plugin is asked and the first refusal is shown. May call
+    ``context.warn(message)`` to tell the user something without refusing. Must not write to the
+    database.
     """
 
 
 @hookspec
 def qingdan_after_transition(context):
-    """Called inside the firing database transaction, after the new state and audit event are written.
+    """Called inside the firing database transaction, after the new state and audit event are written
+    and after the step types' own ``after_transition``.
 
-    Use ``context.connection`` to record the plugin's own rows; raising ``QingdanError`` rolls the
-    whole firing back and the message reaches the user.
+    Use ``context.connection`` to record the plugin's own rows; ``context.start_deadline(key, label,
+    due)`` and ``context.meet_deadline(key)`` start or meet a deadline for the item (applied after all
+    hooks ran, each with an audit event). Raising ``QingdanError`` rolls the whole firing back and the
+    message reaches the user.
     """
 
 

@@ -1,9 +1,12 @@
 """Fire a workflow transition on one item: check, guard, write state and audit event in ONE transaction.
 
 Order of checks: the trigger exists and is valid from the item's current state (the workflow's
-shared ``transitions`` machine); the actor may fire it (``engine.permissions``); step types and
-plugins may refuse (``qingdan_guard_transition``). The state is written with a compare-and-set on
-the item's version, so of two simultaneous fires exactly one wins and the other is refused.
+shared ``transitions`` machine); the actor may fire it (``engine.permissions``); the step types of
+the two states get the data they need (``fire --data`` or recorded before) and may refuse; plugins
+may refuse (``qingdan_guard_transition``). The state is written with a compare-and-set on the
+item's version, so of two simultaneous fires exactly one wins and the other is refused. After the
+write, step types and plugins record their own rows and start or meet deadlines, in the same
+transaction.
 """
 from __future__ import annotations
 
@@ -11,13 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from engine import audit, catalog
-from engine.clock import Clock
+from engine import audit, catalog, stepdata
+from engine.clock import Clock, local_date
 from engine.errors import Conflict, GuardRefused, InvalidTrigger
 from engine.i18n import say
 from engine.machines import machine_for
 from engine.permissions import check_fire
-from engine.steps import TransitionContext
+from engine.steps import TransitionContext, missing_data, parse_step_data
 from engine.store import Store
 from engine.store.tables import items
 
@@ -65,16 +68,23 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     dest = machine_for(workflow).next_state(row.state, trigger)
     transition = workflow.transition(trigger, row.state)
     check_fire(definition, task_def, transition, actor)
-    context = TransitionContext(definition, task_def, row.id, row.name, trigger, row.state, dest, actor, note, data, now, conn)
-    warnings: list[str] = []
-    steps = step_types(plugins)
-    for state in (row.state, dest):
-        step_name = workflow.states[state].step
-        step = steps.get(step_name) if step_name else None
-        if step is not None:
-            refusal = step.guard(context)
-            if refusal:
-                raise GuardRefused(refusal)
+    registry = step_types(plugins)
+    named = [name for name in (workflow.states[row.state].step, workflow.states[dest].step) if name]
+    for name in named:
+        if name not in registry:  # the list was loaded while a plugin was installed that is gone now
+            raise GuardRefused(say("步骤类型 “{s}” 现在没有插件提供(插件被卸载了?),不能执行 “{t}”;已知的步骤类型:{k}。",
+                                   "no plugin provides the step type '{s}' any more (was a plugin uninstalled?), so '{t}' "
+                                   "is refused; known step types: {k}.", s=name, t=trigger, k=", ".join(sorted(registry)) or "-"))
+    involved = list({name: registry[name] for name in named}.values())
+    given = parse_step_data(involved, data, local_date(now, definition.timezone))
+    for values in given.values():
+        data.update(values)  # the event keeps the normalized values
+    context = TransitionContext(definition, task_def, row.id, row.name, trigger, row.state, dest, actor, note, data, now, conn,
+                                step_data=given)
+    for step in involved:
+        refusal = missing_data(step, context) or step.guard(context)
+        if refusal:
+            raise GuardRefused(refusal)
     for refusal in plugins.hook.qingdan_guard_transition(context=context):
         if refusal:
             raise GuardRefused(refusal)
@@ -87,10 +97,11 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     event = audit.append(conn, chain=definition.id, at=now, actor=actor, kind="transition", checklist_id=definition.id,
                          task_key=task_def.id, item_name=row.name, trigger=trigger, from_state=row.state,
                          to_state=dest, note=note, data=data)
-    for state in (row.state, dest):
-        step_name = workflow.states[state].step
-        step = steps.get(step_name) if step_name else None
-        if step is not None:
-            step.after_transition(context)
+    for step_name, values in given.items():
+        stepdata.save(conn, item_id=row.id, step=step_name, values=values, actor=actor, now=now)
+    for step in involved:
+        step.after_transition(context)
     plugins.hook.qingdan_after_transition(context=context)
-    return FireResult(definition.id, task_def.id, row.name, trigger, row.state, dest, event["seq"], tuple(warnings))
+    stepdata.apply_effects(conn, context, definition=definition, task=task_def, task_row_id=ref.task_row_id, item_id=row.id,
+                           item_name=row.name, actor=actor, now=now)
+    return FireResult(definition.id, task_def.id, row.name, trigger, row.state, dest, event["seq"], tuple(context.warnings))

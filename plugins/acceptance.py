@@ -1,18 +1,43 @@
-"""Built-in step type ``acceptance`` (验收): the criteria an inspector checks and the rectification time.
+"""Built-in step type ``acceptance`` (验收): inspection rounds against the task's criteria, and rectification.
 
-Task options: ``acceptance`` (a list of criteria, each ``min``, ``max`` or a plain yes/no check)
-and ``rectify_within`` (a duration). Inspection rounds are added by the plugins issue.
+Task options: ``acceptance`` (a list of criteria, each ``min``, ``max`` or a plain yes/no check) and
+``rectify_within`` (a duration). An inspector records a round (``record``, used by ``qingdan inspect``
+and the web): a value per criterion, evidence files (by SHA-256) and a note; the round passes only
+when every criterion is met, and the workflow's pass or fail transition out of the acceptance state
+is fired in the same transaction. The two verdict transitions are found from the workflow's shape:
+of the transitions an inspector may fire out of the acceptance state, *pass* leaves it for good and
+*fail* leads somewhere the item comes back from (rectification).
+
+Rules, also for a plain ``fire`` of either verdict: only after a round recorded since the item entered
+the acceptance state, with the matching outcome; never by the task's responsible person or leader
+(separation of duties). A failed round starts the item's ``rectify`` deadline: ``rectify_within``
+counted from the local date of the failure (``5 workdays``: the 5th working day after it; ``10 days``:
+10 calendar days after it); it is met when the item comes back to the acceptance state.
 """
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, insert, select
 
+from engine import audit, catalog
+from engine.definitions import WorkflowDef, _workflow
+from engine.errors import InputError, NotPermitted
 from engine.hookspecs import hookimpl
 from engine.i18n import say
+from engine.numbers import plain
+from engine.permissions import require_person
 from engine.schema import Bound, DurationText, Text
-from engine.steps import OptionIssue, StepType
+from engine.steps import DeadlineRule, OptionIssue, StepType
+from engine.store.tables import events, inspections
+
+STEP = "acceptance"
+YES = {"是", "有", "合格", "达标", "符合", "通过", "齐全", "yes", "y", "true", "1", "ok", "✓", "√"}
+NO = {"否", "无", "不合格", "不达标", "不符合", "不通过", "不齐全", "no", "n", "false", "0", "✗", "×"}
 
 
 class Criterion(BaseModel):
@@ -25,12 +50,19 @@ class Criterion(BaseModel):
 
 
 class Acceptance(StepType):
-    name = "acceptance"
+    name = STEP
     title = "验收"
+    title_en = "acceptance inspection"
     task_options = {
         "acceptance": list[Criterion],
         "rectify_within": DurationText,
     }
+    derived_deadlines = (
+        DeadlineRule("rectify", "整改",
+                     "验收不通过后,自不通过当天起按 rectify_within 计算(如 10 workdays 为其后第 10 个工作日);再次申请验收即满足。",
+                     "after a failed inspection: rectify_within counted from the day of the failure (10 workdays: the 10th "
+                     "working day after it); met when the item is sent back to inspection."),
+    )
 
     def check_task(self, task, workflow, options):
         issues = []
@@ -44,7 +76,273 @@ class Acceptance(StepType):
                 issues.append(OptionIssue(("acceptance", index), say(
                     "验收标准 “{c}” 的下限 {lo} 大于上限 {hi}。", "criterion '{c}': min {lo} is above max {hi}.",
                     c=criterion.check, lo=criterion.min, hi=criterion.max)))
+        if workflow is None:
+            return issues
+        for state, declared in workflow.states.items():
+            if declared.step != STEP:
+                continue
+            passes, fails = verdict_triggers(workflow, state)
+            if len(passes) != 1 or len(fails) != 1:
+                issues.append(OptionIssue(("workflow",), say(
+                    "流程 {w} 的验收状态 “{s}” 需要恰好两条由验收人员(inspector)执行的出路:一条通过(之后不再回到验收),"
+                    "一条不通过(整改后可再回到验收);现在通过 {p} 条、不通过 {f} 条。",
+                    "the acceptance state '{s}' of workflow {w} needs exactly two ways out fired by an inspector: one pass "
+                    "(never back to inspection) and one fail (back to inspection after rectifying); it has {p} pass and {f} fail.",
+                    w=task.workflow, s=state, p=len(passes), f=len(fails))))
+            if not options.get("acceptance"):
+                issues.append(OptionIssue(("workflow",), say(
+                    "任务的流程 {w} 有验收步骤(“{s}”),但任务没有列出验收标准(acceptance)。",
+                    "the task's workflow {w} has an acceptance step ('{s}') but the task lists no acceptance criteria.",
+                    w=task.workflow, s=state)))
+                break
         return issues
+
+    def guard(self, context):
+        if context.from_step != STEP:
+            return None
+        passes, fails = verdict_triggers(context.workflow, context.from_state)
+        if context.trigger not in passes + fails:
+            return None
+        refusal = _separation(context.checklist, context.task, context.actor)
+        if refusal:
+            return refusal
+        latest = latest_round(context.connection, context.checklist.id, context.task.id, context.item_name)
+        if latest is None:
+            return say("子项 “{i}” 进入验收后还没有验收记录:请用 qingdan inspect 逐项录入验收结果,系统据此通过或退回整改。",
+                       "item '{i}' has no inspection round since it entered inspection: record one with qingdan inspect, "
+                       "which passes it or sends it to rectification accordingly.", i=context.item_name)
+        if context.trigger in passes and not latest["passed"]:
+            return say("第 {r} 轮验收未通过({u}),不能执行 “{t}”。", "inspection round {r} failed ({u}), so '{t}' is refused.",
+                       r=latest["round"], u="; ".join(latest["unmet"]), t=context.trigger)
+        if context.trigger in fails and latest["passed"]:
+            return say("第 {r} 轮验收已全部达标,不能执行 “{t}”。", "inspection round {r} met every criterion, so '{t}' is refused.",
+                       r=latest["round"], t=context.trigger)
+        return None
+
+    def after_transition(self, context):
+        if context.to_step == STEP:
+            context.meet_deadline("rectify")
+        if context.from_step != STEP or context.to_step == STEP:
+            return
+        _, fails = verdict_triggers(context.workflow, context.from_state)
+        within = context.task.options.get("rectify_within")
+        if context.trigger in fails and within:
+            from engine.durations import parse_duration
+
+            due = context.checklist.calendar.add(context.today, parse_duration(within))
+            context.start_deadline("rectify", "整改", due)
+
+
+# ---------------------------------------------------------------- verdicts from the workflow's shape
+
+
+def verdict_triggers(workflow, state: str) -> tuple[list[str], list[str]]:
+    """The pass and the fail triggers an inspector may fire out of an acceptance state (validation makes it one each).
+
+    ``workflow`` is a ``WorkflowDef`` or, during validation, a ``schema.Workflow``.
+    """
+    if not isinstance(workflow, WorkflowDef):
+        workflow = _workflow("_", workflow)
+    passes, fails = [], []
+    for transition in workflow.transitions:
+        if state in transition.sources and "inspector" in transition.by:
+            (fails if state in workflow.reachable_from(transition.dest) else passes).append(transition.trigger)
+    return passes, fails
+
+
+def acceptance_states(workflow) -> list[str]:
+    return [name for name, state in workflow.states.items() if state.step == STEP]
+
+
+def _separation(checklist, task, actor: str) -> str | None:
+    if actor in (task.responsible, task.leader):
+        who = checklist.people[actor].name if actor in checklist.people else actor
+        return say("{p} 是任务 {t} 的{r},不能验收自己负责的子项(验收与实施分离)。",
+                   "{p} is the {r} of task {t} and may not inspect its items (separation of duties).",
+                   p=who, t=task.id, r=say("责任人", "responsible person") if actor == task.responsible else say("分管领导", "leader"))
+    return None
+
+
+# ---------------------------------------------------------------- criteria
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    unit: str | None
+    min: Decimal | None
+    max: Decimal | None
+    value: Decimal | bool
+    met: bool
+
+    def as_json(self) -> dict:
+        shown = self.value if isinstance(self.value, bool) else plain(self.value)
+        return {"check": self.check, "unit": self.unit, "min": _opt(self.min), "max": _opt(self.max), "value": shown, "met": self.met}
+
+    def unmet_text(self) -> str:
+        if isinstance(self.value, bool):
+            return say("{c}:未达到", "{c}: not met", c=self.check)
+        unit = "" if not self.unit else self.unit if self.unit in ("%", "‰") else f" {self.unit}"
+        if self.min is not None and self.value < self.min:
+            return f"{self.check} {plain(self.value)} < {plain(self.min)}{unit}"
+        return f"{self.check} {plain(self.value)} > {plain(self.max)}{unit}"
+
+
+def _opt(value):
+    return None if value is None else plain(value)
+
+
+def criteria_of(task) -> list[Criterion]:
+    """The task's criteria, rebuilt from the stored (JSON) options."""
+    return [Criterion.model_validate({k: v for k, v in raw.items() if v is not None}, strict=False)
+            for raw in task.options.get("acceptance") or ()]
+
+
+def evaluate(task, values: dict) -> list[Finding]:
+    """Judge a value per criterion. ``values`` maps a criterion's text (or its 1-based number) to a number, a
+    yes/no word or a bool. Every criterion needs a value; unknown or repeated names are refused."""
+    criteria = criteria_of(task)
+    if not criteria:
+        raise InputError(say("任务 {t} 没有验收标准。", "task {t} has no acceptance criteria.", t=task.id))
+    by_name: dict[str, object] = {}
+    for key, value in values.items():
+        name = _criterion_name(criteria, str(key).strip())
+        if name in by_name:
+            raise InputError(say("验收标准 “{c}” 给了两次。", "criterion '{c}' is given twice.", c=name))
+        by_name[name] = value
+    missing = [c.check for c in criteria if c.check not in by_name]
+    if missing:
+        raise InputError(say("每项验收标准都要填写结果,缺少:{m}。", "every criterion needs a value; missing: {m}.", m="、".join(missing)))
+    return [_judge(c, by_name[c.check]) for c in criteria]
+
+
+def _criterion_name(criteria, key: str) -> str:
+    for criterion in criteria:
+        if criterion.check == key:
+            return criterion.check
+    if key.isdigit() and 1 <= int(key) <= len(criteria):
+        return criteria[int(key) - 1].check
+    listing = "; ".join(f"{i}. {c.check}" for i, c in enumerate(criteria, 1))
+    raise InputError(say("没有验收标准 “{k}”;标准有:{l}(可写名称或序号)。", "no criterion '{k}'; the criteria: {l} (name or number).",
+                         k=key, l=listing))
+
+
+def _judge(criterion: Criterion, raw) -> Finding:
+    numeric = criterion.min is not None or criterion.max is not None
+    if not numeric:
+        value = _yes_no(criterion, raw)
+        return Finding(criterion.check, criterion.unit, None, None, value, value)
+    value = _number(criterion, raw)
+    met = (criterion.min is None or value >= criterion.min) and (criterion.max is None or value <= criterion.max)
+    return Finding(criterion.check, criterion.unit, criterion.min, criterion.max, value, met)
+
+
+def _yes_no(criterion: Criterion, raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise InputError(say("“{c}” 是是否项,请填 是 或 否,不是 “{v}”。", "'{c}' is a yes/no check: give yes or no, not '{v}'.",
+                         c=criterion.check, v=raw))
+
+
+def _number(criterion: Criterion, raw) -> Decimal:
+    if isinstance(raw, bool):
+        raise InputError(say("“{c}” 需要数值。", "'{c}' needs a number.", c=criterion.check))
+    text = str(raw).strip()
+    if criterion.unit and text.endswith(criterion.unit):
+        text = text[: -len(criterion.unit)].strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise InputError(say("“{c}” 的结果应是数字{u},不是 “{v}”。", "'{c}' needs a number{u}, not '{v}'.", c=criterion.check,
+                             u=f"({criterion.unit})" if criterion.unit else "", v=raw))
+    return value
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def latest_round(conn, checklist_id: str, task_id: str, item_name: str) -> dict | None:
+    """The round recorded after the item's last move (the audit trail's order, not the clock's), or None."""
+    row = conn.execute(select(events.c.kind, events.c.data).where(
+        events.c.checklist_id == checklist_id, events.c.task_key == task_id, events.c.item_name == item_name,
+        events.c.kind.in_(("transition", "forced_state", "inspection"))).order_by(events.c.seq.desc()).limit(1)).first()
+    if row is None or row.kind != "inspection":
+        return None
+    data = json.loads(row.data)
+    return {"round": data["round"], "passed": data["passed"], "unmet": data["unmet"]}
+
+
+def rounds(conn, item_id: int) -> list[dict]:
+    """Every round of an item, oldest first: {round, at, inspector, passed, results, evidence, note}."""
+    found = conn.execute(select(inspections).where(inspections.c.item_id == item_id).order_by(inspections.c.round)).mappings()
+    return [{"round": r["round"], "at": r["at"], "inspector": r["inspector"], "passed": r["passed"],
+             "results": json.loads(r["results"]), "evidence": json.loads(r["evidence"]), "note": r["note"]} for r in found]
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: int
+    passed: bool
+    findings: tuple[Finding, ...]
+    unmet: tuple[str, ...]
+    evidence: tuple
+    fired: object  # engine.runtime.FireResult
+    rectify_due: dt.date | None
+
+
+def record(store, *, task: str, item: str | None, inspector: str, values: dict, clock, plugins, evidence=(),
+           note: str | None = None, checklist: str | None = None, expect_state: str | None = None) -> RoundResult:
+    """Record one inspection round and fire pass or fail, in one transaction.
+
+    ``evidence`` is a sequence of ``engine.evidence.Evidence`` already stored (``store_file`` / ``store_stream``).
+    """
+    from engine.runtime import fire_in
+    from engine.stepdata import lock_item, open_deadlines
+
+    now = clock.now()
+    with store.write() as conn:
+        ref = catalog.find_task(conn, task, checklist)
+        definition, task_def = ref.checklist, ref.task
+        if task_def.kind != "workflow":
+            raise InputError(say("任务 {t} 没有流程,无需验收。", "task {t} has no workflow to inspect.", t=task_def.id))
+        row = catalog.resolve_item(conn, ref, item)
+        workflow = definition.workflows[task_def.workflow]
+        states = acceptance_states(workflow)
+        if row.state not in states:
+            raise InputError(say("子项 “{i}” 现在是 “{s}”,不在验收环节({a})。", "item '{i}' is in '{s}', not waiting for inspection ({a}).",
+                                 i=row.name, s=workflow.label(row.state), a="、".join(workflow.label(s) for s in states) or "-"))
+        require_person(definition, inspector)
+        if "inspector" not in definition.people[inspector].roles:
+            raise NotPermitted(say("{p} 不是验收人员,不能录入验收结果。", "{p} does not hold the inspector role and may not inspect.",
+                                   p=definition.people[inspector].name))
+        refusal = _separation(definition, task_def, inspector)
+        if refusal:
+            raise NotPermitted(refusal)
+        findings = evaluate(task_def, values)
+        passed = all(f.met for f in findings)
+        unmet = tuple(f.unmet_text() for f in findings if not f.met)
+        lock_item(conn, row.id)
+        number = (conn.execute(select(func.max(inspections.c.round)).where(inspections.c.item_id == row.id)).scalar_one() or 0) + 1
+        results = [f.as_json() for f in findings]
+        files = [e.as_json() for e in evidence]
+        conn.execute(insert(inspections).values(item_id=row.id, round=number, inspector=inspector, at=now, passed=passed,
+                                                results=json.dumps(results, ensure_ascii=False),
+                                                evidence=json.dumps(files, ensure_ascii=False), note=note))
+        audit.append(conn, chain=definition.id, at=now, actor=inspector, kind="inspection", checklist_id=definition.id,
+                     task_key=task_def.id, item_name=row.name, note=note,
+                     data={"round": number, "passed": passed, "results": results, "unmet": list(unmet), "evidence": files})
+        passes, fails = verdict_triggers(workflow, row.state)
+        fired = fire_in(conn, task=task_def.id, item=row.name, trigger=(passes if passed else fails)[0], actor=inspector, now=now,
+                        plugins=plugins, data={"round": number}, checklist=definition.id, expect_state=expect_state or row.state)
+        due = next((d for key, _, d in open_deadlines(conn, row.id) if key == "rectify"), None) if not passed else None
+    return RoundResult(number, passed, tuple(findings), unmet, tuple(evidence), fired, due)
 
 
 @hookimpl

@@ -2,7 +2,13 @@
 from engine.clock import FixedClock
 from engine.runtime import fire
 from engine.status import checklist_status
+from plugins.acceptance import record as inspect
 from tests.conftest import at
+
+# what the tendering step needs to award (before the clock fixture's 2017-03-01); the contract is already
+# signed, so the award starts no contract deadline of its own
+AWARD = {"announced": "2017-01-05", "bid_deadline": "2017-02-06", "winner": "四川蜀建建设有限公司", "amount": "45.6",
+         "publicity": "2017-02-10", "award_notice": "2017-02-20", "contract_signed": "2017-02-25"}
 
 
 def board(store, when):
@@ -28,7 +34,8 @@ def test_deadline_is_met_until_the_end_of_the_day(store, yanting):
 def test_reaching_a_later_state_meets_earlier_deadlines(store, yanting, clock, plugins):
     name = "林农镇玉城村"
     for trigger, actor in [("approve_plan", "li"), ("open_tender", "zhang"), ("award", "zhang")]:
-        fire(store, task="T1", item=name, trigger=trigger, actor=actor, clock=clock, plugins=plugins)
+        fire(store, task="T1", item=name, trigger=trigger, actor=actor, clock=clock, plugins=plugins,
+             data=AWARD if trigger == "award" else None)
     t1 = board(store, "2017-07-25")["T1"]
     assert t1["overdue"] == 10 and t1["states"] == {"planning": 10, "building": 1}
 
@@ -36,8 +43,10 @@ def test_reaching_a_later_state_meets_earlier_deadlines(store, yanting, clock, p
 def test_rectifying_counts_as_having_reached_inspection(store, yanting, clock, plugins):
     name = "安家镇鹅溪村"
     for trigger, actor in [("approve_plan", "li"), ("open_tender", "liu"), ("award", "liu"), ("finish", "liu"),
-                           ("request_inspection", "liu"), ("fail", "zhao")]:
-        fire(store, task="T7", item=name, trigger=trigger, actor=actor, clock=clock, plugins=plugins)
+                           ("request_inspection", "liu")]:
+        fire(store, task="T7", item=name, trigger=trigger, actor=actor, clock=clock, plugins=plugins,
+             data=AWARD if trigger == "award" else None)
+    inspect(store, task="T7", item=name, inspector="zhao", values={"1": "否"}, clock=clock, plugins=plugins)  # fails
     t7 = board(store, "2017-10-30")["T7"]
     assert t7["states"] == {"rectifying": 1} and t7["overdue"] == 0 and t7["next_deadline"] == "2017-10-31"
     assert board(store, "2017-11-01")["T7"]["overdue"] == 1
