@@ -33,7 +33,8 @@ _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-MAX_NODES = 1_000_000  # aliases can expand a small file exponentially ("billion laughs"); no checklist needs more
+MAX_NODES = 1_000_000  # no checklist needs more entries than this
+MAX_REPEATS = 50_000  # nodes reached again through aliases: a "billion laughs" file hits this in a fraction of a second
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Source:
     key_at: dict = field(default_factory=dict)  # path -> (line, column) of the key naming it
     problems: list = field(default_factory=list)
     nodes: int = 0
+    repeats: int = 0
+    seen: set = field(default_factory=set)
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column for ``path``; the nearest enclosing node when it has none of its own."""
@@ -90,12 +93,14 @@ def read_text(text: str, file: str) -> Source:
         source.data = _convert(root, (), source, depth=0)
     except _TooLarge:
         source.data = None
+        source.seen.clear()
         source.value_at.clear()
         source.key_at.clear()
         source.problems.append(Problem(file, 1, 1, say(
             "文件展开后过大(超过 {n} 项,多半是锚点 & 和别名 * 层层引用);请直接写出各项。",
             "the file expands to more than {n} entries (most likely anchors & and aliases * referring to each other); write the entries out.",
             n=MAX_NODES)))
+    source.seen.clear()
     return source
 
 
@@ -132,7 +137,11 @@ def _convert(node, path: Path, source: Source, depth: int):
         source.problem(path, say("嵌套层次过深。", "nesting is too deep."))
         return None
     source.nodes += 1
-    if source.nodes > MAX_NODES:
+    if id(node) in source.seen:
+        source.repeats += 1
+    else:
+        source.seen.add(id(node))
+    if source.nodes > MAX_NODES or source.repeats > MAX_REPEATS:
         raise _TooLarge
     source.value_at[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
