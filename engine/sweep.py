@@ -77,10 +77,11 @@ def run_pass(store: Store, clock: Clock, *, channels=(), batch: int = 200, deliv
 
 def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None:
     task_keys = {r.id: r.key for r in conn.execute(select(tasks.c.id, tasks.c.key).where(tasks.c.id.in_({row["task_id"] for row in rows})))}
+    definitions = {cid: catalog.get_checklist(conn, cid) for cid in {row["checklist_id"] for row in rows}}
     new_notices: list[dict] = []
     for row in rows:
         report.rows += 1
-        definition = catalog.get_checklist(conn, row["checklist_id"])
+        definition = definitions[row["checklist_id"]]
         task = definition.task_by_id.get(task_keys.get(row["task_id"]))
         if task is None:
             continue
@@ -103,7 +104,7 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
                     "_task": task.id, "_item": item_name})
     if new_notices:
         created = _insert_notices(conn, new_notices)
-        _queue_deliveries(conn, created, channels, now)
+        _queue_deliveries(conn, created, channels, now, definitions)
         by_chain: dict[str, list[dict]] = {}
         for notice in created:
             by_chain.setdefault(notice["checklist_id"], []).append({
@@ -177,27 +178,27 @@ def _subjects(conn, definition: ChecklistDef, task: TaskDef, row):
 
 
 def _insert_notices(conn, rows: list[dict]) -> list[dict]:
+    """Insert the notices nobody created yet; return those this process created.
+
+    One cached statement run as an executemany (SQLAlchemy batches it into multi-row INSERTs with
+    RETURNING); a row whose ``dedupe_key`` exists already returns nothing and is not ours to send.
+    """
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    created = []
-    for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
-        values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in chunk]
-        statement = (dialect.insert(notices).values(values)
-                     .on_conflict_do_nothing(index_elements=[notices.c.dedupe_key])
-                     .returning(notices.c.id, notices.c.dedupe_key))
-        ids = {r.dedupe_key: r.id for r in conn.execute(statement)}
-        for row in chunk:
-            if row["dedupe_key"] in ids:
-                created.append(dict(row, id=ids[row["dedupe_key"]]))
-    return created
+    statement = (dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key])
+                 .returning(notices.c.id, notices.c.dedupe_key))
+    values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
+    ids = {r.dedupe_key: r.id for r in conn.execute(statement, values)}
+    return [dict(row, id=ids[row["dedupe_key"]]) for row in rows if row["dedupe_key"] in ids]
 
 
-def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime) -> None:
+def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, definitions: dict) -> None:
     from engine.delivery import recipient_of
 
+    if not channels:
+        return
     queued = []
     for notice in created:
-        definition = catalog.get_checklist(conn, notice["checklist_id"])
+        definition = definitions[notice["checklist_id"]]
         recipient = recipient_of(definition, notice["recipient"])
         for channel in channels:
             if channel.applies_to(recipient):
