@@ -59,6 +59,13 @@ def _now(timezone: str):
     return dt.datetime.now(ZoneInfo(timezone))
 
 
+def configure_logging() -> None:
+    """INFO for qingdan and the web server; the chatty libraries only when something is wrong."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for name in ("transitions", "alembic", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def channels_from_environment(plugins, environ) -> list:
     from engine.channels import settings_from_env
 

@@ -44,12 +44,13 @@ def tick(app, as_json, no_deliver):
 @pass_app
 def scheduler(app, interval):
     """常驻运行催办调度(可多进程)/ run the reminder scheduler (several processes may run)."""
-    import logging
 
     from engine.clock import OffsetClock
     from engine.scheduler import SweepContext, build
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from engine.scheduler import configure_logging
+
+    configure_logging()
     clock = app.clock
     if hasattr(clock, "at"):  # --now given: start the drill there and let time run
         clock = OffsetClock(clock.at)

@@ -187,12 +187,13 @@ def users_link(app, account_id, person, remove):
 @pass_app
 def serve(app, host, port, threads, no_scheduler, demo):
     """运行网页和接口(waitress),默认同时运行催办调度 / serve the web board and API (waitress) with the scheduler."""
-    import logging
     import os
 
     from engine.clock import OffsetClock, parse_instant
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from engine.scheduler import configure_logging
+
+    configure_logging()
     store = app.store
     clock = app.clock
     if hasattr(clock, "at"):  # --now: start there and let time run
