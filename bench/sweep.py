@@ -34,8 +34,8 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 import traceback
+import tracemalloc
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -363,7 +363,13 @@ class PassRig:
     def __init__(self, store, due_expected: int):
         from sqlalchemy import func, select
 
-        from engine.store.tables import chain_heads, deliveries, events, notices, schedule
+        from engine.store.tables import (
+            chain_heads,
+            deliveries,
+            events,
+            notices,
+            schedule,
+        )
 
         self.store = store
         self.due_expected = due_expected
@@ -429,7 +435,13 @@ class PassRig:
     def reset(self) -> None:
         from sqlalchemy import delete, update
 
-        from engine.store.tables import chain_heads, deliveries, events, notices, schedule
+        from engine.store.tables import (
+            chain_heads,
+            deliveries,
+            events,
+            notices,
+            schedule,
+        )
 
         with self.store.write() as conn:
             conn.execute(delete(deliveries).where(deliveries.c.id > self.max_ids["deliveries"]))
@@ -771,7 +783,7 @@ def soak_in_child(argv, url_arg) -> dict:
     with tempfile.TemporaryDirectory(prefix="qingdan-soak-") as tmp:
         path = os.path.join(tmp, "soak.json")
         command = [sys.executable, "-m", "bench.sweep", *argv, "--soak-child", path]
-        done = subprocess.run(command, cwd=ROOT)
+        done = subprocess.run(command, cwd=ROOT, check=False)
         if done.returncode != 0 or not os.path.exists(path):
             raise RuntimeError(f"the soak child process failed ({done.returncode})")
         out = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -923,7 +935,11 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     import sqlalchemy
 
-    import engine.scheduler, engine.sweep, engine.validation, engine.loader  # noqa: E401,F401 - one state of the code per run
+    # every engine module this uses, imported now: one run measures one state of the code (others edit it meanwhile)
+    import engine.loader
+    import engine.scheduler
+    import engine.sweep
+    import engine.validation  # noqa: F401
 
     url_arg = args.db
     if url_arg and url_arg.startswith("sqlite"):
@@ -939,7 +955,7 @@ def main(argv=None) -> int:
         Path(args.soak_child).write_text(json.dumps(run_soak(url_arg, args), default=str), encoding="utf-8")
         return 0
 
-    started = dt.datetime.now(dt.timezone.utc).astimezone()
+    started = dt.datetime.now(dt.UTC).astimezone()
     loadavg_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     figures: dict = {}
     errors: dict = {}
