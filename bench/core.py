@@ -254,9 +254,9 @@ def pct(values: list[float], q: float) -> float:
 
 # --------------------------------------------------------------------------------------- phases
 def phase_validate_load(store, text: str, plugins, clock, profiler):
-    from engine.loader import load
+    from engine.runtime.loader import load
     from engine.pluginmanager import step_types
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     steps = step_types(plugins)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -322,7 +322,7 @@ def make_baseline(store, checklist_id: str):
 
 
 def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, warmup: int, profiler):
-    from engine.runtime import fire
+    from engine.runtime.fire import fire
 
     warm_engine, engine_rows, warm_base, base_rows = plan_fires(store, definition, n_fires, warmup)
     baseline = make_baseline(store, definition.id)
@@ -393,7 +393,7 @@ def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, war
 
 def phase_status(store, definition, clock, repeats: int, profiler):
     from engine import catalog
-    from engine.status import checklist_status
+    from engine.queries.status import checklist_status
 
     catalog._cache.clear()  # cold: the definition is rebuilt from its stored JSON, as in a fresh process
     gc.collect()
@@ -565,7 +565,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     import sqlalchemy
 
-    from engine.clock import FixedClock
+    from engine.dates.clock import FixedClock
     from engine.pluginmanager import get_plugin_manager
     from engine.store import open_store
     from engine.store.migrate import ensure_schema
@@ -576,7 +576,7 @@ def main(argv=None) -> int:
     errors: dict = {}
     code = code_state()  # before the imports below: the code this run measures
     # Import every engine module this benchmark uses now, so one run measures one state of the code.
-    for module in ("engine.loader", "engine.runtime", "engine.status", "engine.validation"):
+    for module in ("engine.runtime.loader", "engine.runtime.fire", "engine.queries.status", "engine.definition.validation"):
         importlib.import_module(module)
 
     t0 = time.perf_counter()

@@ -10,11 +10,11 @@ takes at most 1 s, and a pass over 10x the items with the same notices due takes
 ``qingdan scheduler`` runs for hours without memory growth. Nothing here asserts: each target is printed as
 met or missed, and the figures are written to ``bench/results/sweep-<dialect>.json``.
 
-The large databases are not loaded through ``engine.loader.load`` (minutes for millions of items): the
-checklist is generated as YAML and validated with ``engine.validation.validate_text`` as usual, then its
+The large databases are not loaded through ``engine.runtime.loader.load`` (minutes for millions of items): the
+checklist is generated as YAML and validated with ``engine.definition.validation.validate_text`` as usual, then its
 checklist, task and item rows are written with SQLAlchemy Core into a schema made by ``ensure_schema``, and
-``engine.deadlines.replan_checklist`` writes the schedule, exactly as a load would. The soak database is
-small and is loaded with ``engine.loader.load``.
+``engine.reminders.deadlines.replan_checklist`` writes the schedule, exactly as a load would. The soak database is
+small and is loaded with ``engine.runtime.loader.load``.
 """
 from __future__ import annotations
 
@@ -81,8 +81,8 @@ def item_name(t: int, j: int) -> str:
 
 
 def rules():
-    from engine.definitions import EscalationDef
-    from engine.durations import parse_duration
+    from engine.definition.definitions import EscalationDef
+    from engine.dates.durations import parse_duration
 
     return (tuple(parse_duration(r) for r in REMIND),
             tuple(EscalationDef(parse_duration(after), to) for after, to in ESCALATE))
@@ -90,7 +90,7 @@ def rules():
 
 def candidate_days(calendar, avoid: dt.date | None) -> list[dt.date]:
     """Working days of the year usable as deadlines: every rule day countable, none of them on ``avoid``."""
-    from engine.deadlines import rule_days
+    from engine.reminders.deadlines import rule_days
 
     remind, escalate = rules()
     found = []
@@ -106,7 +106,7 @@ def candidate_days(calendar, avoid: dt.date | None) -> list[dt.date]:
 
 def due_deadline(calendar, index: int) -> tuple[dt.date, str, str]:
     """The deadline of the ``index``-th due task: exactly one of its rules falls on PASS_DAY."""
-    from engine.deadlines import rule_days
+    from engine.reminders.deadlines import rule_days
 
     label, rule_key, before = DUE_RULES[index % len(DUE_RULES)]
     due = calendar.workdays_before(PASS_DAY, before) if before > 0 else calendar.nth_workday_after(PASS_DAY, -before)
@@ -126,7 +126,7 @@ def layout(n_items: int, per_task: int, due: int, seed: int = 17) -> dict:
     of every task lies on a working day none of whose rules fall on PASS_DAY, spread over the year, so the
     schedule holds about 20 rows per task, processed before PASS_AT or pending after it.
     """
-    from engine.calendar import WorkCalendar
+    from engine.dates.calendar import WorkCalendar
 
     if due > n_items:
         raise SystemExit(f"--due {due} needs at least as many items (--items {n_items})")
@@ -225,11 +225,11 @@ def build_database(store, n_items: int, per_task: int, due: int, per_checklist: 
 def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: int, seed: int, timings: dict) -> dict:
     from sqlalchemy import insert, select
 
-    from engine import audit
-    from engine.deadlines import replan_checklist
-    from engine.loader import FORMAT_VERSION, digest
+    from engine.runtime import audit
+    from engine.reminders.deadlines import replan_checklist
+    from engine.runtime.loader import FORMAT_VERSION, digest
     from engine.store.tables import checklists, items, tasks
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     def add(key, since):
         timings[key] = timings.get(key, 0.0) + time.perf_counter() - since
@@ -351,8 +351,8 @@ class PassRig:
         self.problems: list[str] = []
 
     def run(self, profile: cProfile.Profile | None = None, counter: Statements | None = None):
-        from engine.clock import FixedClock
-        from engine.sweep import run_pass
+        from engine.dates.clock import FixedClock
+        from engine.reminders.sweep import run_pass
 
         clock = FixedClock(PASS_AT)
         gc.collect()
@@ -376,8 +376,8 @@ class PassRig:
 
     def idle(self) -> float:
         """A pass with nothing due (the 1,439 other passes of the day)."""
-        from engine.clock import FixedClock
-        from engine.sweep import run_pass
+        from engine.dates.clock import FixedClock
+        from engine.reminders.sweep import run_pass
 
         clock = FixedClock(PASS_AT)
         self.mark_due(False)
@@ -538,7 +538,7 @@ def time_sizes(built: list[Size], repeats: int, profile_dir: Path | None) -> lis
 
 # --------------------------------------------------------------------------------------- soak
 def null_channel():
-    from engine.channels import Channel, DeliveryResult
+    from engine.reminders.channels import Channel, DeliveryResult
 
     class NullChannel(Channel):
         """Delivers to everyone without any IO, so deliver_due and the deliveries table are exercised."""
@@ -579,8 +579,8 @@ class CountingHandler(logging.Handler):
 
 def soak_definitions(args) -> list:
     """``--soak-checklists`` small checklists, one notifying at each hour (HH:MM), deadlines all over the year."""
-    from engine.calendar import WorkCalendar
-    from engine.validation import validate_text
+    from engine.dates.calendar import WorkCalendar
+    from engine.definition.validation import validate_text
 
     calendar = WorkCalendar("cn")
     candidates = candidate_days(calendar, None)
@@ -612,9 +612,9 @@ def run_soak(url_arg: str | None, args) -> dict:
     from sqlalchemy import func, select, update
 
     from engine import catalog
-    from engine.clock import FixedClock
-    from engine.loader import load
-    from engine.scheduler import SweepContext, sweep_job
+    from engine.dates.clock import FixedClock
+    from engine.runtime.loader import load
+    from engine.reminders.scheduler import SweepContext, sweep_job
     from engine.store import open_store
     from engine.store.migrate import ensure_schema
     from engine.store.tables import deliveries, notices, schedule
@@ -824,7 +824,7 @@ def print_table(result: dict) -> None:
     soak = result.get("soak")
     if soak:
         print()
-        print(f"soak: {soak['passes']} passes via engine.scheduler.sweep_job, FixedClock +1 min each "
+        print(f"soak: {soak['passes']} passes via engine.reminders.scheduler.sweep_job, FixedClock +1 min each "
               f"({soak['checklists']} checklists × {soak['tasks_each']} tasks × {soak['items_each']} items, channel {soak['channel']}, "
               f"tracemalloc {'on' if soak['tracemalloc'] else 'off'})")
         def g(key, fmt="{:.1f}"):
@@ -905,10 +905,10 @@ def main(argv=None) -> int:
     import sqlalchemy
 
     # every engine module this uses, imported now: one run measures one state of the code (others edit it meanwhile)
-    import engine.loader
-    import engine.scheduler
-    import engine.sweep
-    import engine.validation  # noqa: F401
+    import engine.runtime.loader
+    import engine.reminders.scheduler
+    import engine.reminders.sweep
+    import engine.definition.validation  # noqa: F401
 
     url_arg = args.db
     if url_arg and url_arg.startswith("sqlite"):

@@ -39,9 +39,9 @@ PASSWORD = "bench-password-1"
 
 
 def _load(store, text: str, plugins, clock):
-    from engine.loader import load
+    from engine.runtime.loader import load
     from engine.pluginmanager import step_types
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     checked = validate_text(text, "bench.yaml", step_types(plugins))
     if not checked.ok:
@@ -64,7 +64,7 @@ def _count_queries(store):
 
 def board_phase(url: str, tasks: int, items: int, repeats: int) -> dict:
     from engine.accounts import create_account
-    from engine.clock import FixedClock
+    from engine.dates.clock import FixedClock
     from engine.pluginmanager import get_plugin_manager
     from engine.store import open_store
     from engine.store.migrate import ensure_schema
@@ -116,7 +116,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def api_phase(url: str, clients: int, seconds: float, workers: int, threads: int) -> dict:
     from engine.accounts import issue_token
-    from engine.clock import FixedClock
+    from engine.dates.clock import FixedClock
     from engine.store import open_store
 
     store = open_store(url)

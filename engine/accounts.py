@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine import audit
-from engine.clock import Clock
-from engine.definitions import ChecklistDef, TaskDef
+from engine.runtime import audit
+from engine.dates.clock import Clock
+from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.errors import InputError, NotFound, NotPermitted
 from engine.i18n import say
 from engine.store import Store
@@ -37,7 +37,7 @@ ROLE_WORDS = {
     "inspector": ("验收人员", "inspector"),
     "admin": ("系统管理员", "administrator"),
 }
-#: the ``by`` words of a workflow (see engine.permissions) each role may act in
+#: the ``by`` words of a workflow (see engine.runtime.permissions) each role may act in
 ROLE_CAPACITIES = {
     "head": frozenset({"head", "leader", "responsible"}),
     "leader": frozenset({"leader", "responsible"}),
@@ -45,7 +45,7 @@ ROLE_CAPACITIES = {
     "inspector": frozenset({"inspector"}),
     "admin": frozenset(),
 }
-#: the capacities that may report progress (engine.permissions.check_report)
+#: the capacities that may report progress (engine.runtime.permissions.check_report)
 REPORT_CAPACITIES = frozenset({"responsible", "leader", "head"})
 ANY_CHECKLIST = "*"
 MIN_PASSWORD = 8
@@ -361,7 +361,7 @@ def account_for_token(store: Store, token: str, *, clock: Clock) -> Account | No
 
 def may_act(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...] | frozenset) -> bool:
     """Whether the account, through its person in ``checklist``, holds one of the ``by`` words on ``task``."""
-    from engine.permissions import capacities
+    from engine.runtime.permissions import capacities
 
     person = account.person_in(checklist)
     if person is None or account.disabled:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine.definitions import ChecklistDef, TaskDef, rebuild_checklist
+from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checklist
 from engine.errors import NotFound
 from engine.i18n import say
 from engine.store.tables import checklists, items, tasks

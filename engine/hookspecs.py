@@ -43,9 +43,9 @@ def qingdan_task_extensions():
 
 @hookspec
 def qingdan_channels(settings):
-    """Called when the notifier starts, with ``engine.channels.ChannelSettings``.
+    """Called when the notifier starts, with ``engine.reminders.channels.ChannelSettings``.
 
-    Return a list of ``engine.channels.Channel`` instances (configured or not; unconfigured ones are
+    Return a list of ``engine.reminders.channels.Channel`` instances (configured or not; unconfigured ones are
     skipped). Each channel is called on its own: one failing channel never stops another.
     """
 

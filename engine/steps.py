@@ -9,7 +9,7 @@ extension** only adds task keys (``funds``); no state names it.
 
 Neither holds state of its own: whatever they record goes into the database inside the firing (or
 recording) transaction, through the context they are handed. This module does not touch the
-database itself; ``engine.stepdata`` does.
+database itself; ``engine.runtime.stepdata`` does.
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ class DataField:
             return day.isoformat()
         if self.kind == "amount":
             from engine.numbers import plain
-            from engine.progress import parse_amount
+            from engine.runtime.progress import parse_amount
 
             try:
                 return plain(parse_amount(value))
@@ -90,7 +90,7 @@ class DeadlineRule:
 
 @dataclass(frozen=True)
 class ItemDeadline:
-    """A deadline started for one item (``engine.deadlines.add_item_deadline``).
+    """A deadline started for one item (``engine.reminders.deadlines.add_item_deadline``).
 
     Met when ``meet_deadline(key)`` is called later, or, when ``reach_state`` is set, once the item is
     in a state that has reached it in the sense of ``WorkflowDef.reached`` (careful: a state that
@@ -144,8 +144,8 @@ class TransitionContext(_Effects):
     ``warn``, ``start_deadline`` and ``meet_deadline``.
     """
 
-    checklist: Any  # engine.definitions.ChecklistDef
-    task: Any  # engine.definitions.TaskDef
+    checklist: Any  # engine.definition.definitions.ChecklistDef
+    task: Any  # engine.definition.definitions.TaskDef
     item_id: int
     item_name: str
     trigger: str
@@ -182,7 +182,7 @@ class TransitionContext(_Effects):
 
     @property
     def today(self) -> dt.date:
-        from engine.clock import local_date
+        from engine.dates.clock import local_date
 
         return local_date(self.now, self.checklist.timezone)
 
@@ -196,7 +196,7 @@ class TransitionContext(_Effects):
     def values(self, step: str) -> dict[str, str]:
         """The step's data for this item: what was recorded before, overlaid with this firing's ``--data``."""
         if step not in self._known:
-            from engine.stepdata import recorded
+            from engine.runtime.stepdata import recorded
 
             self._known[step] = recorded(self.connection, self.item_id, step)
         return {**self._known[step], **self.given(step)}
@@ -231,7 +231,7 @@ class RecordContext(_Effects):
 
     @property
     def today(self) -> dt.date:
-        from engine.clock import local_date
+        from engine.dates.clock import local_date
 
         return local_date(self.now, self.checklist.timezone)
 
@@ -256,7 +256,7 @@ class TaskExtension(ABC):
         return say(self.title or self.name, self.title_en or self.name)
 
     def check_task(self, task: Any, workflow: Any, options: dict[str, Any]) -> list[OptionIssue]:
-        """Cross-check a task (``engine.schema.Task``) and its workflow (``engine.schema.Workflow`` or None).
+        """Cross-check a task (``engine.definition.schema.Task``) and its workflow (``engine.definition.schema.Workflow`` or None).
 
         ``options`` are this extension's keys, already type-checked. Return issues; never raise.
         """

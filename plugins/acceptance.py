@@ -24,14 +24,15 @@ from decimal import Decimal, InvalidOperation
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
-from engine import audit, catalog
-from engine.definitions import WorkflowDef, _workflow
+from engine.runtime import audit
+from engine import catalog
+from engine.definition.definitions import WorkflowDef, _workflow
 from engine.errors import InputError, NotPermitted
 from engine.hookspecs import hookimpl
 from engine.i18n import say
 from engine.numbers import plain
-from engine.permissions import require_person
-from engine.schema import Bound, DurationText, Text
+from engine.runtime.permissions import require_person
+from engine.definition.schema import Bound, DurationText, Text
 from engine.steps import DeadlineRule, OptionIssue, StepType
 from engine.store.tables import events, inspections
 
@@ -127,7 +128,7 @@ class Acceptance(StepType):
         _, fails = verdict_triggers(context.workflow, context.from_state)
         within = context.task.options.get("rectify_within")
         if context.trigger in fails and within:
-            from engine.durations import parse_duration
+            from engine.dates.durations import parse_duration
 
             due = context.checklist.calendar.add(context.today, parse_duration(within))
             context.start_deadline("rectify", "整改", due)
@@ -293,7 +294,7 @@ class RoundResult:
     findings: tuple[Finding, ...]
     unmet: tuple[str, ...]
     evidence: tuple
-    fired: object  # engine.runtime.FireResult
+    fired: object  # engine.runtime.fire.FireResult
     rectify_due: dt.date | None
 
 
@@ -301,10 +302,10 @@ def record(store, *, task: str, item: str | None, inspector: str, values: dict, 
            note: str | None = None, checklist: str | None = None, expect_state: str | None = None) -> RoundResult:
     """Record one inspection round and fire pass or fail, in one transaction.
 
-    ``evidence`` is a sequence of ``engine.evidence.Evidence`` already stored (``store_file`` / ``store_stream``).
+    ``evidence`` is a sequence of ``engine.runtime.evidence.Evidence`` already stored (``store_file`` / ``store_stream``).
     """
-    from engine.runtime import fire_in
-    from engine.stepdata import lock_item, open_deadlines
+    from engine.runtime.fire import fire_in
+    from engine.runtime.stepdata import lock_item, open_deadlines
 
     now = clock.now()
     with store.write() as conn:

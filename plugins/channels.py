@@ -1,7 +1,7 @@
 """Built-in notification channels as a plugin: email (SMTP), DingTalk and WeCom group robots."""
 from __future__ import annotations
 
-from engine.channels import builtin_channels
+from engine.reminders.channels import builtin_channels
 from engine.hookspecs import hookimpl
 
 

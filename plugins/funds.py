@@ -21,15 +21,16 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
-from engine import audit, catalog
-from engine.clock import local_date
+from engine.runtime import audit
+from engine import catalog
+from engine.dates.clock import local_date
 from engine.errors import InputError
 from engine.hookspecs import hookimpl
 from engine.i18n import say
 from engine.numbers import as_json_number, plain
-from engine.progress import parse_amount
-from engine.schema import Quantity, Text
-from engine.stepdata import check_may_record
+from engine.runtime.progress import parse_amount
+from engine.definition.schema import Quantity, Text
+from engine.runtime.stepdata import check_may_record
 from engine.steps import TaskExtension
 from engine.store.tables import funds_entries, tasks
 

@@ -27,7 +27,7 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 def at(text_value: str) -> dt.datetime:
     """An instant in Asia/Shanghai from 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM'."""
-    from engine.clock import parse_instant
+    from engine.dates.clock import parse_instant
 
     return parse_instant(text_value)
 
@@ -61,7 +61,7 @@ def store(db_url):
 
 @pytest.fixture
 def clock():
-    from engine.clock import FixedClock
+    from engine.dates.clock import FixedClock
 
     return FixedClock(at("2017-03-01T09:30"))
 
@@ -81,7 +81,7 @@ def steps(plugins):
 
 
 def definition_of(path: Path, steps=None):
-    from engine.validation import validate_file
+    from engine.definition.validation import validate_file
 
     result = validate_file(str(path), steps)
     assert result.ok, [p.format() for p in result.errors]
@@ -91,7 +91,7 @@ def definition_of(path: Path, steps=None):
 @pytest.fixture
 def yanting(store, clock, steps):
     """The Yanting 2017 list, loaded."""
-    from engine.loader import load
+    from engine.runtime.loader import load
 
     definition = definition_of(YANTING, steps)
     load(store, [definition], clock=clock)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.accounts import REPORT_CAPACITIES, may_act
-from engine.definitions import ChecklistDef, TaskDef
+from engine.definition.definitions import ChecklistDef, TaskDef
 from web import engine_bridge as bridge
 
 

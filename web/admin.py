@@ -134,9 +134,9 @@ def checklists():
 @bp.route("/checklists", methods=["POST"])
 @roles("admin")
 def upload_checklist():
-    from engine.loader import load
+    from engine.runtime.loader import load
     from engine.pluginmanager import step_types
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     svc = services.get()
     upload = request.files.get("file")

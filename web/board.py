@@ -1,7 +1,7 @@
 """The board (看板) for heads, leaders and admins: every checklist, per checklist its tasks by unit with lights,
 progress, next milestone, pace and funds; filters; the milestone timeline; the unit ranking; and the task page.
 
-The number of queries per board does not grow with tasks or items: one ``engine.status`` computation (grouped
+The number of queries per board does not grow with tasks or items: one ``engine.queries.status`` computation (grouped
 queries; funds come through the funds plugin's status hook) per checklist.
 """
 from __future__ import annotations

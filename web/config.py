@@ -16,7 +16,7 @@ DEFAULTS = {
     "DATABASE_URL": None,  # None: engine.store.default_database_url()
     "NOW": None,  # ISO-8601: fix the engine clock (tests, drills); see NOW_RUNS
     "NOW_RUNS": False,  # with NOW: start the clock there and let it run (a drill) instead of freezing it
-    "CLOCK": None,  # an engine.clock.Clock object (tests)
+    "CLOCK": None,  # an engine.dates.clock.Clock object (tests)
     "LANGUAGE": "zh",  # default language of pages; people switch with /lang/en
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

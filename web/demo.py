@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import accounts
-from engine.clock import FixedClock, parse_instant
+from engine.dates.clock import FixedClock, parse_instant
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"
@@ -41,9 +41,9 @@ def shipped_files(folder: Path = CHECKLISTS) -> list[Path]:
 def prepare(store, clock, plugins, folder: Path = CHECKLISTS) -> DemoSetup:
     from engine.catalog import checklist_ids
     from engine.errors import ChecklistInvalid
-    from engine.loader import load
+    from engine.runtime.loader import load
     from engine.pluginmanager import step_types
-    from engine.validation import validate_file
+    from engine.definition.validation import validate_file
 
     with store.read() as conn:
         present = set(checklist_ids(conn))
@@ -82,8 +82,8 @@ AWARD_T2 = {"announced": "2017-05-08", "bid_deadline": "2017-05-31", "winner": "
 
 def _seed_yanting(store, plugins) -> None:
     """The mid-year state of seed 001, replayed through the engine with the dates the report gives or implies."""
-    from engine.progress import report
-    from engine.runtime import fire
+    from engine.runtime.progress import report
+    from engine.runtime.fire import fire
 
     def at(day: str) -> FixedClock:
         return FixedClock(parse_instant(day))

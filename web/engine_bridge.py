@@ -15,8 +15,10 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import audit, catalog, listings
-from engine.definitions import ChecklistDef, TaskDef, TransitionDef
+from engine.runtime import audit
+from engine import catalog
+from engine.queries import listings
+from engine.definition.definitions import ChecklistDef, TaskDef, TransitionDef
 
 log = logging.getLogger("web.bridge")
 
@@ -43,9 +45,9 @@ _STATUS_TAKES_PLUGINS: bool | None = None
 
 
 def status(store, checklist_id: str, clock, plugins):
-    """``engine.status.checklist_status`` with the plugins' status hook and lights (when the engine takes plugins)."""
+    """``engine.queries.status.checklist_status`` with the plugins' status hook and lights (when the engine takes plugins)."""
     global _STATUS_TAKES_PLUGINS
-    from engine.status import checklist_status
+    from engine.queries.status import checklist_status
 
     if _STATUS_TAKES_PLUGINS is None:
         _STATUS_TAKES_PLUGINS = "plugins" in inspect.signature(checklist_status).parameters
@@ -55,7 +57,7 @@ def status(store, checklist_id: str, clock, plugins):
 
 
 def light_of(task_status) -> str:
-    """The task's 红黄绿 light from ``engine.status`` (``green|yellow|red|done``); a crude stand-in if absent."""
+    """The task's 红黄绿 light from ``engine.queries.status`` (``green|yellow|red|done``); a crude stand-in if absent."""
     found = getattr(task_status, "light", None)
     if found:
         return found
@@ -69,14 +71,14 @@ def pace_of(task_status) -> dict | None:
     return getattr(task_status, "pace", None)
 
 
-# ---------------------------------------------------------------- items (engine.listings)
+# ---------------------------------------------------------------- items (engine.queries.listings)
 
 
 ItemView = listings.ItemView
 
 
 def items_of(store, checklist_id: str, task_keys: list[str] | None = None) -> dict[str, list[ItemView]]:
-    """The live items of some (or all) tasks of a checklist with their open item deadlines (``engine.listings``)."""
+    """The live items of some (or all) tasks of a checklist with their open item deadlines (``engine.queries.listings``)."""
     return listings.items_of(store, checklist_id, task_keys)
 
 
@@ -88,62 +90,62 @@ def locate(store, task: str, item: str | None, checklist: str | None = None):
     return ref.checklist, ref.task, row
 
 
-# ---------------------------------------------------------------- history and audit (engine.history, engine.audit)
+# ---------------------------------------------------------------- history and audit (engine.queries.history, engine.runtime.audit)
 
 
 def history(store, checklist_id: str, task: str, item: str | None = None) -> list[dict]:
-    from engine.history import task_history
+    from engine.queries.history import task_history
 
     return task_history(store, task, item, checklist_id)
 
 
 def audit_events(store, *, limit: int = 100, before: int | None = None, chain: str | None = None) -> list[dict]:
-    """The newest audit events (all chains, or one), newest first (``engine.audit.recent``)."""
+    """The newest audit events (all chains, or one), newest first (``engine.runtime.audit.recent``)."""
     with store.read() as conn:
         return audit.recent(conn, limit=limit, before=before, chain=chain)
 
 
 def verify_audit(store):
-    from engine.audit import verify
+    from engine.runtime.audit import verify
 
     with store.read() as conn:
         return verify(conn)
 
 
-# ---------------------------------------------------------------- inbox and deliveries (lead's engine.notices, engine.delivery)
+# ---------------------------------------------------------------- inbox and deliveries (lead's engine.reminders.notices, engine.reminders.delivery)
 
 
 def inbox(store, person: str, checklist: str | None = None, *, unread: bool = False, limit: int = 200) -> list[dict]:
-    from engine.notices import inbox as engine_inbox
+    from engine.reminders.notices import inbox as engine_inbox
 
     return engine_inbox(store, person, checklist=checklist, unread=unread, limit=limit)
 
 
 def unread_count(store, people: list[tuple[str, str]]) -> int:
     """Unread notices over the (checklist, person) pairs an account acts as."""
-    from engine.notices import unread_count as engine_unread
+    from engine.reminders.notices import unread_count as engine_unread
 
     return sum(engine_unread(store, person, checklist) for checklist, person in people)
 
 
 def mark_read(store, person: str, ids: list[int] | None, now: dt.datetime) -> int:
-    from engine.notices import mark_read as engine_mark_read
+    from engine.reminders.notices import mark_read as engine_mark_read
 
     return engine_mark_read(store, person, ids, now)
 
 
 def failed_deliveries(store, limit: int = 200) -> list[dict]:
-    from engine.delivery import delivery_log
+    from engine.reminders.delivery import delivery_log
 
     return delivery_log(store, failed_only=True, limit=limit)
 
 
-# ---------------------------------------------------------------- the scheduler inside ``qingdan serve`` (lead's engine.scheduler)
+# ---------------------------------------------------------------- the scheduler inside ``qingdan serve`` (lead's engine.reminders.scheduler)
 
 
 def start_scheduler(store, clock, plugins, environ):
     """Start the reminder sweep in a background thread of this process; returns the scheduler (``.shutdown()``)."""
-    from engine.scheduler import SweepContext, build, channels_from_environment
+    from engine.reminders.scheduler import SweepContext, build, channels_from_environment
 
     context = SweepContext(store, clock, channels_from_environment(plugins, environ))
     scheduler = build(context, blocking=False)
@@ -245,7 +247,7 @@ def verdict_triggers(definition: ChecklistDef, task: TaskDef, state: str) -> tup
 
 def inspection_queue(store, definitions_by_id: dict[str, ChecklistDef], visible) -> list[tuple[ChecklistDef, TaskDef, ItemView]]:
     """Items waiting in an acceptance state, oldest waiting first. ``visible(definition, task)`` filters by scope
-    (``engine.listings.items_in_step``, one read per checklist with a visible task that has such a state)."""
+    (``engine.queries.listings.items_in_step``, one read per checklist with a visible task that has such a state)."""
     queue = []
     for definition_ in definitions_by_id.values():
         shown = [task.id for task in definition_.tasks if acceptance_states(definition_, task) and visible(definition_, task)]
@@ -259,7 +261,7 @@ def inspection_queue(store, definitions_by_id: dict[str, ChecklistDef], visible)
 def inspection_rounds(store, definition: ChecklistDef, task: TaskDef, item: str) -> list[dict]:
     """Earlier inspection rounds of an item, oldest first: ``{round, at, inspector, passed, results, evidence, note}``
     (``plugins.acceptance.rounds``), times shown in the checklist's zone."""
-    from engine.clock import show
+    from engine.dates.clock import show
     from plugins.acceptance import rounds
 
     with store.read() as conn:
@@ -280,11 +282,11 @@ def record_inspection(store, *, definition: ChecklistDef, task: TaskDef, item: s
 
 
 def store_evidence(uploads, directory: str | None) -> list:
-    """Store uploaded files by content (``engine.evidence``; the CLI's store unless the web config names another
-    directory); returns ``engine.evidence.Evidence`` objects."""
+    """Store uploaded files by content (``engine.runtime.evidence``; the CLI's store unless the web config names another
+    directory); returns ``engine.runtime.evidence.Evidence`` objects."""
     from pathlib import Path
 
-    from engine.evidence import store_stream
+    from engine.runtime.evidence import store_stream
 
     return [store_stream(upload.filename, upload.stream, Path(directory) if directory else None)
             for upload in uploads if upload is not None and upload.filename]

@@ -16,7 +16,7 @@ from web import services
 
 def fire(account, *, task: str, item: str | None, trigger: str, note: str | None = None, data: dict | None = None,
          checklist: str | None = None, expect_state: str | None = None):
-    from engine.runtime import fire as engine_fire
+    from engine.runtime.fire import fire as engine_fire
 
     svc = services.get()
     definition, task_def, row = bridge.locate(svc.store, task, item, checklist)
@@ -35,7 +35,7 @@ def fire(account, *, task: str, item: str | None, trigger: str, note: str | None
 
 def report(account, *, task: str, amount, part: str | None = None, item: str | None = None, note: str | None = None,
            checklist: str | None = None):
-    from engine.progress import report as engine_report
+    from engine.runtime.progress import report as engine_report
 
     svc = services.get()
     definition, task_def, _ = bridge.locate(svc.store, task, None, checklist)
@@ -58,5 +58,5 @@ def parse_data_text(text: str | None) -> dict:
 
 
 def save_evidence(folder: str | None, uploads) -> list[dict]:
-    """Store uploaded evidence files (``engine.evidence``) and return ``[{name, sha256, size}]`` for the audit data."""
+    """Store uploaded evidence files (``engine.runtime.evidence``) and return ``[{name, sha256, size}]`` for the audit data."""
     return [e.as_json() for e in bridge.store_evidence(uploads, folder)]

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.definitions import DONE, ChecklistDef, TaskDef
+from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.i18n import say
 from engine.numbers import plain
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from engine.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_instant
+from engine.dates.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_instant
 
 
 @dataclass

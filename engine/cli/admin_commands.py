@@ -18,7 +18,7 @@ def audit():
 @pass_app
 def audit_verify(app):
     """校验审计链,报告第一处被改动、插入或删除的记录 / verify the hash chains."""
-    from engine.audit import verify
+    from engine.runtime.audit import verify
 
     with app.store.read() as conn:
         result = verify(conn)

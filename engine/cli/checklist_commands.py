@@ -15,7 +15,7 @@ from engine.numbers import plain as _n
 
 def _validate_all(app, files):
     from engine.pluginmanager import step_types
-    from engine.validation import validate_file
+    from engine.definition.validation import validate_file
 
     steps = step_types(app.plugins)
     return [validate_file(path, steps) for path in files]
@@ -56,7 +56,7 @@ def validate(app, files):
 @pass_app
 def load(app, files, force, actor):
     """检查并载入清单(全部成功或全部不载入)/ validate and load checklists, all or nothing."""
-    from engine.loader import load as load_checklists
+    from engine.runtime.loader import load as load_checklists
 
     results = _validate_all(app, files)
     errors = _print_problems(results)
@@ -99,7 +99,7 @@ def _progress_printer():
 def status(app, checklist, as_json):
     """各任务进度、状态分布、下一节点和逾期数 / progress, states, next deadline and overdue count per task."""
     from engine.catalog import checklist_ids
-    from engine.status import checklist_status
+    from engine.queries.status import checklist_status
 
     with app.store.read() as conn:
         ids = checklist_ids(conn)

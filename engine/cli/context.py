@@ -9,7 +9,7 @@ import os
 
 import click
 
-from engine.clock import Clock, clock_from
+from engine.dates.clock import Clock, clock_from
 
 
 class AppContext:

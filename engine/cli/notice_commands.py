@@ -11,7 +11,7 @@ from engine.i18n import say
 
 
 def _channels(app):
-    from engine.scheduler import channels_from_environment
+    from engine.reminders.scheduler import channels_from_environment
 
     return channels_from_environment(app.plugins, os.environ)
 
@@ -23,7 +23,7 @@ def _channels(app):
 @pass_app
 def tick(app, as_json, no_deliver):
     """按引擎时钟运行一次催办扫描并列出发出的通知 / run one reminder pass as of --now and print what it sent."""
-    from engine.sweep import run_pass
+    from engine.reminders.sweep import run_pass
 
     report = run_pass(app.store, app.clock, channels=() if no_deliver else _channels(app))
     if as_json:
@@ -45,10 +45,10 @@ def tick(app, as_json, no_deliver):
 def scheduler(app, interval):
     """常驻运行催办调度(可多进程)/ run the reminder scheduler (several processes may run)."""
 
-    from engine.clock import OffsetClock
-    from engine.scheduler import SweepContext, build
+    from engine.dates.clock import OffsetClock
+    from engine.reminders.scheduler import SweepContext, build
 
-    from engine.scheduler import configure_logging
+    from engine.reminders.scheduler import configure_logging
 
     configure_logging()
     clock = app.clock
@@ -73,8 +73,8 @@ def scheduler(app, interval):
 @pass_app
 def inbox(app, person, unread, as_json, read_ids, read_all, checklist):
     """某人的站内通知 / a person's in-app notices."""
-    from engine.notices import inbox as list_inbox
-    from engine.notices import mark_read
+    from engine.reminders.notices import inbox as list_inbox
+    from engine.reminders.notices import mark_read
 
     if read_ids or read_all:
         count = mark_read(app.store, person, list(read_ids) if read_ids else None, app.clock.now())
@@ -99,7 +99,7 @@ def inbox(app, person, unread, as_json, read_ids, read_all, checklist):
 @pass_app
 def deliveries(app, failed, as_json):
     """外发记录(邮件、钉钉、企业微信)/ the delivery log (email, DingTalk, WeCom)."""
-    from engine.delivery import delivery_log
+    from engine.reminders.delivery import delivery_log
 
     found = delivery_log(app.store, failed_only=failed)
     if as_json:

@@ -86,7 +86,7 @@ def _plugin_json(info) -> dict:
 @pass_app
 def record(app, words, actor, data, step, note, checklist):
     """记录步骤数据(如招标日期、合同签订);不带 --data 时显示已记录的数据 / record step data, or show it."""
-    from engine import stepdata
+    from engine.runtime import stepdata
 
     task, item = _task_item(words, "qingdan record 任务 [子项] --as 人员 --data 键=值 ...",
                             "qingdan record TASK [ITEM] --as PERSON --data KEY=VALUE ...")
@@ -120,7 +120,7 @@ def record(app, words, actor, data, step, note, checklist):
 @pass_app
 def inspect(app, words, actor, checks, evidence, note, checklist):
     """录入一轮验收结果,并据此通过或退回整改 / record an inspection round; it passes or fails the item."""
-    from engine.evidence import store_file
+    from engine.runtime.evidence import store_file
     from plugins.acceptance import record as record_round
 
     task, item = _task_item(words, "qingdan inspect 任务 [子项] --as 验收人员 --check 标准=结果 ...",

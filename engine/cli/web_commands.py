@@ -189,9 +189,9 @@ def serve(app, host, port, threads, no_scheduler, demo):
     """运行网页和接口(waitress),默认同时运行催办调度 / serve the web board and API (waitress) with the scheduler."""
     import os
 
-    from engine.clock import OffsetClock, parse_instant
+    from engine.dates.clock import OffsetClock, parse_instant
 
-    from engine.scheduler import configure_logging
+    from engine.reminders.scheduler import configure_logging
 
     configure_logging()
     store = app.store

@@ -31,7 +31,7 @@ def _pairs(values) -> dict:
 @pass_app
 def fire(app, words, actor, note, data, checklist):
     """推进一个子项的流程 / fire a workflow trigger on an item."""
-    from engine.runtime import fire as fire_transition
+    from engine.runtime.fire import fire as fire_transition
 
     if len(words) == 2:
         task, item, trigger = words[0], None, words[1]
@@ -58,7 +58,7 @@ def fire(app, words, actor, note, data, checklist):
 @pass_app
 def report(app, task, amount, actor, part, item, note, checklist):
     """报送数量进度 / report progress on a quantity target or a recurring duty."""
-    from engine.progress import report as report_progress
+    from engine.runtime.progress import report as report_progress
 
     result = report_progress(app.store, task=task, amount=amount, actor=actor, clock=app.clock, part=part, item=item,
                              note=note, checklist=checklist)
@@ -80,7 +80,7 @@ def report(app, task, amount, actor, part, item, note, checklist):
 @pass_app
 def correct(app, task, entry, actor, note, checklist):
     """以一条冲销记录更正之前的报送 / reverse an earlier report with a correcting entry."""
-    from engine.progress import correct as correct_report
+    from engine.runtime.progress import correct as correct_report
 
     result = correct_report(app.store, task=task, entry=entry, actor=actor, clock=app.clock, note=note, checklist=checklist)
     click.echo(say("已冲销报送 {o}(更正编号 {e}),累计 {s}。", "report {o} reversed (entry {e}); total {s}.",
@@ -96,7 +96,7 @@ def correct(app, task, entry, actor, note, checklist):
 @pass_app
 def history(app, task, item, as_json, checklist):
     """任务或子项的全部记录 / every recorded event of a task or an item."""
-    from engine.history import task_history
+    from engine.queries.history import task_history
 
     found = task_history(app.store, task, item, checklist)
     if as_json:

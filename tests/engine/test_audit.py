@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from engine.audit import verify
-from engine.runtime import fire
+from engine.runtime.audit import verify
+from engine.runtime.fire import fire
 from engine.store.tables import events
 
 
@@ -47,7 +47,7 @@ def test_deleted_newest_event(busy):
 
 def test_inserted_event_with_a_rebuilt_chain_is_found_at_the_head(busy):
     """A forger who inserts an event and re-hashes everything after it is still caught by the chain head."""
-    from engine.audit import event_hash
+    from engine.runtime.audit import event_hash
 
     with busy.write() as conn:
         old = dict(conn.execute(select(events).where(events.c.seq == 6)).mappings().one())
@@ -64,7 +64,7 @@ def test_inserted_event_with_a_rebuilt_chain_is_found_at_the_head(busy):
 
 
 def test_replaced_event_breaks_the_link(busy):
-    from engine.audit import event_hash
+    from engine.runtime.audit import event_hash
 
     with busy.write() as conn:
         row = dict(conn.execute(select(events).where(events.c.seq == 4)).mappings().one())

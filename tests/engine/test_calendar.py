@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from engine.calendar import WorkCalendar
-from engine.durations import Duration
+from engine.dates.calendar import WorkCalendar
+from engine.dates.durations import Duration
 from engine.errors import CalendarGap, InputError
 from engine.i18n import use_language
 

@@ -1,5 +1,5 @@
 """What a definition means: the 'reached' rule for deadlines, and rebuilding from the stored form."""
-from engine.definitions import rebuild_checklist
+from engine.definition.definitions import rebuild_checklist
 from tests.conftest import HUANGJIN, YANTING, definition_of
 
 
@@ -13,7 +13,7 @@ def test_reached_rule_on_the_construction_workflow(steps):
 
 
 def test_skipped_optional_step_counts_as_reached(steps):
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     text = YANTING.read_text(encoding="utf-8").replace(
         "      - {trigger: award,",

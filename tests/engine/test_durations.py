@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.durations import Duration, parse_duration
+from engine.dates.durations import Duration, parse_duration
 from engine.errors import InputError
 from engine.i18n import use_language
 

@@ -1,10 +1,11 @@
-"""Read-only listings for boards (``engine.listings``) and the audit log page's read (``engine.audit.recent``)."""
+"""Read-only listings for boards (``engine.queries.listings``) and the audit log page's read (``engine.runtime.audit.recent``)."""
 import datetime as dt
 
-from engine import audit, catalog
-from engine.deadlines import add_item_deadline, clear_item_deadline
-from engine.listings import ItemView, items_in_step, items_of, step_states
-from engine.runtime import fire
+from engine.runtime import audit
+from engine import catalog
+from engine.reminders.deadlines import add_item_deadline, clear_item_deadline
+from engine.queries.listings import ItemView, items_in_step, items_of, step_states
+from engine.runtime.fire import fire
 
 
 def test_items_of_all_tasks_in_order(store, yanting, clock):

@@ -3,11 +3,11 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import StrandedData
-from engine.history import task_history
-from engine.loader import load
-from engine.runtime import fire
+from engine.queries.history import task_history
+from engine.runtime.loader import load
+from engine.runtime.fire import fire
 from engine.store.tables import checklists, events, items, tasks
-from engine.validation import validate_text
+from engine.definition.validation import validate_text
 from tests.conftest import YANTING
 
 
@@ -92,7 +92,7 @@ def test_removing_a_state_items_are_in_is_refused_then_forced(store, yanting, cl
 
 
 def test_removing_a_task_with_history_refused_and_archived_with_force(store, yanting, clock, steps, text):
-    from engine.progress import report
+    from engine.runtime.progress import report
 
     report(store, task="T5", amount="2", actor="zhang", clock=clock)
     start = text.index("  - id: T5")

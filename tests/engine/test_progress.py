@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from engine.errors import InputError, InvalidTrigger, NotFound, NotPermitted
-from engine.progress import correct, parse_amount, report
-from engine.status import checklist_status
+from engine.runtime.progress import correct, parse_amount, report
+from engine.queries.status import checklist_status
 
 
 def task_status(store, clock, task_id):
@@ -59,7 +59,7 @@ def test_unknown_part_and_workflow_task(store, yanting, clock):
 
 
 def test_correction_is_a_reversing_entry(store, yanting, clock):
-    from engine.history import task_history
+    from engine.queries.history import task_history
 
     wrong = report(store, task="T4", amount="2854", actor="chen", clock=clock)
     fixed = correct(store, task="T4", entry=wrong.entry, actor="chen", clock=clock, note="录入错误")

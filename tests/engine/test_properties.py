@@ -14,15 +14,15 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, note, settings
 from sqlalchemy import func, select
 
-from engine import audit
-from engine.definitions import rebuild_checklist
+from engine.runtime import audit
+from engine.definition.definitions import rebuild_checklist
 from engine.errors import QingdanError
-from engine.history import task_history
-from engine.loader import load
+from engine.queries.history import task_history
+from engine.runtime.loader import load
 from engine.pluginmanager import get_plugin_manager, step_types
-from engine.runtime import fire
+from engine.runtime.fire import fire
 from engine.store.tables import chain_heads, items, tasks
-from engine.validation import validate_text
+from engine.definition.validation import validate_text
 from tests.conftest import YANTING, at
 from tests.engine.strategies import (
     BASE_TEXTS,
@@ -107,10 +107,10 @@ def test_alias_expansion_is_bounded():
     """A 450-byte file of nested aliases ("billion laughs", 10^9 entries) must be refused, not expanded for hours.
 
     Run in a subprocess so a regression fails this test instead of hanging the suite. The budget is
-    generous for loaded machines: with the node cap in ``engine.yamlsource`` it takes about 5 s of CPU."""
+    generous for loaded machines: with the node cap in ``engine.definition.yamlsource`` it takes about 5 s of CPU."""
     laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
-    code = ("import sys; from engine.validation import validate_text; "
+    code = ("import sys; from engine.definition.validation import validate_text; "
             "r = validate_text(sys.stdin.read(), 'x.yaml'); print(len(r.errors))")
     try:
         done = subprocess.run([sys.executable, "-c", code], check=False, input=laughs, capture_output=True, text=True,
@@ -295,7 +295,7 @@ def _replay_matches_items(store, checklist_id: str, states: dict, initial_of: di
 
 @pytest.mark.slow
 def test_fire_sequences_match_the_audit_replay(store):
-    from engine.clock import FixedClock
+    from engine.dates.clock import FixedClock
 
     fired = {"moves": 0}
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from engine.errors import Conflict, GuardRefused, InvalidTrigger, NotFound, NotPermitted
 from engine.hookspecs import hookimpl
-from engine.history import task_history
-from engine.runtime import fire
+from engine.queries.history import task_history
+from engine.runtime.fire import fire
 from engine.store.tables import events, items
 
 
@@ -168,6 +168,6 @@ def test_concurrent_fires_on_different_items_all_succeed(db_url, store, yanting,
     assert errors == []
     with store.read() as conn:
         assert conn.execute(select(func.count()).select_from(items).where(items.c.state == "plan_approved")).scalar_one() == len(names)
-        from engine.audit import verify
+        from engine.runtime.audit import verify
 
         assert verify(conn).ok

@@ -7,16 +7,16 @@ import time
 
 from sqlalchemy import func, select
 
-from engine.clock import FixedClock
-from engine.loader import load
+from engine.dates.clock import FixedClock
+from engine.runtime.loader import load
 from engine.store.tables import notices
 from tests.conftest import YANTING, at, definition_of
 
 SIMULATE_JULY = """
 import datetime as dt, sys
-from engine.clock import FixedClock
+from engine.dates.clock import FixedClock
 from engine.store import open_store
-from engine.sweep import run_pass
+from engine.reminders.sweep import run_pass
 store = open_store(sys.argv[1])
 zone = dt.timezone(dt.timedelta(hours=8))
 day = dt.date(2017, 7, 1)

@@ -1,7 +1,7 @@
 """Status: progress, state counts, next deadline and overdue, judged on the checklist's local date."""
-from engine.clock import FixedClock
-from engine.runtime import fire
-from engine.status import checklist_status
+from engine.dates.clock import FixedClock
+from engine.runtime.fire import fire
+from engine.queries.status import checklist_status
 from plugins.acceptance import record as inspect
 from tests.conftest import at
 
@@ -53,7 +53,7 @@ def test_rectifying_counts_as_having_reached_inspection(store, yanting, clock, p
 
 
 def test_target_overdue_and_done(store, yanting, clock):
-    from engine.progress import report
+    from engine.runtime.progress import report
 
     assert board(store, "2017-10-01")["T3"]["overdue"] == 1
     report(store, task="T3", amount="1748", actor="chen", clock=clock)
@@ -62,7 +62,7 @@ def test_target_overdue_and_done(store, yanting, clock):
 
 
 def test_lights(store, yanting, clock):
-    from engine.progress import report
+    from engine.runtime.progress import report
 
     assert board(store, "2017-07-12")["T1"]["light"] == "green"
     assert board(store, "2017-07-13")["T1"]["light"] == "yellow"  # 5 working days before 07-20: the first reminder
@@ -72,7 +72,7 @@ def test_lights(store, yanting, clock):
 
 
 def test_pace_of_a_target(store, yanting, clock):
-    from engine.progress import report
+    from engine.runtime.progress import report
 
     # T4: 5472 screenings by 2017-11-30, pace: true. On 06-30 about 54% of the span has passed.
     t4 = board(store, "2017-06-30")["T4"]

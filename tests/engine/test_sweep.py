@@ -4,14 +4,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from engine.clock import FixedClock
-from engine.loader import load
-from engine.notices import inbox
-from engine.progress import report
-from engine.runtime import fire
+from engine.dates.clock import FixedClock
+from engine.runtime.loader import load
+from engine.reminders.notices import inbox
+from engine.runtime.progress import report
+from engine.runtime.fire import fire
 from engine.store.tables import notices
-from engine.sweep import run_pass
-from engine.validation import validate_text
+from engine.reminders.sweep import run_pass
+from engine.definition.validation import validate_text
 from tests.conftest import YANTING, at
 
 EXTRA_TASKS = """
@@ -138,7 +138,7 @@ def test_only_the_latest_due_reminder_is_sent_after_downtime(year):
 
 
 def test_a_pass_killed_halfway_loses_and_doubles_nothing(year, monkeypatch, db_url):
-    import engine.sweep as sweep
+    import engine.reminders.sweep as sweep
 
     calls = {"n": 0}
     real = sweep._queue_deliveries

@@ -3,7 +3,7 @@ import filecmp
 
 import pytest
 
-from engine.validation import validate_file, validate_text
+from engine.definition.validation import validate_file, validate_text
 from tests.conftest import CHECKLISTS, SHARED_EXAMPLES
 
 BASE = """\

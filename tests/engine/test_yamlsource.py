@@ -1,4 +1,4 @@
-from engine.yamlsource import read_file, read_text
+from engine.definition.yamlsource import read_file, read_text
 
 
 def formatted(text):

@@ -51,7 +51,7 @@ def on_path(monkeypatch):
 
 def move(store, clock, plugins, *steps, item=ITEM, task="T1"):
     """Fire ``(trigger, actor, when, data)`` steps in order, moving the clock to each ``when``."""
-    from engine.runtime import fire
+    from engine.runtime.fire import fire
 
     result = None
     for trigger, actor, when, *data in steps:

@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine import audit
+from engine.runtime import audit
 from engine.errors import GuardRefused, InputError, NotPermitted
-from engine.evidence import store_file
+from engine.runtime.evidence import store_file
 from engine.i18n import use_language
 from engine.store.tables import item_deadlines, items
 from plugins.acceptance import evaluate, record, rounds, verdict_triggers
@@ -104,8 +104,8 @@ def test_a_direct_fire_follows_the_latest_round(store, yanting, clock, plugins):
 
 
 def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugins):
-    from engine.loader import load
-    from engine.validation import validate_text
+    from engine.runtime.loader import load
+    from engine.definition.validation import validate_text
 
     text = YANTING.read_text(encoding="utf-8").replace("li:    {name: 李文华, roles: [leader]}",
                                                        "li:    {name: 李文华, roles: [leader, inspector]}")
@@ -151,7 +151,7 @@ def test_rounds_through_the_command_in_english(qingdan, tmp_path):
 
 
 def test_validation_needs_criteria_and_clear_verdicts():
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     text = YANTING.read_text(encoding="utf-8")
     no_criteria = text.replace("""    acceptance:

@@ -105,9 +105,9 @@ def test_planning_to_accepted_through_the_command(qingdan, tmp_path):
 
 
 def test_planning_to_accepted_in_process(store, yanting, clock, plugins, tmp_path):
-    from engine.evidence import store_file
-    from engine.history import task_history
-    from engine.stepdata import record as record_data
+    from engine.runtime.evidence import store_file
+    from engine.queries.history import task_history
+    from engine.runtime.stepdata import record as record_data
     from plugins.acceptance import record as inspect
 
     to_tendering(store, clock, plugins)

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from engine.errors import InputError, NotFound
-from engine.evidence import evidence_dir, path_of, store_file, store_stream
+from engine.runtime.evidence import evidence_dir, path_of, store_file, store_stream
 
 
 def test_the_directory_follows_the_environment(tmp_path):

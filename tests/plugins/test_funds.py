@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from engine.errors import InputError, NotPermitted, QingdanError
 from engine.store.tables import funds_entries
-from engine.validation import validate_text
+from engine.definition.validation import validate_text
 from plugins.funds import record, summary
 from tests.conftest import YANTING, at
 
@@ -23,7 +23,7 @@ FUNDED = YANTING.read_text(encoding="utf-8").replace(
 
 @pytest.fixture
 def funded(store, clock, steps):
-    from engine.loader import load
+    from engine.runtime.loader import load
 
     result = validate_text(FUNDED, "funded.yaml", steps)
     assert result.ok, [p.format() for p in result.errors]
@@ -71,7 +71,7 @@ def test_refusals(store, funded, clock, changes, error, message):
 
 
 def test_each_entry_is_an_audit_event(store, funded, clock):
-    from engine.history import task_history
+    from engine.queries.history import task_history
 
     book(store, clock, "allocate", "100", actor="wang")
     [entry] = task_history(store, "T8")
@@ -81,7 +81,7 @@ def test_each_entry_is_an_audit_event(store, funded, clock):
 
 
 def test_status_fields_and_the_yellow_light(store, funded, clock, plugins):
-    from engine.status import checklist_status
+    from engine.queries.status import checklist_status
 
     book(store, clock, "allocate", "100")
     book(store, clock, "disburse", "100")

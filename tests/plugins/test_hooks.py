@@ -11,7 +11,7 @@ from engine import hookspecs
 from engine.errors import GuardRefused
 from engine.hookspecs import hookimpl
 from engine.pluginmanager import get_plugin_manager, step_types
-from engine.runtime import fire
+from engine.runtime.fire import fire
 from engine.steps import StepType, TaskExtension
 from engine.store.tables import item_deadlines, step_records
 from tests.conftest import YANTING
@@ -49,7 +49,7 @@ class ProvidesBoth:
 
 @covers("qingdan_step_types", "qingdan_task_extensions")
 def test_step_types_and_task_extensions_reach_validation():
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     manager = get_plugin_manager(load_entry_points=False, extra=[ProvidesBoth()])
     steps = step_types(manager)
@@ -98,7 +98,7 @@ class Recorder:
 
 @covers("qingdan_after_transition")
 def test_after_transition_writes_and_starts_deadlines_in_the_same_transaction(store, yanting, clock):
-    from engine.history import task_history
+    from engine.queries.history import task_history
 
     plugins = get_plugin_manager(extra=[Recorder()])
     move(store, clock, plugins, ("approve_plan", "li", "2017-04-10"))
@@ -119,7 +119,7 @@ class Flags:
 
 @covers("qingdan_checklist_status")
 def test_status_fields_and_light(store, yanting, clock):
-    from engine.status import checklist_status
+    from engine.queries.status import checklist_status
 
     plugins = get_plugin_manager(extra=[Flags()])
     board = {t.id: t for t in checklist_status(store, yanting.id, clock, plugins).tasks}
@@ -140,7 +140,7 @@ class PigeonPost:
 
 @covers("qingdan_channels")
 def test_channels_come_from_plugins():
-    from engine.scheduler import channels_from_environment
+    from engine.reminders.scheduler import channels_from_environment
 
     found = channels_from_environment(get_plugin_manager(extra=[PigeonPost()]), {})
     assert sorted(type(c).__name__ for c in found) == ["DingTalkChannel", "EmailChannel", "Pigeon", "WeComChannel"]

@@ -34,7 +34,7 @@ def test_names_titles_and_options(provided):
 
 
 def test_check_task_returns_issues_for_any_task(provided):
-    from engine.schema import Task
+    from engine.definition.schema import Task
 
     task = Task.model_validate({"id": "X", "title": "x", "unit": "u", "responsible": "a", "leader": "b"})
     assert provided.check_task(task, None, {}) == []

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.errors import GuardRefused, InputError, NotPermitted
 from engine.i18n import use_language
-from engine.stepdata import record
+from engine.runtime.stepdata import record
 from engine.store.tables import item_deadlines, items, schedule, step_records
 from tests.conftest import at
 from tests.plugins.conftest import AWARD, ITEM, move, to_tendering

@@ -89,12 +89,12 @@ def test_installed_plugin_through_the_command(qingdan, sample_plugin):
 
 
 def test_installed_plugin_in_process(store, sample_plugin, on_path):
-    from engine.clock import FixedClock
+    from engine.dates.clock import FixedClock
     from engine.errors import GuardRefused
-    from engine.loader import load
+    from engine.runtime.loader import load
     from engine.pluginmanager import describe, get_plugin_manager, step_types
-    from engine.runtime import fire
-    from engine.validation import validate_file
+    from engine.runtime.fire import fire
+    from engine.definition.validation import validate_file
 
     on_path(sample_plugin)
     plugins = get_plugin_manager()
@@ -113,7 +113,7 @@ def test_installed_plugin_in_process(store, sample_plugin, on_path):
                 data={"surveyed_on": "2019-02-28", "surveyors": "孙磊, 宋敏"})
     assert (done.to_state, done.warnings) == ("designing", ())
     bad = CHECKLIST.read_text(encoding="utf-8").replace("min_people: 2", "min_people: 12")
-    from engine.validation import validate_text
+    from engine.definition.validation import validate_text
 
     errors = [p.format() for p in validate_text(bad, "s.yaml", steps).errors]
     assert errors == ["s.yaml:47:31: 踏勘人数 12 不现实(最多 10 人)。"]

@@ -120,7 +120,7 @@ def test_role_narrows_what_the_person_may_do(store, clock, yanting):
 
 
 def test_account_changes_are_audited_without_secrets(store, clock):
-    from engine.audit import SYSTEM_CHAIN, verify
+    from engine.runtime.audit import SYSTEM_CHAIN, verify
     from engine.store.tables import events
 
     accounts.create_account(store, "a1", "staff", clock=clock, password=PASSWORD)

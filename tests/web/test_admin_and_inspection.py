@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import update
 
-from engine.runtime import fire
+from engine.runtime.fire import fire
 from tests.conftest import HUANGJIN, YANTING
 from tests.web.conftest import CHECKLIST
 

@@ -65,7 +65,7 @@ def test_fire_scope(client, tokens, who, body, status, words):
 
 
 def test_staff_cannot_pass_an_inspection(client, tokens, store, clock, plugins):
-    from engine.runtime import fire
+    from engine.runtime.fire import fire
 
     award = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某公司", "amount": "30", "award_notice": "2017-06-01",
              "contract_signed": "2017-06-10"}
@@ -102,7 +102,7 @@ def test_bad_bodies(client, tokens):
 
 
 def test_inbox(client, tokens, store, clock):
-    from engine.sweep import run_pass
+    from engine.reminders.sweep import run_pass
 
     run_pass(store, clock, channels=())
     headers = bearer(tokens["staff"])

@@ -126,7 +126,7 @@ def test_head_drills_into_an_overdue_task(live, browser, shot):
 
 
 def test_staff_sees_a_reminder_fires_and_reports(live, browser, shot, store, clock):
-    from engine.sweep import run_pass
+    from engine.reminders.sweep import run_pass
 
     run_pass(store, clock, channels=())  # the reminders and overdue notices due by 2017-07-21
     page = new_page(browser, live, phone=True)
@@ -167,7 +167,7 @@ def _inspect(page, values: dict, note: str):
 
 
 def test_inspection_fail_resubmit_pass(live, browser, shot, store, clock, plugins, tmp_path):
-    from engine.runtime import fire
+    from engine.runtime.fire import fire
 
     for trigger, actor, data in (("approve_plan", "li", None), ("open_tender", "zhang", None), ("award", "zhang", AWARD),
                                  ("finish", "zhang", None), ("request_inspection", "zhang", None)):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from engine.runtime import fire
+from engine.runtime.fire import fire
 from tests.web.conftest import CHECKLIST
 
 AWARD = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某建设公司", "amount": "30",
@@ -129,7 +129,7 @@ def test_inspector_scope(client, auth):
 
 
 def test_inbox_unread_and_mark_read(client, auth, store, clock):
-    from engine.sweep import run_pass
+    from engine.reminders.sweep import run_pass
 
     run_pass(store, clock, channels=())
     auth.login("staff")
@@ -165,8 +165,8 @@ def test_every_asset_is_local(client, auth):
 
 def test_board_shows_funds_execution(client, auth, store, clock, steps):
     """Funds come from the funds plugin (task option ``funds``, ledger via plugins.funds.record)."""
-    from engine.loader import load
-    from engine.validation import validate_text
+    from engine.runtime.loader import load
+    from engine.definition.validation import validate_text
     from plugins.funds import record
     from tests.conftest import YANTING
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.channels import (
+from engine.reminders.channels import (
     ChannelSettings,
     DingTalkSettings,
     SmtpSettings,

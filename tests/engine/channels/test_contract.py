@@ -1,4 +1,4 @@
-"""The ``Channel`` contract (engine/channels/base.py), run against every built-in channel.
+"""The ``Channel`` contract (engine/reminders/channels/base.py), run against every built-in channel.
 
 Each channel gets a harness that points it at a real local server, reads back what that server
 received, and knows how to make the server refuse. The tests themselves are channel-agnostic.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.channels import (
+from engine.reminders.channels import (
     Channel,
     DeliveryResult,
     DingTalkChannel,

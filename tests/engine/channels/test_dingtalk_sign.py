@@ -11,8 +11,8 @@ import hashlib
 import hmac
 import time
 
-from engine.channels import DingTalkChannel, DingTalkSettings, Message, Recipient
-from engine.channels.dingtalk import sign
+from engine.reminders.channels import DingTalkChannel, DingTalkSettings, Message, Recipient
+from engine.reminders.channels.dingtalk import sign
 
 SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
 MESSAGE = Message(subject="【逾期】防汛物资盘点", text="已逾期1天，请尽快办理。", kind="overdue")

@@ -1,7 +1,7 @@
 """What the email channel does beyond the shared contract: the headers and encoding of the mail."""
 from __future__ import annotations
 
-from engine.channels import EmailChannel, Message, Recipient, SmtpSettings
+from engine.reminders.channels import EmailChannel, Message, Recipient, SmtpSettings
 
 MESSAGE = Message(subject="【逾期】档案整理（第二季度）", text="已逾期2天。\n请尽快处理。", kind="overdue")
 PERSON = Recipient(person_id="p-1", name="张三", email="zhangsan@example.gov.cn")

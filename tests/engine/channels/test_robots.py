@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.channels import (
+from engine.reminders.channels import (
     DingTalkChannel,
     DingTalkSettings,
     Message,

@@ -13,10 +13,10 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.durations import parse_duration
+from engine.dates.durations import parse_duration
 from engine.hookspecs import hookimpl
 from engine.i18n import say
-from engine.schema import DurationText
+from engine.definition.schema import DurationText
 from engine.steps import DataField, DeadlineRule, OptionIssue, StepType
 
 

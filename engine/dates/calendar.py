@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 import chinese_calendar
 
-from engine.durations import Duration
+from engine.dates.durations import Duration
 from engine.errors import CalendarGap, InputError
 from engine.i18n import say
 

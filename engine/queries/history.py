@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from engine import catalog
-from engine.clock import show
+from engine.dates.clock import show
 from engine.store import Store
 from engine.store.tables import events
 

@@ -1,8 +1,8 @@
 """Check a checklist file completely and say every problem with its file, line and column.
 
 Order: read YAML (syntax, duplicate keys, YAML 1.1 surprises) → shapes and types per section
-(``engine.schema``) → cross-references and workflow structure → step plugins' options → calendar
-warnings. A file with no errors compiles into an ``engine.definitions.ChecklistDef``. Whatever the
+(``engine.definition.schema``) → cross-references and workflow structure → step plugins' options → calendar
+warnings. A file with no errors compiles into an ``engine.definition.definitions.ChecklistDef``. Whatever the
 file holds, this module returns problems; it never raises on bad input.
 """
 from __future__ import annotations
@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
 
-from engine import schema
-from engine.definitions import DONE, ChecklistDef, compile_checklist
+from engine.definition import schema
+from engine.definition.definitions import DONE, ChecklistDef, compile_checklist
 from engine.errors import CalendarGap, InputError, Problem
 from engine.i18n import say
-from engine.pydantic_messages import problems_from
-from engine.yamlsource import Source, read_file, read_text
+from engine.definition.pydantic_messages import problems_from
+from engine.definition.yamlsource import Source, read_file, read_text
 
 SECTIONS = {
     "checklist": schema.ChecklistHeader,
@@ -146,7 +146,7 @@ class _Checker:
     def _notice_days(self, definition, tasks):
         """Every reminder and escalation day must be countable: a reminder before a January deadline may
         fall in the previous year, which the calendar must know too."""
-        from engine.deadlines import plan_task
+        from engine.reminders.deadlines import plan_task
 
         for (index, _), task in zip(tasks, definition.tasks):
             try:
@@ -225,7 +225,7 @@ class _Checker:
 
     # ------------------------------------------------------------ references
     def _calendar(self, header):
-        from engine.calendar import WorkCalendar
+        from engine.dates.calendar import WorkCalendar
 
         spec = header.calendar
         try:
@@ -490,7 +490,7 @@ def _closure(following: dict, start) -> set:
 
 def _reached(wf) -> dict:
     """The 'reached' rule of ``WorkflowDef`` on a schema workflow (for warnings before compiling)."""
-    from engine.definitions import StateDef, TransitionDef, WorkflowDef
+    from engine.definition.definitions import StateDef, TransitionDef, WorkflowDef
 
     states = {n: StateDef(n, s.label, s.step, s.final, i) for i, (n, s) in enumerate(wf.states.items())}
     transitions = tuple(TransitionDef(t.trigger, t.sources, t.to, tuple(t.by)) for t in wf.transitions

@@ -13,7 +13,7 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine.channels.base import DEFAULT_TIMEOUT
+from engine.reminders.channels.base import DEFAULT_TIMEOUT
 from engine.errors import InputError
 from engine.i18n import say
 

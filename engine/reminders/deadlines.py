@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, update
 
-from engine.definitions import DONE, ChecklistDef, TaskDef
-from engine.durations import Duration
-from engine.periods import periods_in_year
+from engine.definition.definitions import DONE, ChecklistDef, TaskDef
+from engine.dates.durations import Duration
+from engine.dates.periods import periods_in_year
 from engine.store.tables import item_deadlines, schedule, tasks
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from engine import schema
-from engine.durations import Duration, parse_duration
+from engine.definition import schema
+from engine.dates.durations import Duration, parse_duration
 
 DONE = "done"  # the pseudo-state a quantity target's deadline names
 
@@ -195,7 +195,7 @@ class ChecklistDef:
 
     @cached_property
     def calendar(self):
-        from engine.calendar import WorkCalendar
+        from engine.dates.calendar import WorkCalendar
 
         return WorkCalendar(self.calendar_base, holidays=self.extra_holidays, workdays=self.extra_workdays)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from engine.definitions import ChecklistDef, TaskDef
+from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.store.tables import item_deadlines, items, tasks
 
 

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Collection
 
-from engine.channels.base import DeliveryResult, Message
+from engine.reminders.channels.base import DeliveryResult, Message
 from engine.i18n import say
 
 #: bytes of an answer worth reading; a robot's JSON reply is tiny

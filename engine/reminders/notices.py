@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select, update
 
-from engine.clock import show
-from engine.definitions import ChecklistDef, TaskDef
+from engine.dates.clock import show
+from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.errors import NotFound
 from engine.i18n import say
 from engine.store import Store

@@ -22,11 +22,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from engine import audit, catalog
-from engine.clock import Clock, local_date
-from engine.deadlines import end_of, escalation_recipients, fire_at
-from engine.definitions import ChecklistDef, TaskDef
-from engine.notices import compose, milestone_label
+from engine.runtime import audit
+from engine import catalog
+from engine.dates.clock import Clock, local_date
+from engine.reminders.deadlines import end_of, escalation_recipients, fire_at
+from engine.definition.definitions import ChecklistDef, TaskDef
+from engine.reminders.notices import compose, milestone_label
 from engine.store import Store
 from engine.store.tables import deliveries, item_deadlines, items, notices, progress, schedule, tasks
 
@@ -68,7 +69,7 @@ def run_pass(store: Store, clock: Clock, *, channels=(), batch: int = 200, deliv
         if len(rows) < batch:
             break
     if deliver and channels:
-        from engine.delivery import deliver_due
+        from engine.reminders.delivery import deliver_due
 
         outcome = deliver_due(store, clock, channels)
         report.delivered, report.failed = outcome.sent, outcome.failed
@@ -192,7 +193,7 @@ def _insert_notices(conn, rows: list[dict]) -> list[dict]:
 
 
 def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, definitions: dict) -> None:
-    from engine.delivery import recipient_of
+    from engine.reminders.delivery import recipient_of
 
     if not channels:
         return

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
-from engine import audit, catalog
-from engine.clock import Clock, local_date
-from engine.deadlines import add_item_deadline, clear_item_deadline
+from engine.runtime import audit
+from engine import catalog
+from engine.dates.clock import Clock, local_date
+from engine.reminders.deadlines import add_item_deadline, clear_item_deadline
 from engine.errors import GuardRefused, InputError, NotPermitted
 from engine.i18n import say
-from engine.permissions import capacities, require_person
+from engine.runtime.permissions import capacities, require_person
 from engine.steps import RecordContext
 from engine.store import Store
 from engine.store.tables import item_deadlines, items, step_records

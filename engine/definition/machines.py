@@ -11,7 +11,7 @@ import threading
 
 from transitions import Machine, MachineError
 
-from engine.definitions import WorkflowDef
+from engine.definition.definitions import WorkflowDef
 from engine.errors import InvalidTrigger
 from engine.i18n import say
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, update
 
-from engine import audit
-from engine.clock import Clock
-from engine.deadlines import replan_checklist
-from engine.definitions import ChecklistDef, TaskDef, rebuild_checklist
+from engine.runtime import audit
+from engine.dates.clock import Clock
+from engine.reminders.deadlines import replan_checklist
+from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checklist
 from engine.errors import StrandedData
 from engine.i18n import say
 from engine.store import Store

@@ -18,9 +18,9 @@ import time
 import urllib.parse
 from collections.abc import Callable
 
-from engine.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
-from engine.channels.config import DingTalkSettings, check_webhook_url
-from engine.channels.robot import post_to_robot, robot_content
+from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
+from engine.reminders.channels.config import DingTalkSettings, check_webhook_url
+from engine.reminders.channels.robot import post_to_robot, robot_content
 from engine.i18n import say
 
 #: errcodes after which a later retry can succeed: 130101 = "send too fast" (20 a minute per robot)

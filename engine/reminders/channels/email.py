@@ -13,8 +13,8 @@ import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 
-from engine.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
-from engine.channels.config import SmtpSettings
+from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
+from engine.reminders.channels.config import SmtpSettings
 from engine.i18n import say
 
 

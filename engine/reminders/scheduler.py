@@ -30,7 +30,7 @@ class SweepContext:
 
 def sweep_job(context: SweepContext) -> None:
     """The job's target. Errors are logged, never raised into APScheduler (it would only log them worse)."""
-    from engine.sweep import run_pass
+    from engine.reminders.sweep import run_pass
 
     try:
         report = run_pass(context.store, context.clock, channels=context.channels)
@@ -67,7 +67,7 @@ def configure_logging() -> None:
 
 
 def channels_from_environment(plugins, environ) -> list:
-    from engine.channels import settings_from_env
+    from engine.reminders.channels import settings_from_env
 
     settings = settings_from_env(environ)
     found = []

@@ -1,7 +1,7 @@
 """Durations as checklists write them: "5 workdays", "3 days", "5个工作日", "3天".
 
 This module only turns text into a ``Duration`` value. It must not do date arithmetic: counting
-working days needs the holiday table and belongs to ``engine.calendar``.
+working days needs the holiday table and belongs to ``engine.dates.calendar``.
 """
 from __future__ import annotations
 

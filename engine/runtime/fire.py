@@ -1,7 +1,7 @@
 """Fire a workflow transition on one item: check, guard, write state and audit event in ONE transaction.
 
 Order of checks: the trigger exists and is valid from the item's current state (the workflow's
-shared ``transitions`` machine); the actor may fire it (``engine.permissions``); the step types of
+shared ``transitions`` machine); the actor may fire it (``engine.runtime.permissions``); the step types of
 the two states get the data they need (``fire --data`` or recorded before) and may refuse; plugins
 may refuse (``qingdan_guard_transition``). The state is written with a compare-and-set on the
 item's version, so of two simultaneous fires exactly one wins and the other is refused. After the
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from engine import audit, catalog, stepdata
-from engine.clock import Clock, local_date
+from engine.runtime import audit, stepdata
+from engine import catalog
+from engine.dates.clock import Clock, local_date
 from engine.errors import Conflict, GuardRefused, InvalidTrigger
 from engine.i18n import say
-from engine.machines import machine_for
-from engine.permissions import check_fire
+from engine.definition.machines import machine_for
+from engine.runtime.permissions import check_fire
 from engine.steps import TransitionContext, missing_data, parse_step_data
 from engine.store import Store
 from engine.store.tables import items

@@ -5,7 +5,7 @@ holding that role in the checklist. Pure functions over definitions: no database
 """
 from __future__ import annotations
 
-from engine.definitions import ChecklistDef, TaskDef, TransitionDef
+from engine.definition.definitions import ChecklistDef, TaskDef, TransitionDef
 from engine.errors import NotFound, NotPermitted
 from engine.i18n import say
 

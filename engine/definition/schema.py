@@ -1,8 +1,8 @@
 """The checklist file format as pydantic models: shapes and types only.
 
 These models mirror the YAML one to one and reject unknown keys. Cross-references (does this
-person exist? is that state reachable?) are checked in ``engine.validation``; the immutable
-definitions the runtime uses are built in ``engine.definitions``. Task keys that a step plugin
+person exist? is that state reachable?) are checked in ``engine.definition.validation``; the immutable
+definitions the runtime uses are built in ``engine.definition.definitions``. Task keys that a step plugin
 provides (``tendering``, ``acceptance`` …) pass through ``extra`` and are checked by the plugin.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from engine.durations import parse_duration
+from engine.dates.durations import parse_duration
 from engine.errors import InputError
 
 ROLES = ("head", "leader", "staff", "inspector")

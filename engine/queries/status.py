@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from engine import catalog
-from engine.clock import Clock, local_date
-from engine.definitions import DONE, ChecklistDef, TaskDef
+from engine.dates.clock import Clock, local_date
+from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.numbers import as_json_number as _num
-from engine.periods import period_of
+from engine.dates.periods import period_of
 from engine.store import Store
 from engine.store.tables import items, progress, tasks
 

@@ -11,12 +11,13 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, insert, select
 
-from engine import audit, catalog
-from engine.clock import Clock
+from engine.runtime import audit
+from engine import catalog
+from engine.dates.clock import Clock
 from engine.errors import InputError, InvalidTrigger, NotFound
 from engine.i18n import say
 from engine.numbers import plain
-from engine.permissions import check_report
+from engine.runtime.permissions import check_report
 from engine.store import Store
 from engine.store.tables import progress
 

@@ -5,17 +5,17 @@ scheduler decides whom to notify, logs deliveries and retries. Nothing here touc
 """
 from __future__ import annotations
 
-from engine.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
-from engine.channels.config import (
+from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
+from engine.reminders.channels.config import (
     ChannelSettings,
     DingTalkSettings,
     SmtpSettings,
     WeComSettings,
     settings_from_env,
 )
-from engine.channels.dingtalk import DingTalkChannel
-from engine.channels.email import EmailChannel
-from engine.channels.wecom import WeComChannel
+from engine.reminders.channels.dingtalk import DingTalkChannel
+from engine.reminders.channels.email import EmailChannel
+from engine.reminders.channels.wecom import WeComChannel
 
 __all__ = [
     "DEFAULT_TIMEOUT",

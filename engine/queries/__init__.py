@@ -1,0 +1,1 @@
+"""Reading state for people: status, listings for boards, history. Never writes."""
