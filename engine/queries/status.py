@@ -37,7 +37,9 @@ class TaskStatus:
     states: dict[str, int] = field(default_factory=dict)
     next_deadline: dt.date | None = None
     next_milestone: str | None = None
-    overdue: int = 0
+    overdue: int = 0  # items with a missed milestone (never more than ``items``)
+    items: int = 0
+    on_time_rate: float | None = None  # on-time share of the milestones that have come due; None when none has
     target_unit: str | None = None
     light: str = "green"
     reason: str | None = None
