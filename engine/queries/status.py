@@ -1,17 +1,15 @@
-"""Where a checklist stands: per task its progress, items per state, next deadline and overdue count.
+"""Where a checklist stands: per task its progress, items per state, milestones, next deadline, overdue items, light.
 
-A constant number of grouped queries whatever the number of tasks and items: item counts per
-(task, state), progress sums per (task, part), report counts per item for the current and previous
-period of recurring duties. Deadlines are judged against the checklist's local date: a deadline D
-is missed once the local date is after D and the item has not reached the state (see
-``WorkflowDef.reached``).
+A constant number of queries whatever the number of tasks and items: item counts per (task, state), progress
+sums per (task, part), and the milestone verdicts of ``engine.queries.milestones`` (judged by
+``engine.verdicts``), which the board, the API, the sweep and the exports share. ``overdue`` counts items
+that are behind, never deadlines, so it never exceeds the task's items.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -21,6 +19,8 @@ from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.numbers import as_json_number as _num
 from engine.dates.periods import period_of
 from engine.store import Store
+from engine.kinds import Light, TaskKind, Verdict
+from engine.queries.milestones import checklist_milestones
 from engine.store.tables import items, progress, tasks
 
 
@@ -45,9 +45,13 @@ class TaskStatus:
     reason: str | None = None
     pace: dict | None = None
     extra: dict = field(default_factory=dict)
+    milestones: list = field(default_factory=list)  # engine.queries.milestones.MilestoneSummary, by due date
+    finished: int | None = None  # workflow tasks: items in a final state
 
     @property
     def complete(self) -> bool:
+        if self.finished is not None:  # workflow: every item in a final state (``done`` weighs partial progress)
+            return self.target > 0 and self.finished >= self.target
         return self.target > 0 and self.done >= self.target
 
     def as_json(self) -> dict:
@@ -58,6 +62,10 @@ class TaskStatus:
             "states": dict(self.states),
             "next_deadline": self.next_deadline.isoformat() if self.next_deadline else None,
             "overdue": self.overdue,
+            "items": self.items,
+            **({"finished": self.finished} if self.finished is not None else {}),
+            "milestones": [m.as_json() for m in self.milestones],
+            "on_time_rate": round(self.on_time_rate, 4) if self.on_time_rate is not None else None,
             "light": self.light,
             **({"pace": self.pace} if self.pace is not None else {}),
             **({"extra": self.extra} if self.extra else {}),
@@ -96,23 +104,27 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
                 select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount)).join(tasks, tasks.c.id == progress.c.task_id)
                 .where(tasks.c.checklist_id == checklist_id).group_by(progress.c.task_id, progress.c.part)):
             sums[(task_id, part)] = Decimal(amount)
-        recurring = _recurring_counts(conn, definition, task_ids, today)
-        open_item_deadlines = _item_deadlines(conn, checklist_id)
+        judged = checklist_milestones(conn, definition, today, task_ids)
         hooked = _plugin_fields(plugins, definition, conn, today)
     result = []
     for task in definition.tasks:
         row_id = task_ids.get(task.id)
         if row_id is None:
             continue
-        if task.kind == "workflow":
-            result.append(_workflow_status(definition, task, histogram.get(row_id, {}), today))
-        elif task.kind == "target":
-            result.append(_target_status(task, row_id, sums, today))
+        milestones = judged[task.id]
+        if task.kind == TaskKind.WORKFLOW:
+            status = _workflow_status(definition, task, histogram.get(row_id, {}), milestones)
+        elif task.kind == TaskKind.TARGET:
+            status = _target_status(task, row_id, sums)
         else:
-            result.append(_recurring_status(task, item_counts.get(row_id, 0), recurring.get(row_id, {}), today))
-        status = result[-1]
-        _apply_item_deadlines(definition, task, status, open_item_deadlines.get(row_id, ()), today)
+            status = _recurring_status(task, item_counts.get(row_id, 0), milestones, today)
+        status.items = item_counts.get(row_id, 0)
+        status.overdue = min(milestones.overdue_items, max(status.items, 1 if task.kind == TaskKind.TARGET else 0))
+        status.milestones = milestones.summary
+        status.on_time_rate = milestones.on_time_rate
+        status.next_deadline, status.next_milestone = _next_open(milestones, today)
         _light(definition, task, status, today, hooked.get(task.id))
+        result.append(status)
     return ChecklistStatus(definition, today, result)
 
 
@@ -121,114 +133,60 @@ def _base(task: TaskDef, done, target) -> TaskStatus:
                       target_unit=task.target_unit)
 
 
-def _workflow_status(definition: ChecklistDef, task: TaskDef, states: dict[str, int], today: dt.date) -> TaskStatus:
+def item_share(definition: ChecklistDef, task: TaskDef, state: str | None) -> Decimal:
+    """How far one item of a workflow task is along, from 0 to 1 (docs/reminders.md, "Progress").
+
+    1 in a final state. Otherwise the share of the task's dated milestones its state counts as reached, out of
+    one more than their number (so every milestone reached but not finished is still short of 1); a task with no
+    dated milestones counts the state's place in the workflow's declared order the same way.
+    """
     workflow = definition.workflows[task.workflow]
-    done = sum(count for state, count in states.items() if state in workflow.final_states)
-    status = _base(task, done, sum(states.values()))
+    if state is None or state in workflow.final_states:
+        return Decimal(1) if state is not None else Decimal(0)
+    counted = workflow.reached.get(state, frozenset())
+    marks = [name for name in task.deadlines if name not in workflow.final_states]
+    if not marks:
+        marks = [name for name in workflow.states if name not in workflow.final_states]
+    return Decimal(sum(1 for name in marks if name in counted)) / Decimal(len(marks) + 1)
+
+
+def _workflow_status(definition: ChecklistDef, task: TaskDef, states: dict[str, int], milestones) -> TaskStatus:
+    workflow = definition.workflows[task.workflow]
+    done = sum((item_share(definition, task, state) * count for state, count in states.items()), Decimal(0))
+    status = _base(task, done.quantize(Decimal("0.01")), sum(states.values()))
+    status.finished = sum(count for state, count in states.items() if state in workflow.final_states)
     status.states = {state: states[state] for state in workflow.states if state in states}
-    missed = [state for state, due in task.deadlines.items() if due < today]
-    status.overdue = sum(count for state, count in states.items()
-                         if any(m not in workflow.reached.get(state, ()) for m in missed))
-    upcoming = sorted((due, state) for state, due in task.deadlines.items() if due >= today)
-    for due, milestone in upcoming:
-        if any(milestone not in workflow.reached.get(state, ()) for state in states):
-            status.next_deadline, status.next_milestone = due, milestone
-            break
     return status
 
 
-def _target_status(task: TaskDef, row_id: int, sums: dict, today: dt.date) -> TaskStatus:
+def _target_status(task: TaskDef, row_id: int, sums: dict) -> TaskStatus:
     total = sum((amount for (task_id, _), amount in sums.items() if task_id == row_id), Decimal(0))
     status = _base(task, total, task.target)
     status.parts = {part.id: (sums.get((row_id, part.id), Decimal(0)), part.quantity) for part in task.parts}
-    due = task.deadlines.get(DONE)
-    if due is not None and not status.complete:
-        if due < today:
-            status.overdue = 1
-        else:
-            status.next_deadline, status.next_milestone = due, DONE
     return status
 
 
-def _recurring_status(task: TaskDef, item_count: int, counts: dict, today: dt.date) -> TaskStatus:
-    current = counts.get("current", {})
-    previous = counts.get("previous", {})
-    met = sum(1 for item_id in counts.get("items", ()) if current.get(item_id, 0) >= task.at_least)
-    status = _base(task, met, item_count)
-    _, period_end = period_of(task.every, today)
-    if met < item_count:
-        status.next_deadline, status.next_milestone = period_end, task.every
-    if counts.get("previous_counts", False):
-        status.overdue = sum(1 for item_id in counts.get("items", ()) if previous.get(item_id, 0) < task.at_least)
-    return status
+def _recurring_status(task: TaskDef, item_count: int, milestones, today: dt.date) -> TaskStatus:
+    """Done: the items that have met this period's minimum (by activity date)."""
+    start, _ = period_of(task.every, today)
+    met = sum(1 for item in milestones.items for m in item.milestones
+              if m.period_start == start and m.verdict.reached_on is not None)
+    return _base(task, met, item_count)
 
 
-def _first_loaded(conn, definition: ChecklistDef) -> dt.date:
-    """The local day the checklist was first loaded: periods that ended before it are not held against anyone."""
-    from engine.store.tables import events
-
-    first = conn.execute(select(func.min(events.c.at)).where(events.c.chain == definition.id, events.c.kind == "load")).scalar()
-    return local_date(first, definition.timezone) if first else dt.date.min
-
-
-def _recurring_counts(conn, definition: ChecklistDef, task_ids: dict, today: dt.date) -> dict:
-    """Per recurring task row: report counts per item this period and last period (one query per period kind)."""
-    zone = ZoneInfo(definition.timezone)
-    by_kind: dict[str, list[TaskDef]] = {}
-    for task in definition.tasks:
-        if task.kind == "recurring" and task.id in task_ids:
-            by_kind.setdefault(task.every, []).append(task)
-    result: dict[int, dict] = {}
-    for every, group in by_kind.items():
-        start, end = period_of(every, today)
-        prev_start, prev_end = period_of(every, start - dt.timedelta(days=1))
-        row_ids = [task_ids[t.id] for t in group]
-        first_loaded = _first_loaded(conn, definition)
-        for row_id in row_ids:
-            result[row_id] = {"current": {}, "previous": {}, "items": [],
-                              "previous_counts": prev_end.year >= definition.year and prev_end >= first_loaded}
-        for task_id, item_id in conn.execute(select(items.c.task_id, items.c.id).where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))):
-            result[task_id]["items"].append(item_id)
-        lower = dt.datetime.combine(prev_start, dt.time(), zone)
-        boundary = dt.datetime.combine(start, dt.time(), zone)
-        upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone)
-        period = func.sum(progress.c.amount)
-        for task_id, item_id, in_current, amount in conn.execute(
-                select(progress.c.task_id, progress.c.item_id, progress.c.at >= boundary, period)
-                .where(progress.c.task_id.in_(row_ids), progress.c.at >= lower, progress.c.at < upper, progress.c.item_id.is_not(None))
-                .group_by(progress.c.task_id, progress.c.item_id, progress.c.at >= boundary)):
-            bucket = "current" if in_current else "previous"
-            result[task_id][bucket][item_id] = result[task_id][bucket].get(item_id, 0) + Decimal(amount)
-    return result
+def _next_open(milestones, today: dt.date) -> tuple[dt.date | None, str | None]:
+    """The earliest deadline from today on that some item has still to meet."""
+    upcoming = sorted((m.due, m.milestone or "", m.label or "") for item in milestones.items for m in item.milestones
+                      if m.verdict.verdict == Verdict.OPEN and m.due >= today)
+    if not upcoming:
+        return None, None
+    due, milestone, label = upcoming[0]
+    return due, milestone or (milestones.task.every if milestones.task.kind == TaskKind.RECURRING else None)
 
 
 # ---------------------------------------------------------------- deadlines that appear later, lights, pace
 
 PACE_MARGIN = Decimal("0.10")  # 时间过半,任务过半: yellow when progress lags elapsed time by more than 10 points
-
-
-def _item_deadlines(conn, checklist_id: str) -> dict[int, list]:
-    from engine.store.tables import item_deadlines
-
-    found: dict[int, list] = {}
-    query = (select(items.c.task_id, items.c.state, item_deadlines.c.reach_state, item_deadlines.c.due_date)
-             .join(items, items.c.id == item_deadlines.c.item_id).join(tasks, tasks.c.id == items.c.task_id)
-             .where(tasks.c.checklist_id == checklist_id, item_deadlines.c.cleared_at.is_(None), items.c.removed.is_(False)))
-    for row in conn.execute(query):
-        found.setdefault(row.task_id, []).append(row)
-    return found
-
-
-def _apply_item_deadlines(definition: ChecklistDef, task: TaskDef, status: TaskStatus, rows, today: dt.date) -> None:
-    workflow = definition.workflows.get(task.workflow) if task.workflow else None
-    for row in rows:
-        met = bool(row.reach_state and workflow and row.reach_state in workflow.reached.get(row.state, ()))
-        if met:
-            continue
-        if row.due_date < today:
-            status.overdue += 1
-        elif status.next_deadline is None or row.due_date < status.next_deadline:
-            status.next_deadline, status.next_milestone = row.due_date, row.reach_state
 
 
 def _plugin_fields(plugins, definition: ChecklistDef, conn, today: dt.date) -> dict:
@@ -247,17 +205,17 @@ def _plugin_fields(plugins, definition: ChecklistDef, conn, today: dt.date) -> d
 def _light(definition: ChecklistDef, task: TaskDef, status: TaskStatus, today: dt.date, hooked: dict | None) -> None:
     if hooked:
         status.extra = dict(hooked["fields"])
-    if task.kind != "recurring" and status.complete:
-        status.light = "done"
+    if task.kind != TaskKind.RECURRING and status.complete:
+        status.light = Light.DONE
         return
     if status.overdue:
-        status.light, status.reason = "red", "overdue"
+        status.light, status.reason = Light.RED, "overdue"
         return
     if status.next_deadline is not None and task.remind:
         window_opens = min(definition.calendar.days_before(status.next_deadline, d) for d in task.remind)
         if today >= window_opens:
-            status.light, status.reason = "yellow", "deadline_near"
-    if task.pace and task.kind == "target":
+            status.light, status.reason = Light.YELLOW, "deadline_near"
+    if task.pace and task.kind == TaskKind.TARGET:
         due = task.deadlines.get(DONE) or dt.date(definition.year, 12, 31)
         start = dt.date(definition.year, 1, 1)
         span = max(1, (due - start).days + 1)

@@ -1,7 +1,7 @@
 """Deadlines and the days their rules fire on: planning (pure) and the ``schedule`` rows it becomes.
 
 A deadline D is met when the item has reached the state (or a later one, ``WorkflowDef.reached``) by
-the end of D in the checklist's zone. Its rules, counted in the checklist's working-day calendar:
+the end of D in the checklist's zone; ``engine.verdicts`` judges that. Its rules, counted in the checklist's working-day calendar:
 
 - ``remind: N workdays`` → the day N working days before D (D not counted); ``N days`` → N calendar days
   before D. To the responsible person.
@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, update
 
-from engine.definition.definitions import DONE, ChecklistDef, TaskDef
+from engine.definition.definitions import ChecklistDef, TaskDef
+from engine.kinds import RuleKind, TaskKind
 from engine.dates.durations import Duration
 from engine.dates.periods import periods_in_year
 from engine.store.tables import item_deadlines, schedule, tasks
@@ -31,23 +32,25 @@ from engine.store.tables import item_deadlines, schedule, tasks
 
 @dataclass(frozen=True)
 class Firing:
-    deadline_key: str
+    """One rule of one task deadline on the day it fires. The deadline is (milestone, period_start, due_date)."""
+
+    milestone: str | None  # workflow state or "done"; None for a period of a recurring duty
+    period_start: dt.date | None
     due_date: dt.date
-    rule_key: str
-    kind: str  # "reminder" | "overdue" | "escalation"
+    kind: RuleKind
+    rule_index: int | None  # which remind / escalate entry; None for the overdue notice
     day: dt.date
     to: str  # "responsible" | "leader" | "head" | a person id
 
 
-def rule_days(calendar, due: dt.date, remind, escalate) -> list[tuple[str, str, dt.date, str]]:
-    """(rule_key, kind, day, to) for one deadline: reminders, the overdue notice, escalation steps."""
+def rule_days(calendar, due: dt.date, remind, escalate) -> list[tuple[RuleKind, int | None, dt.date, str]]:
+    """(kind, rule index, day, to) for one deadline: reminders, the overdue notice, escalation steps."""
     found = []
-    for duration in remind:
-        day = calendar.days_before(due, duration)
-        found.append((f"remind:{duration}", "reminder", day, "responsible"))
-    found.append(("overdue", "overdue", calendar.nth_workday_after(due, 1), "responsible"))
+    for index, duration in enumerate(remind):
+        found.append((RuleKind.REMINDER, index, calendar.days_before(due, duration), "responsible"))
+    found.append((RuleKind.OVERDUE, None, calendar.nth_workday_after(due, 1), "responsible"))
     for index, step in enumerate(escalate):
-        found.append((f"escalate:{index}", "escalation", _after(calendar, due, step.after), step.to))
+        found.append((RuleKind.ESCALATION, index, _after(calendar, due, step.after), step.to))
     return found
 
 
@@ -57,20 +60,27 @@ def _after(calendar, due: dt.date, duration: Duration) -> dt.date:
     return due + dt.timedelta(days=duration.amount + 1)
 
 
-def task_deadlines(definition: ChecklistDef, task: TaskDef) -> list[tuple[str, dt.date, str | None]]:
-    """(deadline_key, date, milestone) for a task: workflow states, a target's done, each period of a duty."""
-    if task.kind == "recurring":
-        return [(f"{task.every}:{start.isoformat()}", end, None) for start, end in periods_in_year(task.every, definition.year)]
-    return [(f"{state}@{due.isoformat()}", due, state) for state, due in sorted(task.deadlines.items(), key=lambda kv: kv[1])]
+def task_deadlines(definition: ChecklistDef, task: TaskDef) -> list[tuple[str | None, dt.date | None, dt.date]]:
+    """(milestone, period start, due date) for a task: workflow states, a target's done, each period of a duty."""
+    if task.kind == TaskKind.RECURRING:
+        return [(None, start, end) for start, end in periods_in_year(task.every, definition.year)]
+    return [(state, None, due) for state, due in sorted(task.deadlines.items(), key=lambda kv: kv[1])]
 
 
 def plan_task(definition: ChecklistDef, task: TaskDef) -> list[Firing]:
     calendar = definition.calendar
     firings = []
-    for key, due, _ in task_deadlines(definition, task):
-        for rule_key, kind, day, to in rule_days(calendar, due, task.remind, task.escalate):
-            firings.append(Firing(key, due, rule_key, kind, day, to))
+    for milestone, period_start, due in task_deadlines(definition, task):
+        for kind, index, day, to in rule_days(calendar, due, task.remind, task.escalate):
+            firings.append(Firing(milestone, period_start, due, kind, index, day, to))
     return firings
+
+
+def rule_target(task: TaskDef, kind: str, rule_index: int | None) -> str:
+    """Whom a rule of the task addresses: escalation steps name theirs, the rest go to the responsible person."""
+    if kind == RuleKind.ESCALATION and rule_index is not None:
+        return task.escalate[rule_index].to if rule_index < len(task.escalate) else "leader"
+    return "responsible"
 
 
 def fire_at(definition: ChecklistDef, day: dt.date) -> dt.datetime:
@@ -86,7 +96,7 @@ def end_of(definition: ChecklistDef, day: dt.date) -> dt.datetime:
 def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     """Make the pending schedule rows of task deadlines match the definition (after a load or reload).
 
-    Rows already processed stay as the record of what was done; pending rows whose deadline or rule no
+    Rows already processed stay as the record of what was done; pending rows whose deadline, rule or day no
     longer exists are removed (a moved deadline moves its notices). Periods of a recurring duty that
     ended before the duty was loaded are recorded as done: nobody could report in them, so nobody is
     chased for them. Returns the number of rows written.
@@ -95,30 +105,28 @@ def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     task_rows = {r.key: r.id for r in conn.execute(
         select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id, tasks.c.removed.is_(False)))}
     existing = {}
-    for row in conn.execute(select(schedule.c.id, schedule.c.task_id, schedule.c.deadline_key, schedule.c.rule_key, schedule.c.pending,
-                                   schedule.c.fire_at)
+    for row in conn.execute(select(schedule.c.id, schedule.c.task_id, schedule.c.milestone, schedule.c.period_start, schedule.c.due_date,
+                                   schedule.c.kind, schedule.c.rule_index, schedule.c.fire_at, schedule.c.pending)
                             .where(schedule.c.checklist_id == definition.id, schedule.c.item_deadline_id.is_(None))):
-        existing[(row.task_id, row.deadline_key, row.rule_key)] = row
+        existing[(row.task_id, row.milestone, row.period_start, row.due_date, row.kind, row.rule_index, row.fire_at)] = row
     wanted = {}
     for task in definition.tasks:
         row_id = task_rows.get(task.id)
         if row_id is None:
             continue
-        for firing in plan_task(definition, task):
-            wanted[(row_id, firing.deadline_key, firing.rule_key)] = firing
-    stale = [row.id for key, row in existing.items() if row.pending and (key not in wanted or row.fire_at != fire_at(definition, wanted[key].day))]
-    if stale:
-        for start in range(0, len(stale), 500):
-            conn.execute(delete(schedule).where(schedule.c.id.in_(stale[start:start + 500])))
-    stale_ids = set(stale)
+        for f in plan_task(definition, task):
+            wanted[(row_id, f.milestone, f.period_start, f.due_date, f.kind.value, f.rule_index, fire_at(definition, f.day))] = f
+    stale = [row.id for key, row in existing.items() if row.pending and key not in wanted]
+    for start in range(0, len(stale), 500):
+        conn.execute(delete(schedule).where(schedule.c.id.in_(stale[start:start + 500])))
     fresh = []
     for key, f in wanted.items():
-        if key in existing and existing[key].id not in stale_ids:
+        if key in existing:
             continue
-        before_loading = ":" in f.deadline_key and "@" not in f.deadline_key and f.due_date < loaded_day
-        fresh.append({"checklist_id": definition.id, "task_id": key[0], "item_deadline_id": None, "deadline_key": f.deadline_key,
-                      "due_date": f.due_date, "rule_key": f.rule_key, "kind": f.kind, "fire_at": fire_at(definition, f.day),
-                      "pending": not before_loading, "processed_at": now if before_loading else None})
+        before_loading = f.period_start is not None and f.due_date < loaded_day
+        fresh.append({"checklist_id": definition.id, "task_id": key[0], "item_deadline_id": None, "milestone": f.milestone,
+                      "period_start": f.period_start, "due_date": f.due_date, "kind": f.kind.value, "rule_index": f.rule_index,
+                      "fire_at": key[-1], "pending": not before_loading, "processed_at": now if before_loading else None})
     for start in range(0, len(fresh), 2000):
         conn.execute(insert(schedule), fresh[start:start + 2000])
     return len(fresh)
@@ -128,29 +136,32 @@ def add_item_deadline(conn, *, definition: ChecklistDef, task: TaskDef, task_row
                       due: dt.date, reach_state: str | None, now: dt.datetime) -> int:
     """A deadline for one item that appears during the work (rectification, contract signing).
 
-    Reminded and escalated with the task's rules, like any deadline. An uncleared deadline with the same
-    key is replaced (its pending notices go with it). Met when the item reaches ``reach_state`` or when
-    ``clear_item_deadline`` is called. Returns the deadline's id.
+    Reminded and escalated with the task's rules, like any deadline. An open deadline with the same
+    key is superseded (its pending notices go with it). Met when the item reaches ``reach_state``
+    (``engine.runtime.reaching``) or when ``clear_item_deadline`` is called. Returns the deadline's id.
     """
     clear_item_deadline(conn, item_id=item_id, key=key, now=now, superseded=True)
     deadline_id = conn.execute(insert(item_deadlines).values(
         item_id=item_id, key=key, label=label, due_date=due, reach_state=reach_state, created_at=now,
         cleared_at=None).returning(item_deadlines.c.id)).scalar_one()
-    rows = [{"checklist_id": definition.id, "task_id": task_row_id, "item_deadline_id": deadline_id,
-             "deadline_key": f"{key}#{deadline_id}@{due.isoformat()}", "due_date": due, "rule_key": rule_key, "kind": kind,
+    rows = [{"checklist_id": definition.id, "task_id": task_row_id, "item_deadline_id": deadline_id, "milestone": None,
+             "period_start": None, "due_date": due, "kind": kind.value, "rule_index": index,
              "fire_at": fire_at(definition, day), "pending": True, "processed_at": None}
-            for rule_key, kind, day, _to in rule_days(definition.calendar, due, task.remind, task.escalate)]
+            for kind, index, day, _to in rule_days(definition.calendar, due, task.remind, task.escalate)]
     conn.execute(insert(schedule), rows)
     return deadline_id
 
 
-def clear_item_deadline(conn, *, item_id: int, key: str, now: dt.datetime, superseded: bool = False) -> None:
-    """Mark an item's open deadline ``key`` as met; its pending reminders are dropped."""
+def clear_item_deadline(conn, *, item_id: int, key: str, now: dt.datetime, on: dt.date | None = None,
+                        superseded: bool = False) -> None:
+    """Close an item's open deadline ``key``: met on the activity date ``on`` (default: today in UTC terms of
+    ``now``'s date), or superseded by a new deadline with the same key. Its pending reminders are dropped."""
     open_ids = [r.id for r in conn.execute(select(item_deadlines.c.id).where(
         item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None)))]
     if not open_ids:
         return
-    conn.execute(update(item_deadlines).where(item_deadlines.c.id.in_(open_ids)).values(cleared_at=now))
+    values = {"cleared_at": now, "outcome": "superseded"} if superseded else {"cleared_at": now, "outcome": "met", "met_on": on or now.date()}
+    conn.execute(update(item_deadlines).where(item_deadlines.c.id.in_(open_ids)).values(**values))
     conn.execute(delete(schedule).where(schedule.c.item_deadline_id.in_(open_ids), schedule.c.pending.is_(True)))
 
 
@@ -162,10 +173,3 @@ def escalation_recipients(definition: ChecklistDef, task: TaskDef, to: str) -> l
     if to == "head":
         return list(definition.holders_of("head")) or [task.leader]
     return [to]
-
-
-def reached(definition: ChecklistDef, task: TaskDef, state: str | None, milestone: str | None) -> bool:
-    if milestone is None or milestone == DONE or state is None:
-        return False
-    workflow = definition.workflows[task.workflow]
-    return milestone in workflow.reached.get(state, ())

@@ -90,9 +90,9 @@ def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bo
         zones = {cid: get_checklist(conn, cid).timezone for cid in {r["checklist_id"] for r in rows}}
     result = []
     for r in rows:
-        milestone = r["deadline_key"].split("@")[0].split("#")[0]
         result.append({"id": r["id"], "kind": r["kind"], "checklist": r["checklist_id"], "task": r["task_key"], "item": r["item_name"],
-                       "state": milestone, "due": r["due_date"].isoformat() if r["due_date"] else None,
+                       "state": r["milestone"],
+                       "period_start": r["period_start"].isoformat() if r["period_start"] else None, "due": r["due_date"].isoformat() if r["due_date"] else None,
                        "sent_at": show(r["created_at"], zones[r["checklist_id"]]), "read": r["read_at"] is not None,
                        "subject": r["subject"], "text": r["text"]})
     return result

@@ -15,21 +15,23 @@ done for the period, or a deadline that a reload removed (its pending rows are g
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.runtime import audit
 from engine import catalog
 from engine.dates.clock import Clock, local_date
-from engine.reminders.deadlines import end_of, escalation_recipients, fire_at
+from engine.kinds import RuleKind, Verdict
+from engine.queries.milestones import task_milestones
+from engine.reminders.deadlines import end_of, escalation_recipients, fire_at, rule_target
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.reminders.notices import compose, milestone_label
 from engine.store import Store
-from engine.store.tables import deliveries, item_deadlines, items, notices, progress, schedule, tasks
+from engine.store.tables import deliveries, notices, schedule, tasks
 
 
 @dataclass
@@ -79,6 +81,7 @@ def run_pass(store: Store, clock: Clock, *, channels=(), batch: int = 200, deliv
 def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None:
     task_keys = {r.id: r.key for r in conn.execute(select(tasks.c.id, tasks.c.key).where(tasks.c.id.in_({row["task_id"] for row in rows})))}
     definitions = {cid: catalog.get_checklist(conn, cid) for cid in {row["checklist_id"] for row in rows}}
+    judged: dict[int, object] = {}  # task row → its milestones, judged once per batch
     new_notices: list[dict] = []
     for row in rows:
         report.rows += 1
@@ -86,23 +89,23 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         task = definition.task_by_id.get(task_keys.get(row["task_id"]))
         if task is None:
             continue
-        if row["kind"] == "reminder" and _stale(definition, task, row, now):
+        if row["kind"] == RuleKind.REMINDER and _stale(definition, task, row, now):
             report.stale += 1
             continue
         today = local_date(now, definition.timezone)
-        to = _rule_target(task, row["rule_key"])
-        people = escalation_recipients(definition, task, to)
-        for item_id, item_name, milestone, label in _subjects(conn, definition, task, row):
-            text = compose(row["kind"], definition, task, item_name, milestone_label(definition, task, milestone, label),
-                           row["due_date"], today, _late(definition, row["due_date"], today))
-            subject_key = f"item:{item_id}" if item_id is not None else f"task:{row['task_id']}"
+        if row["task_id"] not in judged:
+            judged[row["task_id"]] = task_milestones(conn, definition, task, row["task_id"], today)
+        people = escalation_recipients(definition, task, rule_target(task, row["kind"], row["rule_index"]))
+        for item, milestone in _behind(judged[row["task_id"]], row):
+            label = milestone_label(definition, task, milestone.milestone, milestone.label)
+            text = compose(row["kind"], definition, task, item.name, label, row["due_date"], today, _late(definition, row["due_date"], today))
             for person in people:
                 new_notices.append({
-                    "dedupe_key": f"{subject_key}|{row['rule_key']}|{row['deadline_key']}|{person}",
-                    "checklist_id": definition.id, "task_id": row["task_id"], "item_id": item_id, "kind": row["kind"],
-                    "rule_key": row["rule_key"], "deadline_key": row["deadline_key"], "due_date": row["due_date"],
+                    "dedupe_key": notice_key(row, item.item_id, person), "checklist_id": definition.id, "task_id": row["task_id"],
+                    "item_id": item.item_id, "kind": row["kind"], "rule_index": row["rule_index"], "milestone": row["milestone"],
+                    "period_start": row["period_start"], "item_deadline_id": row["item_deadline_id"], "due_date": row["due_date"],
                     "recipient": person, "created_at": now, "subject": text.subject, "text": text.body,
-                    "_task": task.id, "_item": item_name})
+                    "_task": task.id, "_item": item.name})
     if new_notices:
         created = _insert_notices(conn, new_notices)
         _queue_deliveries(conn, created, channels, now, definitions)
@@ -110,7 +113,7 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         for notice in created:
             by_chain.setdefault(notice["checklist_id"], []).append({
                 "at": now, "actor": "system", "kind": "notice", "checklist_id": notice["checklist_id"], "task_key": notice["_task"],
-                "item_name": notice["_item"], "data": {"notice": notice["id"], "kind": notice["kind"], "rule": notice["rule_key"],
+                "item_name": notice["_item"], "data": {"notice": notice["id"], "kind": notice["kind"], "rule": notice["rule_index"],
                                                        "recipient": notice["recipient"], "due": notice["due_date"].isoformat()}})
             report.notices.append(SentNotice(notice["id"], notice["checklist_id"], notice["_task"], notice["_item"], notice["kind"],
                                              notice["recipient"], notice["due_date"], notice["subject"]))
@@ -119,11 +122,21 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
     conn.execute(update(schedule).where(schedule.c.id.in_([row["id"] for row in rows])).values(pending=False, processed_at=now))
 
 
-def _rule_target(task: TaskDef, rule_key: str) -> str:
-    if rule_key.startswith("escalate:"):
-        index = int(rule_key.split(":", 1)[1])
-        return task.escalate[index].to if index < len(task.escalate) else "leader"
-    return "responsible"
+def notice_key(row, item_id: int | None, person: str) -> str:
+    """The notice's identity, exactly once per (subject, rule, deadline, recipient): compared, never parsed."""
+    subject = {"item": item_id} if item_id is not None else {"task": row["task_id"]}
+    parts = [subject, row["kind"], row["rule_index"], row["milestone"], row["period_start"], row["item_deadline_id"],
+             row["due_date"], person]
+    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def _behind(judged, row):
+    """(item, milestone) pairs that have not met this row's deadline: open or missed, by ``engine.verdicts``."""
+    wanted = (row["milestone"], row["period_start"], row["item_deadline_id"])
+    for item in judged.items:
+        for milestone in item.milestones:
+            if milestone.key == wanted and milestone.due == row["due_date"] and milestone.verdict.verdict in (Verdict.OPEN, Verdict.MISSED):
+                yield item, milestone
 
 
 def _late(definition: ChecklistDef, due: dt.date, today: dt.date) -> int:
@@ -142,40 +155,6 @@ def _stale(definition: ChecklistDef, task: TaskDef, row, now: dt.datetime) -> bo
         if row["fire_at"] < later <= now:
             return True
     return False
-
-
-def _subjects(conn, definition: ChecklistDef, task: TaskDef, row):
-    """(item_id, item_name, milestone, label) of whatever has not yet met this row's deadline."""
-    if row["item_deadline_id"] is not None:
-        found = conn.execute(select(item_deadlines, items.c.name, items.c.state, items.c.removed)
-                             .join(items, items.c.id == item_deadlines.c.item_id)
-                             .where(item_deadlines.c.id == row["item_deadline_id"])).mappings().first()
-        if found is None or found["cleared_at"] is not None or found["removed"]:
-            return []
-        milestone = found["reach_state"]
-        if milestone and task.kind == "workflow" and milestone in definition.workflows[task.workflow].reached.get(found["state"], ()):
-            return []
-        return [(found["item_id"], found["name"], milestone, found["label"])]
-    key = row["deadline_key"]
-    if task.kind == "workflow":
-        milestone = key.split("@", 1)[0]
-        workflow = definition.workflows[task.workflow]
-        behind = [state for state in workflow.states if milestone not in workflow.reached[state]]
-        found = conn.execute(select(items.c.id, items.c.name).where(
-            items.c.task_id == row["task_id"], items.c.removed.is_(False), items.c.state.in_(behind)).order_by(items.c.position))
-        return [(r.id, r.name, milestone, None) for r in found]
-    if task.kind == "target":
-        total = conn.execute(select(func.coalesce(func.sum(progress.c.amount), 0)).where(progress.c.task_id == row["task_id"])).scalar_one()
-        return [] if Decimal(total) >= task.target else [(None, None, "done", None)]
-    start = dt.date.fromisoformat(key.split(":", 1)[1])
-    zone = ZoneInfo(definition.timezone)
-    lower = dt.datetime.combine(start, dt.time(), zone)
-    upper = dt.datetime.combine(row["due_date"] + dt.timedelta(days=1), dt.time(), zone)
-    counts = dict(conn.execute(select(progress.c.item_id, func.sum(progress.c.amount)).where(
-        progress.c.task_id == row["task_id"], progress.c.at >= lower, progress.c.at < upper).group_by(progress.c.item_id)).all())
-    found = conn.execute(select(items.c.id, items.c.name).where(items.c.task_id == row["task_id"], items.c.removed.is_(False))
-                         .order_by(items.c.position))
-    return [(r.id, r.name, None, None) for r in found if Decimal(counts.get(r.id) or 0) < task.at_least]
 
 
 def _insert_notices(conn, rows: list[dict]) -> list[dict]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select, update
 
 from engine.runtime import audit
+from engine.runtime.reaching import forget_reached
 from engine.dates.clock import Clock
 from engine.reminders.deadlines import replan_checklist
 from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checklist
@@ -188,6 +189,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         conn.execute(update(items).where(items.c.id == irow.id).values(removed=False))
     for irow, state in start_items:
         conn.execute(update(items).where(items.c.id == irow.id).values(state=state, version=items.c.version + 1, state_since=now))
+    forget_reached(conn, [irow.id for irow, _ in start_items] + [irow.id for _, irow, _ in reset_items])
     reset_events = []
     for task, irow, state in reset_items:
         conn.execute(update(items).where(items.c.id == irow.id).values(state=state, version=items.c.version + 1, state_since=now))

@@ -91,7 +91,8 @@ progress = Table(
     Column("amount", Numeric(20, 4), nullable=False),
     Column("note", Text, nullable=True),
     Column("actor", String(100), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False),  # when it was entered (the real clock)
+    Column("on_date", Date, nullable=False),  # the local activity date: decides the period or milestone it counts for
     Column("reverses", Id, ForeignKey("progress.id"), nullable=True, unique=True),
     Index("ix_progress_task", "task_id", "part"),
 )
@@ -123,6 +124,17 @@ chain_heads = Table(
     Column("chain", String(100), primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=True),  # entry time of the newest event: a later event may not be entered earlier
+)
+
+item_reached = Table(
+    # When each item first counted as having reached each state (``WorkflowDef.reached`` of the state it
+    # entered): the activity date decides milestone verdicts, the entry time is kept beside it.
+    "item_reached", metadata,
+    Column("item_id", Id, ForeignKey("items.id"), primary_key=True),
+    Column("state", String(100), primary_key=True),
+    Column("reached_on", Date, nullable=False),  # local activity date
+    Column("entered_at", UTCDateTime, nullable=False),  # when it was entered (the real clock)
 )
 
 # ---------------------------------------------------------------- deadlines and notices (reminders issue)
@@ -139,6 +151,8 @@ item_deadlines = Table(
     Column("reach_state", String(100), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("cleared_at", UTCDateTime, nullable=True),
+    Column("outcome", String(16), nullable=True),  # met | superseded (by a new deadline with the same key); None while open
+    Column("met_on", Date, nullable=True),  # local activity date the deadline was met
     UniqueConstraint("item_id", "key", "due_date"),
 )
 
@@ -150,10 +164,11 @@ schedule = Table(
     Column("checklist_id", String(100), nullable=False),
     Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
     Column("item_deadline_id", Id, ForeignKey("item_deadlines.id"), nullable=True),
-    Column("deadline_key", String(200), nullable=False),
+    Column("milestone", String(100), nullable=True),  # the workflow state (or "done") of a task deadline
+    Column("period_start", Date, nullable=True),  # the period of a recurring duty
     Column("due_date", Date, nullable=False),
-    Column("rule_key", String(60), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),  # engine.kinds.RuleKind
+    Column("rule_index", Integer, nullable=True),  # which ``remind`` / ``escalate`` entry; None for the overdue notice
     Column("fire_at", UTCDateTime, nullable=False),
     Column("pending", Boolean, nullable=False, default=True),
     Column("processed_at", UTCDateTime, nullable=True),
@@ -169,8 +184,10 @@ notices = Table(
     Column("task_id", Id, ForeignKey("tasks.id"), nullable=True),
     Column("item_id", Id, ForeignKey("items.id"), nullable=True),
     Column("kind", String(20), nullable=False),
-    Column("rule_key", String(60), nullable=False),
-    Column("deadline_key", String(200), nullable=False),
+    Column("rule_index", Integer, nullable=True),
+    Column("milestone", String(100), nullable=True),
+    Column("period_start", Date, nullable=True),
+    Column("item_deadline_id", Id, ForeignKey("item_deadlines.id"), nullable=True),
     Column("due_date", Date, nullable=True),
     Column("recipient", String(100), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -220,6 +237,7 @@ inspections = Table(
     Column("inspector", String(100), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("passed", Boolean, nullable=False),
+    Column("on_date", Date, nullable=True),  # the local date of the inspection when it differs from entry
     Column("results", Text, nullable=False),  # JSON: per criterion value, bound, met
     Column("evidence", Text, nullable=False),  # JSON: [{name, sha256, size}]
     Column("note", Text, nullable=True),

@@ -20,8 +20,13 @@ def test_json_shape(store, yanting):
     assert data["checklist"] == {"id": "yanting-wenguang-2017", "title": "盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单"}
     assert [t["id"] for t in data["tasks"]] == ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8"]
     t1 = data["tasks"][0]
+    open_11 = {"on_time": 0, "late": 0, "missed": 0, "open": 11, "void": 0}
     assert t1 == {"id": "T1", "title": "完善提升贫困村综合文化服务中心", "kind": "workflow", "progress": {"done": 0, "target": 11},
-                  "parts": {}, "states": {"planning": 11}, "next_deadline": "2017-07-20", "overdue": 0, "light": "green"}
+                  "parts": {}, "states": {"planning": 11}, "next_deadline": "2017-07-20", "overdue": 0, "items": 11, "finished": 0,
+                  "milestones": [{"state": "building", "due": "2017-07-20", **open_11},
+                                 {"state": "completed", "due": "2017-09-05", **open_11},
+                                 {"state": "accepted", "due": "2017-10-31", **open_11}],
+                  "on_time_rate": None, "light": "green"}
     assert data["tasks"][3]["parts"] == {"poor": {"done": 0, "target": 300}}
 
 

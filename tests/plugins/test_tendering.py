@@ -107,8 +107,9 @@ def test_award_starts_the_contract_deadline_met_by_the_signing(store, yanting, c
     [(key, due, cleared)] = deadlines(store)
     assert (key, due.isoformat(), cleared) == ("contract", "2017-07-19", None)
     with store.read() as conn:
-        rules = sorted(r.rule_key for r in conn.execute(select(schedule.c.rule_key).where(schedule.c.item_deadline_id.is_not(None))))
-    assert rules == ["escalate:0", "escalate:1", "overdue", "remind:1 workday", "remind:5 workdays"]
+        rules = sorted((r.kind, r.rule_index if r.rule_index is not None else -1) for r in conn.execute(
+            select(schedule.c.kind, schedule.c.rule_index).where(schedule.c.item_deadline_id.is_not(None))))
+    assert rules == [("escalation", 0), ("escalation", 1), ("overdue", -1), ("reminder", 0), ("reminder", 1)]
     clock.at = at("2017-07-14")
     result = record(store, task="T1", item=ITEM, data={"contract_signed": "2017-07-14"}, actor="zhang", clock=clock, plugins=plugins)
     assert result.step == "tendering" and result.warnings == ()

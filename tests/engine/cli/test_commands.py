@@ -128,4 +128,4 @@ def test_bad_now_is_explained(loaded):
 def test_db_commands(qingdan):
     assert qingdan("db", "upgrade").returncode == 0
     current = qingdan("db", "current")
-    assert current.returncode == 0 and current.stdout.startswith("0002")
+    assert current.returncode == 0 and current.stdout.startswith("0003")

@@ -1,0 +1,254 @@
+"""Every milestone of every item of a checklist, judged by ``engine.verdicts.judge``: the data behind it.
+
+One read gathers what the rule needs, in a constant number of queries whatever the size of the list: the items
+and their states, the activity date each item reached each milestone state (``item_reached``), the deadlines
+that appeared for single items, and report sums per activity date for targets and recurring duties. Status,
+the board, the task page, the API, the sweep and the exports all take their verdicts from here.
+
+Milestones of a task, per item:
+- workflow: each dated state in ``deadlines`` (reached per ``WorkflowDef.reached``), plus the item's own
+  deadlines (rectification, contract); moot when the item ended in a final state that does not count it;
+- target: ``done`` for the task as a whole (reached the day the running total last came up to the target);
+- recurring: each period of the year that ended on or after the list was first loaded (reached the day the
+  item's reports in that period, by activity date, came up to ``at_least``).
+
+Must not: write, or judge anything itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from engine.dates.clock import local_date
+from engine.dates.periods import periods_in_year
+from engine.definition.definitions import DONE, ChecklistDef, TaskDef
+from engine.kinds import TaskKind, Verdict
+from engine.store.tables import events, item_deadlines, item_reached, items, progress, tasks
+from engine.verdicts import MilestoneVerdict, judge, on_time_rate
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One dated thing an item (or a target task as a whole) must reach, and how it stands."""
+
+    milestone: str | None  # the workflow state, or "done"; None for a period or an item's own deadline
+    due: dt.date
+    verdict: MilestoneVerdict
+    period_start: dt.date | None = None
+    item_deadline_id: int | None = None
+    label: str | None = None  # an item deadline's own words (整改期限 …)
+
+    @property
+    def key(self) -> tuple:
+        return (self.milestone, self.period_start, self.item_deadline_id)
+
+
+@dataclass
+class ItemMilestones:
+    item_id: int | None
+    name: str | None
+    state: str | None
+    milestones: list[Milestone] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return any(m.verdict.verdict == Verdict.MISSED for m in self.milestones)
+
+
+@dataclass
+class MilestoneSummary:
+    """Counts of items per verdict for one task milestone (a dated state, ``done`` or one period)."""
+
+    milestone: str | None
+    due: dt.date
+    period_start: dt.date | None
+    counts: dict[Verdict, int]
+
+    def as_json(self) -> dict:
+        found = {"state": self.milestone, "due": self.due.isoformat()}
+        if self.period_start is not None:
+            found["period_start"] = self.period_start.isoformat()
+        return found | {verdict.value: self.counts.get(verdict, 0) for verdict in Verdict}
+
+
+@dataclass
+class TaskMilestones:
+    task: TaskDef
+    items: list[ItemMilestones]
+    summary: list[MilestoneSummary]
+
+    @property
+    def overdue_items(self) -> int:
+        """Items that are behind now: a missed milestone (for a recurring duty, the last period that ended)."""
+        if self.task.kind != TaskKind.RECURRING:
+            return sum(1 for item in self.items if item.overdue)
+        ended = [m.period_start for item in self.items for m in item.milestones if m.verdict.verdict != Verdict.OPEN]
+        if not ended:
+            return 0
+        latest = max(ended)
+        return sum(1 for item in self.items
+                   if any(m.period_start == latest and m.verdict.verdict == Verdict.MISSED for m in item.milestones))
+
+    @property
+    def counts(self) -> dict[Verdict, int]:
+        total: dict[Verdict, int] = {}
+        for item in self.items:
+            for m in item.milestones:
+                total[m.verdict.verdict] = total.get(m.verdict.verdict, 0) + 1
+        return total
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return on_time_rate(self.counts)
+
+
+def checklist_milestones(conn, definition: ChecklistDef, today: dt.date, task_rows: dict[str, int],
+                         *, only: set[str] | None = None) -> dict[str, TaskMilestones]:
+    """Per task id: every item's milestones judged on ``today``. ``task_rows``: task id → row id (live tasks);
+    ``only``: limit to these task ids."""
+    wanted = {key: row for key, row in task_rows.items() if only is None or key in only}
+    row_ids = list(wanted.values())
+    if not row_ids:
+        return {}
+    by_task: dict[int, list] = {}
+    for row in conn.execute(select(items.c.id, items.c.task_id, items.c.name, items.c.state)
+                            .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False)).order_by(items.c.position)):
+        by_task.setdefault(row.task_id, []).append(row)
+    reached = _reached_dates(conn, row_ids)
+    own = _item_deadlines(conn, row_ids)
+    sums = _sums_by_day(conn, row_ids)
+    first_loaded = _first_loaded(conn, definition)
+    result = {}
+    for task in definition.tasks:
+        row_id = wanted.get(task.id)
+        if row_id is None:
+            continue
+        rows = by_task.get(row_id, [])
+        if task.kind == TaskKind.WORKFLOW:
+            found = _workflow(definition, task, rows, reached, own, today)
+        elif task.kind == TaskKind.TARGET:
+            found = _target(task, rows, sums.get(row_id, {}), today)
+        else:
+            found = _recurring(definition, task, rows, sums.get(row_id, {}), today, first_loaded)
+        result[task.id] = TaskMilestones(task, found, _summarize(found))
+    return result
+
+
+def task_milestones(conn, definition: ChecklistDef, task: TaskDef, task_row_id: int, today: dt.date) -> TaskMilestones:
+    return checklist_milestones(conn, definition, today, {task.id: task_row_id})[task.id]
+
+
+# ---------------------------------------------------------------- per kind
+
+
+def _workflow(definition, task, rows, reached, own, today) -> list[ItemMilestones]:
+    workflow = definition.workflows[task.workflow]
+    dated = sorted(task.deadlines.items(), key=lambda kv: kv[1])
+    found = []
+    for row in rows:
+        item = ItemMilestones(row.id, row.name, row.state)
+        dates = reached.get(row.id, {})
+        ended = row.state in workflow.final_states
+        counted = workflow.reached.get(row.state, frozenset())
+        for state, due in dated:
+            item.milestones.append(Milestone(state, due, judge(due, dates.get(state), today, moot=ended and state not in counted)))
+        for deadline in own.get(row.id, ()):
+            item.milestones.append(Milestone(None, deadline.due_date, judge(deadline.due_date, deadline.met_on, today, moot=ended),
+                                             item_deadline_id=deadline.id, label=deadline.label))
+        found.append(item)
+    return found
+
+
+def _target(task, rows, by_day: dict, today) -> list[ItemMilestones]:
+    item = ItemMilestones(rows[0].id if len(rows) == 1 else None, rows[0].name if len(rows) == 1 else None, None)
+    due = task.deadlines.get(DONE)
+    if due is not None:
+        item.milestones.append(Milestone(DONE, due, judge(due, _day_reached(by_day.get(None, {}), task.target), today)))
+    return [item]
+
+
+def _recurring(definition, task, rows, by_day: dict, today, first_loaded) -> list[ItemMilestones]:
+    periods = [(start, end) for start, end in periods_in_year(task.every, definition.year) if end >= first_loaded]
+    found = []
+    for row in rows:
+        item = ItemMilestones(row.id, row.name, None)
+        days = by_day.get(row.id, {})
+        for start, end in periods:
+            in_period = {day: amount for day, amount in days.items() if start <= day <= end}
+            item.milestones.append(Milestone(None, end, judge(end, _day_reached(in_period, Decimal(task.at_least)), today),
+                                             period_start=start))
+        found.append(item)
+    return found
+
+
+def _day_reached(amounts_by_day: dict[dt.date, Decimal], target) -> dt.date | None:
+    """The activity day from which the running total stays at or above ``target`` (corrections can undo it)."""
+    if target is None or target <= 0:
+        return None
+    total, since = Decimal(0), None
+    for day in sorted(amounts_by_day):
+        total += amounts_by_day[day]
+        if total >= target:
+            since = since or day
+        else:
+            since = None
+    return since
+
+
+def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
+    summary: dict[tuple, MilestoneSummary] = {}
+    for item in found:
+        for m in item.milestones:
+            if m.item_deadline_id is not None:
+                continue  # an item's own deadline is not one of the task's milestones
+            slot = summary.setdefault((m.due, m.milestone or "", m.period_start or dt.date.min),
+                                      MilestoneSummary(m.milestone, m.due, m.period_start, {}))
+            slot.counts[m.verdict.verdict] = slot.counts.get(m.verdict.verdict, 0) + 1
+    return [summary[key] for key in sorted(summary)]
+
+
+# ---------------------------------------------------------------- reads
+
+
+def _reached_dates(conn, row_ids: list[int]) -> dict[int, dict[str, dt.date]]:
+    found: dict[int, dict[str, dt.date]] = {}
+    query = (select(item_reached.c.item_id, item_reached.c.state, item_reached.c.reached_on)
+             .join(items, items.c.id == item_reached.c.item_id).where(items.c.task_id.in_(row_ids), items.c.removed.is_(False)))
+    for row in conn.execute(query):
+        found.setdefault(row.item_id, {})[row.state] = row.reached_on
+    return found
+
+
+def _item_deadlines(conn, row_ids: list[int]) -> dict[int, list]:
+    found: dict[int, list] = {}
+    query = (select(item_deadlines.c.id, item_deadlines.c.item_id, item_deadlines.c.label, item_deadlines.c.due_date,
+                    item_deadlines.c.met_on)
+             .join(items, items.c.id == item_deadlines.c.item_id)
+             .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False),
+                    (item_deadlines.c.outcome.is_(None)) | (item_deadlines.c.outcome == "met"))
+             .order_by(item_deadlines.c.due_date, item_deadlines.c.id))
+    for row in conn.execute(query):
+        found.setdefault(row.item_id, []).append(row)
+    return found
+
+
+def _sums_by_day(conn, row_ids: list[int]) -> dict[int, dict]:
+    """task row → {item id → {activity day → amount}}; the whole task's sums under the key None."""
+    found: dict[int, dict] = {}
+    query = (select(progress.c.task_id, progress.c.item_id, progress.c.on_date, func.sum(progress.c.amount))
+             .join(tasks, tasks.c.id == progress.c.task_id).where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value)
+             .group_by(progress.c.task_id, progress.c.item_id, progress.c.on_date))
+    for task_id, item_id, day, amount in conn.execute(query):
+        slot = found.setdefault(task_id, {})
+        for key in {item_id, None}:
+            slot.setdefault(key, {})[day] = slot.setdefault(key, {}).get(day, Decimal(0)) + Decimal(amount)
+    return found
+
+
+def _first_loaded(conn, definition: ChecklistDef) -> dt.date:
+    """The local day the checklist was first loaded: periods that ended before it are not held against anyone."""
+    first = conn.execute(select(func.min(events.c.at)).where(events.c.chain == definition.id, events.c.kind == "load")).scalar()
+    return local_date(first, definition.timezone) if first else dt.date.min

@@ -1,0 +1,41 @@
+"""Record when an item reached a state: the dates every milestone verdict is judged by.
+
+When an item enters state X it counts, from that activity date on, as having reached every state in
+``WorkflowDef.reached[X]``; the first date per (item, state) is kept in ``item_reached``. Entering X also meets
+the item's open deadlines that wait for one of those states (a rectification deadline met by coming back to
+inspection). Called by firing (``engine.runtime.fire``); a forced reload that sends items back to the start
+forgets what they had reached.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select
+
+from engine.definition.definitions import WorkflowDef
+from engine.reminders.deadlines import clear_item_deadline
+from engine.store.tables import item_deadlines, item_reached
+
+
+def record_reached(conn, workflow: WorkflowDef, *, item_id: int, state: str, on: dt.date, now: dt.datetime) -> list:
+    """Note the states the item now counts as having reached; meet its deadlines waiting for them.
+
+    Returns the met item deadlines as rows (key, label, due_date) for the caller's audit trail.
+    """
+    counted = workflow.reached.get(state, frozenset({state}))
+    known = {r.state for r in conn.execute(select(item_reached.c.state).where(item_reached.c.item_id == item_id))}
+    fresh = [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in sorted(counted - known)]
+    if fresh:
+        conn.execute(item_reached.insert(), fresh)
+    waiting = conn.execute(select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
+        item_deadlines.c.item_id == item_id, item_deadlines.c.cleared_at.is_(None),
+        item_deadlines.c.reach_state.in_(sorted(counted)))).all()
+    for row in waiting:
+        clear_item_deadline(conn, item_id=item_id, key=row.key, now=now, on=on)
+    return waiting
+
+
+def forget_reached(conn, item_ids: list[int]) -> None:
+    """An item sent back to its workflow's start has reached nothing yet."""
+    for start in range(0, len(item_ids), 500):
+        conn.execute(delete(item_reached).where(item_reached.c.item_id.in_(item_ids[start:start + 500])))

@@ -1,0 +1,60 @@
+"""The one rule for how a milestone stands: on time, late, missed, open or void.
+
+A milestone (a workflow state with a date, a target's ``done``, one period of a recurring duty, or a deadline
+that appeared for one item) is met when it is reached by the end of its due date in the checklist's zone. What
+"reached" means for a workflow state is ``WorkflowDef.reached``; the *date* it was reached is the activity date
+recorded when it happened (``item_reached``, a report's ``on_date``, an item deadline's ``met_on``). This module
+only judges: it reads nothing and writes nothing, so the status board, the task page, the API, the sweep, the
+exports and the plugins cannot disagree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from engine.kinds import Verdict
+
+
+@dataclass(frozen=True)
+class MilestoneVerdict:
+    verdict: Verdict
+    due: dt.date
+    reached_on: dt.date | None = None
+
+    @property
+    def days_late(self) -> int:
+        """Calendar days between the due date and the day it was reached (late), or today (missed: pass ``today``)."""
+        if self.verdict == Verdict.LATE and self.reached_on is not None:
+            return (self.reached_on - self.due).days
+        return 0
+
+    @property
+    def counts_as_due(self) -> bool:
+        """Whether it enters the on-time rate: it has come due (met, late or missed), and is not moot."""
+        return self.verdict in (Verdict.ON_TIME, Verdict.LATE, Verdict.MISSED)
+
+
+def judge(due: dt.date, reached_on: dt.date | None, today: dt.date, *, moot: bool = False) -> MilestoneVerdict:
+    """How a milestone due on ``due`` stands on ``today``.
+
+    ``reached_on``: the activity date it was reached, or None. ``moot``: the item ended in a final state that
+    does not count this milestone as reached (a contract deadline on an accepted item, a stage skipped by a
+    cancelled item); it is void unless it was reached first. Once late, always late: completing a missed
+    milestone turns it late, never on time.
+    """
+    if reached_on is not None:
+        return MilestoneVerdict(Verdict.ON_TIME if reached_on <= due else Verdict.LATE, due, reached_on)
+    if moot:
+        return MilestoneVerdict(Verdict.VOID, due)
+    if today > due:
+        return MilestoneVerdict(Verdict.MISSED, due)
+    return MilestoneVerdict(Verdict.OPEN, due)
+
+
+def on_time_rate(counts) -> float | None:
+    """The on-time share of the milestones that have come due (on time, late or missed), from a count per
+    verdict; None when none has come due. Void and open milestones do not count either way."""
+    due = sum(counts.get(v, 0) for v in (Verdict.ON_TIME, Verdict.LATE, Verdict.MISSED))
+    if not due:
+        return None
+    return counts.get(Verdict.ON_TIME, 0) / due
