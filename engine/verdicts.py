@@ -58,3 +58,13 @@ def on_time_rate(counts) -> float | None:
     if not due:
         return None
     return counts.get(Verdict.ON_TIME, 0) / due
+
+
+def describe(verdict: Verdict | str, days_late: int = 0) -> str:
+    """The words for a verdict, the same on the board, the task page, history, notices and exports."""
+    from engine.i18n import say
+
+    if verdict == Verdict.LATE:
+        return say("逾期完成(晚 {n} 天)", "reached late ({n} days late)", n=days_late)
+    return {Verdict.ON_TIME: say("按时完成", "on time"), Verdict.MISSED: say("已逾期", "missed"),
+            Verdict.OPEN: say("未到期", "not due yet"), Verdict.VOID: say("不再需要", "no longer needed")}[Verdict(verdict)]

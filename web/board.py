@@ -66,9 +66,10 @@ def task(checklist_id, task_id):
     row = presenters.task_rows(definition, type(status)(definition, status.today, [task_status]), bridge.light_of)[0]
     me = account()
     views = bridge.items_of(svc.store, checklist_id, [task_id]).get(task_id, [])
+    judged = presenters.item_judgements(task_status)
     item_rows = []
     for view in views:
-        deadlines = presenters.item_deadlines(definition, task_def, view, status.today)
+        deadlines = presenters.item_deadlines(definition, task_def, judged.get(view.id))
         item_rows.append({"view": view, "deadlines": deadlines, "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins)),
                           "state_label": definition.workflows[task_def.workflow].label(view.state) if view.state else "",
                           "urgency": presenters.urgency(deadlines, status.today)})

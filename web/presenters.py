@@ -10,8 +10,17 @@ from decimal import Decimal
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.i18n import say
 from engine.numbers import plain
+from engine.verdicts import describe
 
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "done": 3}
+
+
+@dataclass
+class ItemDeadline:
+    label: str
+    due: dt.date
+    state: str  # an engine.kinds.Verdict value: on_time | late | missed | open | void
+    text: str  # the verdict in words (engine.verdicts.describe)
 
 
 def light_word(light: str) -> str:
@@ -94,7 +103,7 @@ class TaskRow:
     overdue: int
     pace: dict | None
     funds: dict = field(default_factory=dict)
-    milestones: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # (key, label, date, met|missed|open)
+    milestones: list[ItemDeadline] = field(default_factory=list)  # the task's milestones, task-level verdicts
     extra: dict = field(default_factory=dict)
     # display strings, made once here so a 1,000-row board renders without a function call per cell
     width: str = "0"
@@ -136,7 +145,7 @@ def task_rows(definition: ChecklistDef, board, lights) -> list[TaskRow]:
             target_unit=unit_word, states=states, parts=parts, light=lights(status), reason=getattr(status, "reason", None),
             next_deadline=status.next_deadline, next_label=milestone_label(definition, task, status.next_milestone),
             days_left=days_left, overdue=status.overdue, pace=getattr(status, "pace", None),
-            milestones=_milestones(definition, task, status, board.today), extra=dict(getattr(status, "extra", {}) or {}))
+            milestones=_milestones(definition, task, status), extra=dict(getattr(status, "extra", {}) or {}))
         row.funds = row.extra.pop("funds", None) or {}
         row.width = f"{share * 100:.1f}"
         row.progress_text = f"{plain(status.done)}/{plain(target)} {unit_word}"
@@ -157,16 +166,10 @@ def task_rows(definition: ChecklistDef, board, lights) -> list[TaskRow]:
     return rows
 
 
-def _milestones(definition: ChecklistDef, task: TaskDef, status, today: dt.date) -> list:
-    if task.kind == "workflow":
-        workflow = definition.workflows[task.workflow]
-        reached_by_all = frozenset.intersection(*(workflow.reached.get(s, frozenset()) for s in status.states)) if status.states else frozenset()
-    found = []
-    for key, due in sorted(task.deadlines.items(), key=lambda kv: kv[1]):
-        met = key in reached_by_all if task.kind == "workflow" else status.complete
-        state = "met" if met else ("missed" if due < today else "open")
-        found.append((key, milestone_label(definition, task, key), due, state))
-    return found
+def _milestones(definition: ChecklistDef, task: TaskDef, status) -> list[ItemDeadline]:
+    """The task's dated milestones with the engine's task-level verdicts (``MilestoneSummary.verdict``)."""
+    return [ItemDeadline(milestone_label(definition, task, m.milestone), m.due, m.verdict.value, describe(m.verdict, m.most_late))
+            for m in status.milestones if m.period_start is None]
 
 
 def filter_rows(rows: list[TaskRow], *, unit: str | None = None, person: str | None = None, light: str | None = None) -> list[TaskRow]:
@@ -195,22 +198,64 @@ def by_unit(definition: ChecklistDef, rows: list[TaskRow]) -> list[tuple[str, st
 
 @dataclass
 class UnitRank:
+    """One row of the board's unit ranking: ``engine.queries.ranking.UnitScore`` plus what the page shows."""
+
     unit: str
     name: str
+    kind: str | None
+    group: int  # the kind's place on the page: one table per kind
+    kind_label: str
+    rank: int
+    score: float
     tasks: int
+    items: int
     completion: float
+    on_time_rate: float | None
+    on_time_capped: bool
     overdue: int
     red: int
+    score_text: str = ""
+    on_time_text: str = ""
+    title: str = ""
 
 
-def ranking(definition: ChecklistDef, rows: list[TaskRow]) -> list[UnitRank]:
-    """Units by mean task completion (highest first), then fewest overdue items."""
+def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
+    """The units as ``engine.queries.ranking.rank_units`` scores and ranks them, grouped by kind (``group``).
+
+    ``tasks``: the ``TaskStatus`` objects of a ``ChecklistStatus`` (or the ``ChecklistStatus`` itself), which carry
+    items and on-time rates; board rows (``TaskRow``) are accepted too, their items counted from the definition and
+    their on-time rate unknown. This function only shapes the engine's numbers for the page.
+    """
+    from engine.queries.ranking import by_kind, rank_units
+
+    if hasattr(tasks, "tasks") and not isinstance(tasks, list):
+        tasks = tasks.tasks
+    statuses = [t if hasattr(t, "on_time_rate") else _status_of_row(definition, t) for t in tasks]
+    words = {"none": say("未分类", "no kind"), "unknown": say("未到期", "none due"),
+             "capped": say("有逾期项,计分按 {}%", "items overdue: counted as {}%"),
+             "title": say("完成 {c:.1f} + 按时 {t:.1f} + 无逾期 {o:.1f}", "completion {c:.1f} + on time {t:.1f} + nothing overdue {o:.1f}")}
     found = []
-    for unit, name, group in by_unit(definition, rows):
-        found.append(UnitRank(unit, name, len(group), sum(r.share for r in group) / len(group), sum(r.overdue for r in group),
-                              sum(1 for r in group if r.light == "red")))
-    found.sort(key=lambda r: (-r.completion, r.overdue, r.name))
+    for group, (kind, scores) in enumerate(by_kind(rank_units(definition, statuses))):
+        for s in scores:
+            on_time = f"— ({words['unknown']})" if s.on_time_rate is None else f"{s.on_time_rate * 100:.0f}%"
+            row = UnitRank(unit=s.unit, name=s.name, kind=kind, group=group, kind_label=kind or words["none"], rank=s.rank,
+                           score=s.score, tasks=s.tasks, items=s.items, completion=s.completion, on_time_rate=s.on_time_rate,
+                           on_time_capped=s.on_time_capped, overdue=s.overdue, red=s.red, score_text=f"{s.score:.1f}",
+                           on_time_text=on_time,
+                           title=words["title"].format(c=s.completion_points, t=s.on_time_points, o=s.overdue_points))
+            if s.on_time_capped:
+                row.on_time_text += " · " + words["capped"].format(f"{s.on_time_counted * 100:.0f}")
+            found.append(row)
     return found
+
+
+def _status_of_row(definition: ChecklistDef, row):
+    from engine.queries.status import TaskStatus
+
+    task = definition.task_by_id.get(row.id)
+    return TaskStatus(id=row.id, title=row.title, kind=row.kind, unit=row.unit, responsible=row.responsible,
+                      done=Decimal(row.done), target=Decimal(row.target), overdue=row.overdue,
+                      items=len(task.items) if task else 1, light=row.light)
 
 
 def light_counts(rows: list[TaskRow]) -> dict[str, int]:
@@ -241,8 +286,8 @@ def timeline(definition: ChecklistDef, rows: list[TaskRow], today: dt.date, *, l
     start = dt.date(definition.year, 1, 1)
     end = dt.date(definition.year, 12, 31)
     dated = [r for r in rows if r.milestones]
-    first = min([m[2] for r in dated for m in r.milestones] + [start])
-    last = max([m[2] for r in dated for m in r.milestones] + [end])
+    first = min([m.due for r in dated for m in r.milestones] + [start])
+    last = max([m.due for r in dated for m in r.milestones] + [end])
     span = max(1, (last - first).days + 1)
     scale = (width - left - 10) / span
 
@@ -259,7 +304,7 @@ def timeline(definition: ChecklistDef, rows: list[TaskRow], today: dt.date, *, l
     drawn = []
     for index, row in enumerate(shown):
         y = top + index * row_height
-        marks = [{"x": x(due), "label": label, "date": due.isoformat(), "state": state} for _, label, due, state in row.milestones]
+        marks = [{"x": x(m.due), "label": m.label, "date": m.due.isoformat(), "state": m.state, "text": m.text} for m in row.milestones]
         drawn.append({"id": row.id, "title": row.title, "y": y, "light": row.light, "x1": marks[0]["x"], "x2": marks[-1]["x"],
                       "marks": marks})
     today_x = x(today) if first <= today <= last else None
@@ -269,27 +314,21 @@ def timeline(definition: ChecklistDef, rows: list[TaskRow], today: dt.date, *, l
 # ---------------------------------------------------------------- items: deadlines and urgency
 
 
-@dataclass
-class ItemDeadline:
-    label: str
-    due: dt.date
-    state: str  # met | missed | open
-
-
-def item_deadlines(definition: ChecklistDef, task: TaskDef, view, today: dt.date) -> list[ItemDeadline]:
-    """The task's milestones as they stand for one item, plus the item's own open deadlines (rectification ...)."""
-    found = []
-    workflow = definition.workflows[task.workflow] if task.kind == "workflow" else None
-    for key, due in sorted(task.deadlines.items(), key=lambda kv: kv[1]):
-        if workflow is None:
-            continue
-        met = view.state is not None and key in workflow.reached.get(view.state, ())
-        found.append(ItemDeadline(milestone_label(definition, task, key), due, "met" if met else "missed" if due < today else "open"))
-    for _key, label, due, reach_state in view.item_deadlines:
-        met = bool(workflow and reach_state and view.state and reach_state in workflow.reached.get(view.state, ()))
-        found.append(ItemDeadline(label, due, "met" if met else "missed" if due < today else "open"))
+def item_deadlines(definition: ChecklistDef, task: TaskDef, judged) -> list[ItemDeadline]:
+    """One item's milestones and own deadlines (rectification …) as the engine judged them (``ItemMilestones``)."""
+    if judged is None:
+        return []
+    found = [ItemDeadline(m.label or milestone_label(definition, task, m.milestone), m.due, m.verdict.verdict.value,
+                          describe(m.verdict.verdict, m.verdict.days_late))
+             for m in judged.milestones if m.period_start is None]
     found.sort(key=lambda d: d.due)
     return found
+
+
+def item_judgements(status) -> dict:
+    """item id → its ``ItemMilestones`` from a task's status (``TaskStatus.judged``)."""
+    judged = getattr(status, "judged", None)
+    return {item.item_id: item for item in judged.items} if judged is not None else {}
 
 
 def urgency(deadlines: list[ItemDeadline], today: dt.date) -> tuple:

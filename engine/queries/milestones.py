@@ -66,6 +66,16 @@ class MilestoneSummary:
     due: dt.date
     period_start: dt.date | None
     counts: dict[Verdict, int]
+    most_late: int = 0  # the most days late of an item that reached it late
+
+    @property
+    def verdict(self) -> Verdict:
+        """The task-level mark: missed while any item misses it, open while any has it ahead, late when any was
+        late, void when moot for all, else on time. A late milestone stays late for good."""
+        for verdict in (Verdict.MISSED, Verdict.OPEN, Verdict.LATE, Verdict.ON_TIME):
+            if self.counts.get(verdict):
+                return verdict
+        return Verdict.VOID
 
     def as_json(self) -> dict:
         found = {"state": self.milestone, "due": self.due.isoformat()}
@@ -102,7 +112,12 @@ class TaskMilestones:
 
     @property
     def on_time_rate(self) -> float | None:
-        return on_time_rate(self.counts)
+        """Over the task's milestones (as in ``summary``), so the JSON's counts and rate agree."""
+        total: dict[Verdict, int] = {}
+        for entry in self.summary:
+            for verdict, count in entry.counts.items():
+                total[verdict] = total.get(verdict, 0) + count
+        return on_time_rate(total)
 
 
 def checklist_milestones(conn, definition: ChecklistDef, today: dt.date, task_rows: dict[str, int],
@@ -207,6 +222,7 @@ def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
             slot = summary.setdefault((m.due, m.milestone or "", m.period_start or dt.date.min),
                                       MilestoneSummary(m.milestone, m.due, m.period_start, {}))
             slot.counts[m.verdict.verdict] = slot.counts.get(m.verdict.verdict, 0) + 1
+            slot.most_late = max(slot.most_late, m.verdict.days_late)
     return [summary[key] for key in sorted(summary)]
 
 

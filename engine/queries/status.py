@@ -47,6 +47,7 @@ class TaskStatus:
     extra: dict = field(default_factory=dict)
     milestones: list = field(default_factory=list)  # engine.queries.milestones.MilestoneSummary, by due date
     finished: int | None = None  # workflow tasks: items in a final state
+    judged: object = None  # engine.queries.milestones.TaskMilestones: every item's milestones, for pages and exports
 
     @property
     def complete(self) -> bool:
@@ -121,6 +122,7 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         status.items = item_counts.get(row_id, 0)
         status.overdue = min(milestones.overdue_items, max(status.items, 1 if task.kind == TaskKind.TARGET else 0))
         status.milestones = milestones.summary
+        status.judged = milestones
         status.on_time_rate = milestones.on_time_rate
         status.next_deadline, status.next_milestone = _next_open(milestones, today)
         _light(definition, task, status, today, hooked.get(task.id))
