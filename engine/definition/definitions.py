@@ -7,7 +7,7 @@ read files, touch the database or import ``transitions``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -114,6 +114,19 @@ class WorkflowDef:
                     got.add(s)
             result[x] = frozenset(got)
         return result
+
+    @cached_property
+    def unreachable(self) -> tuple[str, ...]:
+        """States no item can ever be in: not reachable from ``initial`` (in the order written)."""
+        reachable = self.reachable_from(self.initial)
+        return tuple(name for name in self.states if name not in reachable)
+
+    @cached_property
+    def dead_ends(self) -> tuple[str, ...]:
+        """Reachable states, not final, from which no final state can be reached: items there never finish."""
+        reachable = self.reachable_from(self.initial)
+        return tuple(name for name in self.states
+                     if name in reachable and name not in self.final_states and not (self.reachable_from(name) & self.final_states))
 
     def triggers_from(self, state: str) -> tuple[str, ...]:
         return tuple(t.trigger for t in self.transitions if state in t.sources)
@@ -231,6 +244,18 @@ def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, di
         workflows=workflows, tasks=tasks,
         source_json=model.model_dump_json(by_alias=True, exclude_defaults=True),
     )
+
+
+def workflow_graph(key: str, wf: schema.Workflow) -> WorkflowDef:
+    """A workflow of a file that may still hold errors, for checking its graph with ``WorkflowDef``'s methods.
+
+    Transitions into an undefined state are left out and undefined sources are dropped (validation reports those
+    names itself), so every graph method answers. For a valid workflow this is what ``compile_checklist`` builds.
+    """
+    compiled = _workflow(key, wf)
+    kept = tuple(replace(t, sources=tuple(s for s in t.sources if s in compiled.states))
+                 for t in compiled.transitions if t.dest in compiled.states)
+    return replace(compiled, transitions=kept)
 
 
 def _workflow(key: str, wf: schema.Workflow) -> WorkflowDef:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pydantic import TypeAdapter, ValidationError
 
 from engine.definition import schema
-from engine.definition.definitions import DONE, ChecklistDef, compile_checklist
+from engine.definition.definitions import DONE, ChecklistDef, compile_checklist, workflow_graph
 from engine.errors import CalendarGap, InputError, Problem
 from engine.i18n import say
 from engine.definition.pydantic_messages import problems_from
@@ -82,6 +82,7 @@ class _Checker:
         self.extensions = dict(getattr(step_types, "extensions", {}))
         self.option_keys = {key: owner for owner in (*step_types.values(), *self.extensions.values()) for key in owner.task_options}
         self.gaps: dict[int, tuple] = {}
+        self.graphs: dict = {}  # workflow id → its WorkflowDef, built once and asked every graph question
         self.known_keys = self.keys_for
 
     def error(self, path, message, *, key=False):
@@ -286,20 +287,17 @@ class _Checker:
                 known = ", ".join(sorted(self.steps)) or "-"
                 self.error(base + ("states", name, "step"), say("没有插件提供步骤类型 “{s}”;已知的步骤类型:{k}。",
                                                                  "no plugin provides step type '{s}'; known step types: {k}.", s=state.step, k=known))
+        # the graph rules live in WorkflowDef; this only says where they are broken
+        graph = self.graphs[key] = workflow_graph(key, wf)
         if wf.initial in states:
-            reachable = _reachable(wf)
-            for name in states:
-                if name not in reachable:
-                    self.error(base + ("states", name), say("状态 “{s}” 从初始状态 “{i}” 无法到达。",
-                                                            "state '{s}' cannot be reached from the initial state '{i}'.", s=name, i=wf.initial), key=True)
-        if wf.initial in states and any(state.final for state in states.values()):
-            finals = {name for name, state in states.items() if state.final}
-            forward = _forward(wf)
-            for name in _reachable(wf):
-                if name in states and not states[name].final and not (_closure(forward, name) & finals):
-                    self.warn(base + ("states", name), say("从状态 “{s}” 无法到达任何终态,子项到这里就办不完了。",
-                                                           "no final state can be reached from '{s}': items there can never be finished.", s=name))
-        if not any(state.final for state in states.values()):
+            for name in graph.unreachable:
+                self.error(base + ("states", name), say("状态 “{s}” 从初始状态 “{i}” 无法到达。",
+                                                        "state '{s}' cannot be reached from the initial state '{i}'.", s=name, i=wf.initial), key=True)
+        if wf.initial in states and graph.final_states:
+            for name in graph.dead_ends:
+                self.warn(base + ("states", name), say("从状态 “{s}” 无法到达任何终态,子项到这里就办不完了。",
+                                                       "no final state can be reached from '{s}': items there can never be finished.", s=name))
+        if not graph.final_states:
             self.error(base + ("states",), say("流程没有终态:请给完成的状态加上 final: true。",
                                                "the workflow has no final state: mark the finished state with final: true."))
 
@@ -392,7 +390,7 @@ class _Checker:
                 except CalendarGap as err:
                     self._calendar_gap(where, due.year, err)
         if workflow is not None:
-            self._deadline_order(path, task, workflow)
+            self._deadline_order(path, task, self.graphs.get(task.workflow))
 
     def _calendar_gap(self, path, year, err):
         # one explanation per missing year is enough; later deadlines in that year just point back to it
@@ -404,9 +402,11 @@ class _Checker:
                                  "no holiday schedule for {y}; add it under checklist.calendar (see line {l}).",
                                  y=year, l=self.src.where(first)[0]))
 
-    def _deadline_order(self, path, task, workflow):
+    def _deadline_order(self, path, task, graph):
         """Warn when a milestone that comes later in the workflow is due before an earlier one."""
-        reached = _reached(workflow)
+        if graph is None or graph.initial not in graph.states:
+            return
+        reached = graph.reached
         for later, later_due in task.deadlines.items():
             for earlier, earlier_due in task.deadlines.items():
                 if earlier != later and earlier in reached.get(later, ()) and later not in reached.get(earlier, ()) and later_due < earlier_due:
@@ -467,41 +467,6 @@ def _jsonable(value):
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
-
-
-def _forward(wf) -> dict:
-    following: dict = {}
-    for tr in wf.transitions:
-        for source in tr.sources:
-            following.setdefault(source, set()).add(tr.to)
-    return following
-
-
-def _closure(following: dict, start) -> set:
-    seen = {start}
-    frontier = [start]
-    while frontier:
-        for nxt in following.get(frontier.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                frontier.append(nxt)
-    return seen
-
-
-def _reached(wf) -> dict:
-    """The 'reached' rule of ``WorkflowDef`` on a schema workflow (for warnings before compiling)."""
-    from engine.definition.definitions import StateDef, TransitionDef, WorkflowDef
-
-    states = {n: StateDef(n, s.label, s.step, s.final, i) for i, (n, s) in enumerate(wf.states.items())}
-    transitions = tuple(TransitionDef(t.trigger, t.sources, t.to, tuple(t.by)) for t in wf.transitions
-                        if t.to in states and all(src in states for src in t.sources))
-    if wf.initial not in states:
-        return {}
-    return WorkflowDef("w", wf.title, wf.initial, states, transitions).reached
-
-
-def _reachable(wf) -> set:
-    return _closure(_forward(wf), wf.initial)
 
 
 def _zh() -> bool:

@@ -259,3 +259,39 @@ def test_milestones_due_out_of_order_warn(steps):
     result = validate_text(BASE.replace("building: 2017-07-20", "building: 2017-10-20"), "c.yaml", steps)
     assert result.ok and [p.format() for p in result.warnings] == [
         "c.yaml:37:13: 警告:“done” 的期限 2017-09-29 早于它之前的节点 “building” 的期限 2017-10-20。"]
+
+
+def test_graph_rules_have_one_home_in_the_workflow_definition(steps, monkeypatch):
+    """Validation asks WorkflowDef (unreachable, dead_ends, final_states, reached) instead of walking the graph itself."""
+    from engine.definition import validation
+    from engine.definition.definitions import WorkflowDef
+
+    assert not any(hasattr(validation, name) for name in ("_reachable", "_closure", "_forward", "_reached"))
+    text = (BASE.replace("      - {trigger: start, from: planning, to: building, by: [responsible]}",
+                         "      - {trigger: start, from: planning, to: building, by: [responsible]}\n"
+                         "      - {trigger: stall, from: planning, to: stuck}")
+            .replace("      done: {label: 完成, final: true}", "      done: {label: 完成, final: true}\n      stuck: {label: 停滞}\n"
+                     "      orphan: {label: 孤立}"))
+    result = validate_text(text, "c.yaml", steps)
+    assert "c.yaml:21:7: 状态 “orphan” 从初始状态 “planning” 无法到达。" in [p.format() for p in result.errors]
+    assert "c.yaml:20:14: 警告:从状态 “stuck” 无法到达任何终态,子项到这里就办不完了。" in [p.format() for p in result.warnings]
+    # the answers are WorkflowDef's: change the rule there and validation follows
+    monkeypatch.setattr(WorkflowDef, "unreachable", property(lambda self: ()))
+    monkeypatch.setattr(WorkflowDef, "dead_ends", property(lambda self: ()))
+    assert [p.format() for p in validate_text(text, "c.yaml", steps).problems] == []
+
+
+def test_workflow_graph_of_a_file_with_undefined_states(steps):
+    from engine.definition import schema
+    from engine.definition.definitions import workflow_graph
+
+    wf = schema.Workflow.model_validate({
+        "title": "w", "initial": "a",
+        "states": {"a": {"label": "A"}, "b": {"label": "B"}, "c": {"label": "C"}, "end": {"label": "E", "final": True}},
+        "transitions": [{"trigger": "go", "from": ["a", "nowhere"], "to": "b"}, {"trigger": "x", "from": "b", "to": "limbo"},
+                        {"trigger": "y", "from": "limbo", "to": "c"}, {"trigger": "done", "from": "b", "to": "end"}]})
+    graph = workflow_graph("w", wf)
+    assert graph.successors == {"a": {"b"}, "b": {"end"}, "c": frozenset(), "end": frozenset()}
+    assert graph.unreachable == ("c",) and graph.dead_ends == () and graph.final_states == {"end"}
+    assert graph.reached["end"] >= {"a", "b", "end"}
+
