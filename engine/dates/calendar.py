@@ -20,6 +20,14 @@ checklist is taken to have supplied that year's whole schedule: the year is Mond
 the given days. Any calculation that needs an uncovered year raises ``CalendarGap`` naming the year
 and saying how to add it. We refuse rather than guess because ``chinesecalendar`` only guesses next
 year's holidays without its make-up working days, and a wrong deadline is worse than a clear error.
+
+One exception, for notice days only: a checklist's calendar is built with ``provisional_after=YEAR``
+(its ``checklist.year``), and an uncovered year after that year is then counted **provisionally**:
+Monday to Friday except 1 January (the one holiday whose date never moves). An overdue notice or an
+escalation of a 12-31 deadline lands in the next year, whose schedule the State Council publishes only
+around November; such a day is a best guess, validation says so with a warning, and the schedule is
+replanned once the year becomes known (``docs/calendar.md``, "The next year"). Deadlines themselves
+must still lie in covered years: callers check ``covers`` for them.
 """
 from __future__ import annotations
 
@@ -87,6 +95,7 @@ class WorkCalendar:
         base: str = "cn",
         holidays: Iterable[dt.date] = (),
         workdays: Iterable[dt.date] = (),
+        provisional_after: int | None = None,
     ) -> None:
         if base not in BASES:
             raise InputError(
@@ -112,6 +121,8 @@ class WorkCalendar:
                 )
             )
         self._supplied_years = frozenset(d.year for d in self.holidays | self.workdays)
+        # Uncovered years after this one are counted provisionally (weekdays except 1 January).
+        self.provisional_after = provisional_after
         # Per year: sorted working days for bisecting, and the same as a set for membership.
         self._sorted: dict[int, list[dt.date]] = {}
         self._sets: dict[int, frozenset[dt.date]] = {}
@@ -119,7 +130,7 @@ class WorkCalendar:
     def __repr__(self) -> str:
         return (
             f"WorkCalendar(base={self.base!r}, holidays={len(self.holidays)} days, "
-            f"workdays={len(self.workdays)} days)"
+            f"workdays={len(self.workdays)} days, provisional_after={self.provisional_after!r})"
         )
 
     # -- coverage ----------------------------------------------------------------------------
@@ -133,6 +144,18 @@ class WorkCalendar:
     def missing_years(self, dates: Iterable[dt.date]) -> list[int]:
         """The sorted years among ``dates`` that this calendar does not cover."""
         return sorted({d.year for d in dates if not self.covers(d.year)})
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` is counted provisionally: not covered, but after ``provisional_after``.
+
+        Such a year has Monday to Friday as working days and 1 January as its only holiday, until the
+        checklist lists days of that year or ``chinesecalendar`` learns it.
+        """
+        return self.provisional_after is not None and year > self.provisional_after and not self.covers(year)
+
+    def provisional_years(self, dates: Iterable[dt.date]) -> list[int]:
+        """The sorted years among ``dates`` that are counted provisionally (see ``is_provisional``)."""
+        return sorted({d.year for d in dates if self.is_provisional(d.year)})
 
     def _year_set(self, year: int) -> frozenset[dt.date]:
         found = self._sets.get(year)
@@ -158,12 +181,18 @@ class WorkCalendar:
             )
         table = _table_workdays(year) if self.base == "cn" else None
         if table is None:
+            if self.is_provisional(year):
+                return frozenset(d for d in _days_of(year) if d.weekday() < 5 and (d.month, d.day) != (1, 1))
             if not self.covers(year):
                 raise self._gap(year)
             table = frozenset(d for d in _days_of(year) if d.weekday() < 5)
         extra_holidays = {d for d in self.holidays if d.year == year}
         extra_workdays = {d for d in self.workdays if d.year == year}
         return frozenset((table - extra_holidays) | extra_workdays)
+
+    def gap(self, year: int) -> CalendarGap:
+        """The ``CalendarGap`` error for ``year``: names the year and says how to add its schedule."""
+        return self._gap(year)
 
     @staticmethod
     def _gap(year: int) -> CalendarGap:
@@ -181,10 +210,30 @@ class WorkCalendar:
             )
         )
 
+    @staticmethod
+    def provisional_note(year: int, first_day: dt.date) -> str:
+        """Why days in ``year`` are only provisional, and how to make them definite (a warning's text)."""
+        return say(
+            "有通知日落在 {year} 年(最早 {day}),而工作日历还没有 {year} 年的节假日安排:"
+            "{year} 年的日期暂按周六、周日和 1 月 1 日休息计算,是暂定的。国务院办公厅公布 {year} 年安排后"
+            "(每年11月前后),请在清单的 checklist.calendar 中补充:"
+            "calendar: {{base: cn, holidays: [{year}-01-01, ...], workdays: [...]}},再载入一次清单"
+            "(qingdan load),尚未发出的通知会按新日历改期;升级 chinesecalendar 也可以。",
+            "Notice days fall in {year} (the first on {day}), and the working-day calendar has no holiday "
+            "schedule for {year} yet: days in {year} are provisional, counted with Saturdays, Sundays and "
+            "1 January as the only days off. When the General Office of the State Council publishes the "
+            "{year} schedule (around November), add it to the checklist under checklist.calendar: "
+            "calendar: {{base: cn, holidays: [{year}-01-01, ...], workdays: [...]}} and load the checklist "
+            "again (qingdan load); notices not yet sent then move to the right days. Upgrading "
+            "chinesecalendar works too.",
+            year=year,
+            day=first_day.isoformat(),
+        )
+
     # -- queries -----------------------------------------------------------------------------
 
     def is_workday(self, d: dt.date) -> bool:
-        """Whether ``d`` is a working day; ``CalendarGap`` if its year is not covered."""
+        """Whether ``d`` is a working day; ``CalendarGap`` if its year is neither covered nor provisional."""
         return d in self._year_set(d.year)
 
     def workdays_before(self, d: dt.date, n: int) -> dt.date:

@@ -210,7 +210,9 @@ class ChecklistDef:
     def calendar(self):
         from engine.dates.calendar import WorkCalendar
 
-        return WorkCalendar(self.calendar_base, holidays=self.extra_holidays, workdays=self.extra_workdays)
+        # Notice days after the list's year may fall in a year nobody has published yet: provisional there.
+        return WorkCalendar(self.calendar_base, holidays=self.extra_holidays, workdays=self.extra_workdays,
+                            provisional_after=self.year)
 
 
 def rebuild_checklist(source_json: str) -> ChecklistDef:

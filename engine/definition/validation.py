@@ -82,6 +82,7 @@ class _Checker:
         self.extensions = dict(getattr(step_types, "extensions", {}))
         self.option_keys = {key: owner for owner in (*step_types.values(), *self.extensions.values()) for key in owner.task_options}
         self.gaps: dict[int, tuple] = {}
+        self.provisional: dict[int, tuple] = {}  # year → where its provisional notice days were first explained
         self.graphs: dict = {}  # workflow id → its WorkflowDef, built once and asked every graph question
         self.known_keys = self.keys_for
 
@@ -146,15 +147,44 @@ class _Checker:
 
     def _notice_days(self, definition, tasks):
         """Every reminder and escalation day must be countable: a reminder before a January deadline may
-        fall in the previous year, which the calendar must know too."""
+        fall in the previous year, which the calendar must know too. Notice days after the list's year
+        may be provisional (that year's schedule is not published yet): a warning, not an error."""
         from engine.reminders.deadlines import plan_task
 
+        calendar = definition.calendar
         for (index, _), task in zip(tasks, definition.tasks):
             try:
-                plan_task(definition, task)
+                firings = plan_task(definition, task)
             except CalendarGap as err:
                 path = ("tasks", index, "deadlines") if task.deadlines else ("tasks", index, "recurring")
                 self.error(path, str(err), key=True)
+                continue
+            spilled: dict[tuple, dict[int, object]] = {}  # where → year → first provisional day
+            for firing in sorted(firings, key=lambda f: f.day):
+                if calendar.is_provisional(firing.day.year):
+                    for where in self._deadline_paths(index, task, firing.due_date):
+                        spilled.setdefault(where, {}).setdefault(firing.day.year, firing.day)
+            for where, years in spilled.items():
+                for year, day in sorted(years.items()):
+                    self._provisional(where, year, day, calendar)
+
+    @staticmethod
+    def _deadline_paths(index, task, due):
+        """Where the deadline ``due`` of a task is written: its key under ``deadlines``, or ``recurring``."""
+        if task.kind == "recurring":
+            return [("tasks", index, "recurring")]
+        return [("tasks", index, "deadlines", key) for key, day in task.deadlines.items() if day == due]
+
+    def _provisional(self, path, year, day, calendar):
+        # the first deadline whose notices spill into the year gets the whole explanation; later ones point back
+        first = self.provisional.setdefault(year, path)
+        if first == path:
+            self.src.problem(path, calendar.provisional_note(year, day), severity="warning", key=True)
+        else:
+            self.src.problem(path, say(
+                "通知日 {d} 在 {y} 年,按暂定日历计算(见第 {l} 行的说明)。",
+                "the notice day {d} is in {y} and counted with a provisional calendar (see line {l}).",
+                d=day.isoformat(), y=year, l=self.src.where(first, key=True)[0]), severity="warning", key=True)
 
     def keys_for(self, path) -> list[str]:
         """The keys allowed in the mapping at ``path``, for did-you-mean suggestions."""
@@ -231,8 +261,8 @@ class _Checker:
         spec = header.calendar
         try:
             if isinstance(spec, str):
-                return WorkCalendar(spec)
-            return WorkCalendar(spec.base, holidays=spec.holidays, workdays=spec.workdays)
+                return WorkCalendar(spec, provisional_after=header.year)
+            return WorkCalendar(spec.base, holidays=spec.holidays, workdays=spec.workdays, provisional_after=header.year)
         except InputError as err:
             self.error(("checklist", "calendar"), str(err))
             return None
@@ -383,6 +413,10 @@ class _Checker:
             if due.year != header.year:
                 self.warn(where, say("期限 {d} 不在清单年度 {y} 内。", "deadline {d} is outside the checklist's year {y}.", d=due, y=header.year))
             if calendar is not None:
+                if not calendar.covers(due.year):
+                    # a deadline needs its year's real schedule; only notice days after the list's year may be provisional
+                    self._calendar_gap(where, due.year, calendar.gap(due.year))
+                    continue
                 try:
                     if not calendar.is_workday(due):
                         self.warn(where, say("期限 {d}(星期{w})不是工作日。", "deadline {d} ({wd}) is not a working day.",

@@ -4,6 +4,10 @@ Deadlines and notices live in our own tables, not in APScheduler's job store (wh
 several processes and drops missed one-shot jobs): the only job is "run a pass now", every minute,
 coalesced, one at a time. Run it standalone (``qingdan scheduler``) or inside ``qingdan serve``; any
 number of scheduler processes may run against one PostgreSQL database.
+
+The first pass of a process first replans every checklist (``replan_all``): the working-day calendar may have
+learnt a year since the schedule was written (an upgraded ``chinesecalendar`` needs a restart to be read), and
+notice days counted in a provisional year then move to their real days (docs/calendar.md, "The next year").
 """
 from __future__ import annotations
 
@@ -26,12 +30,16 @@ class SweepContext:
         self.channels = channels
         self.passes = 0
         self.last = None
+        self.replanned = False
 
 
 def sweep_job(context: SweepContext) -> None:
     """The job's target. Errors are logged, never raised into APScheduler (it would only log them worse)."""
     from engine.reminders.sweep import run_pass
 
+    if not context.replanned:
+        context.replanned = True  # once per process, even if it fails: the failure is logged, passes go on
+        replan_all(context.store, context.clock)
     try:
         report = run_pass(context.store, context.clock, channels=context.channels)
     except Exception:  # one failed pass must not stop the next
@@ -42,6 +50,35 @@ def sweep_job(context: SweepContext) -> None:
     if report.notices or report.delivered or report.failed:
         log.info("pass at %s: %d notices, %d delivered, %d failed", report.now.isoformat(), len(report.notices),
                  report.delivered, report.failed)
+
+
+def replan_all(store, clock) -> int:
+    """Replan the pending notices of every checklist against the calendar as this process knows it.
+
+    One transaction per checklist, holding its row locked so that several processes starting together replan it
+    one after the other (the later ones find nothing to change). A checklist that cannot be replanned is logged
+    and skipped. Returns the number of schedule rows written.
+    """
+    from sqlalchemy import select
+
+    from engine import catalog
+    from engine.reminders.deadlines import replan_checklist
+    from engine.store.tables import checklists
+
+    now = clock.now()
+    with store.read() as conn:
+        ids = catalog.checklist_ids(conn)
+    written = 0
+    for checklist_id in ids:
+        try:
+            with store.write() as conn:
+                conn.execute(select(checklists.c.id).where(checklists.c.id == checklist_id).with_for_update())
+                written += replan_checklist(conn, catalog.get_checklist(conn, checklist_id), now)
+        except Exception:  # one checklist must not keep the others (or the sweep) from running
+            log.exception("replanning checklist %s failed", checklist_id)
+    if written:
+        log.info("replanned at start-up: %d schedule rows written", written)
+    return written
 
 
 def build(context: SweepContext, *, blocking: bool, interval_seconds: int = 60, timezone: str = "Asia/Shanghai"):
