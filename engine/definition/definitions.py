@@ -182,6 +182,24 @@ class TaskDef:
 
 
 @dataclass(frozen=True)
+class RankingWeights:
+    """How much completion, on-time rate and freedom from overdue items count in a unit's score
+    (``engine.queries.ranking``). Any non-negative numbers, not all zero; only their proportions matter."""
+
+    completion: Decimal
+    on_time: Decimal
+    overdue: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.completion + self.on_time + self.overdue
+
+
+# Used when a checklist has no ``ranking:`` section; docs/checklist-format.md says why these numbers.
+DEFAULT_RANKING_WEIGHTS = RankingWeights(Decimal(50), Decimal(30), Decimal(20))
+
+
+@dataclass(frozen=True)
 class ChecklistDef:
     id: str
     title: str
@@ -198,6 +216,8 @@ class ChecklistDef:
     workflows: dict[str, WorkflowDef]
     tasks: tuple[TaskDef, ...]
     source_json: str = ""  # the normalized file, stored so the definition can be rebuilt without it
+    unit_kinds: dict[str, str | None] = field(default_factory=dict)  # unit id → its kind (乡镇, 部门 …) or None
+    ranking_weights: RankingWeights = DEFAULT_RANKING_WEIGHTS
 
     @cached_property
     def task_by_id(self) -> dict[str, TaskDef]:
@@ -245,6 +265,9 @@ def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, di
         people={key: PersonDef(key, p.name, tuple(p.roles), p.unit, p.email, p.phone) for key, p in model.people.items()},
         workflows=workflows, tasks=tasks,
         source_json=model.model_dump_json(by_alias=True, exclude_defaults=True),
+        unit_kinds={key: unit.kind for key, unit in model.units.items()},
+        ranking_weights=(RankingWeights(model.ranking.completion, model.ranking.on_time, model.ranking.overdue)
+                         if model.ranking is not None else DEFAULT_RANKING_WEIGHTS),
     )
 
 

@@ -105,6 +105,17 @@ class ChecklistHeader(Strict):
 
 class Unit(Strict):
     name: Text
+    kind: Text | None = None  # 乡镇, 部门 …: units are ranked only among units of the same kind
+
+
+Weight = Annotated[Decimal, BeforeValidator(_quantity), Field(ge=0)]
+
+
+class RankingWeights(Strict):
+    # All three are required: the weights a reader sees in the file are the weights used.
+    completion: Weight
+    on_time: Weight
+    overdue: Weight
 
 
 class Person(Strict):
@@ -193,6 +204,7 @@ class ChecklistFile(Strict):
     people: dict[Key, Person] = Field(min_length=1)
     workflows: dict[Key, Workflow] = {}
     defaults: Rules = Rules()
+    ranking: RankingWeights | None = None
     tasks: list[Task] = Field(min_length=1)
 
 

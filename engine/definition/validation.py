@@ -24,6 +24,7 @@ SECTIONS = {
     "people": dict[schema.Key, schema.Person],
     "workflows": dict[schema.Key, schema.Workflow],
     "defaults": schema.Rules,
+    "ranking": schema.RankingWeights,
     "tasks": list,
 }
 REQUIRED_SECTIONS = ("checklist", "units", "people", "tasks")
@@ -125,6 +126,9 @@ class _Checker:
         if workflows is None:
             workflows = {}
         defaults = parsed.get("defaults") or schema.Rules()
+        ranking = parsed.get("ranking")
+        if "ranking" in data and ranking is not None:
+            self._ranking(ranking)
         calendar = self._calendar(header)
         self._people(people, units)
         for key, workflow in workflows.items():
@@ -138,7 +142,7 @@ class _Checker:
         # rebuilds to exactly this one.
         normalized = [task.model_copy(update=options.get(task.id, {})) for _, task in tasks]
         model = schema.ChecklistFile.model_construct(
-            checklist=header, units=units, people=people, workflows=workflows, defaults=defaults, tasks=normalized)
+            checklist=header, units=units, people=people, workflows=workflows, defaults=defaults, ranking=ranking, tasks=normalized)
         definition = compile_checklist(model, options)
         self._notice_days(definition, tasks)
         if any(p.severity == "error" for p in self.src.problems):
@@ -266,6 +270,13 @@ class _Checker:
         except InputError as err:
             self.error(("checklist", "calendar"), str(err))
             return None
+
+    def _ranking(self, weights):
+        if weights.completion + weights.on_time + weights.overdue > 0:
+            return
+        self.error(("ranking",), say(
+            "排名权重不能全为 0:至少给 completion、on_time、overdue 中的一项大于 0 的权重。",
+            "the ranking weights are all 0: give at least one of completion, on_time and overdue a weight above 0."), key=True)
 
     def _people(self, people, units):
         for key, person in people.items():
@@ -520,6 +531,7 @@ _PATTERNS = [
     (("workflows", None, "transitions", None), schema.Transition),
     (("defaults",), schema.Rules),
     (("defaults", "escalate", None), schema.Escalation),
+    (("ranking",), schema.RankingWeights),
     (("tasks", None), schema.Task),
     (("tasks", None, "target"), schema.Target),
     (("tasks", None, "parts", None), schema.Part),
@@ -537,7 +549,8 @@ def _model_at(path: tuple):
 
 def _all_model_keys():
     models = [schema.ChecklistHeader, schema.CalendarSpec, schema.Unit, schema.Person, schema.State, schema.Transition,
-              schema.Workflow, schema.Escalation, schema.Rules, schema.Target, schema.Part, schema.Recurring, schema.Task]
+              schema.Workflow, schema.Escalation, schema.Rules, schema.RankingWeights, schema.Target, schema.Part,
+              schema.Recurring, schema.Task]
     for model in models:
         for name, info in model.model_fields.items():
             yield info.alias or name

@@ -295,3 +295,9 @@ def test_workflow_graph_of_a_file_with_undefined_states(steps):
     assert graph.unreachable == ("c",) and graph.dead_ends == () and graph.final_states == {"end"}
     assert graph.reached["end"] >= {"a", "b", "end"}
 
+
+def test_unit_kind_is_optional_text(steps):
+    assert validate_text(BASE.replace("culture: {name: 文化股}", "culture: {name: 文化股, kind: 部门}"), "c.yaml", steps).ok
+    assert errors(BASE.replace("culture: {name: 文化股}", "culture: {name: 文化股, kind: ''}"), steps) == ["c.yaml:6:30: 不能为空。"]
+    assert errors(BASE.replace("culture: {name: 文化股}", "culture: {name: 文化股, knd: 部门}"), steps) == [
+        "c.yaml:6:24: 不认识的键 “knd”,是不是 “kind”?"]
