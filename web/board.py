@@ -27,7 +27,7 @@ def index():
         definition = status.checklist
         rows = presenters.task_rows(definition, status, bridge.light_of)
         boards.append({"definition": definition, "today": status.today, "rows": rows,
-                       "lights": presenters.light_counts(rows), "ranking": presenters.ranking(definition, rows),
+                       "lights": presenters.light_counts(rows), "ranking": presenters.ranking(definition, status.tasks),
                        "completion": sum(r.share for r in rows) / len(rows) if rows else 0.0,
                        "overdue": sum(r.overdue for r in rows)})
     return render_template("board_index.html", boards=boards)
@@ -46,7 +46,7 @@ def checklist(checklist_id):
     timeline = presenters.timeline(definition, listed, status.today, limit=current_app.config["BOARD_TIMELINE_ROWS"])
     return render_template(
         "board.html", definition=definition, today=status.today, groups=presenters.by_unit(definition, listed),
-        rows=rows, lights=presenters.light_counts(all_rows), ranking=presenters.ranking(definition, all_rows),
+        rows=rows, lights=presenters.light_counts(all_rows), ranking=presenters.ranking(definition, status.tasks),
         timeline=timeline, filters={"unit": unit, "person": person, "light": light}, total=len(all_rows), hidden=hidden)
 
 

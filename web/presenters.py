@@ -222,15 +222,12 @@ class UnitRank:
 def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
     """The units as ``engine.queries.ranking.rank_units`` scores and ranks them, grouped by kind (``group``).
 
-    ``tasks``: the ``TaskStatus`` objects of a ``ChecklistStatus`` (or the ``ChecklistStatus`` itself), which carry
-    items and on-time rates; board rows (``TaskRow``) are accepted too, their items counted from the definition and
-    their on-time rate unknown. This function only shapes the engine's numbers for the page.
+    ``tasks``: the ``TaskStatus`` objects of a ``ChecklistStatus``, which carry items and on-time rates. This
+    function only shapes the engine's numbers for the page.
     """
     from engine.queries.ranking import by_kind, rank_units
 
-    if hasattr(tasks, "tasks") and not isinstance(tasks, list):
-        tasks = tasks.tasks
-    statuses = [t if hasattr(t, "on_time_rate") else _status_of_row(definition, t) for t in tasks]
+    statuses = list(tasks)
     words = {"none": say("未分类", "no kind"), "unknown": say("未到期", "none due"),
              "capped": say("有逾期项,计分按 {}%", "items overdue: counted as {}%"),
              "title": say("完成 {c:.1f} + 按时 {t:.1f} + 无逾期 {o:.1f}", "completion {c:.1f} + on time {t:.1f} + nothing overdue {o:.1f}")}
@@ -247,15 +244,6 @@ def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
                 row.on_time_text += " · " + words["capped"].format(f"{s.on_time_counted * 100:.0f}")
             found.append(row)
     return found
-
-
-def _status_of_row(definition: ChecklistDef, row):
-    from engine.queries.status import TaskStatus
-
-    task = definition.task_by_id.get(row.id)
-    return TaskStatus(id=row.id, title=row.title, kind=row.kind, unit=row.unit, responsible=row.responsible,
-                      done=Decimal(row.done), target=Decimal(row.target), overdue=row.overdue,
-                      items=len(task.items) if task else 1, light=row.light)
 
 
 def light_counts(rows: list[TaskRow]) -> dict[str, int]:

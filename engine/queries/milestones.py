@@ -22,11 +22,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from engine.dates.clock import local_date
 from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import TaskKind, Verdict
-from engine.store.tables import events, item_deadlines, item_reached, items, progress, tasks
+from engine.reminders.deadlines import first_loaded_day
+from engine.store.tables import item_deadlines, item_reached, items, progress, tasks
 from engine.verdicts import MilestoneVerdict, judge, on_time_rate
 
 
@@ -135,7 +135,7 @@ def checklist_milestones(conn, definition: ChecklistDef, today: dt.date, task_ro
     reached = _reached_dates(conn, row_ids)
     own = _item_deadlines(conn, row_ids)
     sums = _sums_by_day(conn, row_ids)
-    first_loaded = _first_loaded(conn, definition)
+    first_loaded = first_loaded_day(conn, definition) or dt.date.min
     result = {}
     for task in definition.tasks:
         row_id = wanted.get(task.id)
@@ -262,9 +262,3 @@ def _sums_by_day(conn, row_ids: list[int]) -> dict[int, dict]:
         for key in {item_id, None}:
             slot.setdefault(key, {})[day] = slot.setdefault(key, {}).get(day, Decimal(0)) + Decimal(amount)
     return found
-
-
-def _first_loaded(conn, definition: ChecklistDef) -> dt.date:
-    """The local day the checklist was first loaded: periods that ended before it are not held against anyone."""
-    first = conn.execute(select(func.min(events.c.at)).where(events.c.chain == definition.id, events.c.kind == "load")).scalar()
-    return local_date(first, definition.timezone) if first else dt.date.min

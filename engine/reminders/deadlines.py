@@ -21,13 +21,13 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.kinds import RuleKind, TaskKind
 from engine.dates.durations import Duration
 from engine.dates.periods import periods_in_year
-from engine.store.tables import item_deadlines, schedule, tasks
+from engine.store.tables import events, item_deadlines, schedule, tasks
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,17 @@ def end_of(definition: ChecklistDef, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), ZoneInfo(definition.timezone))
 
 
+def first_loaded_day(conn, definition: ChecklistDef) -> dt.date | None:
+    """The local day the checklist was first loaded: periods that ended before it are not held against anyone
+    (replanning later, e.g. when next year's calendar becomes known, must not drop what is still owed)."""
+    first = conn.execute(select(func.min(events.c.at)).where(events.c.chain == definition.id, events.c.kind == "load")).scalar()
+    if first is None:
+        return None
+    if first.tzinfo is None:  # SQLite hands an aggregate back without the column type's conversion
+        first = first.replace(tzinfo=dt.timezone.utc)
+    return first.astimezone(ZoneInfo(definition.timezone)).date()
+
+
 def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     """Make the pending schedule rows of task deadlines match the definition (after a load or reload).
 
@@ -101,7 +112,7 @@ def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     ended before the duty was loaded are recorded as done: nobody could report in them, so nobody is
     chased for them. Returns the number of rows written.
     """
-    loaded_day = now.astimezone(ZoneInfo(definition.timezone)).date()
+    loaded_day = first_loaded_day(conn, definition) or now.astimezone(ZoneInfo(definition.timezone)).date()
     task_rows = {r.key: r.id for r in conn.execute(
         select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id, tasks.c.removed.is_(False)))}
     existing = {}
