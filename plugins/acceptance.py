@@ -24,19 +24,12 @@ from decimal import Decimal, InvalidOperation
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
-from engine.runtime import audit
-from engine import catalog
-from engine.definition.definitions import WorkflowDef, _workflow
-from engine.errors import InputError, NotPermitted
-from engine.hookspecs import hookimpl
-from engine.i18n import say
-from engine.numbers import plain
-from engine.runtime.permissions import require_person
-from engine.definition.schema import Bound, DurationText, Text
-from engine.steps import DeadlineRule, OptionIssue, StepType
-from engine.store.tables import events, inspections
+from engine.plugin import (Bound, DeadlineRule, DurationText, InputError, NotPermitted, OptionIssue, StepType, Text, append_event,
+                           as_workflow_def, fire_in, hookimpl, lock_item, open_deadlines, parse_duration, plain, require_person,
+                           say, tables, task_transaction)
 
 STEP = "acceptance"
+events, inspections = tables.events, tables.inspections
 YES = {"是", "有", "合格", "达标", "符合", "通过", "齐全", "yes", "y", "true", "1", "ok", "✓", "√"}
 NO = {"否", "无", "不合格", "不达标", "不符合", "不通过", "不齐全", "no", "n", "false", "0", "✗", "×"}
 
@@ -49,6 +42,11 @@ class Criterion(BaseModel):
     min: Bound | None = None
     max: Bound | None = None
 
+
+    @property
+    def yes_no(self) -> bool:
+        """A criterion without bounds is a plain check: met or not."""
+        return self.min is None and self.max is None
 
 class Acceptance(StepType):
     name = STEP
@@ -128,8 +126,6 @@ class Acceptance(StepType):
         _, fails = verdict_triggers(context.workflow, context.from_state)
         within = context.task.options.get("rectify_within")
         if context.trigger in fails and within:
-            from engine.dates.durations import parse_duration
-
             due = context.checklist.calendar.add(context.today, parse_duration(within))
             context.start_deadline("rectify", "整改", due)
 
@@ -142,8 +138,7 @@ def verdict_triggers(workflow, state: str) -> tuple[list[str], list[str]]:
 
     ``workflow`` is a ``WorkflowDef`` or, during validation, a ``schema.Workflow``.
     """
-    if not isinstance(workflow, WorkflowDef):
-        workflow = _workflow("_", workflow)
+    workflow = as_workflow_def(workflow)
     passes, fails = [], []
     for transition in workflow.transitions:
         if state in transition.sources and "inspector" in transition.by:
@@ -229,8 +224,7 @@ def _criterion_name(criteria, key: str) -> str:
 
 
 def _judge(criterion: Criterion, raw) -> Finding:
-    numeric = criterion.min is not None or criterion.max is not None
-    if not numeric:
+    if criterion.yes_no:
         value = _yes_no(criterion, raw)
         return Finding(criterion.check, criterion.unit, None, None, value, value)
     value = _number(criterion, raw)
@@ -304,17 +298,9 @@ def record(store, *, task: str, item: str | None, inspector: str, values: dict, 
 
     ``evidence`` is a sequence of ``engine.runtime.evidence.Evidence`` already stored (``store_file`` / ``store_stream``).
     """
-    from engine.runtime.fire import fire_in
-    from engine.runtime.stepdata import lock_item, open_deadlines
-
     now = clock.now()
-    with store.write() as conn:
-        ref = catalog.find_task(conn, task, checklist)
-        definition, task_def = ref.checklist, ref.task
-        if task_def.kind != "workflow":
-            raise InputError(say("任务 {t} 没有流程,无需验收。", "task {t} has no workflow to inspect.", t=task_def.id))
-        row = catalog.resolve_item(conn, ref, item)
-        workflow = definition.workflows[task_def.workflow]
+    with task_transaction(store, task, item, checklist=checklist) as opened:
+        conn, definition, task_def, row, workflow = opened.connection, opened.checklist, opened.task, opened.item, opened.workflow
         states = acceptance_states(workflow)
         if row.state not in states:
             raise InputError(say("子项 “{i}” 现在是 “{s}”,不在验收环节({a})。", "item '{i}' is in '{s}', not waiting for inspection ({a}).",
@@ -336,7 +322,7 @@ def record(store, *, task: str, item: str | None, inspector: str, values: dict, 
         conn.execute(insert(inspections).values(item_id=row.id, round=number, inspector=inspector, at=now, passed=passed,
                                                 results=json.dumps(results, ensure_ascii=False),
                                                 evidence=json.dumps(files, ensure_ascii=False), note=note))
-        audit.append(conn, chain=definition.id, at=now, actor=inspector, kind="inspection", checklist_id=definition.id,
+        append_event(conn, chain=definition.id, at=now, actor=inspector, kind="inspection", checklist_id=definition.id,
                      task_key=task_def.id, item_name=row.name, note=note,
                      data={"round": number, "passed": passed, "results": results, "unmet": list(unmet), "evidence": files})
         passes, fails = verdict_triggers(workflow, row.state)

@@ -21,18 +21,10 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
-from engine.runtime import audit
-from engine import catalog
-from engine.dates.clock import local_date
-from engine.errors import InputError
-from engine.hookspecs import hookimpl
-from engine.i18n import say
-from engine.numbers import as_json_number, plain
-from engine.runtime.progress import parse_amount
-from engine.definition.schema import Quantity, Text
-from engine.runtime.stepdata import check_may_record
-from engine.steps import TaskExtension
-from engine.store.tables import funds_entries, tasks
+from engine.plugin import (InputError, Quantity, TaskExtension, Text, append_event, as_json_number, check_may_record, hookimpl,
+                           local_date, parse_amount, plain, say, tables, task_transaction)
+
+funds_entries, tasks = tables.funds_entries, tables.tasks
 
 WINDOW_DAYS = 30
 KINDS = ("allocated", "disbursed", "spent")
@@ -141,9 +133,8 @@ def record(store, *, task: str, action: str, amount, on_date: str, document: str
     if len(document) > 200:
         raise InputError(say("文号太长(最多 200 字)。", "the document number is too long (at most 200 characters)."))
     now = clock.now()
-    with store.write() as conn:
-        ref = catalog.find_task(conn, task, checklist)
-        definition, task_def = ref.checklist, ref.task
+    with task_transaction(store, task, checklist=checklist, workflow_only=False, with_item=False) as ref:
+        conn, definition, task_def = ref.connection, ref.checklist, ref.task
         if options_of(task_def) is None:
             raise InputError(say("任务 {t} 没有资金预算;在清单中给任务加上 funds: {{budget: 金额, unit: 万元}} 后再记账。",
                                  "task {t} has no budget; add funds: {{budget: AMOUNT, unit: 万元}} to it in the checklist first.",
@@ -162,7 +153,7 @@ def record(store, *, task: str, action: str, amount, on_date: str, document: str
         entry = conn.execute(insert(funds_entries).values(
             task_id=ref.task_row_id, kind=kind, amount=value, on_date=day, document=document, note=note, actor=actor, at=now)
             .returning(funds_entries.c.id)).scalar_one()
-        audit.append(conn, chain=definition.id, at=now, actor=actor, kind="funds", checklist_id=definition.id, task_key=task_def.id,
+        append_event(conn, chain=definition.id, at=now, actor=actor, kind="funds", checklist_id=definition.id, task_key=task_def.id,
                      note=note, data={"entry": entry, "kind": kind, "amount": plain(value), "unit": after.unit, "date": day.isoformat(),
                                       "document": document, "totals": after.as_json()})
     return FundsResult(task_def.id, entry, kind, value, after, tuple(warnings))
@@ -195,8 +186,8 @@ def _date(text: str, today: dt.date) -> dt.date:
 
 def ledger(store, *, task: str, checklist: str | None = None) -> tuple[Totals | None, list[dict]]:
     """A task's totals and entries, oldest first."""
-    with store.read() as conn:
-        ref = catalog.find_task(conn, task, checklist)
+    with task_transaction(store, task, checklist=checklist, workflow_only=False, with_item=False, write=False) as ref:
+        conn = ref.connection
         if options_of(ref.task) is None:
             raise InputError(say("任务 {t} 没有资金预算(funds)。", "task {t} has no budget (funds).", t=ref.task.id))
         rows = conn.execute(select(funds_entries).where(funds_entries.c.task_id == ref.task_row_id)

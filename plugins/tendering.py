@@ -22,9 +22,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.hookspecs import hookimpl
-from engine.i18n import say
-from engine.steps import DataField, DeadlineRule, StepType
+from engine.plugin import DataField, DeadlineRule, StepType, hookimpl, say
 
 BIDDING_DAYS = 20  # 招标投标法 第二十四条
 PUBLICITY_DAYS = 3  # 招标投标法实施条例 第五十四条

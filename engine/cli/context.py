@@ -1,4 +1,5 @@
-"""What every command shares: the database URL, the clock and the plugins, opened lazily.
+"""What every command shares: the database URL, the clock and the plugins, opened lazily; and the small helpers
+commands (qingdan's and plugins', through ``engine.plugin``) use to read words and print warnings.
 
 Every command takes ``--db`` (env ``QINGDAN_DATABASE_URL``) and ``--now`` (env ``QINGDAN_NOW``).
 """
@@ -10,6 +11,8 @@ import os
 import click
 
 from engine.dates.clock import Clock, clock_from
+from engine.errors import InputError
+from engine.i18n import say
 
 
 class AppContext:
@@ -19,6 +22,7 @@ class AppContext:
         self._store = None
         self._plugins = None
         self._clock = None
+        self._plugin_commands = None
 
     @property
     def clock(self) -> Clock:
@@ -72,3 +76,18 @@ def pass_app(function):
     def wrapper(ctx, *args, **kwargs):
         return function(ctx.ensure_object(AppContext), *args, **kwargs)
     return wrapper
+
+
+def echo_warnings(warnings) -> None:
+    """Print each warning of a result on stderr, one line each."""
+    for warning in warnings:
+        click.echo(say("警告:{w}", "warning: {w}", w=warning), err=True)
+
+
+def split_task_item(words, usage_zh: str, usage_en: str) -> tuple[str, str | None]:
+    """``TASK [ITEM]`` as typed: one or two words, else the usage line as an ``InputError``."""
+    if len(words) == 1:
+        return words[0], None
+    if len(words) == 2:
+        return words[0], words[1]
+    raise InputError(say("用法:", "usage: ") + say(usage_zh, usage_en))

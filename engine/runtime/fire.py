@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from engine.runtime import audit, stepdata
-from engine import catalog
 from engine.dates.clock import Clock, local_date
-from engine.errors import Conflict, GuardRefused, InvalidTrigger
+from engine.errors import Conflict, GuardRefused
 from engine.i18n import say
 from engine.definition.machines import machine_for
+from engine.runtime.opening import open_task
 from engine.runtime.permissions import check_fire
 from engine.steps import TransitionContext, missing_data, parse_step_data
 from engine.store import Store
@@ -54,13 +54,8 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     from engine.pluginmanager import step_types
 
     data = dict(data or {})
-    ref = catalog.find_task(conn, task, checklist)
-    definition, task_def = ref.checklist, ref.task
-    if task_def.kind != "workflow":
-        raise InvalidTrigger(say("任务 {t} 是{k}任务,没有流程动作;请用 qingdan report 报送进度。",
-                                 "task {t} is a {k} task without workflow triggers; use qingdan report.",
-                                 t=task_def.id, k=say("数量目标", "quantity-target") if task_def.kind == "target" else say("周期性", "recurring")))
-    row = catalog.resolve_item(conn, ref, item)
+    ref = open_task(conn, task, item, checklist=checklist)
+    definition, task_def, row = ref.checklist, ref.task, ref.item
     if expect_state is not None and row.state != expect_state:
         raise Conflict(say("子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
                            "item '{i}' was changed by someone else to '{s}'; reload and try again.",

@@ -18,6 +18,7 @@ from engine.dates.clock import Clock, local_date
 from engine.reminders.deadlines import add_item_deadline, clear_item_deadline
 from engine.errors import GuardRefused, InputError, NotPermitted
 from engine.i18n import say
+from engine.runtime.opening import task_transaction
 from engine.runtime.permissions import capacities, require_person
 from engine.steps import RecordContext
 from engine.store import Store
@@ -127,12 +128,8 @@ def record(store: Store, *, task: str, item: str | None, data: dict, actor: str,
     if not data:
         raise InputError(say("没有要记录的数据:用 --data 键=值 给出。", "nothing to record: give --data KEY=VALUE."))
     now = clock.now()
-    with store.write() as conn:
-        ref = catalog.find_task(conn, task, checklist)
-        definition, task_def = ref.checklist, ref.task
-        if task_def.kind != "workflow":
-            raise InputError(say("任务 {t} 没有流程步骤,无需记录步骤数据。", "task {t} has no workflow steps to record data for.", t=task_def.id))
-        row = catalog.resolve_item(conn, ref, item)
+    with task_transaction(store, task, item, checklist=checklist) as ref:
+        conn, definition, task_def, row = ref.connection, ref.checklist, ref.task, ref.item
         check_may_record(definition, task_def, actor)
         owner = step_owning(step_types(plugins), definition.workflows[task_def.workflow], list(data), step)
         today = local_date(now, definition.timezone)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.runtime import audit
-from engine.errors import GuardRefused, InputError, NotPermitted
+from engine.errors import GuardRefused, InputError, InvalidTrigger, NotPermitted
 from engine.runtime.evidence import store_file
 from engine.i18n import use_language
 from engine.store.tables import item_deadlines, items
@@ -125,7 +125,7 @@ def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugi
 def test_inspection_only_while_waiting_for_it(store, yanting, clock, plugins):
     with pytest.raises(InputError, match=re.escape("不在验收环节(验收中)")):
         inspect(store, clock, plugins, PASSING)
-    with pytest.raises(InputError, match="没有流程,无需验收"):
+    with pytest.raises(InvalidTrigger, match="T4 是数量目标任务,没有流程:流程动作、步骤数据和验收只用于流程任务"):
         inspect(store, clock, plugins, PASSING, task="T4", item=None)
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.errors import GuardRefused, InputError, NotPermitted
+from engine.errors import GuardRefused, InputError, InvalidTrigger, NotPermitted
 from engine.i18n import use_language
 from engine.runtime.stepdata import record
 from engine.store.tables import item_deadlines, items, schedule, step_records
@@ -149,7 +149,7 @@ def test_record_who_and_what(store, yanting, clock, plugins):
         record(store, task="T1", item=ITEM, data={"winner": "x"}, actor="zhao", clock=clock, plugins=plugins)
     with pytest.raises(InputError, match="不接受数据 colour.*tendering: announced, bid_deadline"):
         record(store, task="T1", item=ITEM, data={"colour": "red"}, actor="zhang", clock=clock, plugins=plugins)
-    with pytest.raises(InputError, match="没有流程步骤"):
+    with pytest.raises(InvalidTrigger, match="没有流程:流程动作、步骤数据和验收只用于流程任务"):
         record(store, task="T4", item=None, data={"winner": "x"}, actor="chen", clock=clock, plugins=plugins)
     with pytest.raises(InputError, match="没有步骤 “survey”"):
         record(store, task="T1", item=ITEM, data={"winner": "x"}, actor="zhang", clock=clock, plugins=plugins, step="survey")

@@ -13,11 +13,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.dates.durations import parse_duration
-from engine.hookspecs import hookimpl
-from engine.i18n import say
-from engine.definition.schema import DurationText
-from engine.steps import DataField, DeadlineRule, OptionIssue, StepType
+from engine.plugin import DataField, DeadlineRule, DurationText, OptionIssue, StepType, hookimpl, parse_duration, say
 
 
 class SurveyOptions(BaseModel):                      # the task key's shape: checked with line numbers
