@@ -1,8 +1,9 @@
 """Every extension point of qingdan, declared in one place.
 
-Plugins implement these with ``@engine.hookspecs.hookimpl``. Built-in behaviour (the tendering and
-acceptance steps, the funds ledger, notification channels) is provided by ordinary plugins in
-``plugins/``, registered the same way a third-party package is (entry-point group ``qingdan.plugins``).
+Plugins implement these with ``@hookimpl`` (``from engine.plugin import hookimpl``). Built-in behaviour (the
+tendering and acceptance steps, the funds ledger and its command, the inspection command and pages,
+notification channels) is provided by ordinary plugins in ``plugins/``, registered the same way a
+third-party package is (entry-point group ``qingdan.plugins``).
 docs/plugins.md is the author's guide; a test checks that every hook here is documented there.
 
 An implementation may take fewer arguments than its specification (pluggy passes only the ones it
@@ -47,6 +48,36 @@ def qingdan_channels(settings):
 
     Return a list of ``engine.reminders.channels.Channel`` instances (configured or not; unconfigured ones are
     skipped). Each channel is called on its own: one failing channel never stops another.
+    """
+
+
+# ---------------------------------------------------------------- the command line and the web app
+
+
+@hookspec
+def qingdan_register_commands(cli):
+    """Called once when the ``qingdan`` command needs a command it does not have itself (a plugin's command, or
+    the list of all commands for ``--help``), before any command runs.
+
+    ``cli`` is a ``click.Group``: add the plugin's commands with ``cli.add_command(command)`` (or
+    ``@cli.command()``). A command takes the database and clock options with ``engine.plugin.common_options``
+    and gets the store, clock and plugins with ``engine.plugin.pass_app``; a ``QingdanError`` it raises becomes
+    the usual one-line message and exit code. A command named like one of qingdan's own or another plugin's,
+    or an exception raised here, is a start-up error naming the plugin (exit code 4). Return nothing.
+    """
+
+
+@hookspec
+def qingdan_register_blueprints(app, pages):
+    """Called once when the web app is built (``web.create_app``), after qingdan's own blueprints.
+
+    ``app`` is the Flask app: register the plugin's pages with ``app.register_blueprint(blueprint)``; protect
+    every view with ``web.roles(...)`` (the authorization matrix test requires it). ``pages`` links them from
+    qingdan's own pages: ``pages.nav_link(endpoint, label, label_en, roles)`` adds a link to the navigation
+    bar for accounts of those roles; ``pages.step_page(step, endpoint, label, label_en, roles)`` says that
+    the transitions out of a state of the step type ``step`` are done on that page (called with
+    ``checklist_id``, ``task_id`` and ``item``) instead of the plain firing form. An exception raised here is
+    a start-up error naming the plugin. Return nothing.
     """
 
 

@@ -1,14 +1,16 @@
-"""Build the plugin manager: built-in plugins, then installed ones from the ``qingdan.plugins`` entry points.
+"""Build the plugin manager from the ``qingdan.plugins`` entry points: qingdan's own (the built-in plugins), then
+those of other installed packages.
 
-Built in a factory, never at import time, so each test and process gets a fresh one. Everything that
-can be wrong with a plugin is found here, at start-up, and reported naming the plugin (exit code 4):
-an import error, a hook whose name no hook specification has, a hook with arguments its
-specification does not offer, a step type that is not a ``StepType``, has a bad name, clashes with
-another one or has methods with the wrong parameters.
+Built in a factory, never at import time, so each test and process gets a fresh one. The built-in plugins
+(tendering, acceptance, funds, channels) are registered exactly as a third-party one is, through the entry points
+qingdan's own distribution declares in ``pyproject.toml``. Everything that can be wrong with a plugin is found
+here, at start-up, and reported naming the plugin (exit code 4): an import error, a hook whose name no hook
+specification has, a hook with arguments its specification does not offer, a step type that is not a
+``StepType``, has a bad name, clashes with another one or has methods with the wrong parameters; ``call_each``
+does the same for the hooks the command line and the web app call when they start.
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 from dataclasses import dataclass
 
@@ -20,12 +22,7 @@ from engine.i18n import say
 from engine.steps import NAME_PATTERN, StepType, TaskExtension
 
 ENTRY_POINT_GROUP = "qingdan.plugins"
-BUILTIN_PLUGINS = (
-    "plugins.tendering",
-    "plugins.acceptance",
-    "plugins.funds",
-    "plugins.channels",
-)
+DISTRIBUTION = "qingdan"  # whose entry points are the built-in plugins
 
 
 class PluginError(QingdanError):
@@ -52,14 +49,16 @@ class PluginInfo:
     extensions: tuple[TaskExtension, ...]
 
 
-def get_plugin_manager(*, load_entry_points: bool = True, extra=()) -> pluggy.PluginManager:
+def get_plugin_manager(*, third_party: bool = True, extra=(), load_entry_points: bool | None = None) -> pluggy.PluginManager:
+    """A fresh plugin manager: qingdan's built-in plugins, then (``third_party``) the plugins other installed packages
+    declare, then ``extra`` (modules or objects with ``@hookimpl`` functions, for tests). ``load_entry_points`` is the
+    older name of ``third_party``."""
+    if load_entry_points is not None:
+        third_party = load_entry_points
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     manager._qingdan_sources = {}
-    for module_name in BUILTIN_PLUGINS:
-        _register(manager, lambda name=module_name: importlib.import_module(name), module_name, "builtin", module_name)
-    if load_entry_points:
-        _load_entry_points(manager)
+    _load_entry_points(manager, third_party)
     for plugin in extra:
         shown = getattr(plugin, "__name__", None) or type(plugin).__name__
         name = shown if manager.get_plugin(shown) is None else f"{shown}#{id(plugin)}"
@@ -88,15 +87,53 @@ def _register(manager, load, name, source, shown) -> None:
     manager._qingdan_sources[registered] = source
 
 
-def _load_entry_points(manager: pluggy.PluginManager) -> None:
+def _load_entry_points(manager: pluggy.PluginManager, third_party: bool) -> None:
+    """qingdan's own entry points first (by name), then, with ``third_party``, the others in the order the installed
+    distributions are found."""
     from importlib.metadata import entry_points
 
+    own, others = [], []
     for entry in entry_points(group=ENTRY_POINT_GROUP):
+        dist = getattr(entry, "dist", None)
+        (own if dist is not None and _normalized(dist.name) == DISTRIBUTION else others).append(entry)
+    if not own:
+        raise PluginError(say("没有找到 qingdan 自带的插件(招投标、验收、资金、通知渠道):qingdan 没有正确安装;请在源码目录运行 "
+                              "pip install -e . 后再试。",
+                              "qingdan's built-in plugins (tendering, acceptance, funds, channels) were not found: qingdan is not "
+                              "installed properly; run pip install -e . in its source folder and try again."))
+    own.sort(key=lambda entry: entry.name)
+    for entry in own + (others if third_party else []):
         if manager.get_plugin(entry.name) is not None:
             continue
-        dist = getattr(entry, "dist", None)
-        source = f"entry point {dist.name} {dist.version}" if dist is not None else "entry point"
+        dist = entry.dist
+        if entry in own:
+            source = "builtin"
+        else:
+            source = f"entry point {dist.name} {dist.version}" if dist is not None else "entry point"
         _register(manager, entry.load, entry.name, source, f"{entry.name} ({entry.value})")
+
+
+def _normalized(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def call_each(manager: pluggy.PluginManager, hook_name: str, **kwargs):
+    """Call one hook plugin by plugin (in registration order) and yield ``(plugin name, result)``; an exception raised
+    by a plugin becomes a ``PluginError`` naming it (exit code 4), like everything else that is wrong with a plugin.
+
+    For the hooks a host calls once when it starts (``qingdan_register_commands``, ``qingdan_register_blueprints``),
+    so that a failure says whose it is.
+    """
+    hook = getattr(manager.hook, hook_name)
+    for impl in hook.get_hookimpls():  # registration order (pluggy's own calls go the other way)
+        try:
+            result = impl.function(*[kwargs[name] for name in impl.argnames])
+        except QingdanError:
+            raise
+        except Exception as err:
+            raise PluginError(say("插件 {p} 的 {h} 出错:{e}: {m}", "plugin {p} failed in {h}: {e}: {m}",
+                                  p=impl.plugin_name, h=hook_name, e=type(err).__name__, m=err)) from None
+        yield impl.plugin_name, result
 
 
 def step_types(manager: pluggy.PluginManager) -> StepTypes:

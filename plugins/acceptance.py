@@ -1,12 +1,13 @@
 """Built-in step type ``acceptance`` (验收): inspection rounds against the task's criteria, and rectification.
 
 Task options: ``acceptance`` (a list of criteria, each ``min``, ``max`` or a plain yes/no check) and
-``rectify_within`` (a duration). An inspector records a round (``record``, used by ``qingdan inspect``
-and the web): a value per criterion, evidence files (by SHA-256) and a note; the round passes only
-when every criterion is met, and the workflow's pass or fail transition out of the acceptance state
-is fired in the same transaction. The two verdict transitions are found from the workflow's shape:
-of the transitions an inspector may fire out of the acceptance state, *pass* leaves it for good and
-*fail* leads somewhere the item comes back from (rectification).
+``rectify_within`` (a duration). An inspector records a round (``record``, used by the plugin's command
+``qingdan inspect`` in ``plugins.acceptance_command`` and its web pages in ``plugins.acceptance_pages``, added
+through ``qingdan_register_commands`` and ``qingdan_register_blueprints``): a value per criterion, evidence files
+(by SHA-256) and a note; the round passes only when every criterion is met, and the workflow's pass or
+fail transition out of the acceptance state is fired in the same transaction. The two verdict transitions
+are found from the workflow's shape: of the transitions an inspector may fire out of the acceptance state,
+*pass* leaves it for good and *fail* leads somewhere the item comes back from (rectification).
 
 Rules, also for a plain ``fire`` of either verdict: only after a round recorded since the item entered
 the acceptance state, with the matching outcome; never by the task's responsible person or leader
@@ -28,8 +29,8 @@ from engine.plugin import (Bound, DeadlineRule, DurationText, InputError, NotPer
                            as_workflow_def, fire_in, hookimpl, lock_item, open_deadlines, parse_duration, plain, require_person,
                            say, tables, task_transaction)
 
-STEP = "acceptance"
 events, inspections = tables.events, tables.inspections
+STEP = "acceptance"
 YES = {"是", "有", "合格", "达标", "符合", "通过", "齐全", "yes", "y", "true", "1", "ok", "✓", "√"}
 NO = {"否", "无", "不合格", "不达标", "不符合", "不通过", "不齐全", "no", "n", "false", "0", "✗", "×"}
 
@@ -42,11 +43,11 @@ class Criterion(BaseModel):
     min: Bound | None = None
     max: Bound | None = None
 
-
     @property
     def yes_no(self) -> bool:
         """A criterion without bounds is a plain check: met or not."""
         return self.min is None and self.max is None
+
 
 class Acceptance(StepType):
     name = STEP
@@ -335,3 +336,19 @@ def record(store, *, task: str, item: str | None, inspector: str, values: dict, 
 @hookimpl
 def qingdan_step_types():
     return [Acceptance()]
+
+
+@hookimpl
+def qingdan_register_commands(cli):
+    from plugins.acceptance_command import inspect
+
+    cli.add_command(inspect)
+
+
+@hookimpl
+def qingdan_register_blueprints(app, pages):
+    from plugins.acceptance_pages import bp
+
+    app.register_blueprint(bp)
+    pages.nav_link("inspection.queue", "验收", "Inspection", roles=("inspector",))
+    pages.step_page(STEP, "inspection.item", "去验收", "Inspect", roles=("inspector",))

@@ -2,7 +2,8 @@
 
 Task option ``funds: {budget: 172.12, unit: 万元}`` (unit default 万元), on any kind of task. Entries
 are recorded with ``qingdan funds TASK allocate|disburse|spend AMOUNT --date D --doc 文号`` (or 下达 /
-拨付 / 支出): each with its date and document number, an audit event each. Disbursing more than was
+拨付 / 支出; the command is ``plugins.funds_command``, added through ``qingdan_register_commands``): each
+with its date and document number, an audit event each. Disbursing more than was
 allocated, or spending more than was disbursed, is refused; allocating beyond the budget is allowed
 with a warning (budgets get topped up).
 
@@ -199,6 +200,13 @@ def ledger(store, *, task: str, checklist: str | None = None) -> tuple[Totals | 
 @hookimpl
 def qingdan_task_extensions():
     return [Funds()]
+
+
+@hookimpl
+def qingdan_register_commands(cli):
+    from plugins.funds_command import funds
+
+    cli.add_command(funds)
 
 
 @hookimpl

@@ -1,13 +1,17 @@
 """What an account may do to an item right now: the transitions it may fire (with the data fields and evidence a
 step needs), and whether it may report progress. Decided by ``engine.accounts`` (role × capacity) over the
-workflow definition; the engine checks again when the action is taken."""
+workflow definition; the engine checks again when the action is taken. A transition out of a state whose step
+type has a page of its own (a plugin's ``pages.step_page``, like the inspection form) is done there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
+from engine import ChecklistDef, TaskDef
 from engine.accounts import REPORT_CAPACITIES, may_act
-from engine.definition.definitions import ChecklistDef, TaskDef
-from web import engine_bridge as bridge
+from web.plugin_pages import PageLink, pages_of
+from web.step_forms import step_fields, wants_evidence
 
 
 @dataclass(frozen=True)
@@ -16,10 +20,10 @@ class Action:
     label: str
     dest: str
     dest_label: str
-    fields: tuple  # bridge.StepField
+    fields: tuple  # web.step_forms.StepField
     free_data: bool  # a step is involved but declares no fields: offer a KEY=VALUE box
     evidence: bool
-    inspect: bool  # a verdict out of an acceptance state: done on the inspection form
+    page: PageLink | None = None  # out of a step's state that a plugin's page takes (the inspection form): link there
 
 
 def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict) -> list[Action]:
@@ -28,15 +32,16 @@ def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | N
         return []
     workflow = definition.workflows[task.workflow]
     found = []
-    acceptance = bridge.acceptance_states(definition, task)
+    step = workflow.states[state].step
+    page = pages_of(current_app).steps.get(step) if step else None
     for transition in workflow.transitions:
         if state not in transition.sources or not may_act(account, definition, task, transition.by):
             continue
-        fields = bridge.step_fields(definition, task, transition, state, steps)
+        fields = step_fields(definition, task, transition, state, steps)
         found.append(Action(
             trigger=transition.trigger, label=transition.label or f"→ {workflow.label(transition.dest)}", dest=transition.dest,
             dest_label=workflow.label(transition.dest), fields=tuple(fields or ()), free_data=fields == [],
-            evidence=bridge.wants_evidence(definition, task, transition, state), inspect=state in acceptance))
+            evidence=wants_evidence(definition, task, transition, state), page=page))
     return found
 
 

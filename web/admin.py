@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+import engine
+from engine import InputError, say
 from engine import accounts as engine_accounts
-from engine.errors import InputError
-from engine.i18n import say
-from web import engine_bridge as bridge
 from web import services
 from web.access import account, roles
 
@@ -31,7 +30,7 @@ def _accounts_page(secret=None, status=200):
     svc = services.get()
     return render_template("admin_accounts.html", accounts=engine_accounts.list_accounts(svc.store),
                            tokens=engine_accounts.count_tokens(svc.store), roles=engine_accounts.ROLES,
-                           checklists=bridge.definitions(svc.store), secret=secret), status
+                           checklists=svc.definitions(), secret=secret), status
 
 
 @bp.route("/accounts")
@@ -128,16 +127,12 @@ def _listing(text: str, problems) -> list[dict]:
 @bp.route("/checklists")
 @roles("admin")
 def checklists():
-    return render_template("admin_checklists.html", loaded=bridge.definitions(services.get().store), result=None)
+    return render_template("admin_checklists.html", loaded=services.get().definitions(), result=None)
 
 
 @bp.route("/checklists", methods=["POST"])
 @roles("admin")
 def upload_checklist():
-    from engine.runtime.loader import load
-    from engine.pluginmanager import step_types
-    from engine.definition.validation import validate_text
-
     svc = services.get()
     upload = request.files.get("file")
     if upload is not None and upload.filename:
@@ -152,13 +147,13 @@ def upload_checklist():
         raise InputError(say("文件不是 UTF-8 编码的文本。", "the file is not UTF-8 text.")) from None
     if not text.strip():
         raise InputError(say("请上传清单文件或粘贴其内容。", "upload a checklist file or paste its text."))
-    checked = validate_text(text, name, step_types(svc.plugins))
+    checked = engine.validate_text(text, name, engine.step_types(svc.plugins))
     result = {"name": name, "text": text, "checked": checked, "listing": _listing(text, checked.problems), "report": None}
     status = 200 if checked.ok else 422
     if checked.ok and request.form.get("action") == "load":
-        result["report"] = load(svc.store, [checked.definition], clock=svc.clock, actor=account().id,
+        result["report"] = engine.load(svc.store, [checked.definition], clock=svc.clock, actor=account().id,
                                 force=request.form.get("force") == "1")[0]
-    return render_template("admin_checklists.html", loaded=bridge.definitions(svc.store), result=result), status
+    return render_template("admin_checklists.html", loaded=svc.definitions(), result=result), status
 
 
 # ---------------------------------------------------------------- audit and deliveries
@@ -170,12 +165,14 @@ def audit():
     svc = services.get()
     before = request.args.get("before", type=int)
     chain = request.args.get("chain") or None
-    rows = bridge.audit_events(svc.store, limit=100, before=before, chain=chain)
-    return render_template("admin_audit.html", verification=bridge.verify_audit(svc.store), events=rows, chain=chain,
+    with svc.store.read() as conn:
+        rows = engine.recent_events(conn, limit=100, before=before, chain=chain)
+        verification = engine.verify_audit(conn)
+    return render_template("admin_audit.html", verification=verification, events=rows, chain=chain,
                            more=rows[-1]["id"] if len(rows) == 100 else None)
 
 
 @bp.route("/deliveries")
 @roles("admin")
 def deliveries():
-    return render_template("admin_deliveries.html", failed=bridge.failed_deliveries(services.get().store))
+    return render_template("admin_deliveries.html", failed=engine.delivery_log(services.get().store, failed_only=True, limit=200))

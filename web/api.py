@@ -14,7 +14,7 @@ from engine.accounts import account_for_token, may_view_task, role_word
 from engine.errors import InputError
 from engine.i18n import say
 from engine.numbers import as_json_number
-from web import engine_bridge as bridge
+import engine
 from web import operations, services
 from web.errors import refuse
 from web.openapi import document
@@ -88,7 +88,7 @@ def me():
 def checklists():
     found = g.api_account
     result = []
-    for checklist_id, definition in bridge.definitions(services.get().store).items():
+    for checklist_id, definition in services.get().definitions().items():
         person = found.person_in(definition)
         if found.role in WIDE_ROLES or person is not None:
             result.append({"id": checklist_id, "title": definition.title, "year": definition.year, "person": person})
@@ -100,7 +100,7 @@ def checklists():
 def status(checklist_id):
     svc = services.get()
     found = g.api_account
-    board = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    board = svc.status(checklist_id)
     payload = board.as_json()
     if found.role not in WIDE_ROLES:
         if found.person_in(board.checklist) is None:
@@ -140,8 +140,7 @@ def report():
 
 
 def _people():
-    found = g.api_account
-    return [(cid, found.person_in(d)) for cid, d in bridge.definitions(services.get().store).items() if found.person_in(d)]
+    return services.get().people(g.api_account)
 
 
 @bp.route("/inbox")
@@ -151,7 +150,7 @@ def inbox():
     unread_only = request.args.get("unread") in ("1", "true")
     notices = []
     for checklist_id, person in _people():
-        notices.extend(bridge.inbox(store, person, checklist_id, unread=unread_only))
+        notices.extend(engine.inbox(store, person, checklist=checklist_id, unread=unread_only))
     notices.sort(key=lambda n: -n["id"])
     return jsonify({"unread": sum(1 for n in notices if not n["read"]), "notices": notices})
 
@@ -168,15 +167,15 @@ def inbox_read():
     remaining = set(ids) if ids is not None else None
     for checklist_id, person in _people():
         if remaining is None:
-            unread = [n["id"] for n in bridge.inbox(svc.store, person, checklist_id, unread=True, limit=100000)]
+            unread = [n["id"] for n in engine.inbox(svc.store, person, checklist=checklist_id, unread=True, limit=100000)]
             if unread:
-                count += bridge.mark_read(svc.store, person, unread, svc.clock.now())
+                count += engine.mark_read(svc.store, person, unread, svc.clock.now())
             continue
-        mine = {n["id"] for n in bridge.inbox(svc.store, person, checklist_id, limit=100000)}
+        mine = {n["id"] for n in engine.inbox(svc.store, person, checklist=checklist_id, limit=100000)}
         wanted = sorted(mine & remaining)
         remaining -= mine
         if wanted:
-            count += bridge.mark_read(svc.store, person, wanted, svc.clock.now())
+            count += engine.mark_read(svc.store, person, wanted, svc.clock.now())
     if remaining:
         refuse(404, say("没有编号为 {m} 的通知。", "there is no notice numbered {m}.", m=", ".join(map(str, sorted(remaining)))))
     return jsonify({"marked": count})

@@ -2,13 +2,10 @@
 and recurring-duty report forms, and my inbox (通知) with its unread count."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine.errors import InputError
-from engine.i18n import say
-from engine.numbers import plain
-from engine.pluginmanager import step_types
-from web import engine_bridge as bridge
+import engine
+from engine import InputError, plain, say, step_types
 from web import operations, presenters, services
 from web.access import WORK_ROLES, account, roles
 from web.actions import actions_for, may_report
@@ -32,25 +29,26 @@ def index():
     svc = services.get()
     me = account()
     entries, duties, people = [], [], []
-    for checklist_id, definition in bridge.definitions(svc.store).items():
+    for checklist_id, definition in svc.definitions().items():
         person, tasks = _mine(me, definition)
         if person is None:
             continue
         people.append((checklist_id, person))
         if not tasks:
             continue
-        status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+        status = svc.status(checklist_id)
         by_id = {t.id: t for t in status.tasks}
-        views = bridge.items_of(svc.store, checklist_id, [t.id for t in tasks])
+        views = engine.items_of(svc.store, checklist_id, [t.id for t in tasks])
         rows = {r.id: r for r in presenters.task_rows(definition, type(status)(definition, status.today,
                                                                                [by_id[t.id] for t in tasks if t.id in by_id]),
-                                                      bridge.light_of)}
+                                                      _light)}
         for task in tasks:
             if task.id not in rows:
                 continue
             if task.kind == "workflow":
+                judged = presenters.item_judgements(by_id.get(task.id))
                 for view in views.get(task.id, []):
-                    deadlines = presenters.item_deadlines(definition, task, view, status.today)
+                    deadlines = presenters.item_deadlines(definition, task, judged.get(view.id))
                     entries.append({"definition": definition, "task": task, "row": rows[task.id], "view": view,
                                     "state_label": definition.workflows[task.workflow].label(view.state),
                                     "deadlines": deadlines, "urgency": presenters.urgency(deadlines, status.today),
@@ -60,8 +58,12 @@ def index():
                                "may_report": may_report(me, definition, task), "today": status.today})
     entries.sort(key=lambda e: (e["urgency"], not e["actions"]))
     duties.sort(key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999))
-    unread = bridge.unread_count(svc.store, people)
-    return render_template("mywork.html", entries=entries, duties=duties, unread=unread)
+    return render_template("mywork.html", entries=entries, duties=duties, unread=svc.unread(people))
+
+
+def _light(task_status) -> str:
+    """The task's light as the engine decided it (``engine.checklist_status``)."""
+    return task_status.light
 
 
 @bp.route("/fire", methods=["POST"])
@@ -70,7 +72,7 @@ def fire():
     form = request.form
     data = operations.parse_data_text(form.get("data_text"))
     data.update({key[5:]: value.strip() for key, value in form.items() if key.startswith("data_") and key != "data_text" and value.strip()})
-    evidence = operations.save_evidence(current_app.config["EVIDENCE_DIR"], request.files.getlist("evidence"))
+    evidence = operations.save_evidence(request.files.getlist("evidence"))
     if evidence:
         data["evidence"] = evidence
     result = operations.fire(account(), task=form.get("task", ""), item=form.get("item") or None, trigger=form.get("trigger", ""),
@@ -106,10 +108,8 @@ def inbox():
     svc = services.get()
     me = account()
     notices = []
-    for checklist_id, definition in bridge.definitions(svc.store).items():
-        person = me.person_in(definition)
-        if person is not None:
-            notices.extend(bridge.inbox(svc.store, person, checklist_id))
+    for checklist_id, person in svc.people(me):
+        notices.extend(engine.inbox(svc.store, person, checklist=checklist_id))
     notices.sort(key=lambda n: (n["read"], -n["id"]))
     return render_template("inbox.html", notices=notices, unread=sum(1 for n in notices if not n["read"]))
 
@@ -121,15 +121,12 @@ def mark_read():
     me = account()
     ids = [int(v) for v in request.form.getlist("id") if v.isdigit()]
     count = 0
-    for checklist_id, definition in bridge.definitions(svc.store).items():
-        person = me.person_in(definition)
-        if person is None:
-            continue
-        mine = {n["id"] for n in bridge.inbox(svc.store, person, checklist_id, unread=True, limit=10000)}
+    for checklist_id, person in svc.people(me):
+        mine = {n["id"] for n in engine.inbox(svc.store, person, checklist=checklist_id, unread=True, limit=10000)}
         wanted = sorted(mine & set(ids)) if ids else None
         if wanted is None and mine:
-            count += bridge.mark_read(svc.store, person, sorted(mine), svc.clock.now())
+            count += engine.mark_read(svc.store, person, sorted(mine), svc.clock.now())
         elif wanted:
-            count += bridge.mark_read(svc.store, person, wanted, svc.clock.now())
+            count += engine.mark_read(svc.store, person, wanted, svc.clock.now())
     flash(say("已标为已读:{n} 条。", "marked read: {n}.", n=count), "ok")
     return redirect(url_for("mywork.inbox"))

@@ -7,19 +7,25 @@ caller gave none, so the role check can never be about a different transition th
 """
 from __future__ import annotations
 
+from flask import current_app
+
+import engine
+from engine import InputError, say
 from engine.accounts import acting_person, check_account_fire, check_account_report
-from engine.errors import InputError
-from engine.i18n import say
-from web import engine_bridge as bridge
 from web import services
+
+
+def locate(task: str, item: str | None, checklist: str | None = None):
+    """``(definition, task definition, item row or None)`` for names as people type them: the item of a workflow task
+    (the only one when none is named), of another task only when named (``engine.open_task``, read only)."""
+    with engine.task_transaction(services.get().store, task, item, checklist=checklist, workflow_only=False, write=False) as found:
+        return found.checklist, found.task, found.item
 
 
 def fire(account, *, task: str, item: str | None, trigger: str, note: str | None = None, data: dict | None = None,
          checklist: str | None = None, expect_state: str | None = None):
-    from engine.runtime.fire import fire as engine_fire
-
     svc = services.get()
-    definition, task_def, row = bridge.locate(svc.store, task, item, checklist)
+    definition, task_def, row = locate(task, item, checklist)
     if task_def.kind == "workflow":
         transition = definition.workflows[task_def.workflow].transition(trigger, row.state)
         if transition is not None:
@@ -28,19 +34,17 @@ def fire(account, *, task: str, item: str | None, trigger: str, note: str | None
             person = acting_person(account, definition)  # the engine explains why the trigger is not valid
     else:
         person = acting_person(account, definition)
-    return engine_fire(svc.store, task=task_def.id, item=row.name if row is not None else item, trigger=trigger, actor=person,
+    return engine.fire(svc.store, task=task_def.id, item=row.name if row is not None else item, trigger=trigger, actor=person,
                        clock=svc.clock, plugins=svc.plugins, note=note or None, data=data or {}, checklist=definition.id,
                        expect_state=expect_state or (row.state if row is not None else None))
 
 
 def report(account, *, task: str, amount, part: str | None = None, item: str | None = None, note: str | None = None,
            checklist: str | None = None):
-    from engine.runtime.progress import report as engine_report
-
     svc = services.get()
-    definition, task_def, _ = bridge.locate(svc.store, task, None, checklist)
+    definition, task_def, _ = locate(task, None, checklist)
     person = check_account_report(account, definition, task_def) if task_def.kind != "workflow" else acting_person(account, definition)
-    return engine_report(svc.store, task=task_def.id, amount=amount, actor=person, clock=svc.clock, part=part or None,
+    return engine.report(svc.store, task=task_def.id, amount=amount, actor=person, clock=svc.clock, part=part or None,
                          item=item or None, note=note or None, checklist=definition.id)
 
 
@@ -57,6 +61,16 @@ def parse_data_text(text: str | None) -> dict:
     return data
 
 
-def save_evidence(folder: str | None, uploads) -> list[dict]:
-    """Store uploaded evidence files (``engine.runtime.evidence``) and return ``[{name, sha256, size}]`` for the audit data."""
-    return [e.as_json() for e in bridge.store_evidence(uploads, folder)]
+def store_evidence(uploads) -> list:
+    """Store uploaded files by content (``engine.store_evidence_stream``) in the folder the web config names
+    (``EVIDENCE_DIR``), else the command line's; returns ``engine.Evidence`` objects."""
+    from pathlib import Path
+
+    folder = current_app.config.get("EVIDENCE_DIR")
+    return [engine.store_evidence_stream(upload.filename, upload.stream, Path(folder) if folder else None)
+            for upload in uploads if upload is not None and upload.filename]
+
+
+def save_evidence(uploads) -> list[dict]:
+    """Store uploaded evidence files and return ``[{name, sha256, size}]`` for the audit data."""
+    return [e.as_json() for e in store_evidence(uploads)]

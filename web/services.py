@@ -1,11 +1,13 @@
-"""The engine objects one app uses: the store, the clock and the plugin manager, built once per app (per worker)."""
+"""The engine objects one app uses: the store, the clock and the plugin manager, built once per app (per worker),
+and the few reads every page needs, each one call of the engine's public API (``engine``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import current_app
 
-from engine.dates.clock import Clock, FixedClock, OffsetClock, SystemClock, parse_instant
+import engine
+from engine import Clock, FixedClock, OffsetClock, SystemClock, parse_instant
 
 
 @dataclass
@@ -13,6 +15,28 @@ class Services:
     store: object
     clock: Clock
     plugins: object
+
+    def definitions(self) -> dict:
+        """Every loaded checklist's definition, by id."""
+        with self.store.read() as conn:
+            return {cid: engine.get_checklist(conn, cid) for cid in engine.checklist_ids(conn)}
+
+    def definition(self, checklist_id: str):
+        with self.store.read() as conn:
+            return engine.get_checklist(conn, checklist_id)
+
+    def status(self, checklist_id: str):
+        """The status board of one checklist, with the plugins' fields and lights (``engine.checklist_status``)."""
+        return engine.checklist_status(self.store, checklist_id, self.clock, self.plugins)
+
+    def people(self, account, definitions: dict | None = None) -> list[tuple[str, str]]:
+        """``(checklist id, person)`` for every checklist the account acts in (``Account.person_in``)."""
+        found = definitions if definitions is not None else self.definitions()
+        return [(cid, person) for cid, definition in found.items() if (person := account.person_in(definition)) is not None]
+
+    def unread(self, people: list[tuple[str, str]]) -> int:
+        """Unread notices over the ``(checklist, person)`` pairs an account acts as."""
+        return sum(engine.unread_count(self.store, person, checklist) for checklist, person in people)
 
 
 def _clock(config) -> Clock:
@@ -25,15 +49,11 @@ def _clock(config) -> Clock:
 
 
 def init_app(app) -> None:
-    from engine.pluginmanager import get_plugin_manager
-    from engine.store import open_store
-    from engine.store.migrate import ensure_schema
-
     store = app.config.get("STORE")
     if store is None:
-        store = open_store(app.config.get("DATABASE_URL"))
-        ensure_schema(store)
-    app.extensions["qingdan"] = Services(store, _clock(app.config), app.config.get("PLUGINS") or get_plugin_manager())
+        store = engine.open_store(app.config.get("DATABASE_URL"))
+        engine.ensure_schema(store)
+    app.extensions["qingdan"] = Services(store, _clock(app.config), app.config.get("PLUGINS") or engine.get_plugin_manager())
 
 
 def get() -> Services:

@@ -1,8 +1,8 @@
 """Helpers every template may call: words for lights, kinds and roles, numbers as people write them, person names,
-and the unread count of the navigation bar (computed only when a page shows it)."""
+the unread count of the navigation bar (computed only when a page shows it) and the links plugins add to it."""
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 from flask_login import current_user
 
 from engine.accounts import role_word
@@ -11,20 +11,26 @@ from web import presenters
 
 def nav_unread() -> int:
     if "nav_unread" not in g:
-        from web import engine_bridge as bridge
         from web import services
 
         count = 0
         if current_user.is_authenticated and current_user.role != "admin":
-            store = services.get().store
-            account = current_user.account
-            people = [(cid, account.person_in(d)) for cid, d in bridge.definitions(store).items() if account.person_in(d)]
-            count = bridge.unread_count(store, people)
+            svc = services.get()
+            count = svc.unread(svc.people(current_user.account))
         g.nav_unread = count
     return g.nav_unread
+
+
+def nav_links() -> list:
+    """The plugins' links for the navigation bar that the current account's role may follow (``web.plugin_pages``)."""
+    from web.plugin_pages import pages_of
+
+    if not current_user.is_authenticated:
+        return []
+    return [link for link in pages_of(current_app).nav if current_user.role in link.roles]
 
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         light_word=presenters.light_word, reason_word=presenters.reason_word, kind_word=presenters.kind_word,
-        number=presenters.number, event_word=presenters.event_word, state_label=presenters.state_label, person_name=presenters.person_name, role_word=role_word, nav_unread=nav_unread)
+        number=presenters.number, event_word=presenters.event_word, state_label=presenters.state_label, person_name=presenters.person_name, role_word=role_word, nav_unread=nav_unread, nav_links=nav_links)

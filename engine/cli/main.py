@@ -1,4 +1,10 @@
-"""Entry point of the ``qingdan`` command: the command group and the error boundary.
+"""Entry point of the ``qingdan`` command: the command group, the plugins' commands and the error boundary.
+
+qingdan's own commands come from ``COMMAND_MODULES``; plugins add theirs through the hook
+``qingdan_register_commands`` (``qingdan inspect`` and ``qingdan funds`` are the acceptance and funds
+plugins'). The plugins are asked only when a command is not one of qingdan's own, or for ``--help``, so
+``qingdan status`` starts as fast as before. A plugin command that reuses a name is a start-up error
+naming the plugin (exit code 4).
 
 Engine errors are printed as their one-line (or few-line) message with the error's exit code; an
 unexpected failure prints a short apology and where the details went, never a traceback (set
@@ -19,6 +25,23 @@ from engine.i18n import say
 
 
 class QingdanGroup(click.Group):
+    def get_command(self, ctx, cmd_name):
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        found = self.plugin_commands(ctx).get(cmd_name)
+        return found[0] if found else None
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.plugin_commands(ctx)})
+
+    def plugin_commands(self, ctx) -> dict[str, tuple[click.Command, str]]:
+        """The plugins' commands, asked for once per run: name → (command, plugin)."""
+        app = ctx.ensure_object(AppContext)
+        if app._plugin_commands is None:
+            app._plugin_commands = plugin_commands(app.plugins, set(self.commands))
+        return app._plugin_commands
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -78,6 +101,26 @@ def _register():
 _register()
 
 
+def plugin_commands(plugins, core: set[str]) -> dict[str, tuple[click.Command, str]]:
+    """The commands plugins add (``qingdan_register_commands``): name → (command, plugin). A name qingdan or an
+    earlier plugin already uses is a ``PluginError`` naming the plugin."""
+    from engine.pluginmanager import PluginError, call_each
+
+    scratch = click.Group(name="qingdan")
+    owners: dict[str, str] = {}
+    before: dict[str, click.Command] = {}
+    for plugin, _ in call_each(plugins, "qingdan_register_commands", cli=scratch):
+        for name, command in scratch.commands.items():
+            if before.get(name) is command:
+                continue  # an earlier plugin's
+            if name in core or name in before:
+                raise PluginError(say("插件 {p} 添加的命令 {c} 与{o}的命令重名。", "plugin {p} adds the command {c}, a name {o} already uses.",
+                                      p=plugin, c=name, o=say("qingdan 自己", "qingdan itself") if name in core else owners[name]))
+            owners[name] = plugin
+        before = dict(scratch.commands)
+    return {name: (command, owners[name]) for name, command in before.items()}
+
+
 def main(argv=None):
     # Windows consoles and some terminals default to a legacy encoding; Chinese must not crash output.
     for stream in (sys.stdout, sys.stderr):
@@ -85,7 +128,11 @@ def main(argv=None):
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
-    return cli.main(args=argv, prog_name="qingdan")
+    try:
+        return cli.main(args=argv, prog_name="qingdan")
+    except QingdanError as err:  # a broken plugin found while listing the commands for --help
+        click.echo(say("错误:{m}", "error: {m}", m=err), err=True)
+        sys.exit(err.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -216,9 +216,10 @@ def serve(app, host, port, threads, no_scheduler, demo):
     web_app = create_app({"STORE": store, "CLOCK": clock, "PLUGINS": app.plugins})
     scheduler = None
     if not no_scheduler:
-        from web.engine_bridge import start_scheduler
+        from engine.reminders.scheduler import SweepContext, build, channels_from_environment
 
-        scheduler = start_scheduler(store, clock, app.plugins, os.environ)
+        scheduler = build(SweepContext(store, clock, channels_from_environment(app.plugins, os.environ)), blocking=False)
+        scheduler.start()
         click.echo(say("催办调度已在本进程运行(--no-scheduler 可关闭)。", "the reminder scheduler runs in this process (--no-scheduler leaves it out)."))
     click.echo(say("请用浏览器打开 http://{h}:{p}/ (Ctrl+C 停止)", "open http://{h}:{p}/ in a browser (Ctrl+C stops)", h=host, p=port))
     import waitress

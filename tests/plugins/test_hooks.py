@@ -146,6 +146,91 @@ def test_channels_come_from_plugins():
     assert sorted(type(c).__name__ for c in found) == ["DingTalkChannel", "EmailChannel", "Pigeon", "WeComChannel"]
 
 
+class Greeter:
+    @hookimpl
+    def qingdan_register_commands(self, cli):
+        import click
+
+        from engine.plugin import common_options, pass_app
+
+        @cli.command()
+        @click.argument("name")
+        @common_options
+        @pass_app
+        def greet(app, name):
+            """问好 / say hello."""
+            click.echo(f"你好,{name}:{app.clock.now().date()}")
+
+
+@covers("qingdan_register_commands")
+def test_plugin_commands_join_the_qingdan_command():
+    from click.testing import CliRunner
+
+    from engine.cli.context import AppContext
+    from engine.cli.main import cli
+
+    def run(*args):
+        app = AppContext()
+        app._plugins = get_plugin_manager(extra=[Greeter()])
+        return CliRunner().invoke(cli, list(args), obj=app)
+
+    greeted = run("greet", "孙磊", "--now", "2019-04-08")
+    assert (greeted.exit_code, greeted.output) == (0, "你好,孙磊:2019-04-08\n")
+    listing = run("--help").output
+    assert all(f"  {name} " in listing for name in ("greet", "inspect", "funds", "fire"))  # the built-ins' commands too
+
+
+class SurveyPages:
+    @hookimpl
+    def qingdan_register_blueprints(self, app, pages):
+        from flask import Blueprint, request
+
+        from web import roles
+
+        bp = Blueprint("survey", __name__, url_prefix="/survey")
+
+        @bp.route("/")
+        @roles("staff")
+        def index():
+            return f"踏勘 {request.args.get('item', '')}"
+
+        app.register_blueprint(bp)
+        pages.nav_link("survey.index", "踏勘", "Surveys", roles=("staff",))
+        pages.step_page("tendering", "survey.index", "去踏勘", "Survey", roles=("staff",))
+
+
+@covers("qingdan_register_blueprints")
+def test_blueprints_nav_links_and_step_pages(store, yanting, clock, tmp_path, monkeypatch):
+    import engine.accounts
+    from engine.errors import QingdanError
+    from engine.pluginmanager import PluginError
+    from web import create_app
+
+    monkeypatch.setattr(engine.accounts, "PASSWORD_METHOD", "scrypt:1024:8:1")
+    engine.accounts.create_account(store, "zhang", "staff", clock=clock, password="correct-horse-1",
+                                   people=[(yanting.id, "zhang")])
+    move(store, clock, get_plugin_manager(), ("approve_plan", "li", "2017-04-10"), ("open_tender", "zhang", "2017-05-02"))
+    config = {"TESTING": True, "STORE": store, "CLOCK": clock, "SECRET_KEY": "s", "INSTANCE_PATH": str(tmp_path / "i"),
+              "WTF_CSRF_ENABLED": False}
+    app = create_app({**config, "PLUGINS": get_plugin_manager(extra=[SurveyPages()])})
+    client = app.test_client()
+    client.post("/login", data={"account": "zhang", "password": "correct-horse-1"})
+    assert client.get("/survey/", query_string={"item": ITEM}).get_data(as_text=True) == f"踏勘 {ITEM}"
+    page = client.get("/my/").get_data(as_text=True)
+    assert '<a href="/survey/">踏勘</a>' in page  # in the navigation bar, for a staff account
+    assert f"/survey/?checklist_id={yanting.id}&amp;task_id=T1&amp;item=" in page and "去踏勘" in page
+    assert 'data-trigger="award"' not in page  # the tendering state's transitions are done on the plugin's page
+
+    class Broken:
+        @hookimpl
+        def qingdan_register_blueprints(self, app):
+            raise RuntimeError("no pages today")
+
+    with pytest.raises(PluginError, match="插件 Broken 的 qingdan_register_blueprints 出错:RuntimeError: no pages today") as found:
+        create_app({**config, "PLUGINS": get_plugin_manager(extra=[Broken()])})
+    assert isinstance(found.value, QingdanError) and found.value.exit_code == 4
+
+
 def test_every_hook_has_a_test_here():
     declared = {name for name in dir(hookspecs) if name.startswith("qingdan_")}
     assert COVERED == declared

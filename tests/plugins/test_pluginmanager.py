@@ -79,12 +79,13 @@ def test_the_plugins_command_lists_plugins_and_their_step_types(qingdan):
     assert "--data award_notice  中标通知书发出日期 [date]  (离开时需要)" in text.stdout
     assert "期限 contract:" in text.stdout and "期限 rectify:" in text.stdout
     assert "任务扩展 funds (资金): 任务键 funds" in text.stdout
-    listed = json.loads(qingdan("plugins", "--json").stdout)
-    names = [p["name"] for p in listed]
-    assert names[:4] == ["plugins.tendering", "plugins.acceptance", "plugins.funds", "plugins.channels"]
-    [tendering] = listed[0]["step_types"]
+    assert "命令: qingdan inspect" in text.stdout and "命令: qingdan funds" in text.stdout
+    listed = {p["name"]: p for p in json.loads(qingdan("plugins", "--json").stdout)}
+    assert list(listed)[:4] == ["plugins.acceptance", "plugins.channels", "plugins.funds", "plugins.tendering"]
+    [tendering] = listed["plugins.tendering"]["step_types"]
     assert tendering["leave_requires"] == ["announced", "bid_deadline", "winner", "amount", "award_notice"]
-    assert listed[2]["hooks"] == ["qingdan_checklist_status", "qingdan_task_extensions"]
+    assert listed["plugins.funds"]["hooks"] == ["qingdan_checklist_status", "qingdan_register_commands", "qingdan_task_extensions"]
+    assert (listed["plugins.funds"]["commands"], listed["plugins.acceptance"]["commands"]) == (["funds"], ["inspect"])
     english = qingdan("plugins", lang="en").stdout
     assert "step type acceptance (acceptance inspection)" in english and "[built-in]" in english
 
@@ -154,3 +155,66 @@ def test_a_step_type_nobody_provides_fails_validation_with_the_known_ones(tmp_pa
     result = qingdan("validate", path)
     assert result.returncode == 1
     assert "没有插件提供步骤类型 “site_survey”;已知的步骤类型:acceptance, tendering。" in result.stderr
+
+
+def test_the_built_in_plugins_are_registered_through_qingdans_own_entry_points():
+    """Exactly like a third-party plugin: pyproject.toml declares them in the group ``qingdan.plugins``."""
+    from importlib.metadata import entry_points
+
+    own = {e.name: e.value for e in entry_points(group="qingdan.plugins") if e.dist is not None and e.dist.name == "qingdan"}
+    assert own == {f"plugins.{name}": f"plugins.{name}" for name in ("acceptance", "channels", "funds", "tendering")}
+    found = {info.name: info.source for info in describe(get_plugin_manager(third_party=False))}
+    assert found == {name: "builtin" for name in own}
+
+
+def test_third_party_false_leaves_installed_plugins_out(tmp_path, on_path):
+    on_path(installed_plugin(tmp_path / "hello", "qingdan-hello", "hello", "qingdan_hello", HELLO))
+    assert "hello" in {info.name for info in describe(get_plugin_manager())}
+    assert "hello" not in {info.name for info in describe(get_plugin_manager(third_party=False))}
+    assert "hello" not in {info.name for info in describe(get_plugin_manager(load_entry_points=False))}  # the older name
+
+
+HELLO = """
+    import click
+
+    from engine.plugin import common_options, hookimpl, pass_app
+
+
+    @click.command()
+    @click.argument("name")
+    @common_options
+    @pass_app
+    def hello(app, name):
+        \"\"\"say hello\"\"\"
+        click.echo(f"你好,{name}(今天是 {app.clock.now().date()})")
+
+
+    @hookimpl
+    def qingdan_register_commands(cli):
+        cli.add_command(hello)
+    """
+
+
+def test_a_plugin_adds_a_command(qingdan, tmp_path):
+    root = installed_plugin(tmp_path / "hello", "qingdan-hello", "hello", "qingdan_hello", HELLO)
+    env = {"PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    said = qingdan("hello", "孙磊", now="2019-04-08", env=env)
+    assert (said.returncode, said.stdout) == (0, "你好,孙磊(今天是 2019-04-08)\n"), said.stderr
+    assert "hello" in qingdan("--help", env=env).stdout
+    assert "命令: qingdan hello" in qingdan("plugins", env=env).stdout
+    unknown = qingdan("hello", "孙磊")  # not installed: click's own refusal
+    assert unknown.returncode == 2 and "hello" in unknown.stderr
+
+
+@pytest.mark.parametrize("source,message", [
+    (HELLO.replace('@click.command()', '@click.command("fire")'), "插件 clash 添加的命令 fire 与qingdan 自己的命令重名"),
+    (HELLO.replace("cli.add_command(hello)", "raise RuntimeError('no commands today')"),
+     "插件 clash 的 qingdan_register_commands 出错:RuntimeError: no commands today"),
+])
+def test_a_broken_plugin_command_exits_4_naming_the_plugin(qingdan, tmp_path, source, message):
+    root = installed_plugin(tmp_path / "clash", "qingdan-clash", "clash", "qingdan_clash", source)
+    env = {"PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    for args in (("plugins",), ("--help",), ("inspect", "T1")):
+        result = qingdan(*args, env=env)
+        assert result.returncode == 4, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr

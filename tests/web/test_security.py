@@ -106,12 +106,12 @@ def test_configuration_layers(store, clock, plugins, tmp_path, monkeypatch):
 
 
 def test_no_traceback_on_internal_errors(client, auth, monkeypatch, caplog):
-    import web.engine_bridge
+    import engine
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(web.engine_bridge, "status", broken)
+    monkeypatch.setattr(engine, "checklist_status", broken)
     auth.login("head")
     response = client.get(f"/board/{CHECKLIST}")
     page = response.get_data(as_text=True)
