@@ -54,7 +54,7 @@ def index():
                                     "deadlines": deadlines, "urgency": presenters.urgency(deadlines, status.today),
                                     "actions": actions_for(me, definition, task, view.state, step_types(svc.plugins)), "today": status.today})
             else:
-                duties.append({"definition": definition, "task": task, "row": rows[task.id], "items": views.get(task.id, []),
+                duties.append({"definition": definition, "task": task, "row": rows[task.id], "item_views": views.get(task.id, []),
                                "may_report": may_report(me, definition, task), "today": status.today})
     entries.sort(key=lambda e: (e["urgency"], not e["actions"]))
     duties.sort(key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999))

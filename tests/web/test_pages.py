@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from engine.runtime.fire import fire
+from tests.conftest import at
 from tests.web.conftest import CHECKLIST
 
 AWARD = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某建设公司", "amount": "30",
@@ -181,3 +182,42 @@ def test_board_shows_funds_execution(client, auth, store, clock, steps):
     auth.login("head")
     row = text(client.get(f"/board/{CHECKLIST}")).split('id="task-T8"')[1].split("</tr>")[0]
     assert "支出 43.03/172.12 万元 (25%)" in row and "已拨付 100" in row
+
+
+def test_my_work_for_every_demo_role_and_a_recurring_duty(store, clock, plugins, tmp_path):
+    """``/my/`` answers every account that may use it — the demo accounts of ``qingdan serve --demo`` and accounts of
+    people with a recurring duty (R5 of the Huangjin list: a monthly visit per household), whose report form lists
+    the duty's items — and refuses the roles that may not, with a page."""
+    from engine.accounts import create_account
+    from web import create_app
+    from web.demo import DEMO_ACCOUNTS, DEMO_NOW, prepare
+
+    clock.at = at(DEMO_NOW)
+    passwords = prepare(store, clock, plugins).passwords
+    for account_id, person in (("hj-ma", "ma"), ("hj-song", "song")):  # R5's responsible person and its leader
+        create_account(store, account_id, "staff" if person == "ma" else "leader", clock=clock, password="correct-horse-1",
+                       people=[("huangjin-village-2019", person)])
+        passwords[account_id] = "correct-horse-1"
+    app = create_app({"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins, "SECRET_KEY": "test-secret",
+                      "INSTANCE_PATH": str(tmp_path / "instance"), "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    roles = {account_id: role for account_id, (role, _, _) in DEMO_ACCOUNTS.items()} | {"hj-ma": "staff", "hj-song": "leader"}
+    shown = {}
+    for account_id, role in roles.items():
+        client.delete_cookie("qingdan_session")
+        assert client.post("/login", data={"account": account_id, "password": passwords[account_id]}).status_code == 302
+        response = client.get("/my/")
+        page = text(response)
+        if role in ("inspector", "admin"):
+            assert response.status_code == 403 and "不能使用这个页面" in page, account_id
+            continue
+        assert response.status_code == 200, (account_id, page[:300])
+        assert "<h1>我的工作</h1>" in page and 'id="inbox-link"' in page
+        shown[account_id] = page
+    assert "T1" in shown["demo-staff"] and "T6" in shown["demo-staff"] and "T2" not in shown["demo-staff"]
+    assert all(f'data-task="T{n}"' in shown["demo-leader"] for n in range(1, 8))  # li leads T1-T7
+    assert 'data-task="T8"' in shown["demo-head"] and 'data-task="T1"' not in shown["demo-head"]  # wang leads T8 only
+    for account_id in ("hj-ma", "hj-song"):
+        duty = shown[account_id].split('data-task="R5"')[1].split("</section>")[0]
+        assert "包联干部每月入户走访" in duty and '<option value="一组刘改艳户">' in duty and '<option value="五组张玉梅户">' in duty
+    assert 'action="/my/report"' in shown["hj-ma"]
