@@ -19,8 +19,10 @@ from engine.dates.clock import Clock, local_date
 from engine.errors import Conflict, GuardRefused
 from engine.i18n import say
 from engine.definition.machines import machine_for
+from engine.runtime.activity import activity_date
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import check_fire
+from engine.runtime.reaching import record_reached
 from engine.steps import TransitionContext, missing_data, parse_step_data
 from engine.store import Store
 from engine.store.tables import items
@@ -40,16 +42,16 @@ class FireResult:
 
 def fire(store: Store, *, task: str, item: str | None, trigger: str, actor: str, clock: Clock, plugins,
          note: str | None = None, data: dict | None = None, checklist: str | None = None,
-         expect_state: str | None = None) -> FireResult:
-    """Fire in a transaction of its own."""
+         expect_state: str | None = None, on=None) -> FireResult:
+    """Fire in a transaction of its own. ``on``: the activity date (``engine.runtime.activity``), default today."""
     with store.write() as conn:
         return fire_in(conn, task=task, item=item, trigger=trigger, actor=actor, now=clock.now(), plugins=plugins,
-                       note=note, data=data, checklist=checklist, expect_state=expect_state)
+                       note=note, data=data, checklist=checklist, expect_state=expect_state, on=on)
 
 
 def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now, plugins,
             note: str | None = None, data: dict | None = None, checklist: str | None = None,
-            expect_state: str | None = None) -> FireResult:
+            expect_state: str | None = None, on=None) -> FireResult:
     """Fire inside the caller's write transaction (a plugin command that records data and fires at once)."""
     from engine.pluginmanager import step_types
 
@@ -61,6 +63,7 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
                            "item '{i}' was changed by someone else to '{s}'; reload and try again.",
                            i=row.name, s=row.state))
     workflow = definition.workflows[task_def.workflow]
+    on_day = activity_date(on, now, definition.timezone)
     dest = machine_for(workflow).next_state(row.state, trigger)
     transition = workflow.transition(trigger, row.state)
     check_fire(definition, task_def, transition, actor)
@@ -90,9 +93,15 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     if changed != 1:
         raise Conflict(say("子项 “{i}” 刚被他人改动,本次操作未生效;请查看最新状态后重试。",
                            "item '{i}' was just changed by someone else; nothing was written. Check its state and retry.", i=row.name))
+    if on_day != local_date(now, definition.timezone):
+        data["on"] = on_day.isoformat()  # the event keeps both: ``at`` is when it was entered
     event = audit.append(conn, chain=definition.id, at=now, actor=actor, kind="transition", checklist_id=definition.id,
                          task_key=task_def.id, item_name=row.name, trigger=trigger, from_state=row.state,
                          to_state=dest, note=note, data=data)
+    met = record_reached(conn, workflow, item_id=row.id, state=dest, on=on_day, now=now)
+    audit.append_many(conn, definition.id, [dict(at=now, actor=actor, kind="deadline_met", checklist_id=definition.id, task_key=task_def.id,
+                                                 item_name=row.name, data={"key": m.key, "label": m.label, "due": m.due_date.isoformat()})
+                                            for m in met])
     for step_name, values in given.items():
         stepdata.save(conn, item_id=row.id, step=step_name, values=values, actor=actor, now=now)
     for step in involved:

@@ -58,7 +58,7 @@ def apply_effects(conn, effects, *, definition, task, task_row_id: int, item_id:
             item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None))).all()
         if not open_rows:
             continue
-        clear_item_deadline(conn, item_id=item_id, key=key, now=now)
+        clear_item_deadline(conn, item_id=item_id, key=key, now=now, on=local_date(now, definition.timezone))
         entries.append(dict(kind="deadline_met", data={"key": key, "label": open_rows[0].label,
                                                         "due": open_rows[0].due_date.isoformat()}))
     for deadline in effects.started:
