@@ -51,7 +51,7 @@ class ProvidesBoth:
 def test_step_types_and_task_extensions_reach_validation():
     from engine.definition.validation import validate_text
 
-    manager = get_plugin_manager(load_entry_points=False, extra=[ProvidesBoth()])
+    manager = get_plugin_manager(third_party=False, extra=[ProvidesBoth()])
     steps = step_types(manager)
     text = YANTING.read_text(encoding="utf-8").replace("step: tendering}", "step: review}").replace(
         "    tendering: {mandatory: true}\n    acceptance:\n      - {check: 文化广场面积",

@@ -116,14 +116,14 @@ def _step(name="survey", **attributes):
 ])
 def test_step_types_are_checked_when_the_manager_is_built(provided, message):
     with pytest.raises(PluginError, match=re.escape(message)):
-        get_plugin_manager(load_entry_points=False, extra=[_Provides(*provided)])
+        get_plugin_manager(third_party=False, extra=[_Provides(*provided)])
 
 
 def test_extensions_are_checked_too_and_a_step_is_not_an_extension():
     with pytest.raises(PluginError, match="engine.steps.TaskExtension"):
-        get_plugin_manager(load_entry_points=False, extra=[_Provides(_step(), hook="qingdan_task_extensions")])
+        get_plugin_manager(third_party=False, extra=[_Provides(_step(), hook="qingdan_task_extensions")])
     extension = type("Colour", (TaskExtension,), {"name": "colour", "task_options": {"colour": str}})()
-    manager = get_plugin_manager(load_entry_points=False, extra=[_Provides(extension, hook="qingdan_task_extensions")])
+    manager = get_plugin_manager(third_party=False, extra=[_Provides(extension, hook="qingdan_task_extensions")])
     assert step_types(manager).extensions["colour"] is extension
     assert "colour" not in step_types(manager)  # not a step type: no state may name it
 
@@ -135,7 +135,7 @@ def test_a_hook_that_raises_is_reported_naming_the_plugin():
             raise RuntimeError("boom")
 
     with pytest.raises(PluginError, match="qingdan_step_types 出错:RuntimeError: boom"):
-        get_plugin_manager(load_entry_points=False, extra=[Raises()])
+        get_plugin_manager(third_party=False, extra=[Raises()])
 
 
 def test_describe_names_sources_hooks_and_steps(plugins):

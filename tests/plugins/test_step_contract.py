@@ -1,5 +1,5 @@
 """The contract of ``engine.steps``, run against every step type and task extension the built-in plugins provide
-(add a plugin to ``BUILTIN_PLUGINS`` and it is held to the same rules)."""
+(a plugin added to qingdan's own ``qingdan.plugins`` entry points is held to the same rules)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 from engine.pluginmanager import get_plugin_manager, step_types
 from engine.steps import NAME_PATTERN, StepType, TransitionContext
 
-REGISTRY = step_types(get_plugin_manager(load_entry_points=False))
+REGISTRY = step_types(get_plugin_manager(third_party=False))
 EVERYTHING = {**REGISTRY, **REGISTRY.extensions}
 DOCS = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
 SAMPLES = {"date": "2017-07-01", "text": "四川蜀建建设有限公司", "amount": "45.60"}
