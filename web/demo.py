@@ -7,6 +7,7 @@ Demo mode only: a normal ``qingdan serve`` never creates accounts or prints pass
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,36 +82,48 @@ AWARD_T2 = {"announced": "2017-05-08", "bid_deadline": "2017-05-31", "winner": "
 
 
 def _seed_yanting(store, plugins) -> None:
-    """The mid-year state of seed 001, replayed through the engine with the dates the report gives or implies."""
-    from engine.runtime.progress import report
+    """The mid-year state of seed 001, replayed through the engine with the dates the report gives or implies, in the
+    order they happened (the audit trail refuses an entry earlier than the one before it)."""
     from engine.runtime.fire import fire
+    from engine.runtime.progress import report
 
     def at(day: str) -> FixedClock:
         return FixedClock(parse_instant(day))
 
+    def fire_at(day, task, item, trigger, actor, note=None, data=None):
+        fire(store, task=task, item=item, trigger=trigger, actor=actor, clock=at(day), plugins=plugins, note=note, data=data,
+             checklist=YANTING)
+
     villages_t1 = ["林农镇玉城村", "八角镇人民村", "茶亭燕来村", "石牛庙红联村", "云溪石牌村", "金安华龙村",
                    "云溪三清村", "金安龙华村", "黑坪高罐村", "林农安定村", "麻秧天水村"]
     villages_t2 = ["云溪三清村", "金安龙华村", "黑坪高罐村", "林农安定村", "麻秧天水村", "石牛庙红联村"]
-    for village in villages_t1:
-        fire(store, task="T1", item=village, trigger="approve_plan", actor="li", clock=at("2017-05-26T10:00"), plugins=plugins,
-             note="实施方案已通过审定", checklist=YANTING)
-        fire(store, task="T1", item=village, trigger="open_tender", actor="zhang", clock=at("2017-06-20T10:00"), plugins=plugins,
-             note="正在招标中,预计7月中旬确定中标单位", checklist=YANTING)
     for village in villages_t2:
-        fire(store, task="T2", item=village, trigger="approve_plan", actor="li", clock=at("2017-04-20T10:00"), plugins=plugins,
-             note="技术实施方案已审定", checklist=YANTING)
-        fire(store, task="T2", item=village, trigger="open_tender", actor="chen", clock=at("2017-05-08T10:00"), plugins=plugins,
-             checklist=YANTING)
-        fire(store, task="T2", item=village, trigger="award", actor="chen", clock=at("2017-06-20T10:00"), plugins=plugins,
-             note="已完成招标采购", checklist=YANTING, data=AWARD_T2)
+        fire_at("2017-04-20T10:00", "T2", village, "approve_plan", "li", note="技术实施方案已审定")
+    for village in villages_t2:
+        fire_at("2017-05-08T10:00", "T2", village, "open_tender", "chen")
+    fire_at("2017-05-15T10:00", "T6", None, "script_done", "zhang")
+    for village in villages_t1:
+        fire_at("2017-05-26T10:00", "T1", village, "approve_plan", "li", note="实施方案已通过审定")
+    report(store, task="T5", amount=2, actor="zhang", clock=at("2017-05-31T16:00"), note="向折弓乡、金鸡镇送文艺专场演出2场",
+           checklist=YANTING)
+    fire_at("2017-06-05T10:00", "T6", None, "cast_done", "zhang", note="已完成演员选拔、音乐制作,正在排练")
+    for village in villages_t1:
+        fire_at("2017-06-20T10:00", "T1", village, "open_tender", "zhang", note="正在招标中,预计7月中旬确定中标单位")
+    for village in villages_t2:
+        fire_at("2017-06-20T10:00", "T2", village, "award", "chen", note="已完成招标采购", data=AWARD_T2)
+    fire_at("2017-06-28T10:00", "T7", "安家镇鹅溪村", "approve_plan", "li", note="创意方案已制定,立项完成")
     report(store, task="T3", amount=1057, actor="chen", clock=at("2017-06-30T17:00"), note="已完成1057户电视户户通", checklist=YANTING)
     report(store, task="T4", amount=2691, actor="chen", clock=at("2017-06-30T17:00"), note="截止6月底,非贫困村放映", checklist=YANTING)
     report(store, task="T4", amount=163, part="poor", actor="chen", clock=at("2017-06-30T17:05"), note="25个贫困村共放映163场",
            checklist=YANTING)
-    report(store, task="T5", amount=2, actor="zhang", clock=at("2017-05-31T16:00"), note="向折弓乡、金鸡镇送文艺专场演出2场",
-           checklist=YANTING)
-    fire(store, task="T6", item=None, trigger="script_done", actor="zhang", clock=at("2017-05-15T10:00"), plugins=plugins, checklist=YANTING)
-    fire(store, task="T6", item=None, trigger="cast_done", actor="zhang", clock=at("2017-06-05T10:00"), plugins=plugins,
-         note="已完成演员选拔、音乐制作,正在排练", checklist=YANTING)
-    fire(store, task="T7", item="安家镇鹅溪村", trigger="approve_plan", actor="li", clock=at("2017-06-28T10:00"), plugins=plugins,
-         note="创意方案已制定,立项完成", checklist=YANTING)
+
+
+def demo_start(store) -> dt.datetime:
+    """Where the demo clock starts: ``DEMO_NOW`` on a fresh database; on one a demo already ran, where its record
+    ends, since the audit trail only moves forward in time."""
+    from engine.runtime.audit import newest_entry
+
+    start = parse_instant(DEMO_NOW)
+    with store.read() as conn:
+        newest = newest_entry(conn)
+    return max(start, newest) if newest is not None else start

@@ -199,10 +199,10 @@ def serve(app, host, port, threads, no_scheduler, demo):
     if hasattr(clock, "at"):  # --now: start there and let time run
         clock = OffsetClock(clock.at)
     if demo:
-        from web.demo import DEMO_NOW, prepare
+        from web.demo import DEMO_NOW, demo_start, prepare
 
         if app.now is None and not os.environ.get("QINGDAN_NOW"):
-            clock = OffsetClock(parse_instant(DEMO_NOW))
+            clock = OffsetClock(demo_start(store))  # DEMO_NOW, or where an earlier demo's record ends
         setup = prepare(store, clock, app.plugins)
         for checklist_id in setup.loaded:
             click.echo(say("+ 已载入清单 {c}", "+ loaded checklist {c}", c=checklist_id))

@@ -3,6 +3,10 @@
 ``--now`` / ``QINGDAN_NOW`` set it for one command (drills, back-filling, simulating a year in tests).
 A value without a zone is read in Asia/Shanghai; a date alone means 12:00 that day, after the
 day's notices (default 09:00) fell due.
+
+An instant read from a set clock (``FixedClock``, ``OffsetClock``: ``--now``, ``QINGDAN_NOW``, the web's demo
+clock) is a ``SetInstant``; the audit trail records events entered at such an instant as simulated
+(``is_set``). The system clock's instants are plain datetimes.
 """
 from __future__ import annotations
 
@@ -13,6 +17,24 @@ from engine.errors import InputError
 from engine.i18n import say
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+class SetInstant(dt.datetime):
+    """An instant that came from a set clock rather than the system's: a drill, a simulation, the demo.
+
+    A plain ``datetime`` in every other respect; arithmetic, ``astimezone`` and ``replace`` keep the mark."""
+
+
+def set_instant(instant: dt.datetime) -> SetInstant:
+    if isinstance(instant, SetInstant):
+        return instant
+    return SetInstant(instant.year, instant.month, instant.day, instant.hour, instant.minute, instant.second,
+                      instant.microsecond, instant.tzinfo, fold=instant.fold)
+
+
+def is_set(instant: dt.datetime) -> bool:
+    """Whether ``instant`` was read from a set clock (``--now``, ``QINGDAN_NOW``, the demo)."""
+    return isinstance(instant, SetInstant)
 
 
 class Clock:
@@ -34,7 +56,7 @@ class FixedClock(Clock):
         self.at = at
 
     def now(self) -> dt.datetime:
-        return self.at
+        return set_instant(self.at)
 
     def advance(self, **delta) -> None:
         self.at = self.at + dt.timedelta(**delta)
@@ -48,7 +70,7 @@ class OffsetClock(Clock):
         self.offset = start - self.base.now()
 
     def now(self) -> dt.datetime:
-        return self.base.now() + self.offset
+        return set_instant(self.base.now() + self.offset)
 
 
 def parse_instant(text: str, zone: dt.tzinfo = DEFAULT_ZONE) -> dt.datetime:

@@ -5,6 +5,12 @@ hash covers its fields and the previous event's hash; ``chain_heads`` remembers 
 number and hash, so deleting the newest events is detected too. Appending locks the chain head row
 (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serializes writers), which is
 what keeps two concurrent writers from forking a chain.
+
+Time runs forward in a chain: ``chain_heads.at`` keeps the entry time of the newest event, and an event
+entered earlier than that is refused (``InputError``, nothing written). What happened earlier is entered
+now with its activity date (``engine.runtime.activity``), never with a back-dated entry time. Events
+entered at an instant of a set clock (``--now``, ``QINGDAN_NOW``, the demo; ``engine.dates.clock.is_set``)
+carry ``"clock": "set"`` in their data, so a simulation can never pass for the real record.
 """
 from __future__ import annotations
 
@@ -13,8 +19,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
+from engine.dates.clock import DEFAULT_ZONE, is_set, show
+from engine.errors import InputError
 from engine.i18n import say
 from engine.store.tables import chain_heads, events
 
@@ -42,41 +50,75 @@ def append(conn, *, chain: str, at: dt.datetime, actor: str, kind: str, **fields
     return append_many(conn, chain, [dict(at=at, actor=actor, kind=kind, **fields)])[-1]
 
 
-_heads: dict[tuple, tuple[int, str]] = {}  # (engine, chain) -> the head this process last wrote or read
+_heads: dict[tuple, tuple[int, str, dt.datetime | None]] = {}  # (engine, chain) -> the head this process last wrote or read
 
 
 def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     """Append events in order, moving the chain head with a compare-and-set.
 
     The head this process last saw is tried first (one UPDATE that also locks the row); when another
-    process moved it meanwhile, the head is read under a lock and the events are chained after it.
+    process moved it meanwhile, or when the entries look earlier than that head, the head is read under
+    a lock and the events are chained after it. Entries earlier than the head's entry time (or than an
+    entry before them) are refused before anything is written.
     """
     if not entries:
         return []
+    newest = _in_order(chain, entries)
     key = (id(conn.engine), chain)
     guess = _heads.get(key)
-    if guess is not None:
-        rows = _chain(chain, entries, *guess)
+    if guess is not None and (guess[2] is None or guess[2] <= entries[0]["at"]):
+        rows = _chain(chain, entries, guess[0], guess[1])
         moved = conn.execute(update(chain_heads).where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0],
                                                        chain_heads.c.hash == guess[1])
-                             .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"])).rowcount
+                             .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest)).rowcount
         if moved == 1:
             conn.execute(insert(events), rows)
-            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"])
+            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], newest)
             return rows
-    query = select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.chain == chain)
+    query = select(chain_heads.c.seq, chain_heads.c.hash, chain_heads.c.at).where(chain_heads.c.chain == chain)
     if conn.dialect.name != "sqlite":
         query = query.with_for_update()
     head = conn.execute(query).first()
+    if head is not None and head.at is not None:
+        _refuse_earlier(chain, entries[0]["at"], head.at)
     seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
     rows = _chain(chain, entries, seq, prev)
     if head:
-        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"]))
+        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest))
     else:
-        conn.execute(insert(chain_heads).values(chain=chain, seq=rows[-1]["seq"], hash=rows[-1]["hash"]))
+        conn.execute(insert(chain_heads).values(chain=chain, seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest))
     conn.execute(insert(events), rows)
-    _heads[key] = (rows[-1]["seq"], rows[-1]["hash"])
+    _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], newest)
     return rows
+
+
+def _in_order(chain: str, entries: list[dict]) -> dt.datetime:
+    """The newest entry time of ``entries``, which must not go back in time among themselves."""
+    newest = entries[0]["at"]
+    for entry in entries[1:]:
+        _refuse_earlier(chain, entry["at"], newest)
+        newest = entry["at"]
+    return newest
+
+
+def _refuse_earlier(chain: str, at: dt.datetime, head: dt.datetime) -> None:
+    if at < head:
+        shown_head, shown_at = show(head), show(at)
+        if shown_head == shown_at:  # within the same second: show the fraction that differs
+            shown_head, shown_at = (value.astimezone(DEFAULT_ZONE).isoformat(timespec="microseconds") for value in (head, at))
+        raise InputError(say(
+            "审计链 {c} 的最新记录登记于 {h},不能再登记时间更早({a})的记录:留痕的时间只能向前。"
+            "补登过去发生的事,请按现在的时间登记并写明发生日期(--on);若是时钟(--now / QINGDAN_NOW)设错了,请改正后重试。",
+            "the newest event of audit chain {c} was entered at {h}; an event entered earlier ({a}) cannot follow it: "
+            "the record only moves forward in time. To enter something that happened earlier, enter it now with its "
+            "activity date (--on); if the clock (--now / QINGDAN_NOW) is set wrong, fix it and retry.",
+            c=chain, h=shown_head, a=shown_at))
+
+
+def newest_entry(conn) -> dt.datetime | None:
+    """The entry time of the newest event of any chain (``None`` on an empty database): a set clock that
+    restarts (the demo) continues from here rather than going back in time."""
+    return conn.execute(select(func.max(chain_heads.c.at))).scalar()
 
 
 def forget_heads() -> None:
@@ -91,7 +133,10 @@ def _chain(chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
         seq += 1
         row = {"chain": chain, "seq": seq, "prev_hash": prev, "note": None, "checklist_id": None, "task_key": None,
                "item_name": None, "trigger": None, "from_state": None, "to_state": None, **entry}
-        row["data"] = canonical(entry.get("data"))
+        data = entry.get("data")
+        if is_set(entry["at"]):
+            data = {**(data or {}), "clock": "set"}
+        row["data"] = canonical(data)
         row["hash"] = prev = event_hash(row)
         rows.append(row)
     return rows
