@@ -27,10 +27,13 @@ def _pairs(values) -> dict:
 @click.option("--note", default=None, help="备注 / a note")
 @click.option("--data", "data", multiple=True, metavar="KEY=VALUE", help="步骤需要的数据 / data a step needs")
 @click.option("--checklist", default=None, help="清单编号(任务编号重复时)/ checklist id when task ids repeat")
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
+              help="实际发生日期(默认今天,最多补登 30 天)/ the activity date (default today, at most 30 days back)")
 @common_options
 @pass_app
-def fire(app, words, actor, note, data, checklist):
+def fire(app, words, actor, note, data, checklist, on):
     """推进一个子项的流程 / fire a workflow trigger on an item."""
+    from engine.runtime.activity import parse_activity_date
     from engine.runtime.fire import fire as fire_transition
 
     if len(words) == 2:
@@ -40,10 +43,11 @@ def fire(app, words, actor, note, data, checklist):
     else:
         raise InputError(say("用法:qingdan fire 任务 [子项] 动作 --as 人员", "usage: qingdan fire TASK [ITEM] TRIGGER --as PERSON"))
     result = fire_transition(app.store, task=task, item=item, trigger=trigger, actor=actor, clock=app.clock,
-                             plugins=app.plugins, note=note, data=_pairs(data), checklist=checklist)
+                             plugins=app.plugins, note=note, data=_pairs(data), checklist=checklist, on=on)
     for warning in result.warnings:
         click.echo(say("警告:{w}", "warning: {w}", w=warning), err=True)
-    click.echo(f"{result.task} / {result.item}: {result.from_state} → {result.to_state}  (#{result.event_seq})")
+    day = say("  发生日期 {d}", "  on {d}", d=parse_activity_date(on).isoformat()) if on else ""
+    click.echo(f"{result.task} / {result.item}: {result.from_state} → {result.to_state}  (#{result.event_seq}){day}")
 
 
 @click.command(context_settings={"ignore_unknown_options": True})  # so "-5" reaches AMOUNT and is refused there
@@ -54,20 +58,27 @@ def fire(app, words, actor, note, data, checklist):
 @click.option("--item", default=None, help="子项 / item")
 @click.option("--note", default=None, help="说明 / a note")
 @click.option("--checklist", default=None)
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
+              help="实际发生日期(默认今天;周期性工作可补登上一周期)/ the activity date (default today; a recurring duty "
+                   "takes the previous period)")
+@click.option("--over", is_flag=True, help="确认超出目标 / confirm an amount beyond what remains of the target")
 @common_options
 @pass_app
-def report(app, task, amount, actor, part, item, note, checklist):
+def report(app, task, amount, actor, part, item, note, checklist, on, over):
     """报送数量进度 / report progress on a quantity target or a recurring duty."""
     from engine.runtime.progress import report as report_progress
 
     result = report_progress(app.store, task=task, amount=amount, actor=actor, clock=app.clock, part=part, item=item,
-                             note=note, checklist=checklist)
+                             note=note, checklist=checklist, on=on, over=over)
     target = f"/{_n(result.target)}" if result.target is not None else ""
     part_text = f"  {result.part}: {_n(result.part_total)}" if result.part else ""
-    click.echo(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}{p}", "recorded (entry {e}): {t} +{a}, total {s}{g}{p}",
-                   e=result.entry, t=result.task, a=_n(result.amount), s=_n(result.total), g=target, p=part_text))
+    day = say("  发生日期 {d}", "  on {d}", d=result.on.isoformat()) if on else ""
+    click.echo(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}{p}{d}", "recorded (entry {e}): {t} +{a}, total {s}{g}{p}{d}",
+                   e=result.entry, t=result.task, a=_n(result.amount), s=_n(result.total), g=target, p=part_text, d=day))
     if result.reached:
         click.echo(say("目标已完成。", "target reached."))
+    if result.over:
+        click.echo(say("已确认超出目标。", "confirmed beyond the target."))
 
 
 @click.command()

@@ -1,42 +1,90 @@
 """Progress reports on quantity targets and recurring duties, and their explicit corrections.
 
 Reports add up; a report for a part counts toward the part and the whole ("共放映2854场,其中贫困村
-163场"). Amounts must be positive numbers. An entry is never edited: a correction is a new entry
-that reverses an earlier one, and each entry can be reversed once.
+163场"). An entry is never edited: a correction is a new entry that reverses an earlier one, and each
+entry can be reversed once.
+
+Reports cannot lie by accident: an amount is a plain decimal as people write it (no ``1e9``, ``NaN``,
+``0x10``, ``1_000`` or full-width digits, which a number parser would take or misread), positive, with at
+most 4 decimals and a magnitude that fits ``NUMERIC(20,4)``; an amount beyond what remains of a target (or of
+the part reported) must be confirmed (``over``); and each report carries its activity date (``on``, checked by
+``engine.runtime.activity``), which decides the period or milestone it counts for.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
-from engine.runtime import audit
 from engine import catalog
-from engine.dates.clock import Clock
+from engine.dates.clock import Clock, local_date
 from engine.errors import InputError, InvalidTrigger, NotFound
 from engine.i18n import say
 from engine.numbers import plain
+from engine.runtime import audit
+from engine.runtime.activity import activity_date
 from engine.runtime.permissions import check_report
 from engine.store import Store
-from engine.store.tables import progress
+from engine.store.tables import items, progress, tasks
 
 MAX_PLACES = 4
+#: ``NUMERIC(20,4)``: 16 digits before the decimal point
+MAX_INTEGER_DIGITS = 16
+_PLAIN = re.compile(r"\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_NOT_A_NUMBER = re.compile(r"[+\-\u2212]?\s*(?:s?nan|inf(?:inity)?|∞|无穷大?)", re.IGNORECASE)
+_MINUS = ("-", "\u2212", "\uff0d")  # ASCII hyphen-minus, minus sign, full-width hyphen-minus
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def parse_amount(text) -> Decimal:
-    try:
-        amount = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        raise InputError(say("数量 “{a}” 不是数字。", "the amount '{a}' is not a number.", a=text)) from None
-    if not amount.is_finite():
-        raise InputError(say("数量 “{a}” 不是有效数字。", "the amount '{a}' is not a valid number.", a=text))
-    if amount <= 0:
-        raise InputError(say("数量必须大于 0(实际 {a});要更正之前的报送,请用 qingdan correct。",
-                             "the amount must be more than 0 (got {a}); to fix an earlier report use qingdan correct.", a=text))
-    if -amount.as_tuple().exponent > MAX_PLACES:
-        raise InputError(say("数量 {a} 最多保留 {n} 位小数。", "the amount {a} may have at most {n} decimal places.", a=text, n=MAX_PLACES))
-    return amount
+    """An amount as typed (CLI, form, JSON number or string): a positive plain decimal, or ``InputError``.
+
+    Accepted: ASCII digits with at most one decimal point and an optional leading ``+`` (``12``, ``3.5``,
+    ``0.25``), at most 4 decimals (trailing zeros beyond them are dropped), at most 16 digits before the point.
+    """
+    stripped = "" if text is None else str(text).strip()
+    shown = _quoted(stripped)
+    if not stripped:
+        raise InputError(say("没有填写数量:请写一个大于 0 的数,如 12 或 3.5。",
+                             "no amount given: write a number above 0, e.g. 12 or 3.5."))
+    if _NOT_A_NUMBER.fullmatch(stripped):
+        raise InputError(say("数量 “{a}” 不是一个具体的数:请写一个大于 0 的普通数字,如 12 或 3.5。",
+                             "the amount '{a}' is not an actual number: write a plain number above 0, e.g. 12 or 3.5.", a=shown))
+    if stripped.startswith(_MINUS):
+        raise InputError(say("数量必须大于 0,不能是负数(填的是 “{a}”);要更正之前的报送,请用 qingdan correct。",
+                             "the amount must be more than 0, not negative (got '{a}'); to fix an earlier report use qingdan correct.",
+                             a=shown))
+    if any(not ch.isascii() and (ch.isdigit() or ch in "．。＋") for ch in stripped):
+        raise InputError(say("数量 “{a}” 用了全角数字或符号:请用半角阿拉伯数字,如 12 或 3.5。",
+                             "the amount '{a}' uses full-width digits or signs: write ASCII digits, e.g. 12 or 3.5.", a=shown))
+    if not any("0" <= ch <= "9" for ch in stripped):
+        raise InputError(say("数量 “{a}” 不是数字:请写一个大于 0 的数,如 12 或 3.5。",
+                             "the amount '{a}' is not a number: write a number above 0, e.g. 12 or 3.5.", a=shown))
+    if not _PLAIN.fullmatch(stripped):
+        raise InputError(say(
+            "数量 “{a}” 不是普通的十进制数:只能写阿拉伯数字,最多一个小数点(如 12 或 3.5);"
+            "不接受科学计数法(1e9)、十六进制(0x10)、千位分隔符(1,000)、下划线(1_000)、单位或其他文字。",
+            "the amount '{a}' is not a plain decimal number: write digits with at most one decimal point (e.g. 12 or 3.5); "
+            "scientific notation (1e9), hexadecimal (0x10), thousands separators (1,000), underscores (1_000), units and "
+            "other words are not accepted.", a=shown))
+    amount = Decimal(stripped.lstrip("+"))
+    if amount == 0:
+        raise InputError(say("数量必须大于 0(填的是 “{a}”);要更正之前的报送,请用 qingdan correct。",
+                             "the amount must be more than 0 (got '{a}'); to fix an earlier report use qingdan correct.", a=shown))
+    if amount.adjusted() + 1 > MAX_INTEGER_DIGITS:
+        raise InputError(say("数量 “{a}” 大得不合常理:整数部分最多 {n} 位。",
+                             "the amount '{a}' is implausibly large: at most {n} digits before the decimal point.",
+                             a=shown, n=MAX_INTEGER_DIGITS))
+    places = -amount.normalize().as_tuple().exponent
+    if places > MAX_PLACES:
+        raise InputError(say("数量 “{a}” 最多保留 {n} 位小数。", "the amount '{a}' may have at most {n} decimal places.", a=shown, n=MAX_PLACES))
+    return amount.quantize(Decimal(1).scaleb(-max(places, 0)))  # 3.50 → 3.5, 100 stays 100
 
 
 @dataclass(frozen=True)
@@ -50,10 +98,14 @@ class ReportResult:
     part_total: Decimal | None
     target: Decimal | None
     reached: bool
+    on: dt.date | None = None  # the activity date the entry counts for
+    over: bool = False  # the report went beyond what remained of the target or part, confirmed
 
 
 def report(store: Store, *, task: str, amount, actor: str, clock: Clock, part: str | None = None, item: str | None = None,
-           note: str | None = None, checklist: str | None = None) -> ReportResult:
+           note: str | None = None, checklist: str | None = None, on=None, over: bool = False) -> ReportResult:
+    """Add a report. ``on``: the activity date (``YYYY-MM-DD`` or a date; default today, see
+    ``engine.runtime.activity``). ``over``: confirms an amount beyond what remains of the target or part."""
     value = parse_amount(amount)
     now = clock.now()
     with store.write() as conn:
@@ -63,30 +115,71 @@ def report(store: Store, *, task: str, amount, actor: str, clock: Clock, part: s
             raise InvalidTrigger(say("任务 {t} 按流程推进,不报送数量;请用 qingdan fire。",
                                      "task {t} moves through a workflow and takes no amounts; use qingdan fire.", t=task_def.id))
         check_report(definition, task_def, actor)
-        if part is not None and task_def.part(part) is None:
-            raise NotFound(say("任务 {t} 没有分项 “{p}”;分项有:{k}。", "task {t} has no part '{p}'; its parts: {k}.",
-                               t=task_def.id, p=part, k=", ".join(p.id for p in task_def.parts) or say("无", "none")))
+        part_def = None
+        if part is not None:
+            part_def = task_def.part(part)
+            if part_def is None:
+                raise NotFound(say("任务 {t} 没有分项 “{p}”;分项有:{k}。", "task {t} has no part '{p}'; its parts: {k}.",
+                                   t=task_def.id, p=part, k=", ".join(p.id for p in task_def.parts) or say("无", "none")))
+        on_day = activity_date(on, now, definition.timezone, every=task_def.every)
         item_row = None
         if item is not None or task_def.kind == "recurring":
             item_row = catalog.resolve_item(conn, ref, item)
+        if conn.dialect.name != "sqlite":  # two reports at once must not both fit the same remainder (SQLite: BEGIN IMMEDIATE)
+            conn.execute(select(tasks.c.id).where(tasks.c.id == ref.task_row_id).with_for_update())
         before = _total(conn, ref.task_row_id)
+        part_before = _total(conn, ref.task_row_id, part) if part is not None else None
+        went_over = _beyond_target(task_def, part_def, value, before, part_before, over)
         entry = conn.execute(insert(progress).values(
             task_id=ref.task_row_id, item_id=item_row.id if item_row else None, part=part, amount=value, note=note,
-            actor=actor, at=now).returning(progress.c.id)).scalar_one()
+            actor=actor, at=now, on_date=on_day).returning(progress.c.id)).scalar_one()
         total = before + value
-        part_total = _total(conn, ref.task_row_id, part) if part else None
+        part_total = part_before + value if part is not None else None
         reached = task_def.target is not None and before < task_def.target <= total
+        data = {"entry": entry, "amount": plain(value), "part": part, "total": plain(total),
+                "target": plain(task_def.target) if task_def.target is not None else None, "reached": reached}
+        if on_day != local_date(now, definition.timezone):
+            data["on"] = on_day.isoformat()  # ``at`` is when it was entered
+        if went_over:
+            data["over"] = True
         audit.append(conn, chain=definition.id, at=now, actor=actor, kind="report", checklist_id=definition.id,
-                     task_key=task_def.id, item_name=item_row.name if item_row else None, note=note,
-                     data={"entry": entry, "amount": plain(value), "part": part, "total": plain(total),
-                           "target": plain(task_def.target) if task_def.target is not None else None, "reached": reached})
+                     task_key=task_def.id, item_name=item_row.name if item_row else None, note=note, data=data)
         return ReportResult(entry, task_def.id, value, part, item_row.name if item_row else None, total, part_total,
-                            task_def.target, reached)
+                            task_def.target, reached, on_day, went_over)
+
+
+def _beyond_target(task_def, part_def, value: Decimal, before: Decimal, part_before: Decimal | None, over: bool) -> bool:
+    """Whether ``value`` goes beyond what remains of the part reported or of the target; refused unless ``over``."""
+    checks = []
+    if part_def is not None:
+        checks.append((part_def.quantity, part_before, say("任务 {t} 分项 {p}", "part {p} of task {t}", t=task_def.id, p=part_def.id)))
+    if task_def.target is not None:
+        checks.append((task_def.target, before, say("任务 {t}", "task {t}", t=task_def.id)))
+    for quantity, done, what in checks:
+        remaining = max(quantity - done, Decimal(0))
+        if value <= remaining:
+            continue
+        if over:
+            return True
+        unit = task_def.target_unit or ""
+        confirm = say("如果确实超出,请确认后再报送:命令行加 --over,网页上勾选“确认超出目标”。",
+                      "If it really did, confirm it: add --over on the command line, or tick 'confirm beyond the target' on the web.")
+        if remaining == 0:
+            raise InputError(say("{w} 的目标 {q}{u} 已经完成(已报送 {d}{u});再报送 {v}{u} 会超出目标。{c}",
+                                 "{w} has already reached its target of {q} {u} ({d} {u} reported); reporting {v} {u} more goes "
+                                 "beyond it. {c}", w=what, q=plain(quantity), d=plain(done), v=plain(value), u=unit, c=confirm))
+        raise InputError(say("{w} 的目标是 {q}{u},已报送 {d}{u},只差 {r}{u};本次报送 {v}{u} 会超出目标。{c}",
+                             "{w} has a target of {q} {u}, {d} {u} reported, {r} {u} remaining; reporting {v} {u} goes beyond "
+                             "the target. {c}", w=what, q=plain(quantity), d=plain(done), r=plain(remaining), v=plain(value),
+                             u=unit, c=confirm))
+    return False
 
 
 def correct(store: Store, *, task: str, entry: int, actor: str, clock: Clock, note: str | None = None,
             checklist: str | None = None) -> ReportResult:
-    """Reverse report ``entry`` with a new, negative entry (the original stays as it was)."""
+    """Reverse report ``entry`` with a new, negative entry (the original stays as it was). The correction takes
+    the original's activity date, so it comes off the period or milestone the original counted for. Who may
+    correct: whoever may report on the task (``check_report``: its responsible person, its leader, a head)."""
     now = clock.now()
     with store.write() as conn:
         ref = catalog.find_task(conn, task, checklist)
@@ -101,12 +194,18 @@ def correct(store: Store, *, task: str, entry: int, actor: str, clock: Clock, no
             raise InputError(say("报送记录 {e} 已被更正过(更正记录 {c})。", "report {e} was already corrected (by entry {c}).", e=entry, c=already.id))
         new_id = conn.execute(insert(progress).values(
             task_id=ref.task_row_id, item_id=original["item_id"], part=original["part"], amount=-original["amount"],
-            note=note, actor=actor, at=now, reverses=entry).returning(progress.c.id)).scalar_one()
+            note=note, actor=actor, at=now, on_date=original["on_date"], reverses=entry).returning(progress.c.id)).scalar_one()
         total = _total(conn, ref.task_row_id)
+        part_total = _total(conn, ref.task_row_id, original["part"]) if original["part"] is not None else None
+        item_name = (conn.execute(select(items.c.name).where(items.c.id == original["item_id"])).scalar()
+                     if original["item_id"] is not None else None)
+        data = {"entry": new_id, "reverses": entry, "amount": plain(-original["amount"]), "part": original["part"], "total": plain(total)}
+        if original["on_date"] != local_date(now, definition.timezone):
+            data["on"] = original["on_date"].isoformat()  # counts where the reversed entry counted
         audit.append(conn, chain=definition.id, at=now, actor=actor, kind="correction", checklist_id=definition.id,
-                     task_key=task_def.id, note=note,
-                     data={"entry": new_id, "reverses": entry, "amount": plain(-original["amount"]), "part": original["part"], "total": plain(total)})
-        return ReportResult(new_id, task_def.id, -original["amount"], original["part"], None, total, None, task_def.target, False)
+                     task_key=task_def.id, item_name=item_name, note=note, data=data)
+        return ReportResult(new_id, task_def.id, -original["amount"], original["part"], item_name, total, part_total,
+                            task_def.target, False, original["on_date"])
 
 
 def _total(conn, task_row_id: int, part: str | None = None) -> Decimal:

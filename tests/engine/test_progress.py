@@ -24,8 +24,10 @@ def test_reports_add_up_and_parts_count_toward_the_whole(store, yanting, clock):
 def test_done_when_target_reached_and_overshoot_kept(store, yanting, clock):
     first = report(store, task="T5", amount="20", actor="zhang", clock=clock)
     assert not first.reached
-    second = report(store, task="T5", amount="7", actor="li", clock=clock)
-    assert second.reached and second.total == Decimal("27")
+    with pytest.raises(InputError, match="--over"):
+        report(store, task="T5", amount="7", actor="li", clock=clock)  # beyond the target: needs a confirmation
+    second = report(store, task="T5", amount="7", actor="li", clock=clock, over=True)
+    assert second.reached and second.over and second.total == Decimal("27")
     status = task_status(store, clock, "T5")
     assert status.complete and status.done == Decimal("27") and status.next_deadline is None
     assert status.as_json()["progress"] == {"done": 27, "target": 25}
@@ -37,7 +39,7 @@ def test_decimal_amounts(store, yanting, clock):
     assert task_status(store, clock, "T8").as_json()["progress"] == {"done": 172.12, "target": 172.12}
 
 
-@pytest.mark.parametrize("amount", ["0", "-3", "abc", "NaN", "inf", "1.23456", ""])
+@pytest.mark.parametrize("amount", ["0", "-3", "abc", "NaN", "inf", "1.23456", "", "1e3"])  # every form: test_report_bounds
 def test_bad_amounts_refused(amount):
     with pytest.raises(InputError):
         parse_amount(amount)
