@@ -1,6 +1,10 @@
 """The JSON API: the same actions as the pages, authenticated with ``Authorization: Bearer TOKEN`` (``qingdan users
 token ID``), described by the OpenAPI document at ``/api/openapi.json``.
 
+Reports take ``over`` (confirm an amount beyond what remains of the target) and ``on`` (the activity date), fires
+take ``on``, and ``/api/correct`` reverses a report: the engine's ``report``, ``fire`` and ``correct`` with the
+account's role and scope checked first (``engine.accounts``), as ``web.operations`` does for the pages.
+
 Exempt from CSRF on purpose: it never reads the session cookie, so a browser cannot be tricked into using it.
 Refusals are 4xx with ``{"error": message}`` in the engine's words (what the CLI prints after “错误:”).
 """
@@ -10,11 +14,18 @@ import functools
 
 from flask import Blueprint, g, jsonify, request
 
-from engine.accounts import account_for_token, may_view_task, role_word
+import engine
+from engine.accounts import (
+    account_for_token,
+    acting_person,
+    check_account_fire,
+    check_account_report,
+    may_view_task,
+    role_word,
+)
 from engine.errors import InputError
 from engine.i18n import say
 from engine.numbers import as_json_number
-import engine
 from web import operations, services
 from web.errors import refuse
 from web.openapi import document
@@ -118,9 +129,9 @@ def fire():
     extra = data.get("data") or {}
     if not isinstance(extra, dict):
         raise InputError(say("字段 “data” 应是 JSON 对象。", "the field 'data' must be a JSON object."))
-    result = operations.fire(g.api_account, task=_text(data, "task", True), item=_text(data, "item"),
-                             trigger=_text(data, "trigger", True), note=_text(data, "note"), data=extra,
-                             checklist=_text(data, "checklist"), expect_state=_text(data, "expect_state"))
+    result = _fire_as(g.api_account, task=_text(data, "task", True), item=_text(data, "item"),
+                      trigger=_text(data, "trigger", True), note=_text(data, "note"), data=extra,
+                      checklist=_text(data, "checklist"), expect_state=_text(data, "expect_state"), on=_text(data, "on"))
     return jsonify({"checklist": result.checklist, "task": result.task, "item": result.item, "trigger": result.trigger,
                     "from": result.from_state, "to": result.to_state, "event": result.event_seq, "warnings": list(result.warnings)})
 
@@ -132,11 +143,82 @@ def report():
     amount = data.get("amount")
     if amount is None or isinstance(amount, bool):
         raise InputError(say("缺少字段 “{k}”。", "the field '{k}' is missing.", k="amount"))
-    result = operations.report(g.api_account, task=_text(data, "task", True), amount=amount, part=_text(data, "part"),
-                               item=_text(data, "item"), note=_text(data, "note"), checklist=_text(data, "checklist"))
-    return jsonify({"entry": result.entry, "task": result.task, "amount": _number(result.amount), "part": result.part,
-                    "item": result.item, "total": _number(result.total), "part_total": _number(result.part_total),
-                    "target": _number(result.target), "reached": result.reached})
+    result = _report_as(g.api_account, task=_text(data, "task", True), amount=amount, part=_text(data, "part"),
+                        item=_text(data, "item"), note=_text(data, "note"), checklist=_text(data, "checklist"),
+                        on=_text(data, "on"), over=_flag(data, "over"))
+    return jsonify(_report_json(result))
+
+
+@bp.route("/correct", methods=["POST"])
+@api_roles("head", "leader", "staff")
+def correct():
+    data = _body()
+    task = _text(data, "task", True)
+    entry = data.get("entry")
+    if isinstance(entry, str) and entry.strip().isascii() and entry.strip().isdigit():
+        entry = int(entry.strip())
+    if entry is None or isinstance(entry, bool) or not isinstance(entry, int):
+        raise InputError(say("字段 “entry” 应是报送记录的编号(整数,见任务的记录)。",
+                             "the field 'entry' must be the number of a report (an integer, see the task's history)."))
+    svc = services.get()
+    definition, task_def, _ = operations.locate(task, None, _text(data, "checklist"))
+    person = _reporting_person(g.api_account, definition, task_def)
+    result = engine.correct(svc.store, task=task_def.id, entry=entry, actor=person, clock=svc.clock,
+                            note=_text(data, "note"), checklist=definition.id)
+    return jsonify(_report_json(result) | {"reverses": entry})
+
+
+def _flag(data: dict, key: str) -> bool:
+    value = data.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InputError(say("字段 “{k}” 应是 true 或 false。", "the field '{k}' must be true or false.", k=key))
+    return value
+
+
+def _report_json(result) -> dict:
+    return {"entry": result.entry, "task": result.task, "amount": _number(result.amount), "part": result.part,
+            "item": result.item, "total": _number(result.total), "part_total": _number(result.part_total),
+            "target": _number(result.target), "reached": result.reached,
+            "on": result.on.isoformat() if result.on else None, "over": result.over}
+
+
+def _reporting_person(account, definition, task_def) -> str:
+    """The person to report or correct as (the account's role and scope checked, as ``web.operations.report`` does)."""
+    if task_def.kind == "workflow":
+        return acting_person(account, definition)  # the engine explains that a workflow task takes no amounts
+    return check_account_report(account, definition, task_def)
+
+
+# TODO(web): ``web.operations.fire`` / ``report`` take no activity date or ``over`` yet; once they do (the /my/ forms
+# need them too), ``_report_as`` and ``_fire_as`` go back to calling them whatever the request holds.
+def _report_as(account, *, task: str, amount, part=None, item=None, note=None, checklist=None, on=None, over=False):
+    """``web.operations.report`` with an activity date and ``over``."""
+    if on is None and not over:
+        return operations.report(account, task=task, amount=amount, part=part, item=item, note=note, checklist=checklist)
+    svc = services.get()
+    definition, task_def, _ = operations.locate(task, None, checklist)
+    person = _reporting_person(account, definition, task_def)
+    return engine.report(svc.store, task=task_def.id, amount=amount, actor=person, clock=svc.clock, part=part, item=item,
+                         note=note, checklist=definition.id, on=on, over=over)
+
+
+def _fire_as(account, *, task: str, item, trigger: str, note=None, data=None, checklist=None, expect_state=None, on=None):
+    """``web.operations.fire`` with an activity date: the account's role and scope first, then the engine."""
+    if on is None:
+        return operations.fire(account, task=task, item=item, trigger=trigger, note=note, data=data, checklist=checklist,
+                               expect_state=expect_state)
+    svc = services.get()
+    definition, task_def, row = operations.locate(task, item, checklist)
+    transition = definition.workflows[task_def.workflow].transition(trigger, row.state) if task_def.kind == "workflow" else None
+    if transition is not None:
+        person = check_account_fire(account, definition, task_def, transition.by, trigger)
+    else:
+        person = acting_person(account, definition)  # the engine explains why the trigger is not valid
+    return engine.fire(svc.store, task=task_def.id, item=row.name if row is not None else item, trigger=trigger, actor=person,
+                       clock=svc.clock, plugins=svc.plugins, note=note or None, data=data or {}, checklist=definition.id,
+                       expect_state=expect_state or (row.state if row is not None else None), on=on)
 
 
 def _people():

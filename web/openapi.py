@@ -8,9 +8,19 @@ def _errors(*codes: int) -> dict:
     return {str(code): ERROR for code in codes}
 
 
+ACTIVITY_DATE = {"type": "string", "format": "date", "examples": ["2017-07-20"],
+                 "description": "the activity date YYYY-MM-DD when it differs from today (as `--on`): not in the future, at "
+                                "most 30 days back, or for a recurring duty from the start of the previous period"}
+
+
 def document() -> dict:
     number = {"type": "number"}
     nullable_text = {"type": ["string", "null"]}
+    report_result = {
+        "entry": {"type": "integer"}, "task": {"type": "string"}, "amount": number, "part": nullable_text, "item": nullable_text,
+        "total": number, "part_total": {"type": ["number", "null"]}, "target": {"type": ["number", "null"]},
+        "reached": {"type": "boolean"}, "on": {"type": ["string", "null"], "format": "date", "description": "the activity date"},
+        "over": {"type": "boolean", "description": "the report went beyond the target, confirmed"}}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -52,6 +62,15 @@ def document() -> dict:
                 "responses": {"200": {"description": "the recorded entry and the running total",
                                       "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportResult"}}}},
                               **_errors(400, 401, 403, 404, 409)}}},
+            "/api/correct": {"post": {
+                "summary": "Reverse an earlier report with a correcting entry (as `qingdan correct`)", "operationId": "correct",
+                "description": "Permitted to those who may report on the task: its responsible person, its leader and heads "
+                               "(a staff account only on its own tasks). The correction counts on the reversed report's "
+                               "activity date; an entry is reversed once, and a correction is not itself reversible.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectRequest"}}}},
+                "responses": {"200": {"description": "the correcting entry and the new total",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectResult"}}}},
+                              **_errors(400, 401, 403, 404)}}},
             "/api/inbox": {"get": {
                 "summary": "The account's notices (reminders, overdue notices, escalations), newest first", "operationId": "inbox",
                 "parameters": [{"name": "unread", "in": "query", "required": False, "schema": {"type": "string", "enum": ["1", "true", "0", "false"]}}],
@@ -102,19 +121,28 @@ def document() -> dict:
                     "note": {"type": "string"},
                     "data": {"type": "object", "description": "data a step needs (as `--data KEY=VALUE`)"},
                     "checklist": {"type": "string"},
-                    "expect_state": {"type": "string", "description": "refuse with 409 unless the item is still in this state"}}},
+                    "expect_state": {"type": "string", "description": "refuse with 409 unless the item is still in this state"},
+                    "on": ACTIVITY_DATE}},
                 "FireResult": {"type": "object", "required": ["checklist", "task", "item", "trigger", "from", "to", "event"], "properties": {
                     "checklist": {"type": "string"}, "task": {"type": "string"}, "item": {"type": "string"}, "trigger": {"type": "string"},
                     "from": {"type": "string"}, "to": {"type": "string"}, "event": {"type": "integer"},
                     "warnings": {"type": "array", "items": {"type": "string"}}}},
                 "ReportRequest": {"type": "object", "required": ["task", "amount"], "properties": {
-                    "task": {"type": "string"}, "amount": {"type": ["number", "string"], "description": "positive, at most 4 decimal places"},
+                    "task": {"type": "string"},
+                    "amount": {"type": ["number", "string"], "examples": ["3.5", 12],
+                               "description": "a positive plain decimal: digits with at most one decimal point, at most 4 "
+                                              "decimals and 16 digits before the point; no exponent, NaN, hexadecimal or separators"},
                     "part": {"type": "string"}, "item": {"type": "string", "description": "the household/person of a recurring duty"},
-                    "note": {"type": "string"}, "checklist": {"type": "string"}}},
-                "ReportResult": {"type": "object", "required": ["entry", "task", "amount", "total", "reached"], "properties": {
-                    "entry": {"type": "integer"}, "task": {"type": "string"}, "amount": number, "part": nullable_text, "item": nullable_text,
-                    "total": number, "part_total": {"type": ["number", "null"]}, "target": {"type": ["number", "null"]},
-                    "reached": {"type": "boolean"}}},
+                    "note": {"type": "string"}, "checklist": {"type": "string"}, "on": ACTIVITY_DATE,
+                    "over": {"type": "boolean", "default": False,
+                             "description": "confirms an amount beyond what remains of the target (or of the part); without it "
+                                            "such a report is refused with 400 (as `--over`)"}}},
+                "ReportResult": {"type": "object", "required": ["entry", "task", "amount", "total", "reached"], "properties": report_result},
+                "CorrectRequest": {"type": "object", "required": ["task", "entry"], "properties": {
+                    "task": {"type": "string"}, "entry": {"type": "integer", "description": "the report's entry number (from `/api/report` or the history)"},
+                    "note": {"type": "string", "description": "why"}, "checklist": {"type": "string"}}},
+                "CorrectResult": {"type": "object", "required": ["entry", "task", "amount", "total", "reverses"], "properties": {
+                    **report_result, "reverses": {"type": "integer", "description": "the entry reversed"}}},
                 "Inbox": {"type": "object", "required": ["unread", "notices"], "properties": {
                     "unread": {"type": "integer"},
                     "notices": {"type": "array", "items": {"type": "object", "properties": {

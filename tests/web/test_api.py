@@ -33,7 +33,8 @@ def test_fire_and_report(client, tokens):
                            headers=bearer(tokens["staff2"]))
     assert response.status_code == 200
     assert response.get_json() | {"entry": 0} == {"entry": 0, "task": "T4", "amount": 163, "part": "poor", "item": None, "total": 163,
-                                                  "part_total": 163, "target": 5472, "reached": False}
+                                                  "part_total": 163, "target": 5472, "reached": False, "on": "2017-07-21",
+                                                  "over": False}
 
 
 def test_refusals_use_the_cli_words(client, tokens, qingdan):
@@ -44,8 +45,69 @@ def test_refusals_use_the_cli_words(client, tokens, qingdan):
     assert cli.stderr.strip() == "错误:" + response.get_json()["error"]
     response = client.post("/api/report", json={"task": "T5", "amount": "-1"}, headers=bearer(tokens["staff"]))
     assert response.status_code == 400 and "数量必须大于 0" in response.get_json()["error"]
+    response = client.post("/api/report", json={"task": "T5", "amount": "1e9"}, headers=bearer(tokens["staff"]))
+    cli = qingdan("report", "T5", "1e9", "--as", "zhang", now="2017-07-21T10:00")
+    assert response.status_code == 400 and cli.stderr.strip() == "错误:" + response.get_json()["error"]
     response = client.post("/api/fire", json={"task": "T9", "trigger": "x"}, headers=bearer(tokens["staff"]))
     assert response.status_code == 404 and "没有任务 “T9”" in response.get_json()["error"]
+
+
+def test_report_over_the_target_and_on_a_past_day(client, tokens, qingdan):
+    headers = bearer(tokens["staff"])
+    assert client.post("/api/report", json={"task": "T5", "amount": 20}, headers=headers).status_code == 200
+    refused = client.post("/api/report", json={"task": "T5", "amount": 7}, headers=headers)
+    assert refused.status_code == 400
+    cli = qingdan("report", "T5", "7", "--as", "zhang", now="2017-07-21T10:00")
+    assert cli.stderr.strip() == "错误:" + refused.get_json()["error"]
+    assert "只差 5场" in refused.get_json()["error"] and "勾选“确认超出目标”" in refused.get_json()["error"]
+    for body in ({"over": "yes"}, {"over": 1}):
+        bad = client.post("/api/report", json={"task": "T5", "amount": 7, **body}, headers=headers)
+        assert bad.status_code == 400 and "应是 true 或 false" in bad.get_json()["error"]
+    done = client.post("/api/report", json={"task": "T5", "amount": 7, "over": True, "on": "2017-07-20"}, headers=headers)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json() | {"entry": 0} == {"entry": 0, "task": "T5", "amount": 7, "part": None, "item": None, "total": 27,
+                                              "part_total": None, "target": 25, "reached": True, "on": "2017-07-20", "over": True}
+    for on, words in (("2017-07-22", "之后"), ("2017-06-01", "太早"), ("20.7.2017", "看不懂")):
+        bad = client.post("/api/report", json={"task": "T4", "amount": 1, "on": on}, headers=bearer(tokens["staff2"]))
+        assert bad.status_code == 400 and words in bad.get_json()["error"], (on, bad.get_json())
+
+
+def test_fire_on_a_past_day(client, tokens, store):
+    from engine.queries.history import task_history
+
+    body = {"task": "T1", "item": "林农镇玉城村", "trigger": "approve_plan", "on": "2017-07-19"}
+    response = client.post("/api/fire", json=body, headers=bearer(tokens["leader"]))
+    assert response.status_code == 200, response.get_json()
+    event = [e for e in task_history(store, "T1", "林农镇玉城村") if e["kind"] == "transition"][-1]
+    assert event["data"]["on"] == "2017-07-19"
+    response = client.post("/api/fire", json={**body, "item": "2", "on": "2017-07-22"}, headers=bearer(tokens["leader"]))
+    assert response.status_code == 400 and "之后" in response.get_json()["error"]
+    response = client.post("/api/fire", json={**body, "item": "2"}, headers=bearer(tokens["staff"]))
+    assert response.status_code == 403  # the role and scope are checked with a date too
+
+
+def test_correct(client, tokens):
+    entry = client.post("/api/report", json={"task": "T5", "amount": 3, "on": "2017-07-20"},
+                        headers=bearer(tokens["staff"])).get_json()["entry"]
+    refused = client.post("/api/correct", json={"task": "T5", "entry": entry}, headers=bearer(tokens["staff2"]))
+    assert refused.status_code == 403  # another unit's staff
+    response = client.post("/api/correct", json={"task": "T5", "entry": entry, "note": "重复报送"}, headers=bearer(tokens["staff"]))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["reverses"], body["amount"], body["total"], body["on"]) == (entry, -3, 0, "2017-07-20")
+    again = client.post("/api/correct", json={"task": "T5", "entry": entry}, headers=bearer(tokens["leader"]))
+    assert again.status_code == 400 and "已被更正过" in again.get_json()["error"]
+    missing = client.post("/api/correct", json={"task": "T5", "entry": 999}, headers=bearer(tokens["head"]))
+    assert missing.status_code == 404
+    for bad in ({"task": "T5"}, {"task": "T5", "entry": "x"}, {"task": "T5", "entry": True}, {"entry": entry}):
+        assert client.post("/api/correct", json=bad, headers=bearer(tokens["head"])).status_code == 400, bad
+
+
+@pytest.mark.parametrize("who", ["leader", "head"])
+def test_the_leader_and_heads_may_correct(client, tokens, who):
+    entry = client.post("/api/report", json={"task": "T5", "amount": 3}, headers=bearer(tokens["staff"])).get_json()["entry"]
+    response = client.post("/api/correct", json={"task": "T5", "entry": str(entry)}, headers=bearer(tokens[who]))
+    assert response.status_code == 200 and response.get_json()["total"] == 0
 
 
 def test_stale_expect_state_is_a_conflict(client, tokens):

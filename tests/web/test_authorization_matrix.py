@@ -53,6 +53,7 @@ MATRIX = {
     ("api.status", "GET"): (f"/api/checklists/{CHECKLIST}/status", None, row(401, 200, 200, 200, 200, 200)),
     ("api.fire", "POST"): ("/api/fire", {}, row(401, 400, 400, 400, 400, 403)),
     ("api.report", "POST"): ("/api/report", {}, row(401, 400, 400, 400, 403, 403)),
+    ("api.correct", "POST"): ("/api/correct", {}, row(401, 400, 400, 400, 403, 403)),
     ("api.inbox", "GET"): ("/api/inbox", None, row(401, 200, 200, 200, 200, 403)),
     ("api.inbox_read", "POST"): ("/api/inbox/read", {}, row(401, 200, 200, 200, 200, 403)),
 }
