@@ -9,6 +9,7 @@ days. This module decides that rule for every interface.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from engine.dates.clock import local_date
 from engine.dates.periods import period_of
@@ -16,6 +17,7 @@ from engine.errors import InputError
 from engine.i18n import say
 
 BACKDATE_DAYS = 30
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def earliest_allowed(today: dt.date, every: str | None) -> dt.date:
@@ -35,6 +37,8 @@ def parse_activity_date(text) -> dt.date | None:
     if not text:
         return None
     try:
+        if not _DAY.fullmatch(text):  # fromisoformat also takes 20170721 and 2017-W29-5: not what people write
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(say("日期 “{d}” 看不懂,请写成 2017-07-21 这样的年-月-日。",
