@@ -108,16 +108,18 @@ def correct(app, task, entry, actor, note, checklist):
 def history(app, task, item, as_json, checklist):
     """任务或子项的全部记录 / every recorded event of a task or an item."""
     from engine.queries.history import task_history
+    from engine.verdicts import describe
 
     found = task_history(app.store, task, item, checklist)
     if as_json:
-        click.echo(json.dumps([{k: e[k] for k in ("at", "actor", "kind", "item", "trigger", "from", "to", "note", "data")} for e in found],
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{k: e[k] for k in ("at", "actor", "kind", "item", "trigger", "from", "to", "note", "data", "milestones")
+                                if k in e} for e in found], ensure_ascii=False, indent=2))
         return
     for e in found:
         move = f"{e['from']} → {e['to']}" if e["to"] or e["from"] else ""
         extra = {k: v for k, v in e["data"].items() if v is not None}
-        parts = [e["at"], e["actor"], e["kind"], e["item"] or "", e["trigger"] or "", move, e["note"] or "",
+        reached = "; ".join(f"{m['label']} {m['due']} {describe(m['verdict'], m['days_late'])}" for m in e.get("milestones", ()))
+        parts = [e["at"], e["actor"], e["kind"], e["item"] or "", e["trigger"] or "", move, reached, e["note"] or "",
                  json.dumps(extra, ensure_ascii=False) if extra and e["kind"] != "transition" else ""]
         click.echo("  ".join(p for p in parts if p))
 
