@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from engine.pluginmanager import step_types
-from web import engine_bridge as bridge
+import engine
 from web import presenters, services
 from web.access import ALL_ROLES, BOARD_ROLES, account, require_task_view, roles
 from web.actions import actions_for, may_report
@@ -22,10 +22,10 @@ bp = Blueprint("board", __name__, url_prefix="/board")
 def index():
     svc = services.get()
     boards = []
-    for checklist_id in bridge.checklist_ids(svc.store):
-        status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    for checklist_id in svc.definitions():
+        status = svc.status(checklist_id)
         definition = status.checklist
-        rows = presenters.task_rows(definition, status, bridge.light_of)
+        rows = presenters.task_rows(definition, status)
         boards.append({"definition": definition, "today": status.today, "rows": rows,
                        "lights": presenters.light_counts(rows), "ranking": presenters.ranking(definition, status.tasks),
                        "completion": sum(r.share for r in rows) / len(rows) if rows else 0.0,
@@ -37,9 +37,9 @@ def index():
 @roles(*BOARD_ROLES)
 def checklist(checklist_id):
     svc = services.get()
-    status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    status = svc.status(checklist_id)
     definition = status.checklist
-    all_rows = presenters.task_rows(definition, status, bridge.light_of)
+    all_rows = presenters.task_rows(definition, status)
     unit, person, light = request.args.get("unit") or None, request.args.get("person") or None, request.args.get("light") or None
     rows = presenters.filter_rows(all_rows, unit=unit, person=person, light=light)
     listed, hidden = (rows, 0) if request.args.get("all") else presenters.most_urgent(rows, current_app.config["BOARD_ROWS"])
@@ -54,18 +54,18 @@ def checklist(checklist_id):
 @roles(*ALL_ROLES)
 def task(checklist_id, task_id):
     svc = services.get()
-    definition = bridge.definition(svc.store, checklist_id)
+    definition = svc.definition(checklist_id)
     task_def = definition.task_by_id.get(task_id)
     if task_def is None:
         abort(404)
     require_task_view(definition, task_def)
-    status = bridge.status(svc.store, checklist_id, svc.clock, svc.plugins)
+    status = svc.status(checklist_id)
     task_status = next((t for t in status.tasks if t.id == task_id), None)
     if task_status is None:
         abort(404)
-    row = presenters.task_rows(definition, type(status)(definition, status.today, [task_status]), bridge.light_of)[0]
+    row = presenters.task_rows(definition, type(status)(definition, status.today, [task_status]))[0]
     me = account()
-    views = bridge.items_of(svc.store, checklist_id, [task_id]).get(task_id, [])
+    views = engine.items_of(svc.store, checklist_id, [task_id]).get(task_id, [])
     judged = presenters.item_judgements(task_status)
     item_rows = []
     for view in views:
@@ -73,7 +73,7 @@ def task(checklist_id, task_id):
         item_rows.append({"view": view, "deadlines": deadlines, "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins)),
                           "state_label": definition.workflows[task_def.workflow].label(view.state) if view.state else "",
                           "urgency": presenters.urgency(deadlines, status.today)})
-    events = bridge.history(svc.store, checklist_id, task_id)
+    events = engine.task_history(svc.store, task_id, None, checklist_id)
     return render_template("task.html", definition=definition, task=task_def, row=row, today=status.today, items=item_rows,
                            events=events, may_report=may_report(me, definition, task_def),
                            back_to_board=me.role in BOARD_ROLES)

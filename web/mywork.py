@@ -40,8 +40,7 @@ def index():
         by_id = {t.id: t for t in status.tasks}
         views = engine.items_of(svc.store, checklist_id, [t.id for t in tasks])
         rows = {r.id: r for r in presenters.task_rows(definition, type(status)(definition, status.today,
-                                                                               [by_id[t.id] for t in tasks if t.id in by_id]),
-                                                      _light)}
+                                                                               [by_id[t.id] for t in tasks if t.id in by_id]))}
         for task in tasks:
             if task.id not in rows:
                 continue
@@ -60,10 +59,6 @@ def index():
     duties.sort(key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999))
     return render_template("mywork.html", entries=entries, duties=duties, unread=svc.unread(people))
 
-
-def _light(task_status) -> str:
-    """The task's light as the engine decided it (``engine.checklist_status``)."""
-    return task_status.light
 
 
 @bp.route("/fire", methods=["POST"])

@@ -115,7 +115,7 @@ class TaskRow:
     chips: list[str] = field(default_factory=list)
 
 
-def task_rows(definition: ChecklistDef, board, lights) -> list[TaskRow]:
+def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
     """Board rows; funds come from the funds plugin's ``extra.funds`` (budget, allocated, disbursed, spent, rate)."""
     rows = []
     words = {"items": say("项", "items"), "overdue": say("逾期 {} 项", "{} overdue"), "left": say("还有 {} 天", "{} days left"),
@@ -142,7 +142,7 @@ def task_rows(definition: ChecklistDef, board, lights) -> list[TaskRow]:
             id=task.id, title=task.title, kind=task.kind, unit=task.unit, unit_name=definition.units.get(task.unit, task.unit),
             responsible=task.responsible, responsible_name=person_name(definition, task.responsible), leader=task.leader,
             leader_name=person_name(definition, task.leader), done=status.done, target=target, share=share,
-            target_unit=unit_word, states=states, parts=parts, light=lights(status), reason=getattr(status, "reason", None),
+            target_unit=unit_word, states=states, parts=parts, light=status.light, reason=getattr(status, "reason", None),
             next_deadline=status.next_deadline, next_label=milestone_label(definition, task, status.next_milestone),
             days_left=days_left, overdue=status.overdue, pace=getattr(status, "pace", None),
             milestones=_milestones(definition, task, status), extra=dict(getattr(status, "extra", {}) or {}))
