@@ -104,6 +104,13 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "use_language": ("engine.i18n", "use_language"),
     "plain": ("engine.numbers", "plain"),
     "as_json_number": ("engine.numbers", "as_json_number"),
+    "parse_amount": ("engine.amounts", "parse_amount"),
+    # milestone verdicts: the one rule, its words, and every item's milestones judged
+    "judge": ("engine.verdicts", "judge"),
+    "describe_verdict": ("engine.verdicts", "describe"),
+    "checklist_milestones": ("engine.queries.milestones", "checklist_milestones"),
+    "rank_units": ("engine.queries.ranking", "rank_units"),
+    "activity_date": ("engine.runtime.activity", "activity_date"),
 }
 
 __all__ = [
@@ -112,8 +119,8 @@ __all__ = [
     "NotPermitted", "OffsetClock", "OpenTask", "PluginError", "Problem", "QingdanError", "ReportResult", "Store",
     "StoreError", "StrandedData", "SystemClock", "TaskDef", "TaskKind", "TaskRef", "TransitionContext",
     "TransitionDef", "Validated", "Verdict", "WorkflowDef", "accounts", "as_json_number", "call_each",
-    "checklist_ids", "checklist_status", "correct", "delivery_log", "describe_plugins", "ensure_schema",
-    "find_task", "fire", "get_checklist", "get_plugin_manager", "inbox", "items_in_step", "items_of", "language",
+    "activity_date", "checklist_ids", "checklist_milestones", "checklist_status", "correct", "describe_verdict", "delivery_log", "describe_plugins", "ensure_schema",
+    "find_task", "fire", "get_checklist", "judge", "parse_amount", "rank_units", "get_plugin_manager", "inbox", "items_in_step", "items_of", "language",
     "load", "local_date", "mark_read", "open_store", "open_task", "parse_instant", "plain", "recent_events",
     "record_step_data", "report", "resolve_item", "say", "show_instant", "step_data", "step_states", "step_types",
     "store_evidence_file", "store_evidence_stream", "task_history", "task_transaction", "unread_count",

@@ -10,12 +10,20 @@ from dataclasses import dataclass, field
 
 
 class QingdanError(Exception):
-    """Base class: a problem the user can understand and act on."""
+    """Base class: a problem the user can understand and act on.
+
+    The message is worded for any interface; ``field`` names the input it is about (``amount``, ``over``, ``on``
+    …) so that each boundary can add its own hint: the CLI its flag, the web its form field, the API the key.
+    """
 
     #: the HTTP status the web layer answers with
     http_status = 400
     #: the CLI exit code
     exit_code = 1
+
+    def __init__(self, *args, field: str | None = None):
+        super().__init__(*args)
+        self.field = field
 
 
 class InputError(QingdanError):

@@ -51,7 +51,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "say": ("engine.i18n", "say"),
     "plain": ("engine.numbers", "plain"),
     "as_json_number": ("engine.numbers", "as_json_number"),
-    "parse_amount": ("engine.runtime.progress", "parse_amount"),
+    "parse_amount": ("engine.amounts", "parse_amount"),
     "Clock": ("engine.dates.clock", "Clock"),
     "local_date": ("engine.dates.clock", "local_date"),
     "show_instant": ("engine.dates.clock", "show"),
@@ -183,7 +183,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
         task_transaction,
     )
     from engine.runtime.permissions import capacities, require_person
-    from engine.runtime.progress import parse_amount
+    from engine.amounts import parse_amount
     from engine.runtime.stepdata import check_may_record, lock_item, open_deadlines
     from engine.steps import (
         DataField,

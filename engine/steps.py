@@ -66,7 +66,7 @@ class DataField:
             return day.isoformat()
         if self.kind == "amount":
             from engine.numbers import plain
-            from engine.runtime.progress import parse_amount
+            from engine.amounts import parse_amount
 
             try:
                 return plain(parse_amount(value))

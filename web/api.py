@@ -17,9 +17,6 @@ from flask import Blueprint, g, jsonify, request
 import engine
 from engine.accounts import (
     account_for_token,
-    acting_person,
-    check_account_fire,
-    check_account_report,
     may_view_task,
     role_word,
 )
@@ -129,7 +126,7 @@ def fire():
     extra = data.get("data") or {}
     if not isinstance(extra, dict):
         raise InputError(say("字段 “data” 应是 JSON 对象。", "the field 'data' must be a JSON object."))
-    result = _fire_as(g.api_account, task=_text(data, "task", True), item=_text(data, "item"),
+    result = operations.fire(g.api_account, task=_text(data, "task", True), item=_text(data, "item"),
                       trigger=_text(data, "trigger", True), note=_text(data, "note"), data=extra,
                       checklist=_text(data, "checklist"), expect_state=_text(data, "expect_state"), on=_text(data, "on"))
     return jsonify({"checklist": result.checklist, "task": result.task, "item": result.item, "trigger": result.trigger,
@@ -143,7 +140,7 @@ def report():
     amount = data.get("amount")
     if amount is None or isinstance(amount, bool):
         raise InputError(say("缺少字段 “{k}”。", "the field '{k}' is missing.", k="amount"))
-    result = _report_as(g.api_account, task=_text(data, "task", True), amount=amount, part=_text(data, "part"),
+    result = operations.report(g.api_account, task=_text(data, "task", True), amount=amount, part=_text(data, "part"),
                         item=_text(data, "item"), note=_text(data, "note"), checklist=_text(data, "checklist"),
                         on=_text(data, "on"), over=_flag(data, "over"))
     return jsonify(_report_json(result))
@@ -160,11 +157,7 @@ def correct():
     if entry is None or isinstance(entry, bool) or not isinstance(entry, int):
         raise InputError(say("字段 “entry” 应是报送记录的编号(整数,见任务的记录)。",
                              "the field 'entry' must be the number of a report (an integer, see the task's history)."))
-    svc = services.get()
-    definition, task_def, _ = operations.locate(task, None, _text(data, "checklist"))
-    person = _reporting_person(g.api_account, definition, task_def)
-    result = engine.correct(svc.store, task=task_def.id, entry=entry, actor=person, clock=svc.clock,
-                            note=_text(data, "note"), checklist=definition.id)
+    result = operations.correct(g.api_account, task=task, entry=entry, note=_text(data, "note"), checklist=_text(data, "checklist"))
     return jsonify(_report_json(result) | {"reverses": entry})
 
 
@@ -182,43 +175,6 @@ def _report_json(result) -> dict:
             "item": result.item, "total": _number(result.total), "part_total": _number(result.part_total),
             "target": _number(result.target), "reached": result.reached,
             "on": result.on.isoformat() if result.on else None, "over": result.over}
-
-
-def _reporting_person(account, definition, task_def) -> str:
-    """The person to report or correct as (the account's role and scope checked, as ``web.operations.report`` does)."""
-    if task_def.kind == "workflow":
-        return acting_person(account, definition)  # the engine explains that a workflow task takes no amounts
-    return check_account_report(account, definition, task_def)
-
-
-# TODO(web): ``web.operations.fire`` / ``report`` take no activity date or ``over`` yet; once they do (the /my/ forms
-# need them too), ``_report_as`` and ``_fire_as`` go back to calling them whatever the request holds.
-def _report_as(account, *, task: str, amount, part=None, item=None, note=None, checklist=None, on=None, over=False):
-    """``web.operations.report`` with an activity date and ``over``."""
-    if on is None and not over:
-        return operations.report(account, task=task, amount=amount, part=part, item=item, note=note, checklist=checklist)
-    svc = services.get()
-    definition, task_def, _ = operations.locate(task, None, checklist)
-    person = _reporting_person(account, definition, task_def)
-    return engine.report(svc.store, task=task_def.id, amount=amount, actor=person, clock=svc.clock, part=part, item=item,
-                         note=note, checklist=definition.id, on=on, over=over)
-
-
-def _fire_as(account, *, task: str, item, trigger: str, note=None, data=None, checklist=None, expect_state=None, on=None):
-    """``web.operations.fire`` with an activity date: the account's role and scope first, then the engine."""
-    if on is None:
-        return operations.fire(account, task=task, item=item, trigger=trigger, note=note, data=data, checklist=checklist,
-                               expect_state=expect_state)
-    svc = services.get()
-    definition, task_def, row = operations.locate(task, item, checklist)
-    transition = definition.workflows[task_def.workflow].transition(trigger, row.state) if task_def.kind == "workflow" else None
-    if transition is not None:
-        person = check_account_fire(account, definition, task_def, transition.by, trigger)
-    else:
-        person = acting_person(account, definition)  # the engine explains why the trigger is not valid
-    return engine.fire(svc.store, task=task_def.id, item=row.name if row is not None else item, trigger=trigger, actor=person,
-                       clock=svc.clock, plugins=svc.plugins, note=note or None, data=data or {}, checklist=definition.id,
-                       expect_state=expect_state or (row.state if row is not None else None), on=on)
 
 
 def _people():

@@ -44,10 +44,24 @@ def default_message(status: int) -> str:
     return say(*MESSAGES.get(status, MESSAGES[400] if status < 500 else MESSAGES[500]))
 
 
+def form_hint(field: str | None) -> str:
+    """What the pages add to an engine error about one input: where the form takes it."""
+    found = {
+        "over": lambda: say("请勾选“确认超出目标”后再提交。", "Tick 'confirm beyond the target' and submit again."),
+        "on": lambda: say("发生日期填在“发生日期”一栏。", "Give it in the 'activity date' field."),
+    }.get(field or "")
+    return found() if found else ""
+
+
 def init_app(app) -> None:
     @app.errorhandler(QingdanError)
     def _engine_error(err: QingdanError):
-        return answer(err.http_status, str(err))
+        if wants_json():
+            response = jsonify({"error": str(err), **({"field": err.field} if err.field else {})})
+            response.status_code = err.http_status
+            return response
+        extra = form_hint(err.field)
+        return answer(err.http_status, f"{err} {extra}" if extra else str(err))
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):

@@ -72,7 +72,7 @@ def fire():
         data["evidence"] = evidence
     result = operations.fire(account(), task=form.get("task", ""), item=form.get("item") or None, trigger=form.get("trigger", ""),
                              note=form.get("note"), data=data, checklist=form.get("checklist") or None,
-                             expect_state=form.get("expect_state") or None)
+                             expect_state=form.get("expect_state") or None, on=form.get("on") or None)
     flash(say("{t} / {i}:{a} → {b}(记录 #{n})", "{t} / {i}: {a} → {b} (event #{n})", t=result.task, i=result.item,
               a=result.from_state, b=result.to_state, n=result.event_seq), "ok")
     for warning in result.warnings:
@@ -88,12 +88,28 @@ def report():
     if not amount:
         raise InputError(say("请填写数量。", "please enter an amount."))
     result = operations.report(account(), task=form.get("task", ""), amount=amount, part=form.get("part") or None,
-                               item=form.get("item") or None, note=form.get("note"), checklist=form.get("checklist") or None)
+                               item=form.get("item") or None, note=form.get("note"), checklist=form.get("checklist") or None,
+                               on=form.get("on") or None, over=form.get("over") == "1")
     target = f"/{plain(result.target)}" if result.target is not None else ""
     flash(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}", "recorded (entry {e}): {t} +{a}, total {s}{g}",
               e=result.entry, t=result.task, a=plain(result.amount), s=plain(result.total), g=target), "ok")
     if result.reached:
         flash(say("目标已完成。", "target reached."), "ok")
+    return redirect(safe_next(form.get("next"), url_for("mywork.index")))
+
+
+@bp.route("/correct", methods=["POST"])
+@roles(*WORK_ROLES)
+def correct():
+    """Reverse one report (a negative entry; the original stays): the reporter, the task's leader and heads."""
+    form = request.form
+    entry = (form.get("entry") or "").strip()
+    if not entry.isascii() or not entry.isdigit():
+        raise InputError(say("没有指明要更正哪一条报送记录。", "no report was named to correct."))
+    result = operations.correct(account(), task=form.get("task", ""), entry=int(entry), note=form.get("note"),
+                                checklist=form.get("checklist") or None)
+    flash(say("已更正报送记录 {e}(更正记录 {c}),累计 {s}", "report {e} corrected (entry {c}); total {s}",
+              e=entry, c=result.entry, s=plain(result.total)), "ok")
     return redirect(safe_next(form.get("next"), url_for("mywork.index")))
 
 

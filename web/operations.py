@@ -23,7 +23,7 @@ def locate(task: str, item: str | None, checklist: str | None = None):
 
 
 def fire(account, *, task: str, item: str | None, trigger: str, note: str | None = None, data: dict | None = None,
-         checklist: str | None = None, expect_state: str | None = None):
+         checklist: str | None = None, expect_state: str | None = None, on=None):
     svc = services.get()
     definition, task_def, row = locate(task, item, checklist)
     if task_def.kind == "workflow":
@@ -36,16 +36,31 @@ def fire(account, *, task: str, item: str | None, trigger: str, note: str | None
         person = acting_person(account, definition)
     return engine.fire(svc.store, task=task_def.id, item=row.name if row is not None else item, trigger=trigger, actor=person,
                        clock=svc.clock, plugins=svc.plugins, note=note or None, data=data or {}, checklist=definition.id,
-                       expect_state=expect_state or (row.state if row is not None else None))
+                       expect_state=expect_state or (row.state if row is not None else None), on=on or None)
 
 
 def report(account, *, task: str, amount, part: str | None = None, item: str | None = None, note: str | None = None,
-           checklist: str | None = None):
+           checklist: str | None = None, on=None, over: bool = False):
     svc = services.get()
     definition, task_def, _ = locate(task, None, checklist)
-    person = check_account_report(account, definition, task_def) if task_def.kind != "workflow" else acting_person(account, definition)
-    return engine.report(svc.store, task=task_def.id, amount=amount, actor=person, clock=svc.clock, part=part or None,
-                         item=item or None, note=note or None, checklist=definition.id)
+    return engine.report(svc.store, task=task_def.id, amount=amount, actor=_reporting_person(account, definition, task_def),
+                         clock=svc.clock, part=part or None, item=item or None, note=note or None, checklist=definition.id,
+                         on=on or None, over=over)
+
+
+def correct(account, *, task: str, entry: int, note: str | None = None, checklist: str | None = None):
+    """Reverse report ``entry`` (``engine.correct``): whoever may report on the task may correct it."""
+    svc = services.get()
+    definition, task_def, _ = locate(task, None, checklist)
+    return engine.correct(svc.store, task=task_def.id, entry=entry, actor=_reporting_person(account, definition, task_def),
+                          clock=svc.clock, note=note or None, checklist=definition.id)
+
+
+def _reporting_person(account, definition, task_def) -> str:
+    """The person to report or correct as (the account's role and scope checked first)."""
+    if task_def.kind == "workflow":
+        return acting_person(account, definition)  # the engine explains that a workflow task takes no amounts
+    return check_account_report(account, definition, task_def)
 
 
 def parse_data_text(text: str | None) -> dict:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_login import current_user
 
+import engine
 from engine.accounts import role_word
-from web import presenters
+from web import presenters, services
 
 
 def nav_unread() -> int:
@@ -30,7 +31,16 @@ def nav_links() -> list:
     return [link for link in pages_of(current_app).nav if current_user.role in link.roles]
 
 
+def activity_window(definition, task) -> dict:
+    """The dates a form's activity-date field accepts today: ``engine.runtime.activity``'s window, as ``min``/``max``."""
+    from engine.runtime.activity import earliest_allowed
+
+    today = engine.local_date(services.get().clock.now(), definition.timezone)
+    return {"min": earliest_allowed(today, task.every).isoformat(), "max": today.isoformat()}
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         light_word=presenters.light_word, reason_word=presenters.reason_word, kind_word=presenters.kind_word,
-        number=presenters.number, event_word=presenters.event_word, state_label=presenters.state_label, person_name=presenters.person_name, role_word=role_word, nav_unread=nav_unread, nav_links=nav_links)
+        number=presenters.number, event_word=presenters.event_word, state_label=presenters.state_label, person_name=presenters.person_name, role_word=role_word, nav_unread=nav_unread, nav_links=nav_links,
+        activity_window=activity_window, verdict_words=engine.describe_verdict)

@@ -20,6 +20,7 @@ import traceback
 import click
 
 from engine.cli.context import AppContext
+from engine.cli.hints import hint
 from engine.errors import QingdanError
 from engine.i18n import say
 
@@ -46,7 +47,8 @@ class QingdanGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QingdanError as err:
-            click.echo(say("错误:{m}", "error: {m}", m=err), err=True)
+            extra = hint(err.field)
+            click.echo(say("错误:{m}", "error: {m}", m=err) + (" " + extra if extra else ""), err=True)
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise

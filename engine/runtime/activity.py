@@ -42,7 +42,7 @@ def parse_activity_date(text) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(say("日期 “{d}” 看不懂,请写成 2017-07-21 这样的年-月-日。",
-                             "the date '{d}' is not understood; write it as year-month-day, e.g. 2017-07-21.", d=text)) from None
+                             "the date '{d}' is not understood; write it as year-month-day, e.g. 2017-07-21.", d=text), field="on") from None
 
 
 def activity_date(on, now: dt.datetime, timezone: str, *, every: str | None = None) -> dt.date:
@@ -54,10 +54,10 @@ def activity_date(on, now: dt.datetime, timezone: str, *, every: str | None = No
     if day > today:
         raise InputError(say("发生日期 {d} 在今天({t})之后;不能预先登记。",
                              "the activity date {d} is after today ({t}); nothing can be entered ahead of time.",
-                             d=day.isoformat(), t=today.isoformat()))
+                             d=day.isoformat(), t=today.isoformat()), field="on")
     earliest = earliest_allowed(today, every)
     if day < earliest:
         raise InputError(say("发生日期 {d} 太早:最早只能补登到 {e}(周期性工作为上一周期,其他为 {n} 天内)。",
                              "the activity date {d} is too far back: the earliest allowed is {e} (the previous period for a "
-                             "recurring duty, otherwise {n} days).", d=day.isoformat(), e=earliest.isoformat(), n=BACKDATE_DAYS))
+                             "recurring duty, otherwise {n} days).", d=day.isoformat(), e=earliest.isoformat(), n=BACKDATE_DAYS), field="on")
     return day

@@ -108,11 +108,11 @@ def _refuse_earlier(chain: str, at: dt.datetime, head: dt.datetime) -> None:
             shown_head, shown_at = (value.astimezone(DEFAULT_ZONE).isoformat(timespec="microseconds") for value in (head, at))
         raise InputError(say(
             "审计链 {c} 的最新记录登记于 {h},不能再登记时间更早({a})的记录:留痕的时间只能向前。"
-            "补登过去发生的事,请按现在的时间登记并写明发生日期(--on);若是时钟(--now / QINGDAN_NOW)设错了,请改正后重试。",
+            "补登过去发生的事,请按现在的时间登记并写明发生日期;若是时钟设错了,请改正后重试。",
             "the newest event of audit chain {c} was entered at {h}; an event entered earlier ({a}) cannot follow it: "
             "the record only moves forward in time. To enter something that happened earlier, enter it now with its "
-            "activity date (--on); if the clock (--now / QINGDAN_NOW) is set wrong, fix it and retry.",
-            c=chain, h=shown_head, a=shown_at))
+            "activity date; if the clock is set wrong, fix it and retry.",
+            c=chain, h=shown_head, a=shown_at), field="clock")
 
 
 def newest_entry(conn) -> dt.datetime | None:

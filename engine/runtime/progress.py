@@ -13,7 +13,6 @@ the part reported) must be confirmed (``over``); and each report carries its act
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,69 +22,13 @@ from engine import catalog
 from engine.dates.clock import Clock, local_date
 from engine.errors import InputError, InvalidTrigger, NotFound
 from engine.i18n import say
+from engine.amounts import parse_amount
 from engine.numbers import plain
 from engine.runtime import audit
 from engine.runtime.activity import activity_date
 from engine.runtime.permissions import check_report
 from engine.store import Store
 from engine.store.tables import items, progress, tasks
-
-MAX_PLACES = 4
-#: ``NUMERIC(20,4)``: 16 digits before the decimal point
-MAX_INTEGER_DIGITS = 16
-_PLAIN = re.compile(r"\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_NOT_A_NUMBER = re.compile(r"[+\-\u2212]?\s*(?:s?nan|inf(?:inity)?|∞|无穷大?)", re.IGNORECASE)
-_MINUS = ("-", "\u2212", "\uff0d")  # ASCII hyphen-minus, minus sign, full-width hyphen-minus
-
-
-def _quoted(text: str) -> str:
-    return text if len(text) <= 40 else text[:40] + "…"
-
-
-def parse_amount(text) -> Decimal:
-    """An amount as typed (CLI, form, JSON number or string): a positive plain decimal, or ``InputError``.
-
-    Accepted: ASCII digits with at most one decimal point and an optional leading ``+`` (``12``, ``3.5``,
-    ``0.25``), at most 4 decimals (trailing zeros beyond them are dropped), at most 16 digits before the point.
-    """
-    stripped = "" if text is None else str(text).strip()
-    shown = _quoted(stripped)
-    if not stripped:
-        raise InputError(say("没有填写数量:请写一个大于 0 的数,如 12 或 3.5。",
-                             "no amount given: write a number above 0, e.g. 12 or 3.5."))
-    if _NOT_A_NUMBER.fullmatch(stripped):
-        raise InputError(say("数量 “{a}” 不是一个具体的数:请写一个大于 0 的普通数字,如 12 或 3.5。",
-                             "the amount '{a}' is not an actual number: write a plain number above 0, e.g. 12 or 3.5.", a=shown))
-    if stripped.startswith(_MINUS):
-        raise InputError(say("数量必须大于 0,不能是负数(填的是 “{a}”);要更正之前的报送,请用 qingdan correct。",
-                             "the amount must be more than 0, not negative (got '{a}'); to fix an earlier report use qingdan correct.",
-                             a=shown))
-    if any(not ch.isascii() and (ch.isdigit() or ch in "．。＋") for ch in stripped):
-        raise InputError(say("数量 “{a}” 用了全角数字或符号:请用半角阿拉伯数字,如 12 或 3.5。",
-                             "the amount '{a}' uses full-width digits or signs: write ASCII digits, e.g. 12 or 3.5.", a=shown))
-    if not any("0" <= ch <= "9" for ch in stripped):
-        raise InputError(say("数量 “{a}” 不是数字:请写一个大于 0 的数,如 12 或 3.5。",
-                             "the amount '{a}' is not a number: write a number above 0, e.g. 12 or 3.5.", a=shown))
-    if not _PLAIN.fullmatch(stripped):
-        raise InputError(say(
-            "数量 “{a}” 不是普通的十进制数:只能写阿拉伯数字,最多一个小数点(如 12 或 3.5);"
-            "不接受科学计数法(1e9)、十六进制(0x10)、千位分隔符(1,000)、下划线(1_000)、单位或其他文字。",
-            "the amount '{a}' is not a plain decimal number: write digits with at most one decimal point (e.g. 12 or 3.5); "
-            "scientific notation (1e9), hexadecimal (0x10), thousands separators (1,000), underscores (1_000), units and "
-            "other words are not accepted.", a=shown))
-    amount = Decimal(stripped.lstrip("+"))
-    if amount == 0:
-        raise InputError(say("数量必须大于 0(填的是 “{a}”);要更正之前的报送,请用 qingdan correct。",
-                             "the amount must be more than 0 (got '{a}'); to fix an earlier report use qingdan correct.", a=shown))
-    if amount.adjusted() + 1 > MAX_INTEGER_DIGITS:
-        raise InputError(say("数量 “{a}” 大得不合常理:整数部分最多 {n} 位。",
-                             "the amount '{a}' is implausibly large: at most {n} digits before the decimal point.",
-                             a=shown, n=MAX_INTEGER_DIGITS))
-    places = -amount.normalize().as_tuple().exponent
-    if places > MAX_PLACES:
-        raise InputError(say("数量 “{a}” 最多保留 {n} 位小数。", "the amount '{a}' may have at most {n} decimal places.", a=shown, n=MAX_PLACES))
-    return amount.quantize(Decimal(1).scaleb(-max(places, 0)))  # 3.50 → 3.5, 100 stays 100
-
 
 @dataclass(frozen=True)
 class ReportResult:
@@ -162,16 +105,15 @@ def _beyond_target(task_def, part_def, value: Decimal, before: Decimal, part_bef
         if over:
             return True
         unit = task_def.target_unit or ""
-        confirm = say("如果确实超出,请确认后再报送:命令行加 --over,网页上勾选“确认超出目标”。",
-                      "If it really did, confirm it: add --over on the command line, or tick 'confirm beyond the target' on the web.")
+        confirm = say("如果确实超出,请确认超出后再报送。", "If it really did, confirm that it goes beyond the target.")
         if remaining == 0:
             raise InputError(say("{w} 的目标 {q}{u} 已经完成(已报送 {d}{u});再报送 {v}{u} 会超出目标。{c}",
                                  "{w} has already reached its target of {q} {u} ({d} {u} reported); reporting {v} {u} more goes "
-                                 "beyond it. {c}", w=what, q=plain(quantity), d=plain(done), v=plain(value), u=unit, c=confirm))
+                                 "beyond it. {c}", w=what, q=plain(quantity), d=plain(done), v=plain(value), u=unit, c=confirm), field="over")
         raise InputError(say("{w} 的目标是 {q}{u},已报送 {d}{u},只差 {r}{u};本次报送 {v}{u} 会超出目标。{c}",
                              "{w} has a target of {q} {u}, {d} {u} reported, {r} {u} remaining; reporting {v} {u} goes beyond "
                              "the target. {c}", w=what, q=plain(quantity), d=plain(done), r=plain(remaining), v=plain(value),
-                             u=unit, c=confirm))
+                             u=unit, c=confirm), field="over")
     return False
 
 

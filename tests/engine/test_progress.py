@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from engine.errors import InputError, InvalidTrigger, NotFound, NotPermitted
-from engine.runtime.progress import correct, parse_amount, report
+from engine.amounts import parse_amount
+from engine.runtime.progress import correct, report
 from engine.queries.status import checklist_status
 
 
@@ -24,7 +25,7 @@ def test_reports_add_up_and_parts_count_toward_the_whole(store, yanting, clock):
 def test_done_when_target_reached_and_overshoot_kept(store, yanting, clock):
     first = report(store, task="T5", amount="20", actor="zhang", clock=clock)
     assert not first.reached
-    with pytest.raises(InputError, match="--over"):
+    with pytest.raises(InputError, match="请确认超出后再报送"):
         report(store, task="T5", amount="7", actor="li", clock=clock)  # beyond the target: needs a confirmation
     second = report(store, task="T5", amount="7", actor="li", clock=clock, over=True)
     assert second.reached and second.over and second.total == Decimal("27")

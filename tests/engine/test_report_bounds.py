@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import InputError
-from engine.runtime.progress import parse_amount, report
+from engine.amounts import parse_amount
+from engine.runtime.progress import report
 from engine.store.tables import events, progress
 
 
@@ -92,7 +93,8 @@ def test_beyond_the_target_needs_over(store, yanting, clock):
         report(store, task="T5", amount="7", actor="zhang", clock=clock)
     message = str(refused.value)
     assert "任务 T5 的目标是 25场,已报送 20场,只差 5场;本次报送 7场 会超出目标" in message
-    assert "--over" in message and "勾选“确认超出目标”" in message
+    assert "请确认超出后再报送" in message and "--over" not in message  # worded for any interface
+    assert refused.value.field == "over"  # each interface adds its own hint: --over, the checkbox, the JSON key
     assert _entries(store) == 1 and len(_events(store)) == 1  # nothing written
     accepted = report(store, task="T5", amount="7", actor="zhang", clock=clock, over=True)
     assert accepted.over and accepted.reached and accepted.total == Decimal("27")
@@ -131,7 +133,7 @@ def test_english_over_message(store, yanting, clock, monkeypatch):
     monkeypatch.setenv("QINGDAN_LANG", "en")
     report(store, task="T5", amount="20", actor="zhang", clock=clock)
     with pytest.raises(InputError, match=r"task T5 has a target of 25 场, 20 场 reported, 5 场 remaining; reporting 7 场 "
-                                         r"goes beyond the target\. If it really did, confirm it: add --over"):
+                                         r"goes beyond the target\. If it really did, confirm that it goes beyond the target\."):
         report(store, task="T5", amount="7", actor="zhang", clock=clock)
 
 

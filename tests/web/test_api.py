@@ -58,8 +58,9 @@ def test_report_over_the_target_and_on_a_past_day(client, tokens, qingdan):
     refused = client.post("/api/report", json={"task": "T5", "amount": 7}, headers=headers)
     assert refused.status_code == 400
     cli = qingdan("report", "T5", "7", "--as", "zhang", now="2017-07-21T10:00")
-    assert cli.stderr.strip() == "错误:" + refused.get_json()["error"]
-    assert "只差 5场" in refused.get_json()["error"] and "勾选“确认超出目标”" in refused.get_json()["error"]
+    # the same sentence; the CLI adds its flag, the API names the field
+    assert cli.stderr.strip() == "错误:" + refused.get_json()["error"] + " 命令行加 --over 确认。"
+    assert "只差 5场" in refused.get_json()["error"] and refused.get_json()["field"] == "over"
     for body in ({"over": "yes"}, {"over": 1}):
         bad = client.post("/api/report", json={"task": "T5", "amount": 7, **body}, headers=headers)
         assert bad.status_code == 400 and "应是 true 或 false" in bad.get_json()["error"]
