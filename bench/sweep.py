@@ -13,7 +13,7 @@ met or missed, and the figures are written to ``bench/results/sweep-<dialect>.js
 The large databases are not loaded through ``engine.runtime.loader.load`` (minutes for millions of items): the
 checklist is generated as YAML and validated with ``engine.definition.validation.validate_text`` as usual, then its
 checklist, task and item rows are written with SQLAlchemy Core into a schema made by ``ensure_schema``, and
-``engine.reminders.deadlines.replan_checklist`` writes the schedule, exactly as a load would. The soak database is
+``engine.runtime.deadlines.replan_checklist`` writes the schedule, exactly as a load would. The soak database is
 small and is loaded with ``engine.runtime.loader.load``.
 """
 from __future__ import annotations
@@ -90,7 +90,7 @@ def rules():
 
 def candidate_days(calendar, avoid: dt.date | None) -> list[dt.date]:
     """Working days of the year usable as deadlines: every rule day countable, none of them on ``avoid``."""
-    from engine.reminders.deadlines import rule_days
+    from engine.definition.planning import rule_days
 
     remind, escalate = rules()
     found = []
@@ -106,7 +106,7 @@ def candidate_days(calendar, avoid: dt.date | None) -> list[dt.date]:
 
 def due_deadline(calendar, index: int) -> tuple[dt.date, str, str]:
     """The deadline of the ``index``-th due task: exactly one of its rules falls on PASS_DAY."""
-    from engine.reminders.deadlines import rule_days
+    from engine.definition.planning import rule_days
 
     label, rule_key, before = DUE_RULES[index % len(DUE_RULES)]
     due = calendar.workdays_before(PASS_DAY, before) if before > 0 else calendar.nth_workday_after(PASS_DAY, -before)
@@ -226,7 +226,7 @@ def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: 
     from sqlalchemy import insert, select
 
     from engine.runtime import audit
-    from engine.reminders.deadlines import replan_checklist
+    from engine.runtime.deadlines import replan_checklist
     from engine.runtime.loader import FORMAT_VERSION, digest
     from engine.store.tables import checklists, items, tasks
     from engine.definition.validation import validate_text
@@ -241,7 +241,7 @@ def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: 
     add("yaml_s", t0)
 
     t0 = time.perf_counter()
-    validated = validate_text(yaml_text, f"{checklist_id}.yaml")
+    validated = validate_text(yaml_text, f"{checklist_id}.yaml", _step_types())
     add("validate_s", t0)
     del yaml_text
     if not validated.ok:
@@ -591,7 +591,8 @@ def soak_definitions(args) -> list:
                   "deadlines": dict(zip(MILESTONES, sorted(rng.sample(candidates, 4))))}
                  for t in range(args.soak_tasks)]
         notify = f"{k % 24:02d}:{(7 * k + 5) % 60:02d}"
-        validated = validate_text(generate_yaml(f"bench-soak-{k:02d}", f"催办长跑 {k}", specs, notify), f"soak-{k}.yaml")
+        validated = validate_text(generate_yaml(f"bench-soak-{k:02d}", f"催办长跑 {k}", specs, notify), f"soak-{k}.yaml",
+                                  _step_types())
         if not validated.ok:
             raise SystemExit("the soak checklist did not validate: " + "; ".join(p.format() for p in validated.errors[:5]))
         found.append(validated.definition)
@@ -1008,6 +1009,12 @@ def main(argv=None) -> int:
     print_table(result)
     print(f"\nresults: {out}")
     return 0
+
+
+def _step_types():
+    from engine.pluginmanager import get_plugin_manager, step_types
+
+    return step_types(get_plugin_manager())
 
 
 if __name__ == "__main__":

@@ -71,8 +71,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "check_account_fire": ("engine.accounts", "check_account_fire"),
     # the audit chain, item deadlines, evidence, the tables
     "append_event": ("engine.runtime.audit", "append"),
-    "add_item_deadline": ("engine.reminders.deadlines", "add_item_deadline"),
-    "clear_item_deadline": ("engine.reminders.deadlines", "clear_item_deadline"),
+    "add_item_deadline": ("engine.runtime.deadlines", "add_item_deadline"),
+    "clear_item_deadline": ("engine.runtime.deadlines", "clear_item_deadline"),
     "open_deadlines": ("engine.runtime.stepdata", "open_deadlines"),
     "store_evidence_file": ("engine.runtime.evidence", "store_file"),
     "store_evidence_stream": ("engine.runtime.evidence", "store_stream"),
@@ -170,7 +170,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
         Recipient,
         builtin_channels,
     )
-    from engine.reminders.deadlines import add_item_deadline, clear_item_deadline
+    from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
     from engine.runtime.audit import append as append_event
     from engine.runtime.evidence import Evidence
     from engine.runtime.evidence import store_file as store_evidence_file

@@ -90,7 +90,7 @@ class DeadlineRule:
 
 @dataclass(frozen=True)
 class ItemDeadline:
-    """A deadline started for one item (``engine.reminders.deadlines.add_item_deadline``).
+    """A deadline started for one item (``engine.runtime.deadlines.add_item_deadline``).
 
     Met when ``meet_deadline(key)`` is called later, or, when ``reach_state`` is set, once the item is
     in a state that has reached it in the sense of ``WorkflowDef.reached`` (careful: a state that
@@ -161,6 +161,8 @@ class TransitionContext(_Effects):
     started: list = field(default_factory=list)
     met: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    #: ``step → recorded values``, handed in by the runtime that holds the transaction (steps never read tables)
+    read_recorded: Any = field(default=None, repr=False, compare=False)
     _known: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -196,9 +198,7 @@ class TransitionContext(_Effects):
     def values(self, step: str) -> dict[str, str]:
         """The step's data for this item: what was recorded before, overlaid with this firing's ``--data``."""
         if step not in self._known:
-            from engine.runtime.stepdata import recorded
-
-            self._known[step] = recorded(self.connection, self.item_id, step)
+            self._known[step] = self.read_recorded(step) if self.read_recorded is not None else {}
         return {**self._known[step], **self.given(step)}
 
     def given(self, step: str) -> dict[str, str]:

@@ -82,7 +82,9 @@ def steps(plugins):
 
 def definition_of(path: Path, steps=None):
     from engine.definition.validation import validate_file
+    from engine.pluginmanager import get_plugin_manager, step_types
 
+    steps = steps if steps is not None else step_types(get_plugin_manager())
     result = validate_file(str(path), steps)
     assert result.ok, [p.format() for p in result.errors]
     return result.definition

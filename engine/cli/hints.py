@@ -13,6 +13,7 @@ def hint(field: str | None) -> str:
     found = {
         "over": lambda: say("命令行加 --over 确认。", "Add --over to confirm."),
         "on": lambda: say("发生日期用 --on 年-月-日 写明,如 --on 2017-07-21。", "Give the activity date with --on YEAR-MONTH-DAY, e.g. --on 2017-07-21."),
-        "clock": lambda: say("命令行的时钟由 --now 或 QINGDAN_NOW 设定。", "The command line's clock is set by --now or QINGDAN_NOW."),
+        "clock": lambda: say("补登用 --on 年-月-日 写明发生日期;命令行的时钟由 --now 或 QINGDAN_NOW 设定。",
+                             "Give the activity date with --on YEAR-MONTH-DAY; the command line's clock is set by --now or QINGDAN_NOW."),
     }.get(field or "")
     return found() if found else ""

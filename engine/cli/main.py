@@ -26,21 +26,32 @@ from engine.i18n import say
 
 
 class QingdanGroup(click.Group):
+    _frontends: dict | None = None
+
     def get_command(self, ctx, cmd_name):
-        found = super().get_command(ctx, cmd_name)
+        found = super().get_command(ctx, cmd_name) or self.frontend_commands().get(cmd_name)
         if found is not None:
             return found
         found = self.plugin_commands(ctx).get(cmd_name)
         return found[0] if found else None
 
     def list_commands(self, ctx):
-        return sorted({*super().list_commands(ctx), *self.plugin_commands(ctx)})
+        return sorted({*super().list_commands(ctx), *self.frontend_commands(), *self.plugin_commands(ctx)})
+
+    def frontend_commands(self) -> dict[str, click.Command]:
+        """The commands installed front ends add (``qingdan.commands`` entry points), loaded when first asked for."""
+        if QingdanGroup._frontends is None:
+            from importlib.metadata import entry_points
+
+            QingdanGroup._frontends = {command.name: command for entry in entry_points(group=FRONTEND_GROUP)
+                                       for command in entry.load()}
+        return QingdanGroup._frontends
 
     def plugin_commands(self, ctx) -> dict[str, tuple[click.Command, str]]:
         """The plugins' commands, asked for once per run: name → (command, plugin)."""
         app = ctx.ensure_object(AppContext)
         if app._plugin_commands is None:
-            app._plugin_commands = plugin_commands(app.plugins, set(self.commands))
+            app._plugin_commands = plugin_commands(app.plugins, set(self.commands) | set(self.frontend_commands()))
         return app._plugin_commands
 
     def invoke(self, ctx):
@@ -88,8 +99,10 @@ COMMAND_MODULES = (
     "engine.cli.step_commands",
     "engine.cli.notice_commands",
     "engine.cli.admin_commands",
-    "engine.cli.web_commands",
 )
+#: front ends (the web's ``serve`` and ``users``) add their commands through this entry point group, so the
+#: engine never imports them: ``[project.entry-points."qingdan.commands"] web = "web.commands:COMMANDS"``
+FRONTEND_GROUP = "qingdan.commands"
 
 
 def _register():

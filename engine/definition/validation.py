@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pydantic import TypeAdapter, ValidationError
 
 from engine.definition import schema
-from engine.definition.definitions import DONE, ChecklistDef, compile_checklist, workflow_graph
-from engine.errors import CalendarGap, InputError, Problem
+from engine.definition.date_checks import DateChecks
+from engine.definition.task_checks import TaskChecks
+from engine.definition.definitions import ChecklistDef, compile_checklist, workflow_graph
+from engine.errors import Problem
 from engine.i18n import say
 from engine.definition.pydantic_messages import problems_from
 from engine.definition.yamlsource import Source, read_file, read_text
@@ -58,10 +60,8 @@ def validate_text(text: str, file: str = "<text>", step_types: dict | None = Non
 
 
 def _validate(source: Source, step_types: dict | None) -> Validated:
-    if step_types is None:
-        from engine.pluginmanager import get_plugin_manager, step_types as collect
-
-        step_types = collect(get_plugin_manager())
+    # The step types come from the caller (``engine.step_types(plugins)``): a definition never loads plugins itself.
+    step_types = step_types or {}
     checker = _Checker(source, step_types)
     try:
         definition = checker.run()
@@ -75,7 +75,7 @@ def _validate(source: Source, step_types: dict | None) -> Validated:
     return result
 
 
-class _Checker:
+class _Checker(TaskChecks, DateChecks):
     def __init__(self, source: Source, step_types: dict):
         self.src = source
         self.steps = step_types
@@ -149,47 +149,6 @@ class _Checker:
             return None
         return definition
 
-    def _notice_days(self, definition, tasks):
-        """Every reminder and escalation day must be countable: a reminder before a January deadline may
-        fall in the previous year, which the calendar must know too. Notice days after the list's year
-        may be provisional (that year's schedule is not published yet): a warning, not an error."""
-        from engine.reminders.deadlines import plan_task
-
-        calendar = definition.calendar
-        for (index, _), task in zip(tasks, definition.tasks):
-            try:
-                firings = plan_task(definition, task)
-            except CalendarGap as err:
-                path = ("tasks", index, "deadlines") if task.deadlines else ("tasks", index, "recurring")
-                self.error(path, str(err), key=True)
-                continue
-            spilled: dict[tuple, dict[int, object]] = {}  # where → year → first provisional day
-            for firing in sorted(firings, key=lambda f: f.day):
-                if calendar.is_provisional(firing.day.year):
-                    for where in self._deadline_paths(index, task, firing.due_date):
-                        spilled.setdefault(where, {}).setdefault(firing.day.year, firing.day)
-            for where, years in spilled.items():
-                for year, day in sorted(years.items()):
-                    self._provisional(where, year, day, calendar)
-
-    @staticmethod
-    def _deadline_paths(index, task, due):
-        """Where the deadline ``due`` of a task is written: its key under ``deadlines``, or ``recurring``."""
-        if task.kind == "recurring":
-            return [("tasks", index, "recurring")]
-        return [("tasks", index, "deadlines", key) for key, day in task.deadlines.items() if day == due]
-
-    def _provisional(self, path, year, day, calendar):
-        # the first deadline whose notices spill into the year gets the whole explanation; later ones point back
-        first = self.provisional.setdefault(year, path)
-        if first == path:
-            self.src.problem(path, calendar.provisional_note(year, day), severity="warning", key=True)
-        else:
-            self.src.problem(path, say(
-                "通知日 {d} 在 {y} 年,按暂定日历计算(见第 {l} 行的说明)。",
-                "the notice day {d} is in {y} and counted with a provisional calendar (see line {l}).",
-                d=day.isoformat(), y=year, l=self.src.where(first, key=True)[0]), severity="warning", key=True)
-
     def keys_for(self, path) -> list[str]:
         """The keys allowed in the mapping at ``path``, for did-you-mean suggestions."""
         model = _model_at(tuple(path))
@@ -259,18 +218,6 @@ class _Checker:
         return parsed
 
     # ------------------------------------------------------------ references
-    def _calendar(self, header):
-        from engine.dates.calendar import WorkCalendar
-
-        spec = header.calendar
-        try:
-            if isinstance(spec, str):
-                return WorkCalendar(spec, provisional_after=header.year)
-            return WorkCalendar(spec.base, holidays=spec.holidays, workdays=spec.workdays, provisional_after=header.year)
-        except InputError as err:
-            self.error(("checklist", "calendar"), str(err))
-            return None
-
     def _ranking(self, weights):
         if weights.completion + weights.on_time + weights.overdue > 0:
             return
@@ -365,153 +312,6 @@ class _Checker:
                 self.error(path + ("escalate", index, "to"), say("升级对象应是 leader、head 或人员标识,不是 “{w}”。",
                                                                  "escalate to must be leader, head or a person's id, not '{w}'.", w=step.to))
 
-    def _task_references(self, tasks, units, people, workflows, calendar, header):
-        ids = {}
-        options_by_task = {}
-        for index, task in tasks:
-            path = ("tasks", index)
-            if task.id in ids:
-                self.error(path + ("id",), say("任务编号 “{i}” 重复(第 {l} 行已用)。", "task id '{i}' is used twice (first at line {l}).",
-                                               i=task.id, l=self.src.where(("tasks", ids[task.id], "id"))[0]))
-            ids.setdefault(task.id, index)
-            if task.unit not in units:
-                self.error(path + ("unit",), self._missing("单位", "unit", task.unit, units, "units"))
-            for field_name in ("responsible", "leader"):
-                who = getattr(task, field_name)
-                if who not in people:
-                    self.error(path + (field_name,), self._missing("人员", "person", who, people, "people"))
-            kinds = [name for name in ("workflow", "target", "recurring") if getattr(task, name) is not None]
-            if not kinds:
-                self.error(path, say("任务 {i} 需要 workflow、target、recurring 三者之一。",
-                                     "task {i} needs one of workflow, target or recurring.", i=task.id))
-            elif len(kinds) > 1:
-                self.error(path + (kinds[1],), say("任务 {i} 同时有 {a} 和 {b};只能选一种。",
-                                                   "task {i} has both {a} and {b}; choose one.", i=task.id, a=kinds[0], b=kinds[1]), key=True)
-            self._items(path, task)
-            workflow = workflows.get(task.workflow) if task.workflow else None
-            if task.workflow and workflow is None:
-                self.error(path + ("workflow",), self._missing("流程", "workflow", task.workflow, workflows, "workflows"))
-            self._deadlines(path, task, workflow, calendar, header)
-            self._parts(path, task)
-            if task.pace and task.target is None:
-                self.error(path + ("pace",), say("pace 只用于数量目标(target)任务。", "pace applies only to quantity-target tasks."), key=True)
-            self._rules(path, task, people)
-            options_by_task[task.id] = self._options(path, task, workflow)
-        return options_by_task
-
-    def _items(self, path, task):
-        seen = {}
-        for index, name in enumerate(task.items):
-            if name in seen:
-                self.error(path + ("items", index), say("子项 “{n}” 重复。", "item '{n}' is listed twice.", n=name))
-            seen.setdefault(name, index)
-
-    def _deadlines(self, path, task, workflow, calendar, header):
-        if task.recurring is not None and task.deadlines:
-            self.error(path + ("deadlines",), say("周期性任务按周期计算期限,不用 deadlines。",
-                                                  "recurring duties are due at the end of each period; remove deadlines."), key=True)
-            return
-        allowed = set(workflow.states) if workflow else {DONE} if task.target is not None else set()
-        for state, due in task.deadlines.items():
-            where = path + ("deadlines", state)
-            if state not in allowed:
-                if workflow is not None:
-                    self.error(where, self._missing("状态", "state", state, workflow.states), key=True)
-                elif task.target is not None:
-                    self.error(where, say("数量目标任务的期限写作 done: 日期,不是 “{s}”。",
-                                          "a target task's deadline is written done: DATE, not '{s}'.", s=state), key=True)
-                continue
-            if due.year != header.year:
-                self.warn(where, say("期限 {d} 不在清单年度 {y} 内。", "deadline {d} is outside the checklist's year {y}.", d=due, y=header.year))
-            if calendar is not None:
-                if not calendar.covers(due.year):
-                    # a deadline needs its year's real schedule; only notice days after the list's year may be provisional
-                    self._calendar_gap(where, due.year, calendar.gap(due.year))
-                    continue
-                try:
-                    if not calendar.is_workday(due):
-                        self.warn(where, say("期限 {d}(星期{w})不是工作日。", "deadline {d} ({wd}) is not a working day.",
-                                             d=due, w="一二三四五六日"[due.weekday()], wd=due.strftime("%A")))
-                except CalendarGap as err:
-                    self._calendar_gap(where, due.year, err)
-        if workflow is not None:
-            self._deadline_order(path, task, self.graphs.get(task.workflow))
-
-    def _calendar_gap(self, path, year, err):
-        # one explanation per missing year is enough; later deadlines in that year just point back to it
-        first = self.gaps.setdefault(year, path)
-        if first == path:
-            self.error(path, str(err))
-        else:
-            self.error(path, say("{y} 年缺少节假日安排,请在 checklist.calendar 中补充(见第 {l} 行的说明)。",
-                                 "no holiday schedule for {y}; add it under checklist.calendar (see line {l}).",
-                                 y=year, l=self.src.where(first)[0]))
-
-    def _deadline_order(self, path, task, graph):
-        """Warn when a milestone that comes later in the workflow is due before an earlier one."""
-        if graph is None or graph.initial not in graph.states:
-            return
-        reached = graph.reached
-        for later, later_due in task.deadlines.items():
-            for earlier, earlier_due in task.deadlines.items():
-                if earlier != later and earlier in reached.get(later, ()) and later not in reached.get(earlier, ()) and later_due < earlier_due:
-                    self.warn(path + ("deadlines", later), say(
-                        "“{s}” 的期限 {d} 早于它之前的节点 “{p}” 的期限 {pd}。",
-                        "the deadline {d} for '{s}' is before {pd}, the deadline of the earlier milestone '{p}'.",
-                        s=later, d=later_due, p=earlier, pd=earlier_due))
-
-    def _parts(self, path, task):
-        if task.parts and task.target is None:
-            self.error(path + ("parts",), say("parts 只用于数量目标(target)任务。", "parts apply only to quantity-target tasks."), key=True)
-            return
-        seen = set()
-        for index, part in enumerate(task.parts):
-            if part.id in seen:
-                self.error(path + ("parts", index, "id"), say("分项编号 “{p}” 重复。", "part id '{p}' is used twice.", p=part.id))
-            seen.add(part.id)
-            if task.target is not None and part.quantity > task.target.quantity:
-                self.error(path + ("parts", index, "quantity"), say("分项 {p} 的数量 {q} 超过任务总目标 {t}。",
-                                                                    "part {p}: {q} is more than the whole target {t}.",
-                                                                    p=part.id, q=part.quantity, t=task.target.quantity))
-
-    def _options(self, path, task, workflow):
-        extras = task.model_extra or {}
-        options = {}
-        used_steps = {s.step for s in workflow.states.values() if s.step} if workflow else set()
-        for key, value in extras.items():
-            step = self.option_keys.get(key)
-            if step is None:
-                self._unknown_key(path + (key,), key)
-                continue
-            checked = self._adapt(step.task_options[key], value, path + (key,))
-            if checked is None:
-                continue
-            options[key] = checked
-            if step.name in self.extensions:
-                continue
-            if task.workflow is None:
-                self.warn(path + (key,), say("任务没有流程,{k} 设置不会起作用。", "the task has no workflow, so {k} has no effect.", k=key))
-            elif workflow is not None and step.name not in used_steps:
-                self.warn(path + (key,), say("任务设置了 {k},但它的流程没有 “{s}” 步骤,这项设置不会起作用。",
-                                             "the task sets {k} but its workflow has no '{s}' step, so it has no effect.", k=key, s=step.name))
-        for step in (*self.steps.values(), *self.extensions.values()):
-            mine = {k: v for k, v in options.items() if k in step.task_options}
-            if step.name in used_steps or mine:
-                for issue in step.check_task(task, workflow, mine):
-                    self.src.problem(path + tuple(issue.path), issue.message, severity=issue.severity)
-        return {key: _jsonable(value) for key, value in options.items()}
-
-
-def _jsonable(value):
-    from pydantic import BaseModel
-
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", exclude_none=True)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def _zh() -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import TaskKind, Verdict
-from engine.reminders.deadlines import first_loaded_day
+from engine.runtime.deadlines import first_loaded_day
 from engine.store.tables import item_deadlines, item_reached, items, progress, tasks
 from engine.verdicts import MilestoneVerdict, judge, on_time_rate
 

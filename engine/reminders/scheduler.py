@@ -62,7 +62,7 @@ def replan_all(store, clock) -> int:
     from sqlalchemy import select
 
     from engine import catalog
-    from engine.reminders.deadlines import replan_checklist
+    from engine.runtime.deadlines import replan_checklist
     from engine.store.tables import checklists
 
     now = clock.now()

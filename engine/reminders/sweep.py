@@ -27,7 +27,7 @@ from engine import catalog
 from engine.dates.clock import Clock, local_date
 from engine.kinds import RuleKind, Verdict
 from engine.queries.milestones import task_milestones
-from engine.reminders.deadlines import end_of, escalation_recipients, fire_at, rule_target
+from engine.definition.planning import end_of, escalation_recipients, fire_at, rule_target
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.reminders.notices import compose, milestone_label
 from engine.store import Store

@@ -79,7 +79,7 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     for values in given.values():
         data.update(values)  # the event keeps the normalized values
     context = TransitionContext(definition, task_def, row.id, row.name, trigger, row.state, dest, actor, note, data, now, conn,
-                                step_data=given)
+                                step_data=given, read_recorded=lambda step: stepdata.recorded(conn, row.id, step))
     for step in involved:
         refusal = missing_data(step, context) or step.guard(context)
         if refusal:

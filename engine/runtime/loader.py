@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 from engine.runtime import audit
 from engine.runtime.reaching import forget_reached
 from engine.dates.clock import Clock
-from engine.reminders.deadlines import replan_checklist
+from engine.runtime.deadlines import replan_checklist
 from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checklist
 from engine.errors import StrandedData
 from engine.i18n import say

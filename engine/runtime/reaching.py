@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 
 from engine.definition.definitions import WorkflowDef
-from engine.reminders.deadlines import clear_item_deadline
+from engine.runtime.deadlines import clear_item_deadline
 from engine.store.tables import item_deadlines, item_reached
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 from engine.runtime import audit
 from engine import catalog
-from engine.reminders.deadlines import add_item_deadline, clear_item_deadline
+from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
 from engine.queries.listings import ItemView, items_in_step, items_of, step_states
 from engine.runtime.fire import fire
 

@@ -103,13 +103,13 @@ def test_a_direct_fire_follows_the_latest_round(store, yanting, clock, plugins):
     assert move(store, clock, plugins, ("pass", "zhao", "2017-09-05")).to_state == "accepted"
 
 
-def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugins):
+def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugins, steps):
     from engine.runtime.loader import load
     from engine.definition.validation import validate_text
 
     text = YANTING.read_text(encoding="utf-8").replace("li:    {name: 李文华, roles: [leader]}",
                                                        "li:    {name: 李文华, roles: [leader, inspector]}")
-    definition = validate_text(text, "y.yaml").definition
+    definition = validate_text(text, "y.yaml", steps).definition
     load(store, [definition], clock=clock)
     to_inspecting(store, clock, plugins)
     with pytest.raises(NotPermitted, match="张明 不是验收人员"):
@@ -150,21 +150,21 @@ def test_rounds_through_the_command_in_english(qingdan, tmp_path):
     assert refused.returncode == 1 and "找不到证明材料文件" in refused.stderr
 
 
-def test_validation_needs_criteria_and_clear_verdicts():
+def test_validation_needs_criteria_and_clear_verdicts(steps):
     from engine.definition.validation import validate_text
 
     text = YANTING.read_text(encoding="utf-8")
     no_criteria = text.replace("""    acceptance:
       - {check: 标识标牌按方案安装到位}
 """, "")
-    errors = [p.format() for p in validate_text(no_criteria, "y.yaml").errors]
+    errors = [p.format() for p in validate_text(no_criteria, "y.yaml", steps).errors]
     assert errors == ["y.yaml:148:15: 任务的流程 construction 有验收步骤(“inspecting”),但任务没有列出验收标准(acceptance)。"]
     two_passes = text.replace(
         "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector]}",
         "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector]}\n"
         "      - {trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}")
-    errors = [p.format() for p in validate_text(two_passes, "y.yaml").errors]
+    errors = [p.format() for p in validate_text(two_passes, "y.yaml", steps).errors]
     assert len(errors) == 3 and all("现在通过 2 条、不通过 1 条" in e for e in errors)
     by_head = two_passes.replace("{trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}",
                                  "{trigger: waive,              from: inspecting,              to: accepted,      by: [head]}")
-    assert validate_text(by_head, "y.yaml").ok  # a head's own way out is not an inspector's verdict
+    assert validate_text(by_head, "y.yaml", steps).ok  # a head's own way out is not an inspector's verdict

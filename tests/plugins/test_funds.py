@@ -118,9 +118,9 @@ def test_no_budget_no_query(store, yanting, clock):
         assert summary(conn, yanting) == {}
 
 
-def test_budget_option_is_checked_with_its_line():
+def test_budget_option_is_checked_with_its_line(steps):
     bad = FUNDED.replace("funds: {budget: 60}", "funds: {budget: -60, currency: 元}")
-    errors = [p.format() for p in validate_text(bad, "f.yaml").errors]
+    errors = [p.format() for p in validate_text(bad, "f.yaml", steps).errors]
     assert len(errors) == 2 and all(e.startswith("f.yaml:103:") for e in errors)
     assert any("currency" in e for e in errors)
 
