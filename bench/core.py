@@ -254,9 +254,9 @@ def pct(values: list[float], q: float) -> float:
 
 # --------------------------------------------------------------------------------------- phases
 def phase_validate_load(store, text: str, plugins, clock, profiler):
-    from engine.runtime.loader import load
-    from engine.pluginmanager import step_types
     from engine.definition.validation import validate_text
+    from engine.pluginmanager import step_types
+    from engine.runtime.loader import load
 
     steps = step_types(plugins)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -570,7 +570,7 @@ def main(argv=None) -> int:
     from engine.store import open_store
     from engine.store.migrate import ensure_schema
 
-    started = dt.datetime.now(dt.timezone.utc).astimezone()
+    started = dt.datetime.now(dt.UTC).astimezone()
     loadavg_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     figures: dict = {}
     errors: dict = {}

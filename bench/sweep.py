@@ -81,8 +81,8 @@ def item_name(t: int, j: int) -> str:
 
 
 def rules():
-    from engine.definition.definitions import EscalationDef
     from engine.dates.durations import parse_duration
+    from engine.definition.definitions import EscalationDef
 
     return (tuple(parse_duration(r) for r in REMIND),
             tuple(EscalationDef(parse_duration(after), to) for after, to in ESCALATE))
@@ -225,11 +225,11 @@ def build_database(store, n_items: int, per_task: int, due: int, per_checklist: 
 def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: int, seed: int, timings: dict) -> dict:
     from sqlalchemy import insert, select
 
+    from engine.definition.validation import validate_text
     from engine.runtime import audit
     from engine.runtime.deadlines import replan_checklist
     from engine.runtime.loader import FORMAT_VERSION, digest
     from engine.store.tables import checklists, items, tasks
-    from engine.definition.validation import validate_text
 
     def add(key, since):
         timings[key] = timings.get(key, 0.0) + time.perf_counter() - since
@@ -614,8 +614,8 @@ def run_soak(url_arg: str | None, args) -> dict:
 
     from engine import catalog
     from engine.dates.clock import FixedClock
-    from engine.runtime.loader import load
     from engine.reminders.scheduler import SweepContext, sweep_job
+    from engine.runtime.loader import load
     from engine.store import open_store
     from engine.store.migrate import ensure_schema
     from engine.store.tables import deliveries, notices, schedule
@@ -905,11 +905,9 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     import sqlalchemy
 
-    # every engine module this uses, imported now: one run measures one state of the code (others edit it meanwhile)
-    import engine.runtime.loader
-    import engine.reminders.scheduler
-    import engine.reminders.sweep
     import engine.definition.validation  # noqa: F401
+
+    # every engine module this uses, imported now: one run measures one state of the code (others edit it meanwhile)
 
     url_arg = args.db
     if url_arg and url_arg.startswith("sqlite"):

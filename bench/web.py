@@ -39,9 +39,9 @@ PASSWORD = "bench-password-1"
 
 
 def _load(store, text: str, plugins, clock):
-    from engine.runtime.loader import load
-    from engine.pluginmanager import step_types
     from engine.definition.validation import validate_text
+    from engine.pluginmanager import step_types
+    from engine.runtime.loader import load
 
     checked = validate_text(text, "bench.yaml", step_types(plugins))
     if not checked.ok:
@@ -142,7 +142,7 @@ def api_phase(url: str, clients: int, seconds: float, workers: int, threads: int
                     break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start")
+                    raise SystemExit("gunicorn did not start") from None
                 time.sleep(0.3)
         latencies: list[float] = []
         errors = [0]

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine.runtime import audit
 from engine.dates.clock import Clock
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.errors import InputError, NotFound, NotPermitted
 from engine.i18n import say
+from engine.runtime import audit
 from engine.store import Store
 from engine.store.tables import account_people, accounts, api_tokens
 

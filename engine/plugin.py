@@ -137,6 +137,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names above are imported when first used
     from engine.accounts import check_account_fire, may_view_task
+    from engine.amounts import parse_amount
     from engine.catalog import checklist_ids, get_checklist
     from engine.cli.context import (
         common_options,
@@ -170,8 +171,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
         Recipient,
         builtin_channels,
     )
-    from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
     from engine.runtime.audit import append as append_event
+    from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
     from engine.runtime.evidence import Evidence
     from engine.runtime.evidence import store_file as store_evidence_file
     from engine.runtime.evidence import store_stream as store_evidence_stream
@@ -183,7 +184,6 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
         task_transaction,
     )
     from engine.runtime.permissions import capacities, require_person
-    from engine.amounts import parse_amount
     from engine.runtime.stepdata import check_may_record, lock_item, open_deadlines
     from engine.steps import (
         DataField,

@@ -65,8 +65,8 @@ class DataField:
                                      l=self.title(), k=self.key, d=day, t=today))
             return day.isoformat()
         if self.kind == "amount":
-            from engine.numbers import plain
             from engine.amounts import parse_amount
+            from engine.numbers import plain
 
             try:
                 return plain(parse_amount(value))
@@ -239,7 +239,7 @@ class RecordContext(_Effects):
 # ---------------------------------------------------------------- the contracts
 
 
-class TaskExtension(ABC):
+class TaskExtension(ABC):  # noqa: B024 - every hook has a default; subclassing marks a plugin's part
     """Task keys a plugin adds to the checklist format (``funds: {budget: …}``), on any kind of task.
 
     Subclasses set ``name``, ``title`` and ``task_options`` (task key → a pydantic-compatible type,

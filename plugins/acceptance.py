@@ -25,9 +25,28 @@ from decimal import Decimal, InvalidOperation
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
-from engine.plugin import (Bound, DeadlineRule, DurationText, InputError, NotPermitted, OptionIssue, StepType, Text, append_event,
-                           as_workflow_def, fire_in, hookimpl, lock_item, open_deadlines, parse_duration, plain, require_person,
-                           say, tables, task_transaction)
+from engine.plugin import (
+    Bound,
+    DeadlineRule,
+    DurationText,
+    InputError,
+    NotPermitted,
+    OptionIssue,
+    StepType,
+    Text,
+    append_event,
+    as_workflow_def,
+    fire_in,
+    hookimpl,
+    lock_item,
+    open_deadlines,
+    parse_duration,
+    plain,
+    require_person,
+    say,
+    tables,
+    task_transaction,
+)
 
 events, inspections = tables.events, tables.inspections
 STEP = "acceptance"

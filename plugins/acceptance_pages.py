@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine.plugin import (Conflict, InputError, check_account_fire, items_in_step, may_view_task, say, show_instant,
-                           task_transaction)
+from engine.plugin import Conflict, InputError, check_account_fire, items_in_step, may_view_task, say, show_instant, task_transaction
 from plugins.acceptance import STEP, acceptance_states, criteria_of, record, rounds, verdict_triggers
 from web import account, current_services, require_task_view, roles, store_evidence
 

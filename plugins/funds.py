@@ -22,8 +22,22 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
-from engine.plugin import (InputError, Quantity, TaskExtension, Text, append_event, as_json_number, check_may_record, hookimpl,
-                           local_date, parse_amount, plain, say, tables, task_transaction)
+from engine.plugin import (
+    InputError,
+    Quantity,
+    TaskExtension,
+    Text,
+    append_event,
+    as_json_number,
+    check_may_record,
+    hookimpl,
+    local_date,
+    parse_amount,
+    plain,
+    say,
+    tables,
+    task_transaction,
+)
 
 funds_entries, tasks = tables.funds_entries, tables.tasks
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from engine.pluginmanager import step_types
 import engine
+from engine.pluginmanager import step_types
 from web import presenters, services
 from web.access import ALL_ROLES, BOARD_ROLES, account, require_task_view, roles
 from web.actions import actions_for, may_report

@@ -190,7 +190,6 @@ def serve(app, host, port, threads, no_scheduler, demo):
     import os
 
     from engine.dates.clock import OffsetClock, parse_instant
-
     from engine.reminders.scheduler import configure_logging
 
     configure_logging()

@@ -41,10 +41,10 @@ def shipped_files(folder: Path = CHECKLISTS) -> list[Path]:
 
 def prepare(store, clock, plugins, folder: Path = CHECKLISTS) -> DemoSetup:
     from engine.catalog import checklist_ids
-    from engine.errors import ChecklistInvalid
-    from engine.runtime.loader import load
-    from engine.pluginmanager import step_types
     from engine.definition.validation import validate_file
+    from engine.errors import ChecklistInvalid
+    from engine.pluginmanager import step_types
+    from engine.runtime.loader import load
 
     with store.read() as conn:
         present = set(checklist_ids(conn))

@@ -14,8 +14,8 @@ from engine.numbers import plain as _n
 
 
 def _validate_all(app, files):
-    from engine.pluginmanager import step_types
     from engine.definition.validation import validate_file
+    from engine.pluginmanager import step_types
 
     steps = step_types(app.plugins)
     return [validate_file(path, steps) for path in files]

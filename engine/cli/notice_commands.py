@@ -46,9 +46,7 @@ def scheduler(app, interval):
     """常驻运行催办调度(可多进程)/ run the reminder scheduler (several processes may run)."""
 
     from engine.dates.clock import OffsetClock
-    from engine.reminders.scheduler import SweepContext, build
-
-    from engine.reminders.scheduler import configure_logging
+    from engine.reminders.scheduler import SweepContext, build, configure_logging
 
     configure_logging()
     clock = app.clock

@@ -45,7 +45,7 @@ from engine.i18n import say
 BASES = ("cn", "weekdays")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _table_workdays(year: int) -> frozenset[dt.date] | None:
     """The package's working days of ``year``, or None if the package does not know the year."""
     if not dt.MINYEAR <= year <= dt.MAXYEAR:

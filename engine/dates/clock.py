@@ -44,7 +44,7 @@ class Clock:
 
 class SystemClock(Clock):
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
 
 class FixedClock(Clock):
@@ -90,7 +90,7 @@ def clock_from(now: str | None) -> Clock:
     return FixedClock(parse_instant(now)) if now else SystemClock()
 
 
-def local_date(instant: dt.datetime, zone: "str | dt.tzinfo" = DEFAULT_ZONE) -> dt.date:
+def local_date(instant: dt.datetime, zone: str | dt.tzinfo = DEFAULT_ZONE) -> dt.date:
     tz = ZoneInfo(zone) if isinstance(zone, str) else zone
     return instant.astimezone(tz).date()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from engine.definition import schema
 from engine.definition.definitions import DONE
 from engine.errors import CalendarGap, InputError

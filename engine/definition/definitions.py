@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
-from engine.definition import schema
 from engine.dates.durations import Duration, parse_duration
+from engine.definition import schema
 
 DONE = "done"  # the pseudo-state a quantity target's deadline names
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -99,7 +99,7 @@ class ChecklistHeader(Strict):
     issued_by: Text | None = None
     owner: Text | None = None
     timezone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
-    calendar: Union[Literal["cn", "weekdays"], CalendarSpec] = "cn"
+    calendar: Literal["cn", "weekdays"] | CalendarSpec = "cn"
     notify_at: Annotated[str, AfterValidator(_hhmm)] = "09:00"
 
 
@@ -134,7 +134,7 @@ class State(Strict):
 
 class Transition(Strict):
     trigger: Key
-    from_: Union[Key, Annotated[list[Key], Field(min_length=1)]] = Field(alias="from")
+    from_: Key | Annotated[list[Key], Field(min_length=1)] = Field(alias="from")
     to: Key
     by: Annotated[list[Key], Field(min_length=1)] = ["responsible"]
     label: Text | None = None

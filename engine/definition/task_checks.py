@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from engine.definition import schema
 from engine.i18n import say
 

@@ -13,12 +13,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from engine.definition import schema
 from engine.definition.date_checks import DateChecks
-from engine.definition.task_checks import TaskChecks
 from engine.definition.definitions import ChecklistDef, compile_checklist, workflow_graph
+from engine.definition.pydantic_messages import problems_from
+from engine.definition.task_checks import TaskChecks
+from engine.definition.yamlsource import Source, read_file, read_text
 from engine.errors import Problem
 from engine.i18n import say
-from engine.definition.pydantic_messages import problems_from
-from engine.definition.yamlsource import Source, read_file, read_text
 
 SECTIONS = {
     "checklist": schema.ChecklistHeader,

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from engine import catalog
 from engine.dates.clock import Clock, local_date
-from engine.definition.definitions import DONE, ChecklistDef, TaskDef
-from engine.numbers import as_json_number as _num
 from engine.dates.periods import period_of
-from engine.store import Store
+from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import Light, TaskKind, Verdict
+from engine.numbers import as_json_number as _num
 from engine.queries.milestones import checklist_milestones
+from engine.store import Store
 from engine.store.tables import items, progress, tasks
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select, update
 
 from engine import catalog
-from engine.reminders.channels import Message, Recipient
 from engine.dates.clock import Clock
+from engine.reminders.channels import Message, Recipient
 from engine.store import Store
 from engine.store.tables import deliveries, notices
 

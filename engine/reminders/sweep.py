@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from engine.runtime import audit
 from engine import catalog
 from engine.dates.clock import Clock, local_date
+from engine.definition.definitions import ChecklistDef, TaskDef
+from engine.definition.planning import end_of, escalation_recipients, fire_at, rule_target
 from engine.kinds import RuleKind, Verdict
 from engine.queries.milestones import task_milestones
-from engine.definition.planning import end_of, escalation_recipients, fire_at, rule_target
-from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.reminders.notices import compose, milestone_label
+from engine.runtime import audit
 from engine.store import Store
 from engine.store.tables import deliveries, notices, schedule, tasks
 

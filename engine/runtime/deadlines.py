@@ -24,7 +24,7 @@ def first_loaded_day(conn, definition: ChecklistDef) -> dt.date | None:
     if first is None:
         return None
     if first.tzinfo is None:  # SQLite hands an aggregate back without the column type's conversion
-        first = first.replace(tzinfo=dt.timezone.utc)
+        first = first.replace(tzinfo=dt.UTC)
     return first.astimezone(ZoneInfo(definition.timezone)).date()
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from engine.runtime import audit, stepdata
 from engine.dates.clock import Clock, local_date
+from engine.definition.machines import machine_for
 from engine.errors import Conflict, GuardRefused
 from engine.i18n import say
-from engine.definition.machines import machine_for
+from engine.runtime import audit, stepdata
 from engine.runtime.activity import activity_date
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import check_fire

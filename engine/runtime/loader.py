@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, update
 
-from engine.runtime import audit
-from engine.runtime.reaching import forget_reached
 from engine.dates.clock import Clock
-from engine.runtime.deadlines import replan_checklist
 from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checklist
 from engine.errors import StrandedData
 from engine.i18n import say
+from engine.runtime import audit
+from engine.runtime.deadlines import replan_checklist
+from engine.runtime.reaching import forget_reached
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
 

@@ -19,16 +19,17 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from engine import catalog
+from engine.amounts import parse_amount
 from engine.dates.clock import Clock, local_date
 from engine.errors import InputError, InvalidTrigger, NotFound
 from engine.i18n import say
-from engine.amounts import parse_amount
 from engine.numbers import plain
 from engine.runtime import audit
 from engine.runtime.activity import activity_date
 from engine.runtime.permissions import check_report
 from engine.store import Store
 from engine.store.tables import items, progress, tasks
+
 
 @dataclass(frozen=True)
 class ReportResult:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
-from engine.runtime import audit
 from engine import catalog
 from engine.dates.clock import Clock, local_date
-from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
 from engine.errors import GuardRefused, InputError, NotPermitted
 from engine.i18n import say
+from engine.runtime import audit
+from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
 from engine.runtime.opening import task_transaction
 from engine.runtime.permissions import capacities, require_person
 from engine.steps import RecordContext

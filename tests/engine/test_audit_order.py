@@ -110,7 +110,7 @@ def test_a_head_from_before_the_entry_times_were_kept_takes_anything(store, yant
 def test_events_entered_under_a_set_clock_say_so(store, yanting, clock):
     assert is_set(FixedClock(at("2017-03-01")).now()) and is_set(OffsetClock(at("2017-03-01")).now())
     assert not is_set(SystemClock().now())
-    real = dt.datetime.now(dt.timezone.utc)
+    real = dt.datetime.now(dt.UTC)
     with store.write() as conn:
         simulated = audit.append(conn, chain=CHAIN, at=clock.now(), actor="wang", kind="test", data={"x": 1})
         entered = audit.append(conn, chain=CHAIN, at=real, actor="wang", kind="test", data={"x": 2})

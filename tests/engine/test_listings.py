@@ -1,10 +1,10 @@
 """Read-only listings for boards (``engine.queries.listings``) and the audit log page's read (``engine.runtime.audit.recent``)."""
 import datetime as dt
 
-from engine.runtime import audit
 from engine import catalog
-from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
 from engine.queries.listings import ItemView, items_in_step, items_of, step_states
+from engine.runtime import audit
+from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
 from engine.runtime.fire import fire
 
 

@@ -2,12 +2,12 @@
 import pytest
 from sqlalchemy import func, select
 
+from engine.definition.validation import validate_text
 from engine.errors import StrandedData
 from engine.queries.history import task_history
-from engine.runtime.loader import load
 from engine.runtime.fire import fire
+from engine.runtime.loader import load
 from engine.store.tables import checklists, events, items, tasks
-from engine.definition.validation import validate_text
 from tests.conftest import YANTING
 
 

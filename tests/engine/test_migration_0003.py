@@ -12,7 +12,7 @@ from engine.store.db import open_store
 from engine.store.migrate import upgrade
 from tests.conftest import YANTING, definition_of
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_upgrade_from_0002_back_fills(db_url, steps):

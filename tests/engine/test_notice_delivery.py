@@ -1,14 +1,14 @@
 """Notices go out through real channels (a local SMTP server and a local robot webhook), with retries."""
 import pytest
 
+from engine.dates.clock import FixedClock
+from engine.definition.validation import validate_text
 from engine.reminders.channels import ChannelSettings, builtin_channels
 from engine.reminders.channels.config import DingTalkSettings, SmtpSettings
-from engine.dates.clock import FixedClock
 from engine.reminders.delivery import delivery_log
-from engine.runtime.loader import load
 from engine.reminders.notices import inbox
 from engine.reminders.sweep import run_pass
-from engine.definition.validation import validate_text
+from engine.runtime.loader import load
 from tests.conftest import YANTING, at
 from tests.engine.channels.conftest import robot_server, smtp_server  # noqa: F401  (fixtures)
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import InputError, InvalidTrigger, NotFound, NotPermitted
 from engine.amounts import parse_amount
-from engine.runtime.progress import correct, report
+from engine.errors import InputError, InvalidTrigger, NotFound, NotPermitted
 from engine.queries.status import checklist_status
+from engine.runtime.progress import correct, report
 
 
 def task_status(store, clock, task_id):

@@ -14,15 +14,15 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, note, settings
 from sqlalchemy import func, select
 
-from engine.runtime import audit
 from engine.definition.definitions import rebuild_checklist
-from engine.errors import QingdanError
-from engine.queries.history import task_history
-from engine.runtime.loader import load
-from engine.pluginmanager import get_plugin_manager, step_types
-from engine.runtime.fire import fire
-from engine.store.tables import chain_heads, items, tasks
 from engine.definition.validation import validate_text
+from engine.errors import QingdanError
+from engine.pluginmanager import get_plugin_manager, step_types
+from engine.queries.history import task_history
+from engine.runtime import audit
+from engine.runtime.fire import fire
+from engine.runtime.loader import load
+from engine.store.tables import chain_heads, items, tasks
 from tests.conftest import YANTING, at
 from tests.engine.strategies import (
     BASE_TEXTS,

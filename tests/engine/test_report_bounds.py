@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import InputError
 from engine.amounts import parse_amount
+from engine.errors import InputError
 from engine.runtime.progress import report
 from engine.store.tables import events, progress
 

@@ -1,7 +1,7 @@
 """Status: progress, state counts, next deadline and overdue, judged on the checklist's local date."""
 from engine.dates.clock import FixedClock
-from engine.runtime.fire import fire
 from engine.queries.status import checklist_status
+from engine.runtime.fire import fire
 from plugins.acceptance import record as inspect
 from tests.conftest import at
 

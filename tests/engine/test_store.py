@@ -40,7 +40,7 @@ def test_timestamps_come_back_aware_in_utc(store, yanting):
     with store.read() as conn:
         loaded_at = conn.execute(select(checklists.c.loaded_at)).scalar_one()
     assert loaded_at.tzinfo is not None
-    assert loaded_at == dt.datetime(2017, 3, 1, 1, 30, tzinfo=dt.timezone.utc)
+    assert loaded_at == dt.datetime(2017, 3, 1, 1, 30, tzinfo=dt.UTC)
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):

@@ -5,13 +5,13 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.dates.clock import FixedClock
-from engine.runtime.loader import load
-from engine.reminders.notices import inbox
-from engine.runtime.progress import report
-from engine.runtime.fire import fire
-from engine.store.tables import notices
-from engine.reminders.sweep import run_pass
 from engine.definition.validation import validate_text
+from engine.reminders.notices import inbox
+from engine.reminders.sweep import run_pass
+from engine.runtime.fire import fire
+from engine.runtime.loader import load
+from engine.runtime.progress import report
+from engine.store.tables import notices
 from tests.conftest import YANTING, at
 
 EXTRA_TASKS = """

@@ -113,8 +113,8 @@ def test_the_same_verdicts_everywhere(scripted, plugins, qingdan, tmp_path):
     assert months["2017-07-01"] == {"open": 2} and t10["overdue"] == 2
 
     # the API is the same document
-    from web import create_app
     from engine.accounts import create_account, issue_token
+    from web import create_app
 
     create_account(store, "head", "head", clock=FixedClock(at(now)), password="correct-horse-1", people=[(CHECKLIST, "wang")])
     token = issue_token(store, "head", clock=FixedClock(at(now)))

@@ -6,10 +6,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.runtime import audit
 from engine.errors import GuardRefused, InputError, InvalidTrigger, NotPermitted
-from engine.runtime.evidence import store_file
 from engine.i18n import use_language
+from engine.runtime import audit
+from engine.runtime.evidence import store_file
 from engine.store.tables import item_deadlines, items
 from plugins.acceptance import evaluate, record, rounds, verdict_triggers
 from tests.conftest import HUANGJIN, YANTING, at, definition_of
@@ -104,8 +104,8 @@ def test_a_direct_fire_follows_the_latest_round(store, yanting, clock, plugins):
 
 
 def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugins, steps):
-    from engine.runtime.loader import load
     from engine.definition.validation import validate_text
+    from engine.runtime.loader import load
 
     text = YANTING.read_text(encoding="utf-8").replace("li:    {name: 李文华, roles: [leader]}",
                                                        "li:    {name: 李文华, roles: [leader, inspector]}")

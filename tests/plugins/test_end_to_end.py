@@ -105,8 +105,8 @@ def test_planning_to_accepted_through_the_command(qingdan, tmp_path):
 
 
 def test_planning_to_accepted_in_process(store, yanting, clock, plugins, tmp_path):
-    from engine.runtime.evidence import store_file
     from engine.queries.history import task_history
+    from engine.runtime.evidence import store_file
     from engine.runtime.stepdata import record as record_data
     from plugins.acceptance import record as inspect
 

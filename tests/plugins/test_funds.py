@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
+from engine.definition.validation import validate_text
 from engine.errors import InputError, NotPermitted, QingdanError
 from engine.store.tables import funds_entries
-from engine.definition.validation import validate_text
 from plugins.funds import record, summary
 from tests.conftest import YANTING, at
 

@@ -90,11 +90,11 @@ def test_installed_plugin_through_the_command(qingdan, sample_plugin):
 
 def test_installed_plugin_in_process(store, sample_plugin, on_path):
     from engine.dates.clock import FixedClock
+    from engine.definition.validation import validate_file
     from engine.errors import GuardRefused
-    from engine.runtime.loader import load
     from engine.pluginmanager import describe, get_plugin_manager, step_types
     from engine.runtime.fire import fire
-    from engine.definition.validation import validate_file
+    from engine.runtime.loader import load
 
     on_path(sample_plugin)
     plugins = get_plugin_manager()

@@ -83,7 +83,7 @@ def test_tokens_are_stored_hashed_and_revocable(store, clock):
     assert accounts.account_for_token(store, "not-a-token", clock=clock) is None
     accounts.account_for_token(store, token, clock=clock)
     with store.read() as conn:
-        assert conn.execute(select(api_tokens.c.last_used_at)).scalar_one() == clock.now().astimezone(dt.timezone.utc)
+        assert conn.execute(select(api_tokens.c.last_used_at)).scalar_one() == clock.now().astimezone(dt.UTC)
     assert accounts.count_tokens(store) == {"a1": 1}
     assert accounts.revoke_tokens(store, "a1", clock=clock) == 1
     assert accounts.account_for_token(store, token, clock=clock) is None

@@ -25,8 +25,8 @@ def counting(store):
 
 def test_board_queries_do_not_grow(store, clock, plugins, steps, tmp_path):
     from engine.accounts import create_account
-    from engine.runtime.loader import load
     from engine.definition.validation import validate_text
+    from engine.runtime.loader import load
     from web import create_app
 
     create_account(store, "boss", "head", clock=clock, password=PASSWORD, people=[(CHECKLIST_ID, "wang")])

@@ -166,8 +166,8 @@ def test_every_asset_is_local(client, auth):
 
 def test_board_shows_funds_execution(client, auth, store, clock, steps):
     """Funds come from the funds plugin (task option ``funds``, ledger via plugins.funds.record)."""
-    from engine.runtime.loader import load
     from engine.definition.validation import validate_text
+    from engine.runtime.loader import load
     from plugins.funds import record
     from tests.conftest import YANTING
 

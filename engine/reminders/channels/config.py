@@ -13,9 +13,9 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine.reminders.channels.base import DEFAULT_TIMEOUT
 from engine.errors import InputError
 from engine.i18n import say
+from engine.reminders.channels.base import DEFAULT_TIMEOUT
 
 TLS_MODES = ("none", "starttls", "ssl")
 

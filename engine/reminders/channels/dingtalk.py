@@ -18,10 +18,10 @@ import time
 import urllib.parse
 from collections.abc import Callable
 
+from engine.i18n import say
 from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
 from engine.reminders.channels.config import DingTalkSettings, check_webhook_url
 from engine.reminders.channels.robot import post_to_robot, robot_content
-from engine.i18n import say
 
 #: errcodes after which a later retry can succeed: 130101 = "send too fast" (20 a minute per robot)
 RETRY_ERRCODES = frozenset({130101})
@@ -34,7 +34,7 @@ def sign(secret: str, timestamp_ms: int) -> str:
     secret over ``f"{timestamp}\\n{secret}"``. It is URL-encoded exactly once, when it is put in
     the query string.
     """
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"),
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(),
                       hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 

@@ -13,9 +13,9 @@ import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+from engine.i18n import say
 from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
 from engine.reminders.channels.config import SmtpSettings
-from engine.i18n import say
 
 
 class EmailChannel(Channel):

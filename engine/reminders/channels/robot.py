@@ -15,8 +15,8 @@ import urllib.parse
 import urllib.request
 from collections.abc import Collection
 
-from engine.reminders.channels.base import DeliveryResult, Message
 from engine.i18n import say
+from engine.reminders.channels.base import DeliveryResult, Message
 
 #: bytes of an answer worth reading; a robot's JSON reply is tiny
 _MAX_ANSWER = 64 * 1024
@@ -38,7 +38,7 @@ def robot_content(message: Message, *, max_bytes: int | None = None) -> str:
     content = f"{message.subject}\n\n{message.text}"
     if max_bytes is None or len(content.encode("utf-8")) <= max_bytes:
         return content
-    budget = max_bytes - len("…".encode("utf-8"))
+    budget = max_bytes - len("…".encode())
     cut = content.encode("utf-8")[:budget].decode("utf-8", "ignore")
     return cut + "…"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ssl
 
+from engine.i18n import say
 from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient
 from engine.reminders.channels.config import WeComSettings, check_webhook_url
 from engine.reminders.channels.robot import post_to_robot, robot_content
-from engine.i18n import say
 
 #: errcodes after which a later retry can succeed: 45009 = API frequency limit (20 a minute per robot)
 RETRY_ERRCODES = frozenset({45009})

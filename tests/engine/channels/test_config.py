@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.errors import InputError
+from engine.i18n import use_language
 from engine.reminders.channels import (
     ChannelSettings,
     DingTalkSettings,
@@ -11,8 +13,6 @@ from engine.reminders.channels import (
     builtin_channels,
     settings_from_env,
 )
-from engine.errors import InputError
-from engine.i18n import use_language
 
 FULL = {
     "QINGDAN_SMTP_HOST": "smtp.example.gov.cn",

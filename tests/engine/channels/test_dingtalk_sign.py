@@ -20,7 +20,7 @@ PERSON = Recipient(person_id="p-2", name="李四")
 
 
 def expected_sign(secret: str, timestamp: str) -> str:
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode("utf-8"),
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode(),
                       hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
