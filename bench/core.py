@@ -8,6 +8,7 @@ The machine this runs on is shared and noisy, so the fire rate is reported as a 
 measured in the same run, interleaved block by block with the engine's fires. Nothing here asserts: each
 target is printed as met or missed, and the figures are written to ``bench/results/core-<dialect>.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,12 +51,49 @@ TARGETS = {  # the issue's targets, for a SQLite file on the 2-core machine
 
 UNITS = [("culture", "文化股"), ("radio", "广电股"), ("tourism", "旅游股"), ("office", "办公室")]
 TOWNS = ["林农镇", "八角镇", "茶亭镇", "石牛庙乡", "云溪镇", "金安镇", "黑坪镇", "麻秧乡", "安家镇", "富驿镇"]
-VILLAGES = ["玉城村", "人民村", "燕来村", "红联村", "石牌村", "华龙村", "三清村", "龙华村", "高罐村", "安定村",
-            "天水村", "鹅溪村", "新华村", "和平村", "永兴村", "光明村", "太平村", "双河村", "青龙村", "白果村",
-            "桂花村", "凤凰村", "金鸡村", "长乐村", "红星村", "联合村", "同心村", "团结村", "胜利村", "东风村"]
+VILLAGES = [
+    "玉城村",
+    "人民村",
+    "燕来村",
+    "红联村",
+    "石牌村",
+    "华龙村",
+    "三清村",
+    "龙华村",
+    "高罐村",
+    "安定村",
+    "天水村",
+    "鹅溪村",
+    "新华村",
+    "和平村",
+    "永兴村",
+    "光明村",
+    "太平村",
+    "双河村",
+    "青龙村",
+    "白果村",
+    "桂花村",
+    "凤凰村",
+    "金鸡村",
+    "长乐村",
+    "红星村",
+    "联合村",
+    "同心村",
+    "团结村",
+    "胜利村",
+    "东风村",
+]
 PLAN_DAYS = [8, 9, 10, 11, 12, 15, 16, 17, 18, 19]  # workdays in May 2017, all before NOW
-TITLES = ["完善提升贫困村综合文化服务中心", "提升改造贫困村村级广播系统", "建设村级文化广场", "安装旅游标识标牌",
-          "修缮村史馆", "建设农家书屋", "改造应急广播终端", "建设乡村旅游厕所"]
+TITLES = [
+    "完善提升贫困村综合文化服务中心",
+    "提升改造贫困村村级广播系统",
+    "建设村级文化广场",
+    "安装旅游标识标牌",
+    "修缮村史馆",
+    "建设农家书屋",
+    "改造应急广播终端",
+    "建设乡村旅游厕所",
+]
 
 
 # --------------------------------------------------------------------------------------- generation
@@ -63,14 +101,15 @@ def header_yaml(checklist_id: str, title: str, notify_at: str = "09:00", tenderi
     """The part every generated checklist shares: header, units, people and the construction workflow."""
     out = io.StringIO()
     w = out.write
-    w(f"checklist:\n  id: {checklist_id}\n  title: {title}\n"
-      "  year: 2017\n  issued_by: 基准测试领导小组办公室\n  owner: 基准测试局\n  timezone: Asia/Shanghai\n"
-      f"  calendar: cn\n  notify_at: \"{notify_at}\"\n\n")
+    w(
+        f"checklist:\n  id: {checklist_id}\n  title: {title}\n"
+        "  year: 2017\n  issued_by: 基准测试领导小组办公室\n  owner: 基准测试局\n  timezone: Asia/Shanghai\n"
+        f'  calendar: cn\n  notify_at: "{notify_at}"\n\n'
+    )
     w("units:\n")
     for key, name in UNITS:
         w(f"  {key}: {{name: {name}}}\n")
-    w("\npeople:\n  wang: {name: 王建国, roles: [head]}\n  li: {name: 李文华, roles: [leader]}\n"
-      "  zhao: {name: 赵敏, roles: [inspector]}\n")
+    w("\npeople:\n  wang: {name: 王建国, roles: [head]}\n  li: {name: 李文华, roles: [leader]}\n  zhao: {name: 赵敏, roles: [inspector]}\n")
     for i, (key, _) in enumerate(UNITS):
         w(f"  staff{i}: {{name: 工作人员{i}, roles: [staff], unit: {key}}}\n")
     # The construction workflow of checklists/yanting-wenguang-2017.yaml, trimmed to six states.
@@ -115,21 +154,24 @@ tasks:
     for t in range(n_tasks):
         unit = t % len(UNITS)
         town = TOWNS[t % len(TOWNS)]
-        names = ", ".join(f"{town}{VILLAGES[j % len(VILLAGES)]}{j // len(VILLAGES) + 1 if j >= len(VILLAGES) else ''}"
-                          for j in range(n_items))
-        w(f"  - id: T{t + 1}\n"
-          f"    title: {TITLES[t % len(TITLES)]}(第 {t + 1} 批)\n"
-          f"    unit: {UNITS[unit][0]}\n"
-          f"    responsible: staff{unit}\n"
-          f"    leader: li\n"
-          f"    workflow: construction\n"
-          f"    items: [{names}]\n"
-          f"    deadlines:\n"
-          f"      plan_approved: 2017-05-{PLAN_DAYS[t % len(PLAN_DAYS)]:02d}\n"
-          f"      building: 2017-07-{20 + t % 2}\n"
-          f"      completed: 2017-09-05\n"
-          f"      accepted: 2017-10-31\n"
-          f"    tendering: {{mandatory: {'true' if t % 2 == 0 else 'false'}}}\n")
+        names = ", ".join(
+            f"{town}{VILLAGES[j % len(VILLAGES)]}{j // len(VILLAGES) + 1 if j >= len(VILLAGES) else ''}" for j in range(n_items)
+        )
+        w(
+            f"  - id: T{t + 1}\n"
+            f"    title: {TITLES[t % len(TITLES)]}(第 {t + 1} 批)\n"
+            f"    unit: {UNITS[unit][0]}\n"
+            f"    responsible: staff{unit}\n"
+            f"    leader: li\n"
+            f"    workflow: construction\n"
+            f"    items: [{names}]\n"
+            f"    deadlines:\n"
+            f"      plan_approved: 2017-05-{PLAN_DAYS[t % len(PLAN_DAYS)]:02d}\n"
+            f"      building: 2017-07-{20 + t % 2}\n"
+            f"      completed: 2017-09-05\n"
+            f"      accepted: 2017-10-31\n"
+            f"    tendering: {{mandatory: {'true' if t % 2 == 0 else 'false'}}}\n"
+        )
     return out.getvalue()
 
 
@@ -152,7 +194,7 @@ class Database:
             self.dialect = "sqlite"
             return
         if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
         self.admin_url = url
@@ -173,9 +215,13 @@ class Database:
 
         admin = create_engine(self.admin_url)
         with admin.connect() as conn:
-            size = conn.execute(text(
-                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n "
-                "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"), {"s": self.schema}).scalar()
+            size = conn.execute(
+                text(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n "
+                    "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"
+                ),
+                {"s": self.schema},
+            ).scalar()
         admin.dispose()
         return int(size)
 
@@ -268,10 +314,17 @@ def phase_validate_load(store, text: str, plugins, clock, profiler):
         raise SystemExit("the generated checklist did not validate")
     reports = profiler.run("load", load, store, [validated.definition], clock=clock, actor="wang")
     t2, c2 = time.perf_counter(), time.process_time()
-    return {"validate_s": t1 - t0, "load_only_s": t2 - t1, "load_s": t2 - t0,
-            "validate_cpu_s": c1 - c0, "load_only_cpu_s": c2 - c1, "load_cpu_s": c2 - c0,
-            "warnings": len(validated.warnings), "items_loaded": reports[0].items_added,
-            "tasks_loaded": reports[0].tasks_added}, validated.definition
+    return {
+        "validate_s": t1 - t0,
+        "load_only_s": t2 - t1,
+        "load_s": t2 - t0,
+        "validate_cpu_s": c1 - c0,
+        "load_only_cpu_s": c2 - c1,
+        "load_cpu_s": c2 - c0,
+        "warnings": len(validated.warnings),
+        "items_loaded": reports[0].items_added,
+        "tasks_loaded": reports[0].tasks_added,
+    }, validated.definition
 
 
 def plan_fires(store, definition, n_fires: int, warmup: int):
@@ -281,14 +334,18 @@ def plan_fires(store, definition, n_fires: int, warmup: int):
     from engine.store.tables import items, tasks
 
     with store.read() as conn:
-        rows = conn.execute(select(items.c.id, items.c.name, items.c.version, tasks.c.key, items.c.position)
-                            .join(tasks, tasks.c.id == items.c.task_id)
-                            .where(tasks.c.checklist_id == definition.id, items.c.state == FIRE_FROM)
-                            .order_by(items.c.position, tasks.c.position)).all()
+        rows = conn.execute(
+            select(items.c.id, items.c.name, items.c.version, tasks.c.key, items.c.position)
+            .join(tasks, tasks.c.id == items.c.task_id)
+            .where(tasks.c.checklist_id == definition.id, items.c.state == FIRE_FROM)
+            .order_by(items.c.position, tasks.c.position)
+        ).all()
     need = 2 * (n_fires + warmup)
     if len(rows) < need:
-        raise SystemExit(f"{n_fires} engine fires + {n_fires} baseline fires (+{2 * warmup} warm-up) need {need} items; "
-                         f"the checklist has {len(rows)}: raise --tasks/--items or lower --fires")
+        raise SystemExit(
+            f"{n_fires} engine fires + {n_fires} baseline fires (+{2 * warmup} warm-up) need {need} items; "
+            f"the checklist has {len(rows)}: raise --tasks/--items or lower --fires"
+        )
     # rows go position 0 of every task, position 1 of every task, …: fires spread over all tasks
     engine_rows, baseline_rows = rows[0:need:2], rows[1:need:2]
     return engine_rows[:warmup], engine_rows[warmup:], baseline_rows[:warmup], baseline_rows[warmup:]
@@ -300,8 +357,11 @@ def make_baseline(store, checklist_id: str):
 
     from engine.store.tables import events, items
 
-    update_item = (update(items).where(items.c.id == bindparam("item_id"), items.c.version == bindparam("old_version"))
-                   .values(state=bindparam("new_state"), version=items.c.version + 1, state_since=bindparam("now")))
+    update_item = (
+        update(items)
+        .where(items.c.id == bindparam("item_id"), items.c.version == bindparam("old_version"))
+        .values(state=bindparam("new_state"), version=items.c.version + 1, state_since=bindparam("now"))
+    )
     insert_event = insert(events)
     state = {"seq": 0}
     fake_hash = "f" * 64
@@ -309,15 +369,30 @@ def make_baseline(store, checklist_id: str):
     def one(row, now):
         state["seq"] += 1
         with store.write() as conn:
-            changed = conn.execute(update_item, {"item_id": row.id, "old_version": row.version,
-                                                 "new_state": FIRE_TO, "now": now}).rowcount
+            changed = conn.execute(update_item, {"item_id": row.id, "old_version": row.version, "new_state": FIRE_TO, "now": now}).rowcount
             if changed != 1:
                 raise RuntimeError(f"baseline: item {row.id} was not updated")
-            conn.execute(insert_event, {
-                "chain": "bench-baseline", "seq": state["seq"], "at": now, "actor": FIRE_ACTOR, "kind": "transition",
-                "checklist_id": checklist_id, "task_key": row.key, "item_name": row.name, "trigger": FIRE_TRIGGER,
-                "from_state": FIRE_FROM, "to_state": FIRE_TO, "note": None, "data": "{}",
-                "prev_hash": fake_hash, "hash": fake_hash})
+            conn.execute(
+                insert_event,
+                {
+                    "chain": "bench-baseline",
+                    "seq": state["seq"],
+                    "at": now,
+                    "actor": FIRE_ACTOR,
+                    "kind": "transition",
+                    "checklist_id": checklist_id,
+                    "task_key": row.key,
+                    "item_name": row.name,
+                    "trigger": FIRE_TRIGGER,
+                    "from_state": FIRE_FROM,
+                    "to_state": FIRE_TO,
+                    "note": None,
+                    "data": "{}",
+                    "prev_hash": fake_hash,
+                    "hash": fake_hash,
+                },
+            )
+
     return one
 
 
@@ -329,8 +404,16 @@ def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, war
     now = clock.now()
 
     def engine_one(row):
-        result = fire(store, task=row.key, item=row.name, trigger=FIRE_TRIGGER, actor=FIRE_ACTOR, clock=clock,
-                      plugins=plugins, checklist=definition.id)
+        result = fire(
+            store,
+            task=row.key,
+            item=row.name,
+            trigger=FIRE_TRIGGER,
+            actor=FIRE_ACTOR,
+            clock=clock,
+            plugins=plugins,
+            checklist=definition.id,
+        )
         if result.to_state != FIRE_TO:
             raise RuntimeError(f"engine fire went to {result.to_state}")
 
@@ -362,13 +445,13 @@ def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, war
     block_ratios = []
     for start in range(0, n_fires, block):
         s, c = time.perf_counter(), time.process_time()
-        run_base(base_rows[start:start + block])
+        run_base(base_rows[start : start + block])
         b, bc = time.perf_counter() - s, time.process_time() - c
         s, c = time.perf_counter(), time.process_time()
         if profiler.directory is not None and start == 0:
-            profiler.run("fires", run_engine, engine_rows[start:start + block])
+            profiler.run("fires", run_engine, engine_rows[start : start + block])
         else:
-            run_engine(engine_rows[start:start + block])
+            run_engine(engine_rows[start : start + block])
         e, ec = time.perf_counter() - s, time.process_time() - c
         base_s += b
         engine_s += e
@@ -377,17 +460,26 @@ def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, war
         block_ratios.append(b / e if e else float("nan"))
     n = len(engine_rows)
     return {
-        "fires": n, "block": block, "warmup": warmup, "warmup_first_fires_s": warm_engine_s,
-        "engine_s": engine_s, "baseline_s": base_s,
-        "engine_fires_per_s": n / engine_s, "baseline_fires_per_s": n / base_s,
+        "fires": n,
+        "block": block,
+        "warmup": warmup,
+        "warmup_first_fires_s": warm_engine_s,
+        "engine_s": engine_s,
+        "baseline_s": base_s,
+        "engine_fires_per_s": n / engine_s,
+        "baseline_fires_per_s": n / base_s,
         "fire_ratio": (n / engine_s) / (n / base_s),
         # CPU time of this process (SQLite's work included, PostgreSQL's server not): steadier than wall time
-        "engine_cpu_ms_per_fire": engine_cpu / n * 1e3, "baseline_cpu_ms_per_fire": base_cpu / n * 1e3,
+        "engine_cpu_ms_per_fire": engine_cpu / n * 1e3,
+        "baseline_cpu_ms_per_fire": base_cpu / n * 1e3,
         "fire_cpu_ratio": base_cpu / engine_cpu if engine_cpu else float("nan"),
         "fire_ratio_block_median": statistics.median(block_ratios),
-        "fire_ratio_block_min": min(block_ratios), "fire_ratio_block_max": max(block_ratios),
-        "engine_ms_p50": pct(engine_lat, 0.50) * 1e3, "engine_ms_p95": pct(engine_lat, 0.95) * 1e3,
-        "baseline_ms_p50": pct(base_lat, 0.50) * 1e3, "baseline_ms_p95": pct(base_lat, 0.95) * 1e3,
+        "fire_ratio_block_min": min(block_ratios),
+        "fire_ratio_block_max": max(block_ratios),
+        "engine_ms_p50": pct(engine_lat, 0.50) * 1e3,
+        "engine_ms_p95": pct(engine_lat, 0.95) * 1e3,
+        "baseline_ms_p50": pct(base_lat, 0.50) * 1e3,
+        "baseline_ms_p95": pct(base_lat, 0.95) * 1e3,
     }
 
 
@@ -410,9 +502,16 @@ def phase_status(store, definition, clock, repeats: int, profiler):
     to_json = time.perf_counter() - t0
     moved = sum(t.states.get(FIRE_TO, 0) for t in board.tasks)
     overdue = sum(t.overdue for t in board.tasks)
-    return {"status_s": cold, "status_cpu_s": cold_cpu, "status_warm_s": statistics.median(warm), "status_as_json_s": to_json,
-            "status_json_bytes": len(payload.encode()), "tasks_in_status": len(board.tasks),
-            "items_moved_seen": moved, "overdue_items": overdue}
+    return {
+        "status_s": cold,
+        "status_cpu_s": cold_cpu,
+        "status_warm_s": statistics.median(warm),
+        "status_as_json_s": to_json,
+        "status_json_bytes": len(payload.encode()),
+        "tasks_in_status": len(board.tasks),
+        "items_moved_seen": moved,
+        "overdue_items": overdue,
+    }
 
 
 def phase_cli_status(url: str, repeats: int):
@@ -439,9 +538,13 @@ def phase_cli_status(url: str, repeats: int):
         elapsed, out = timed(["status", CHECKLIST_ID, "--json"])
         runs.append(elapsed)
     json.loads(out)  # it printed a whole JSON document
-    return {"cli_status_s": statistics.median(runs), "cli_status_min_s": min(runs),
-            "cli_startup_s": statistics.median(startup), "cli_repeats": repeats,
-            "cli_command": " ".join(exe_cmd + ["status", CHECKLIST_ID, "--json"])}
+    return {
+        "cli_status_s": statistics.median(runs),
+        "cli_status_min_s": min(runs),
+        "cli_startup_s": statistics.median(startup),
+        "cli_repeats": repeats,
+        "cli_command": " ".join(exe_cmd + ["status", CHECKLIST_ID, "--json"]),
+    }
 
 
 @contextlib.contextmanager
@@ -456,14 +559,19 @@ def phase(name: str, errors: dict):
 
 def code_state() -> dict:
     """The commit and whether engine/ or plugins/ had uncommitted changes (read-only git calls)."""
+
     def git(*args):
         try:
             return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
+
     dirty = git("status", "--porcelain", "--", "engine", "plugins")
-    return {"commit": git("rev-parse", "HEAD"), "engine_dirty": bool(dirty) if dirty is not None else None,
-            "dirty_files": dirty.splitlines() if dirty else []}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "engine_dirty": bool(dirty) if dirty is not None else None,
+        "dirty_files": dirty.splitlines() if dirty else [],
+    }
 
 
 # --------------------------------------------------------------------------------------- report
@@ -487,40 +595,78 @@ def print_table(result: dict) -> None:
         return template.format(*[v * scale if scale != 1.0 else v for v in values])
 
     print()
-    print(f"qingdan core benchmark — {result['dialect']}  ({p['tasks']} tasks × {p['items']} items = "
-          f"{p['tasks'] * p['items']} items, {p['fires']} fires)  {result['machine']['when']}")
+    print(
+        f"qingdan core benchmark — {result['dialect']}  ({p['tasks']} tasks × {p['items']} items = "
+        f"{p['tasks'] * p['items']} items, {p['fires']} fires)  {result['machine']['when']}"
+    )
     code = result["code"]
-    print(f"database: {result['database']}   cpus: {result['machine']['cpus']}   "
-          f"load avg: {result['machine']['loadavg_before']} → {result['machine']['loadavg_after']}   "
-          f"code: {(code['commit'] or '?')[:10]}{' + uncommitted engine changes' if code['engine_dirty'] else ''}")
+    print(
+        f"database: {result['database']}   cpus: {result['machine']['cpus']}   "
+        f"load avg: {result['machine']['loadavg_before']} → {result['machine']['loadavg_after']}   "
+        f"code: {(code['commit'] or '?')[:10]}{' + uncommitted engine changes' if code['engine_dirty'] else ''}"
+    )
     rows = [
         ("generate YAML", fmt("{:.2f} s", "generate_s"), fmt("{:.1f} MB of YAML", "yaml_bytes", scale=1e-6)),
         ("validate", fmt("{:.2f} s", "validate_s"), fmt("CPU {:.2f} s; {} warnings", "validate_cpu_s", "warnings")),
-        ("load (DB write)", fmt("{:.2f} s", "load_only_s"),
-         fmt("CPU {:.2f} s; {} tasks, {} items, one transaction", "load_only_cpu_s", "tasks_loaded", "items_loaded")),
+        (
+            "load (DB write)",
+            fmt("{:.2f} s", "load_only_s"),
+            fmt("CPU {:.2f} s; {} tasks, {} items, one transaction", "load_only_cpu_s", "tasks_loaded", "items_loaded"),
+        ),
         ("validate + load", fmt("{:.2f} s", "load_s"), fmt("CPU {:.2f} s; target ≤ 5 s", "load_cpu_s")),
         ("first fires (warm-up)", fmt("{:.2f} s", "warmup_first_fires_s"), fmt("{} fires, incl. definition rebuild", "warmup")),
-        ("engine fire()", fmt("{:.0f} /s", "engine_fires_per_s"),
-         fmt("p50 {:.2f} ms, p95 {:.2f} ms, {} fires", "engine_ms_p50", "engine_ms_p95", "fires")),
-        ("raw Core UPDATE+INSERT", fmt("{:.0f} /s", "baseline_fires_per_s"),
-         fmt("p50 {:.2f} ms, p95 {:.2f} ms, {} fires", "baseline_ms_p50", "baseline_ms_p95", "fires")),
-        ("fire ratio engine/raw", fmt("{:.0%}", "fire_ratio"),
-         fmt("per block pair: median {:.0%}, min {:.0%}, max {:.0%}; target ≥ 40%",
-             "fire_ratio_block_median", "fire_ratio_block_min", "fire_ratio_block_max")),
-        ("fire CPU, this process", fmt("{:.0%}", "fire_cpu_ratio"),
-         fmt("engine {:.2f} ms/fire, raw {:.2f} ms/fire (CPU time; ratio raw/engine)",
-             "engine_cpu_ms_per_fire", "baseline_cpu_ms_per_fire")),
-        ("status (in-process, cold)", fmt("{:.0f} ms", "status_s", scale=1e3),
-         fmt("CPU {:.0f} ms; definition rebuilt from JSON; target ≤ 500 ms", "status_cpu_s", scale=1e3)),
+        (
+            "engine fire()",
+            fmt("{:.0f} /s", "engine_fires_per_s"),
+            fmt("p50 {:.2f} ms, p95 {:.2f} ms, {} fires", "engine_ms_p50", "engine_ms_p95", "fires"),
+        ),
+        (
+            "raw Core UPDATE+INSERT",
+            fmt("{:.0f} /s", "baseline_fires_per_s"),
+            fmt("p50 {:.2f} ms, p95 {:.2f} ms, {} fires", "baseline_ms_p50", "baseline_ms_p95", "fires"),
+        ),
+        (
+            "fire ratio engine/raw",
+            fmt("{:.0%}", "fire_ratio"),
+            fmt(
+                "per block pair: median {:.0%}, min {:.0%}, max {:.0%}; target ≥ 40%",
+                "fire_ratio_block_median",
+                "fire_ratio_block_min",
+                "fire_ratio_block_max",
+            ),
+        ),
+        (
+            "fire CPU, this process",
+            fmt("{:.0%}", "fire_cpu_ratio"),
+            fmt(
+                "engine {:.2f} ms/fire, raw {:.2f} ms/fire (CPU time; ratio raw/engine)",
+                "engine_cpu_ms_per_fire",
+                "baseline_cpu_ms_per_fire",
+            ),
+        ),
+        (
+            "status (in-process, cold)",
+            fmt("{:.0f} ms", "status_s", scale=1e3),
+            fmt("CPU {:.0f} ms; definition rebuilt from JSON; target ≤ 500 ms", "status_cpu_s", scale=1e3),
+        ),
         ("status (in-process, warm)", fmt("{:.0f} ms", "status_warm_s", scale=1e3), "definition cached; median"),
         ("status → JSON text", fmt("{:.0f} ms", "status_as_json_s", scale=1e3), fmt("{:.0f} kB", "status_json_bytes", scale=1e-3)),
-        ("qingdan status --json", fmt("{:.2f} s", "cli_status_s"),
-         fmt("subprocess, median of {}; start-up alone (--version) {:.2f} s", "cli_repeats", "cli_startup_s")),
-        ("peak RSS", fmt("{:.0f} MB", "peak_rss_mb"),
-         fmt("after validate+load {:.0f}, after fires {:.0f}; target ≤ 300 MB", "rss_after_validate_load_mb", "rss_after_fires_mb")),
+        (
+            "qingdan status --json",
+            fmt("{:.2f} s", "cli_status_s"),
+            fmt("subprocess, median of {}; start-up alone (--version) {:.2f} s", "cli_repeats", "cli_startup_s"),
+        ),
+        (
+            "peak RSS",
+            fmt("{:.0f} MB", "peak_rss_mb"),
+            fmt("after validate+load {:.0f}, after fires {:.0f}; target ≤ 300 MB", "rss_after_validate_load_mb", "rss_after_fires_mb"),
+        ),
         ("database size", fmt("{:.1f} MB", "db_bytes", scale=1e-6), ""),
-        ("machine speed check", " / ".join(f"{c:.2f}" for c in f.get("calibration_s", [])) + " s",
-         "fixed pure-Python workload before load / after fires / after status; higher = busier machine"),
+        (
+            "machine speed check",
+            " / ".join(f"{c:.2f}" for c in f.get("calibration_s", [])) + " s",
+            "fixed pure-Python workload before load / after fires / after status; higher = busier machine",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
@@ -545,8 +691,11 @@ def print_table(result: dict) -> None:
 # --------------------------------------------------------------------------------------- main
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.core", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir); for PostgreSQL "
-                                     "a fresh schema is created in it and dropped at the end")
+    parser.add_argument(
+        "--db",
+        help="database URL (default: a fresh SQLite file in a temp dir); for PostgreSQL "
+        "a fresh schema is created in it and dropped at the end",
+    )
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--items", type=int, default=25)
     parser.add_argument("--fires", type=int, default=10000)
@@ -555,9 +704,12 @@ def main(argv=None) -> int:
     parser.add_argument("--status-repeats", type=int, default=5)
     parser.add_argument("--cli-repeats", type=int, default=3)
     parser.add_argument("--no-cli", action="store_true", help="skip the 'qingdan status' subprocess timing")
-    parser.add_argument("--profile", action="store_true",
-                        help="cProfile validate, load, the first fire block and status into bench/results/profile/ "
-                             "(figures then include profiler overhead)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile validate, load, the first fire block and status into bench/results/profile/ "
+        "(figures then include profiler overhead)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (print its URL) instead of dropping it")
     parser.add_argument("--out", help="JSON result path (default bench/results/core-<dialect>.json)")
     args = parser.parse_args(argv)
@@ -631,14 +783,25 @@ def main(argv=None) -> int:
     result = {
         "benchmark": "core",
         "dialect": db.dialect,
-        "database": "sqlite file in a temp dir" if db.tmpdir else (
-            f"schema {db.schema} (dropped)" if db.schema else db.url),
-        "params": {"tasks": args.tasks, "items": args.items, "fires": args.fires, "block": args.block,
-                   "warmup": args.warmup, "profile": args.profile, "now": NOW.isoformat()},
-        "machine": {"when": started.isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-                    "python": platform.python_version(), "sqlalchemy": sqlalchemy.__version__,
-                    "platform": platform.platform(), "loadavg_before": loadavg_before,
-                    "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg())},
+        "database": "sqlite file in a temp dir" if db.tmpdir else (f"schema {db.schema} (dropped)" if db.schema else db.url),
+        "params": {
+            "tasks": args.tasks,
+            "items": args.items,
+            "fires": args.fires,
+            "block": args.block,
+            "warmup": args.warmup,
+            "profile": args.profile,
+            "now": NOW.isoformat(),
+        },
+        "machine": {
+            "when": started.isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "sqlalchemy": sqlalchemy.__version__,
+            "platform": platform.platform(),
+            "loadavg_before": loadavg_before,
+            "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        },
         "code": code,
         "figures": figures,
         "errors": errors,

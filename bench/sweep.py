@@ -16,6 +16,7 @@ checklist, task and item rows are written with SQLAlchemy Core into a schema mad
 ``engine.runtime.deadlines.replan_checklist`` writes the schedule, exactly as a load would. The soak database is
 small and is loaded with ``engine.runtime.loader.load``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,12 @@ STATE_WEIGHTS = (30, 20, 15, 20, 10, 5)  # items of tasks that are not due: some
 MILESTONES = ("plan_approved", "building", "completed", "accepted")
 # The rule that falls due at PASS_AT for the due tasks, in turn: (label, rule_key, days the deadline lies before
 # PASS_DAY in working days; negative = after)
-DUE_RULES = (("reminder", "remind:1 workday", -1), ("overdue", "overdue", 1),
-             ("escalation→leader", "escalate:0", 2), ("escalation→head", "escalate:1", 6))
+DUE_RULES = (
+    ("reminder", "remind:1 workday", -1),
+    ("overdue", "overdue", 1),
+    ("escalation→leader", "escalate:0", 2),
+    ("escalation→head", "escalate:1", 6),
+)
 
 
 TARGETS = {
@@ -84,8 +89,7 @@ def rules():
     from engine.dates.durations import parse_duration
     from engine.definition.definitions import EscalationDef
 
-    return (tuple(parse_duration(r) for r in REMIND),
-            tuple(EscalationDef(parse_duration(after), to) for after, to in ESCALATE))
+    return (tuple(parse_duration(r) for r in REMIND), tuple(EscalationDef(parse_duration(after), to) for after, to in ESCALATE))
 
 
 def candidate_days(calendar, avoid: dt.date | None) -> list[dt.date]:
@@ -151,12 +155,28 @@ def layout(n_items: int, per_task: int, due: int, seed: int = 17) -> dict:
             left -= behind
             # behind: still planning; the rest (last due task only) already accepted, so nothing is sent for them
             states = ["planning"] * behind + ["accepted"] * (size - behind)
-            specs.append({"id": f"T{t + 1}", "n": t, "items": size, "deadlines": deadlines, "states": states,
-                          "due": {"label": label, "rule": rule_key, "deadline": deadline.isoformat(), "behind": behind}})
+            specs.append(
+                {
+                    "id": f"T{t + 1}",
+                    "n": t,
+                    "items": size,
+                    "deadlines": deadlines,
+                    "states": states,
+                    "due": {"label": label, "rule": rule_key, "deadline": deadline.isoformat(), "behind": behind},
+                }
+            )
         else:
             deadlines = dict(zip(MILESTONES, sorted(rng.sample(candidates, 4))))
-            specs.append({"id": f"T{t + 1}", "n": t, "items": size, "deadlines": deadlines,
-                          "states": rng.choices(STATES, STATE_WEIGHTS, k=size), "due": None})
+            specs.append(
+                {
+                    "id": f"T{t + 1}",
+                    "n": t,
+                    "items": size,
+                    "deadlines": deadlines,
+                    "states": rng.choices(STATES, STATE_WEIGHTS, k=size),
+                    "due": None,
+                }
+            )
     if left:
         raise SystemExit(f"--due {due}: could not place {left} due items (items per task {per_task})")
     return {"tasks": specs, "n_tasks": n_tasks, "n_due_tasks": n_due}
@@ -180,9 +200,11 @@ defaults:
         unit = t % len(UNITS)
         names = ", ".join(item_name(t, j) for j in range(spec["items"]))
         deadlines = ", ".join(f"{state}: {day.isoformat()}" for state, day in spec["deadlines"].items())
-        w(f"  - id: {spec['id']}\n    title: {TITLES[t % len(TITLES)]}(第 {t + 1} 批)\n    unit: {UNITS[unit][0]}\n"
-          f"    responsible: staff{unit}\n    leader: li\n    workflow: construction\n    items: [{names}]\n"
-          f"    deadlines: {{{deadlines}}}\n")
+        w(
+            f"  - id: {spec['id']}\n    title: {TITLES[t % len(TITLES)]}(第 {t + 1} 批)\n    unit: {UNITS[unit][0]}\n"
+            f"    responsible: staff{unit}\n    leader: li\n    workflow: construction\n    items: [{names}]\n"
+            f"    deadlines: {{{deadlines}}}\n"
+        )
     return out.getvalue()
 
 
@@ -206,8 +228,11 @@ def build_database(store, n_items: int, per_task: int, due: int, per_checklist: 
         due_layout.extend(part["due_layout"])
     with store.write() as conn:  # earlier passes processed everything that fell due before this minute
         t0 = time.perf_counter()
-        processed = conn.execute(update(schedule).where(schedule.c.pending.is_(True), schedule.c.fire_at < PASS_AT - dt.timedelta(minutes=1))
-                                 .values(pending=False, processed_at=schedule.c.fire_at)).rowcount
+        processed = conn.execute(
+            update(schedule)
+            .where(schedule.c.pending.is_(True), schedule.c.fire_at < PASS_AT - dt.timedelta(minutes=1))
+            .values(pending=False, processed_at=schedule.c.fire_at)
+        ).rowcount
         timings["history_s"] = time.perf_counter() - t0
     if analyze:  # PostgreSQL: what autovacuum would have done by the time the tables are this big
         t0 = time.perf_counter()
@@ -218,8 +243,16 @@ def build_database(store, n_items: int, per_task: int, due: int, per_checklist: 
         timings["analyze_s"] = time.perf_counter() - t0
     timings["total_s"] = sum(v for k, v in timings.items() if k in ("yaml_s", "validate_s", "write_s", "history_s", "analyze_s"))
     gc.collect()
-    return {"items": n_items, "checklists": n_lists, "per_checklist": per_checklist, "per_task": per_task, **totals,
-            "due_layout": due_layout, "history_processed": processed, "generate": timings}
+    return {
+        "items": n_items,
+        "checklists": n_lists,
+        "per_checklist": per_checklist,
+        "per_task": per_task,
+        **totals,
+        "due_layout": due_layout,
+        "history_processed": processed,
+        "generate": timings,
+    }
 
 
 def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: int, seed: int, timings: dict) -> dict:
@@ -253,11 +286,25 @@ def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: 
 
     t0 = time.perf_counter()
     with store.write() as conn:
-        conn.execute(insert(checklists).values(
-            id=definition.id, title=definition.title, year=definition.year, revision=1, source_sha256=digest(definition),
-            definition=definition.source_json, format_version=FORMAT_VERSION, loaded_at=LOADED_AT))
-        conn.execute(insert(tasks), [{"checklist_id": definition.id, "key": spec["id"], "kind": "workflow", "position": spec["n"],
-                                      "removed": False} for spec in plan["tasks"]])
+        conn.execute(
+            insert(checklists).values(
+                id=definition.id,
+                title=definition.title,
+                year=definition.year,
+                revision=1,
+                source_sha256=digest(definition),
+                definition=definition.source_json,
+                format_version=FORMAT_VERSION,
+                loaded_at=LOADED_AT,
+            )
+        )
+        conn.execute(
+            insert(tasks),
+            [
+                {"checklist_id": definition.id, "key": spec["id"], "kind": "workflow", "position": spec["n"], "removed": False}
+                for spec in plan["tasks"]
+            ],
+        )
         ids = {r.key: r.id for r in conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id))}
         add("tasks_insert_s", t0)
 
@@ -266,8 +313,17 @@ def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: 
         for spec in plan["tasks"]:
             task_id, t = ids[spec["id"]], spec["n"]
             for j, state in enumerate(spec["states"]):
-                batch.append({"task_id": task_id, "name": item_name(t, j), "position": j, "state": state, "version": 1,
-                              "state_since": LOADED_AT, "removed": False})
+                batch.append(
+                    {
+                        "task_id": task_id,
+                        "name": item_name(t, j),
+                        "position": j,
+                        "state": state,
+                        "version": 1,
+                        "state_since": LOADED_AT,
+                        "removed": False,
+                    }
+                )
             if len(batch) >= 20000:
                 conn.execute(insert(items), batch)
                 batch = []
@@ -277,14 +333,26 @@ def build_checklist(store, checklist_id: str, n_items: int, per_task: int, due: 
         add("items_insert_s", t1)
 
         t1 = time.perf_counter()
-        audit.append(conn, chain=definition.id, at=LOADED_AT, actor="wang", kind="load", checklist_id=definition.id,
-                     data={"revision": 1, "sha256": digest(definition), "tasks": plan["n_tasks"], "items": n_items})
+        audit.append(
+            conn,
+            chain=definition.id,
+            at=LOADED_AT,
+            actor="wang",
+            kind="load",
+            checklist_id=definition.id,
+            data={"revision": 1, "sha256": digest(definition), "tasks": plan["n_tasks"], "items": n_items},
+        )
         schedule_rows = replan_checklist(conn, definition, LOADED_AT)
         add("replan_s", t1)
     add("write_s", t0)
     del definition
-    return {"tasks": plan["n_tasks"], "due_tasks": plan["n_due_tasks"], "yaml_bytes": yaml_bytes, "schedule_rows": schedule_rows,
-            "due_layout": [spec["due"] | {"task": spec["id"], "checklist": checklist_id} for spec in plan["tasks"] if spec["due"]]}
+    return {
+        "tasks": plan["n_tasks"],
+        "due_tasks": plan["n_due_tasks"],
+        "yaml_bytes": yaml_bytes,
+        "schedule_rows": schedule_rows,
+        "due_layout": [spec["due"] | {"task": spec["id"], "checklist": checklist_id} for spec in plan["tasks"] if spec["due"]],
+    }
 
 
 # --------------------------------------------------------------------------------------- measuring passes
@@ -343,10 +411,12 @@ class PassRig:
         self.store = store
         self.due_expected = due_expected
         with store.read() as conn:
-            self.due_ids = list(conn.execute(select(schedule.c.id).where(
-                schedule.c.pending.is_(True), schedule.c.fire_at <= PASS_AT)).scalars())
-            self.max_ids = {t.name: conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()
-                            for t in (notices, deliveries, events)}
+            self.due_ids = list(
+                conn.execute(select(schedule.c.id).where(schedule.c.pending.is_(True), schedule.c.fire_at <= PASS_AT)).scalars()
+            )
+            self.max_ids = {
+                t.name: conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one() for t in (notices, deliveries, events)
+            }
             self.heads = {r.chain: (r.seq, r.hash) for r in conn.execute(select(chain_heads))}
         self.problems: list[str] = []
 
@@ -369,8 +439,10 @@ class PassRig:
             if counter is not None:
                 counter.__exit__(None, None, None)
         if report.rows != len(self.due_ids) or len(report.notices) != self.due_expected or report.stale:
-            self.problems.append(f"pass handled {report.rows} rows (expected {len(self.due_ids)}), {report.stale} stale, "
-                                 f"{len(report.notices)} notices (expected {self.due_expected})")
+            self.problems.append(
+                f"pass handled {report.rows} rows (expected {len(self.due_ids)}), {report.stale} stale, "
+                f"{len(report.notices)} notices (expected {self.due_expected})"
+            )
         self.reset()
         return elapsed, cpu, report
 
@@ -398,8 +470,9 @@ class PassRig:
         from engine.store.tables import schedule
 
         with self.store.write() as conn:
-            conn.execute(update(schedule).where(schedule.c.id.in_(self.due_ids))
-                         .values(pending=pending, processed_at=None if pending else PASS_AT))
+            conn.execute(
+                update(schedule).where(schedule.c.id.in_(self.due_ids)).values(pending=pending, processed_at=None if pending else PASS_AT)
+            )
 
     def reset(self) -> None:
         from sqlalchemy import delete, update
@@ -456,8 +529,9 @@ class Size:
             t0 = time.perf_counter()
             ensure_schema(self.store)
             self.info["ensure_schema_s"] = time.perf_counter() - t0
-            self.info.update(build_database(self.store, n_items, args.per_task, args.due, args.per_checklist,
-                                            analyze=self.db.dialect == "postgresql"))
+            self.info.update(
+                build_database(self.store, n_items, args.per_task, args.due, args.per_checklist, analyze=self.db.dialect == "postgresql")
+            )
             self.info.update(table_counts(self.store))
             self.info["db_bytes"] = self.db.size_bytes()
             self.info["rss_after_build_mb"] = current_rss_mb()
@@ -466,8 +540,11 @@ class Size:
         except BaseException:
             self.close()
             raise
-        print(f"[{label}] built in {self.info['generate']['total_s']:.0f} s: {self.info['tasks']:,} tasks, "
-              f"{self.info['schedule_rows_total']:,} schedule rows ({self.info['schedule_pending']:,} pending)", flush=True)
+        print(
+            f"[{label}] built in {self.info['generate']['total_s']:.0f} s: {self.info['tasks']:,} tasks, "
+            f"{self.info['schedule_rows_total']:,} schedule rows ({self.info['schedule_pending']:,} pending)",
+            flush=True,
+        )
 
     def cold(self) -> None:
         """The first pass in a fresh process: the definition is rebuilt from its stored JSON."""
@@ -532,7 +609,9 @@ def time_sizes(built: list[Size], repeats: int, profile_dir: Path | None) -> lis
     results = [b.finish(profile_dir) for b in built]
     catalog._cache.clear()
     for r in results:
-        print(f"[{r['label']}] pass median {r['pass_s']:.3f} s wall, {r['pass_cpu_s']:.3f} s CPU (cold {r['cold_pass_s']:.3f} s)", flush=True)
+        print(
+            f"[{r['label']}] pass median {r['pass_s']:.3f} s wall, {r['pass_cpu_s']:.3f} s CPU (cold {r['cold_pass_s']:.3f} s)", flush=True
+        )
     return results
 
 
@@ -571,8 +650,9 @@ class CountingHandler(logging.Handler):
         if record.levelno >= logging.ERROR:
             self.errors += 1
             if self.first_error is None:
-                self.first_error = record.getMessage() + ("\n" + "".join(traceback.format_exception(*record.exc_info))
-                                                          if record.exc_info else "")
+                self.first_error = record.getMessage() + (
+                    "\n" + "".join(traceback.format_exception(*record.exc_info)) if record.exc_info else ""
+                )
         else:
             self.info += 1
 
@@ -587,12 +667,18 @@ def soak_definitions(args) -> list:
     rng = random.Random(23)
     found = []
     for k in range(args.soak_checklists):
-        specs = [{"id": f"S{t + 1}", "n": t, "items": args.soak_items, "due": None,
-                  "deadlines": dict(zip(MILESTONES, sorted(rng.sample(candidates, 4))))}
-                 for t in range(args.soak_tasks)]
+        specs = [
+            {
+                "id": f"S{t + 1}",
+                "n": t,
+                "items": args.soak_items,
+                "due": None,
+                "deadlines": dict(zip(MILESTONES, sorted(rng.sample(candidates, 4)))),
+            }
+            for t in range(args.soak_tasks)
+        ]
         notify = f"{k % 24:02d}:{(7 * k + 5) % 60:02d}"
-        validated = validate_text(generate_yaml(f"bench-soak-{k:02d}", f"催办长跑 {k}", specs, notify), f"soak-{k}.yaml",
-                                  _step_types())
+        validated = validate_text(generate_yaml(f"bench-soak-{k:02d}", f"催办长跑 {k}", specs, notify), f"soak-{k}.yaml", _step_types())
         if not validated.ok:
             raise SystemExit("the soak checklist did not validate: " + "; ".join(p.format() for p in validated.errors[:5]))
         found.append(validated.definition)
@@ -624,9 +710,16 @@ def run_soak(url_arg: str | None, args) -> dict:
     print(f"[soak] {n} passes, one simulated minute apart, warm-up {warmup} ...", flush=True)
     db = Database(url_arg)
     store = None
-    out: dict = {"passes": n, "warmup": warmup, "checklists": args.soak_checklists, "tasks_each": args.soak_tasks,
-                 "items_each": args.soak_items, "channel": None if args.soak_no_channel else "bench-null (no IO)",
-                 "tracemalloc": not args.no_tracemalloc, "start": SOAK_START.isoformat()}
+    out: dict = {
+        "passes": n,
+        "warmup": warmup,
+        "checklists": args.soak_checklists,
+        "tasks_each": args.soak_tasks,
+        "items_each": args.soak_items,
+        "channel": None if args.soak_no_channel else "bench-null (no IO)",
+        "tracemalloc": not args.no_tracemalloc,
+        "start": SOAK_START.isoformat(),
+    }
     handler = CountingHandler()
     logger = logging.getLogger("qingdan.scheduler")
     old_level = logger.level
@@ -637,11 +730,15 @@ def run_soak(url_arg: str | None, args) -> dict:
         load(store, definitions, clock=FixedClock(LOADED_AT), actor="wang")
         del definitions
         with store.write() as conn:
-            out["history_processed"] = conn.execute(update(schedule).where(schedule.c.pending.is_(True), schedule.c.fire_at < SOAK_START)
-                                                    .values(pending=False, processed_at=schedule.c.fire_at)).rowcount
+            out["history_processed"] = conn.execute(
+                update(schedule)
+                .where(schedule.c.pending.is_(True), schedule.c.fire_at < SOAK_START)
+                .values(pending=False, processed_at=schedule.c.fire_at)
+            ).rowcount
             end = SOAK_START + dt.timedelta(minutes=n)
-            out["rows_due_during_soak"] = conn.execute(select(func.count()).select_from(schedule).where(
-                schedule.c.pending.is_(True), schedule.c.fire_at < end)).scalar_one()
+            out["rows_due_during_soak"] = conn.execute(
+                select(func.count()).select_from(schedule).where(schedule.c.pending.is_(True), schedule.c.fire_at < end)
+            ).scalar_one()
         out.update({k: v for k, v in table_counts(store).items() if k in ("items_rows", "schedule_rows_total", "schedule_pending")})
         catalog._cache.clear()
 
@@ -696,14 +793,20 @@ def run_soak(url_arg: str | None, args) -> dict:
             tracemalloc.stop()
             if warm_snapshot is not None:
                 warm_snapshot = tracemalloc.Snapshot.load(warm_snapshot)
-                ignore = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap*>"),
-                          tracemalloc.Filter(False, __file__)]
+                ignore = [
+                    tracemalloc.Filter(False, tracemalloc.__file__),
+                    tracemalloc.Filter(False, "<frozen importlib._bootstrap*>"),
+                    tracemalloc.Filter(False, __file__),
+                ]
                 warm_f, end_f = warm_snapshot.filter_traces(ignore), end_snapshot.filter_traces(ignore)
-                out["top_growth_lines"] = [{"where": str(s.traceback[0]), "kb": round(s.size_diff / 1024, 1), "blocks": s.count_diff}
-                                           for s in end_f.compare_to(warm_f, "lineno")[:15]]
-                out["top_growth_tracebacks"] = [{"kb": round(s.size_diff / 1024, 1), "blocks": s.count_diff,
-                                                 "traceback": [str(frame) for frame in s.traceback]}
-                                                for s in end_f.compare_to(warm_f, "traceback")[:5]]
+                out["top_growth_lines"] = [
+                    {"where": str(s.traceback[0]), "kb": round(s.size_diff / 1024, 1), "blocks": s.count_diff}
+                    for s in end_f.compare_to(warm_f, "lineno")[:15]
+                ]
+                out["top_growth_tracebacks"] = [
+                    {"kb": round(s.size_diff / 1024, 1), "blocks": s.count_diff, "traceback": [str(frame) for frame in s.traceback]}
+                    for s in end_f.compare_to(warm_f, "traceback")[:5]
+                ]
             del warm_snapshot, end_snapshot
         out["peak_rss_mb"] = rss_mb()
         out["passes_ok"] = context.passes
@@ -717,9 +820,10 @@ def run_soak(url_arg: str | None, args) -> dict:
             out["deliveries_rows_end"] = conn.execute(select(func.count()).select_from(deliveries)).scalar_one()
         out["pass_ms_p50"], out["pass_ms_p95"] = pct(times, 0.5) * 1e3, pct(times, 0.95) * 1e3
         out["pass_ms_max"] = max(times) * 1e3
-        out["slowest_passes"] = [{"pass": i + 1, "ms": round(times[i] * 1e3, 1), "notices": made[i],
-                                  "at": (SOAK_START + dt.timedelta(minutes=i)).isoformat()}
-                                 for i in sorted(range(len(times)), key=lambda i: -times[i])[:5]]
+        out["slowest_passes"] = [
+            {"pass": i + 1, "ms": round(times[i] * 1e3, 1), "notices": made[i], "at": (SOAK_START + dt.timedelta(minutes=i)).isoformat()}
+            for i in sorted(range(len(times)), key=lambda i: -times[i])[:5]
+        ]
         out["samples"] = [{"pass": p, "rss_mb": round(r, 2), "traced_mb": None if t is None else round(t, 3)} for p, r, t in samples]
         after = [(p, r) for p, r, _ in samples if p >= warmup]
         slope = linear_slope(after)
@@ -776,11 +880,15 @@ def print_table(result: dict) -> None:
     p = result["params"]
     m = result["machine"]
     print()
-    print(f"qingdan sweep benchmark — {result['dialect']}  ({p['due']} notices due, {p['per_task']} items per task, "
-          f"≤ {p['per_checklist']:,} items per checklist)  {m['when']}")
+    print(
+        f"qingdan sweep benchmark — {result['dialect']}  ({p['due']} notices due, {p['per_task']} items per task, "
+        f"≤ {p['per_checklist']:,} items per checklist)  {m['when']}"
+    )
     code = result["code"]
-    print(f"cpus: {m['cpus']}   load avg: {m['loadavg_before']} → {m['loadavg_after']}   "
-          f"code: {(code['commit'] or '?')[:10]}{' + uncommitted engine changes' if code['engine_dirty'] else ''}")
+    print(
+        f"cpus: {m['cpus']}   load avg: {m['loadavg_before']} → {m['loadavg_after']}   "
+        f"code: {(code['commit'] or '?')[:10]}{' + uncommitted engine changes' if code['engine_dirty'] else ''}"
+    )
     if result.get("scale_note"):
         print(f"note: {result['scale_note']}")
     sizes = result["sizes"]
@@ -795,8 +903,10 @@ def print_table(result: dict) -> None:
             ("rows due at the pass", lambda s: f"{s['due_rows']}"),
             ("notices per pass", lambda s: f"{s['notices_per_pass']}"),
             ("generate (yaml+validate+write)", lambda s: f"{s['generate']['total_s']:.0f} s"),
-            ("  validate / items insert / replan", lambda s: f"{s['generate']['validate_s']:.0f} / {s['generate']['items_insert_s']:.0f} / "
-                                                           f"{s['generate']['replan_s']:.1f} s"),
+            (
+                "  validate / items insert / replan",
+                lambda s: f"{s['generate']['validate_s']:.0f} / {s['generate']['items_insert_s']:.0f} / {s['generate']['replan_s']:.1f} s",
+            ),
             ("database size", lambda s: f"{(s['db_bytes'] or 0) / 1e6:.0f} MB"),
             ("pass, cold definition cache", lambda s: f"{s['cold_pass_s']:.3f} s"),
             ("pass, median (warm)", lambda s: f"{s['pass_s']:.3f} s"),
@@ -813,6 +923,7 @@ def print_table(result: dict) -> None:
                 return fn(s)
             except (KeyError, TypeError):
                 return "—"
+
         cw = max(16, *(len(cell(fn, s)) for _, fn in rows for s in sizes))
         print(f"  {'':<{width}}  " + "  ".join(f"{c:>{cw}}" for c in cols))
         for name, fn in rows:
@@ -825,23 +936,35 @@ def print_table(result: dict) -> None:
     soak = result.get("soak")
     if soak:
         print()
-        print(f"soak: {soak['passes']} passes via engine.reminders.scheduler.sweep_job, FixedClock +1 min each "
-              f"({soak['checklists']} checklists × {soak['tasks_each']} tasks × {soak['items_each']} items, channel {soak['channel']}, "
-              f"tracemalloc {'on' if soak['tracemalloc'] else 'off'})")
+        print(
+            f"soak: {soak['passes']} passes via engine.reminders.scheduler.sweep_job, FixedClock +1 min each "
+            f"({soak['checklists']} checklists × {soak['tasks_each']} tasks × {soak['items_each']} items, channel {soak['channel']}, "
+            f"tracemalloc {'on' if soak['tracemalloc'] else 'off'})"
+        )
+
         def g(key, fmt="{:.1f}"):
             v = soak.get(key)
             return "—" if v is None else fmt.format(v)
-        print(f"  passes ok {soak.get('passes_ok')} / {soak['passes']}, errors logged {soak.get('errors_logged')}, "
-              f"notices {soak.get('notices_created')}, deliveries sent {soak.get('deliveries_sent')}, wall {g('wall_s', '{:.0f}')} s")
-        print(f"  pass time p50 {g('pass_ms_p50', '{:.2f}')} ms, p95 {g('pass_ms_p95', '{:.2f}')} ms, max {g('pass_ms_max', '{:.0f}')} ms"
-              f"{' (tracemalloc on: slower)' if soak['tracemalloc'] else ''}")
-        print(f"  RSS start {g('rss_start_mb')} MB → after warm-up ({soak['warmup']} passes) {g('rss_warm_mb')} MB → end {g('rss_end_mb')} MB; "
-              f"growth after warm-up {g('soak_growth_mb', '{:+.2f}')} MB (tracemalloc's own memory excluded), "
-              f"slope {g('rss_slope_mb_per_1000', '{:+.3f}')} MB / 1000 passes")
+
+        print(
+            f"  passes ok {soak.get('passes_ok')} / {soak['passes']}, errors logged {soak.get('errors_logged')}, "
+            f"notices {soak.get('notices_created')}, deliveries sent {soak.get('deliveries_sent')}, wall {g('wall_s', '{:.0f}')} s"
+        )
+        print(
+            f"  pass time p50 {g('pass_ms_p50', '{:.2f}')} ms, p95 {g('pass_ms_p95', '{:.2f}')} ms, max {g('pass_ms_max', '{:.0f}')} ms"
+            f"{' (tracemalloc on: slower)' if soak['tracemalloc'] else ''}"
+        )
+        print(
+            f"  RSS start {g('rss_start_mb')} MB → after warm-up ({soak['warmup']} passes) {g('rss_warm_mb')} MB → end {g('rss_end_mb')} MB; "
+            f"growth after warm-up {g('soak_growth_mb', '{:+.2f}')} MB (tracemalloc's own memory excluded), "
+            f"slope {g('rss_slope_mb_per_1000', '{:+.3f}')} MB / 1000 passes"
+        )
         if soak.get("traced_warm_mb") is not None:
-            print(f"  Python heap (tracemalloc) {g('traced_warm_mb', '{:.2f}')} → {g('traced_end_mb', '{:.2f}')} MB "
-                  f"({g('traced_growth_mb', '{:+.3f}')} MB); SQLAlchemy compiled cache {soak.get('compiled_cache_warm')} → "
-                  f"{soak.get('compiled_cache_end')} entries; definitions cached {soak.get('catalog_cache_warm')} → {soak.get('catalog_cache_end')}")
+            print(
+                f"  Python heap (tracemalloc) {g('traced_warm_mb', '{:.2f}')} → {g('traced_end_mb', '{:.2f}')} MB "
+                f"({g('traced_growth_mb', '{:+.3f}')} MB); SQLAlchemy compiled cache {soak.get('compiled_cache_warm')} → "
+                f"{soak.get('compiled_cache_end')} entries; definitions cached {soak.get('catalog_cache_warm')} → {soak.get('catalog_cache_end')}"
+            )
             print("  top growth after warm-up (tracemalloc, by line):")
             for entry in soak.get("top_growth_lines", [])[:10]:
                 print(f"    {entry['kb']:+9.1f} kB {entry['blocks']:+6d} blocks  {entry['where']}")
@@ -861,32 +984,47 @@ def print_table(result: dict) -> None:
         else:
             shown = f"{value:.2f} {v['unit']}"
             mark = "MET" if v["met"] else "MISSED"
-        note = {"pass_s": f"  (median of warm passes; CPU of this process {f['pass_cpu_s']:.2f} s; cold first pass "
-                          f"{f['cold_pass_s']:.2f} s)" if "pass_s" in f else "",
-                "scale_ratio": f"  ({result.get('scale_pair_text', '')}; CPU ratio {f.get('scale_ratio_cpu', float('nan')):.2f}, "
-                               f"ratio of minimums {f.get('scale_ratio_min', float('nan')):.2f})" if "scale_ratio" in f else "",
-                "soak_growth_mb": "  (heuristic: a bounded cache filling also counts)"}.get(key, "")
+        note = {
+            "pass_s": f"  (median of warm passes; CPU of this process {f['pass_cpu_s']:.2f} s; cold first pass {f['cold_pass_s']:.2f} s)"
+            if "pass_s" in f
+            else "",
+            "scale_ratio": f"  ({result.get('scale_pair_text', '')}; CPU ratio {f.get('scale_ratio_cpu', float('nan')):.2f}, "
+            f"ratio of minimums {f.get('scale_ratio_min', float('nan')):.2f})"
+            if "scale_ratio" in f
+            else "",
+            "soak_growth_mb": "  (heuristic: a bounded cache filling also counts)",
+        }.get(key, "")
         print(f"  {mark:<7}  {v['label']:<28} {shown:>10}  (target {v['op']} {v['target']:g} {v['unit']}){note}")
 
 
 # --------------------------------------------------------------------------------------- main
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sweep", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", help="PostgreSQL URL: fresh schemas are made in it and dropped at the end "
-                                     "(default: fresh SQLite files in temp dirs)")
+    parser.add_argument(
+        "--db", help="PostgreSQL URL: fresh schemas are made in it and dropped at the end (default: fresh SQLite files in temp dirs)"
+    )
     parser.add_argument("--items", type=int, help="items at the target size (default 200000 on SQLite, 1000000 on PostgreSQL)")
     parser.add_argument("--due", type=int, default=1000, help="notices that fall due in the timed pass")
     parser.add_argument("--scale", type=int, default=10, help="the scaling test compares a pass at SCALE x the items")
-    parser.add_argument("--scale-pair", choices=("auto", "up", "down", "none"), default="auto",
-                        help="up: ITEMS vs ITEMS*SCALE; down: ITEMS/SCALE vs ITEMS; auto: up on SQLite, on PostgreSQL up "
-                             f"only if generating ITEMS took under {SCALE_UP_BUDGET_S:.0f}/SCALE s; none: target size only")
+    parser.add_argument(
+        "--scale-pair",
+        choices=("auto", "up", "down", "none"),
+        default="auto",
+        help="up: ITEMS vs ITEMS*SCALE; down: ITEMS/SCALE vs ITEMS; auto: up on SQLite, on PostgreSQL up "
+        f"only if generating ITEMS took under {SCALE_UP_BUDGET_S:.0f}/SCALE s; none: target size only",
+    )
     parser.add_argument("--per-task", type=int, default=100, help="items per task")
-    parser.add_argument("--per-checklist", type=int, default=200_000,
-                        help="items per checklist (the validator refuses a file of over 1,000,000 YAML nodes)")
+    parser.add_argument(
+        "--per-checklist", type=int, default=200_000, help="items per checklist (the validator refuses a file of over 1,000,000 YAML nodes)"
+    )
     parser.add_argument("--repeats", type=int, default=5, help="timed warm passes per size (the median is reported)")
     parser.add_argument("--soak-passes", type=int, default=5000, help="passes in the soak (0: no soak)")
-    parser.add_argument("--soak-warmup", type=int, default=1440, help="soak passes before the warm-up RSS is taken "
-                                                                       "(1440 = one simulated day: every checklist's hour once)")
+    parser.add_argument(
+        "--soak-warmup",
+        type=int,
+        default=1440,
+        help="soak passes before the warm-up RSS is taken (1440 = one simulated day: every checklist's hour once)",
+    )
     parser.add_argument("--soak-sample", type=int, default=100, help="take RSS every N soak passes")
     parser.add_argument("--soak-checklists", type=int, default=24)
     parser.add_argument("--soak-tasks", type=int, default=40)
@@ -895,8 +1033,11 @@ def main(argv=None) -> int:
     parser.add_argument("--no-tracemalloc", action="store_true", help="soak without tracemalloc (plain RSS, faster)")
     parser.add_argument("--tracemalloc-frames", type=int, default=4, help="frames kept per allocation (more: slower passes)")
     parser.add_argument("--soak-only", action="store_true", help="skip the pass timings")
-    parser.add_argument("--soak-in-process", action="store_true",
-                        help="run the soak in this process (default: a fresh child process, like a scheduler that just started)")
+    parser.add_argument(
+        "--soak-in-process",
+        action="store_true",
+        help="run the soak in this process (default: a fresh child process, like a scheduler that just started)",
+    )
     parser.add_argument("--soak-child", help=argparse.SUPPRESS)  # internal: run the soak, write its JSON here, exit
     parser.add_argument("--profile", action="store_true", help="one extra cProfiled pass per size, into bench/results/profile/")
     parser.add_argument("--out", help="JSON result path (default bench/results/sweep-<dialect>.json)")
@@ -941,9 +1082,11 @@ def main(argv=None) -> int:
                 projected = generated * args.scale
                 if projected > SCALE_UP_BUDGET_S:
                     pair = "down"
-                    scale_note = (f"generating {target_items:,} items took {generated:.0f} s, so {target_items * args.scale:,} "
-                                  f"would take about {projected:.0f} s (> {SCALE_UP_BUDGET_S:.0f} s): the scaling test compares "
-                                  f"{target_items // args.scale:,} with {target_items:,} items instead")
+                    scale_note = (
+                        f"generating {target_items:,} items took {generated:.0f} s, so {target_items * args.scale:,} "
+                        f"would take about {projected:.0f} s (> {SCALE_UP_BUDGET_S:.0f} s): the scaling test compares "
+                        f"{target_items // args.scale:,} with {target_items:,} items instead"
+                    )
                 else:
                     pair = "up"
             if pair == "up":
@@ -987,13 +1130,26 @@ def main(argv=None) -> int:
         "scale_pair": pair,
         "scale_pair_text": scale_pair_text,
         "scale_note": scale_note,
-        "params": {"items": target_items, "due": args.due, "scale": args.scale, "per_task": args.per_task, "per_checklist": args.per_checklist,
-                   "repeats": args.repeats,
-                   "pass_at": PASS_AT.isoformat(), "soak_passes": args.soak_passes, "soak_warmup": args.soak_warmup},
-        "machine": {"when": started.isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-                    "python": platform.python_version(), "sqlalchemy": sqlalchemy.__version__,
-                    "platform": platform.platform(), "loadavg_before": loadavg_before,
-                    "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg())},
+        "params": {
+            "items": target_items,
+            "due": args.due,
+            "scale": args.scale,
+            "per_task": args.per_task,
+            "per_checklist": args.per_checklist,
+            "repeats": args.repeats,
+            "pass_at": PASS_AT.isoformat(),
+            "soak_passes": args.soak_passes,
+            "soak_warmup": args.soak_warmup,
+        },
+        "machine": {
+            "when": started.isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "sqlalchemy": sqlalchemy.__version__,
+            "platform": platform.platform(),
+            "loadavg_before": loadavg_before,
+            "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        },
         "code": code_state(),
         "figures": figures,
         "sizes": sizes,

@@ -16,6 +16,7 @@ Run ``python -m bench.web [--db URL] [--tasks 1000 --items 25]`` (see docs/web.m
 Nothing asserts; targets print as MET or MISSED and the figures go to ``bench/results/web-<dialect>.json``.
 Traffic goes only to 127.0.0.1; every loop is bounded in time and count.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,9 +99,19 @@ def board_phase(url: str, tasks: int, items: int, repeats: int) -> dict:
             counts.append(len(seen))
             assert response.status_code == 200
     store.dispose()
-    return {"tasks": tasks, "items": tasks * items, "load_s": round(load_s, 3), "first_s": round(first_s, 4),
-            "median_s": round(statistics.median(times), 4), "p95_s": round(sorted(times)[max(0, int(len(times) * 0.95) - 1)], 4),
-            "min_s": round(min(times), 4), "cpu_median_s": round(statistics.median(cpu), 4), "queries": counts[0], "queries_stable": len(set(counts)) == 1, "html_bytes": size}
+    return {
+        "tasks": tasks,
+        "items": tasks * items,
+        "load_s": round(load_s, 3),
+        "first_s": round(first_s, 4),
+        "median_s": round(statistics.median(times), 4),
+        "p95_s": round(sorted(times)[max(0, int(len(times) * 0.95) - 1)], 4),
+        "min_s": round(min(times), 4),
+        "cpu_median_s": round(statistics.median(cpu), 4),
+        "queries": counts[0],
+        "queries_stable": len(set(counts)) == 1,
+        "html_bytes": size,
+    }
 
 
 def _free_port() -> int:
@@ -127,8 +138,22 @@ def api_phase(url: str, clients: int, seconds: float, workers: int, threads: int
     environ = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
     environ.update({"QINGDAN_DATABASE_URL": url, "QINGDAN_NOW": NOW.isoformat(), "QINGDAN_INSTANCE": instance})
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    server = subprocess.Popen([str(gunicorn), "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "web:create_app()"], env=environ, cwd=str(Path(__file__).resolve().parent.parent))
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "web:create_app()",
+        ],
+        env=environ,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
     path = f"/api/checklists/{CHECKLIST_ID}/status"
     headers = {"Authorization": f"Bearer {token}"}
     try:
@@ -191,11 +216,18 @@ def api_phase(url: str, clients: int, seconds: float, workers: int, threads: int
             server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
-    return {"clients": clients, "workers": workers, "threads": threads, "seconds": seconds, "requests": len(latencies),
-            "errors": errors[0], "rps": round(len(latencies) / seconds, 1),
-            "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1) if latencies else None,
-            "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
-            "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1) if latencies else None}
+    return {
+        "clients": clients,
+        "workers": workers,
+        "threads": threads,
+        "seconds": seconds,
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rps": round(len(latencies) / seconds, 1),
+        "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1) if latencies else None,
+        "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
+        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1) if latencies else None,
+    }
 
 
 def main(argv=None) -> int:
@@ -228,15 +260,21 @@ def main(argv=None) -> int:
     result["load_after"] = os.getloadavg()[0]
     board = result["board"]
     met = "MET" if board["median_s"] <= BOARD_TARGET_S else "MISSED"
-    print(f"board of {board['items']:,} items ({board['tasks']} tasks) on {result['dialect']}: median {board['median_s'] * 1000:.0f} ms, "
-          f"p95 {board['p95_s'] * 1000:.0f} ms, min {board['min_s'] * 1000:.0f} ms, CPU {board['cpu_median_s'] * 1000:.0f} ms, first {board['first_s'] * 1000:.0f} ms, {board['html_bytes'] // 1024} KiB  "
-          f"[target ≤ {BOARD_TARGET_S * 1000:.0f} ms: {met}]")
-    print(f"SQL statements per board: {board['queries']} ({board['tasks']} tasks) vs {result['board_small']['queries']} "
-          f"(10 tasks)  [constant: {'MET' if result['queries_constant'] and board['queries_stable'] else 'MISSED'}]")
+    print(
+        f"board of {board['items']:,} items ({board['tasks']} tasks) on {result['dialect']}: median {board['median_s'] * 1000:.0f} ms, "
+        f"p95 {board['p95_s'] * 1000:.0f} ms, min {board['min_s'] * 1000:.0f} ms, CPU {board['cpu_median_s'] * 1000:.0f} ms, first {board['first_s'] * 1000:.0f} ms, {board['html_bytes'] // 1024} KiB  "
+        f"[target ≤ {BOARD_TARGET_S * 1000:.0f} ms: {met}]"
+    )
+    print(
+        f"SQL statements per board: {board['queries']} ({board['tasks']} tasks) vs {result['board_small']['queries']} "
+        f"(10 tasks)  [constant: {'MET' if result['queries_constant'] and board['queries_stable'] else 'MISSED'}]"
+    )
     if "api" in result:
         api = result["api"]
-        print(f"status API, {api['clients']} clients, gunicorn {api['workers']} workers × {api['threads']} threads, {api['seconds']:.0f} s: "
-              f"{api['rps']} req/s, p50 {api['p50_ms']} ms, p95 {api['p95_ms']} ms, p99 {api['p99_ms']} ms, errors {api['errors']}")
+        print(
+            f"status API, {api['clients']} clients, gunicorn {api['workers']} workers × {api['threads']} threads, {api['seconds']:.0f} s: "
+            f"{api['rps']} req/s, p50 {api['p50_ms']} ms, p95 {api['p95_ms']} ms, p99 {api['p99_ms']} ms, errors {api['errors']}"
+        )
     out = Path(args.out) if args.out else RESULTS / f"web-{result['dialect']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False))

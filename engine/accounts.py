@@ -10,6 +10,7 @@ The role narrows what the linked person may do (``role_capacities``): a staff ac
 task's responsible person even when its person is also a head somewhere, an inspector account only
 as an inspector, an admin account not at all. This module does not import Flask.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -118,15 +119,21 @@ def account_in(conn, account_id: str) -> Account | None:
     row = conn.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
     if row is None:
         return None
-    people = tuple((r.checklist_id, r.person_id) for r in conn.execute(
-        select(account_people.c.checklist_id, account_people.c.person_id).where(account_people.c.account_id == account_id)
-        .order_by(account_people.c.checklist_id, account_people.c.person_id)))
+    people = tuple(
+        (r.checklist_id, r.person_id)
+        for r in conn.execute(
+            select(account_people.c.checklist_id, account_people.c.person_id)
+            .where(account_people.c.account_id == account_id)
+            .order_by(account_people.c.checklist_id, account_people.c.person_id)
+        )
+    )
     return _account(row, people)
 
 
 def _account(row, people) -> Account:
-    return Account(row["id"], row["role"], row["display_name"], bool(row["disabled"]), row["session_version"], people,
-                   row["password_hash"] is not None)
+    return Account(
+        row["id"], row["role"], row["display_name"], bool(row["disabled"]), row["session_version"], people, row["password_hash"] is not None
+    )
 
 
 def list_accounts(store: Store) -> list[Account]:
@@ -148,21 +155,44 @@ def _require(conn, account_id: str):
 # ---------------------------------------------------------------- changing
 
 
-def create_account(store: Store, account_id: str, role: str, *, clock: Clock, password: str | None = None,
-                   display_name: str | None = None, people: list[tuple[str, str]] = (), actor: str = "admin") -> Account:
+def create_account(
+    store: Store,
+    account_id: str,
+    role: str,
+    *,
+    clock: Clock,
+    password: str | None = None,
+    display_name: str | None = None,
+    people: list[tuple[str, str]] = (),
+    actor: str = "admin",
+) -> Account:
     _check_role(role)
     if not _ID.match(account_id or ""):
-        raise InputError(say("账号 “{a}” 只能由字母、数字和 _ . @ - 组成(最多 100 个字符)。",
-                             "the account id '{a}' may only hold letters, digits and _ . @ - (at most 100).", a=account_id))
+        raise InputError(
+            say(
+                "账号 “{a}” 只能由字母、数字和 _ . @ - 组成(最多 100 个字符)。",
+                "the account id '{a}' may only hold letters, digits and _ . @ - (at most 100).",
+                a=account_id,
+            )
+        )
     if password is not None:
         _check_password(password)
     now = clock.now()
     with store.write() as conn:
         if conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)).first() is not None:
             raise InputError(say("账号 “{a}” 已存在。", "the account '{a}' already exists.", a=account_id))
-        conn.execute(insert(accounts).values(
-            id=account_id, role=role, display_name=display_name, password_hash=hash_password(password) if password else None,
-            disabled=False, session_version=1, failed_logins=0, created_at=now))
+        conn.execute(
+            insert(accounts).values(
+                id=account_id,
+                role=role,
+                display_name=display_name,
+                password_hash=hash_password(password) if password else None,
+                disabled=False,
+                session_version=1,
+                failed_logins=0,
+                created_at=now,
+            )
+        )
         for checklist_id, person in people:
             _link(conn, account_id, checklist_id, person)
         _event(conn, now, actor, "account_created", account_id, {"role": role, "people": [list(p) for p in people]})
@@ -172,15 +202,18 @@ def create_account(store: Store, account_id: str, role: str, *, clock: Clock, pa
 def _link(conn, account_id: str, checklist_id: str, person: str) -> None:
     if not person or not checklist_id:
         raise InputError(say("关联人员需要清单编号和人员标识。", "linking a person needs a checklist id and a person id."))
-    exists = conn.execute(select(account_people.c.person_id).where(
-        account_people.c.account_id == account_id, account_people.c.checklist_id == checklist_id,
-        account_people.c.person_id == person)).first()
+    exists = conn.execute(
+        select(account_people.c.person_id).where(
+            account_people.c.account_id == account_id, account_people.c.checklist_id == checklist_id, account_people.c.person_id == person
+        )
+    ).first()
     if exists is None:
         conn.execute(insert(account_people).values(account_id=account_id, checklist_id=checklist_id, person_id=person))
 
 
-def link_person(store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST,
-                actor: str = "admin") -> Account:
+def link_person(
+    store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST, actor: str = "admin"
+) -> Account:
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
@@ -189,13 +222,19 @@ def link_person(store: Store, account_id: str, person: str, *, clock: Clock, che
         return account_in(conn, account_id)
 
 
-def unlink_person(store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST,
-                  actor: str = "admin") -> Account:
+def unlink_person(
+    store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST, actor: str = "admin"
+) -> Account:
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
-        conn.execute(delete(account_people).where(account_people.c.account_id == account_id,
-                                                  account_people.c.checklist_id == checklist_id, account_people.c.person_id == person))
+        conn.execute(
+            delete(account_people).where(
+                account_people.c.account_id == account_id,
+                account_people.c.checklist_id == checklist_id,
+                account_people.c.person_id == person,
+            )
+        )
         _event(conn, now, actor, "account_unlinked", account_id, {"checklist": checklist_id, "person": person})
         return account_in(conn, account_id)
 
@@ -206,9 +245,13 @@ def set_password(store: Store, account_id: str, password: str, *, clock: Clock, 
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
-        conn.execute(update(accounts).where(accounts.c.id == account_id).values(
-            password_hash=hash_password(password), session_version=accounts.c.session_version + 1,
-            failed_logins=0, locked_until=None))
+        conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(
+                password_hash=hash_password(password), session_version=accounts.c.session_version + 1, failed_logins=0, locked_until=None
+            )
+        )
         _event(conn, now, actor, "password_set", account_id, {})
 
 
@@ -224,8 +267,11 @@ def set_disabled(store: Store, account_id: str, disabled: bool, *, clock: Clock,
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
-        conn.execute(update(accounts).where(accounts.c.id == account_id).values(
-            disabled=disabled, session_version=accounts.c.session_version + 1, failed_logins=0, locked_until=None))
+        conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(disabled=disabled, session_version=accounts.c.session_version + 1, failed_logins=0, locked_until=None)
+        )
         _event(conn, now, actor, "account_disabled" if disabled else "account_enabled", account_id, {})
 
 
@@ -234,8 +280,7 @@ def set_role(store: Store, account_id: str, role: str, *, clock: Clock, actor: s
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
-        conn.execute(update(accounts).where(accounts.c.id == account_id).values(
-            role=role, session_version=accounts.c.session_version + 1))
+        conn.execute(update(accounts).where(accounts.c.id == account_id).values(role=role, session_version=accounts.c.session_version + 1))
         _event(conn, now, actor, "account_role", account_id, {"role": role})
 
 
@@ -292,9 +337,11 @@ def authenticate(store: Store, account_id: str, password: str, *, clock: Clock) 
 
 def login_refusal(reason: str | None) -> str:
     if reason == "locked":
-        return say("登录失败次数过多,账号已暂时锁定,请 {m} 分钟后再试或联系管理员。",
-                   "too many failed logins: the account is locked for a while; try again in {m} minutes or ask an administrator.",
-                   m=int(LOCKOUT.total_seconds() // 60))
+        return say(
+            "登录失败次数过多,账号已暂时锁定,请 {m} 分钟后再试或联系管理员。",
+            "too many failed logins: the account is locked for a while; try again in {m} minutes or ask an administrator.",
+            m=int(LOCKOUT.total_seconds() // 60),
+        )
     if reason == "disabled":
         return say("账号已停用,请联系管理员。", "this account is disabled; ask an administrator.")
     return say("账号或密码不对。", "wrong account or password.")
@@ -313,8 +360,9 @@ def issue_token(store: Store, account_id: str, *, clock: Clock, actor: str = "ad
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
-        token_id = conn.execute(insert(api_tokens).values(account_id=account_id, token_sha256=_digest(token), created_at=now)
-                                .returning(api_tokens.c.id)).scalar_one()
+        token_id = conn.execute(
+            insert(api_tokens).values(account_id=account_id, token_sha256=_digest(token), created_at=now).returning(api_tokens.c.id)
+        ).scalar_one()
         _event(conn, now, actor, "token_issued", account_id, {"token_id": token_id})
     return token
 
@@ -323,16 +371,21 @@ def revoke_tokens(store: Store, account_id: str, *, clock: Clock, actor: str = "
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
-        count = conn.execute(update(api_tokens).where(api_tokens.c.account_id == account_id, api_tokens.c.revoked_at.is_(None))
-                             .values(revoked_at=now)).rowcount
+        count = conn.execute(
+            update(api_tokens).where(api_tokens.c.account_id == account_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now)
+        ).rowcount
         _event(conn, now, actor, "tokens_revoked", account_id, {"count": count})
     return count
 
 
 def count_tokens(store: Store) -> dict[str, int]:
     with store.read() as conn:
-        return {r[0]: r[1] for r in conn.execute(
-            select(api_tokens.c.account_id, func.count()).where(api_tokens.c.revoked_at.is_(None)).group_by(api_tokens.c.account_id))}
+        return {
+            r[0]: r[1]
+            for r in conn.execute(
+                select(api_tokens.c.account_id, func.count()).where(api_tokens.c.revoked_at.is_(None)).group_by(api_tokens.c.account_id)
+            )
+        }
 
 
 #: last_used_at is written at most this often per token (a busy API client must not write on every call)
@@ -345,8 +398,11 @@ def account_for_token(store: Store, token: str, *, clock: Clock) -> Account | No
         return None
     now = clock.now()
     with store.read() as conn:
-        row = conn.execute(select(api_tokens.c.id, api_tokens.c.account_id, api_tokens.c.last_used_at).where(
-            api_tokens.c.token_sha256 == _digest(token), api_tokens.c.revoked_at.is_(None))).first()
+        row = conn.execute(
+            select(api_tokens.c.id, api_tokens.c.account_id, api_tokens.c.last_used_at).where(
+                api_tokens.c.token_sha256 == _digest(token), api_tokens.c.revoked_at.is_(None)
+            )
+        ).first()
         account = account_in(conn, row.account_id) if row is not None else None
     if account is None or account.disabled:
         return None
@@ -372,9 +428,14 @@ def may_act(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[
 def acting_person(account: Account, checklist: ChecklistDef) -> str:
     person = account.person_in(checklist)
     if person is None:
-        raise NotPermitted(say("账号 {a} 没有关联清单 {c} 中的人员,不能在其中操作。",
-                               "account {a} is not linked to a person of checklist {c} and cannot act in it.",
-                               a=account.id, c=checklist.id))
+        raise NotPermitted(
+            say(
+                "账号 {a} 没有关联清单 {c} 中的人员,不能在其中操作。",
+                "account {a} is not linked to a person of checklist {c} and cannot act in it.",
+                a=account.id,
+                c=checklist.id,
+            )
+        )
     return person
 
 
@@ -382,18 +443,31 @@ def check_account_fire(account: Account, checklist: ChecklistDef, task: TaskDef,
     """The person to fire as, or NotPermitted when the account's role does not allow this trigger on this task."""
     person = acting_person(account, checklist)
     if not may_act(account, checklist, task, by):
-        raise NotPermitted(say("账号 {a}({r})无权对任务 {t} 执行 “{g}”。",
-                               "account {a} ({r}) may not fire '{g}' on task {t}.",
-                               a=account.id, r=role_word(account.role), t=task.id, g=trigger))
+        raise NotPermitted(
+            say(
+                "账号 {a}({r})无权对任务 {t} 执行 “{g}”。",
+                "account {a} ({r}) may not fire '{g}' on task {t}.",
+                a=account.id,
+                r=role_word(account.role),
+                t=task.id,
+                g=trigger,
+            )
+        )
     return person
 
 
 def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDef) -> str:
     person = acting_person(account, checklist)
     if not may_act(account, checklist, task, REPORT_CAPACITIES):
-        raise NotPermitted(say("账号 {a}({r})无权为任务 {t} 报送进度。",
-                               "account {a} ({r}) may not report progress on task {t}.",
-                               a=account.id, r=role_word(account.role), t=task.id))
+        raise NotPermitted(
+            say(
+                "账号 {a}({r})无权为任务 {t} 报送进度。",
+                "account {a} ({r}) may not report progress on task {t}.",
+                a=account.id,
+                r=role_word(account.role),
+                t=task.id,
+            )
+        )
     return person
 
 

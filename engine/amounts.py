@@ -4,6 +4,7 @@ Reports cannot lie by accident: an amount is a plain decimal as people write it 
 ``1_000`` or full-width digits, which a number parser would take or misread), positive, with at most 4 decimals
 and a magnitude that fits ``NUMERIC(20,4)``. Used by progress reports, step data and the funds ledger.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,37 +34,82 @@ def parse_amount(text) -> Decimal:
     stripped = "" if text is None else str(text).strip()
     shown = _quoted(stripped)
     if not stripped:
-        raise InputError(say("没有填写数量:请写一个大于 0 的数,如 12 或 3.5。",
-                             "no amount given: write a number above 0, e.g. 12 or 3.5."), field="amount")
+        raise InputError(
+            say("没有填写数量:请写一个大于 0 的数,如 12 或 3.5。", "no amount given: write a number above 0, e.g. 12 or 3.5."),
+            field="amount",
+        )
     if _NOT_A_NUMBER.fullmatch(stripped):
-        raise InputError(say("数量 “{a}” 不是一个具体的数:请写一个大于 0 的普通数字,如 12 或 3.5。",
-                             "the amount '{a}' is not an actual number: write a plain number above 0, e.g. 12 or 3.5.", a=shown), field="amount")
+        raise InputError(
+            say(
+                "数量 “{a}” 不是一个具体的数:请写一个大于 0 的普通数字,如 12 或 3.5。",
+                "the amount '{a}' is not an actual number: write a plain number above 0, e.g. 12 or 3.5.",
+                a=shown,
+            ),
+            field="amount",
+        )
     if stripped.startswith(_MINUS):
-        raise InputError(say("数量必须大于 0,不能是负数(填的是 “{a}”);要更正之前的报送,请更正那一条报送记录。",
-                             "the amount must be more than 0, not negative (got '{a}'); to fix an earlier report, correct that entry.",
-                             a=shown), field="amount")
+        raise InputError(
+            say(
+                "数量必须大于 0,不能是负数(填的是 “{a}”);要更正之前的报送,请更正那一条报送记录。",
+                "the amount must be more than 0, not negative (got '{a}'); to fix an earlier report, correct that entry.",
+                a=shown,
+            ),
+            field="amount",
+        )
     if any(not ch.isascii() and (ch.isdigit() or ch in "．。＋") for ch in stripped):
-        raise InputError(say("数量 “{a}” 用了全角数字或符号:请用半角阿拉伯数字,如 12 或 3.5。",
-                             "the amount '{a}' uses full-width digits or signs: write ASCII digits, e.g. 12 or 3.5.", a=shown), field="amount")
+        raise InputError(
+            say(
+                "数量 “{a}” 用了全角数字或符号:请用半角阿拉伯数字,如 12 或 3.5。",
+                "the amount '{a}' uses full-width digits or signs: write ASCII digits, e.g. 12 or 3.5.",
+                a=shown,
+            ),
+            field="amount",
+        )
     if not any("0" <= ch <= "9" for ch in stripped):
-        raise InputError(say("数量 “{a}” 不是数字:请写一个大于 0 的数,如 12 或 3.5。",
-                             "the amount '{a}' is not a number: write a number above 0, e.g. 12 or 3.5.", a=shown), field="amount")
+        raise InputError(
+            say(
+                "数量 “{a}” 不是数字:请写一个大于 0 的数,如 12 或 3.5。",
+                "the amount '{a}' is not a number: write a number above 0, e.g. 12 or 3.5.",
+                a=shown,
+            ),
+            field="amount",
+        )
     if not _PLAIN.fullmatch(stripped):
-        raise InputError(say(
-            "数量 “{a}” 不是普通的十进制数:只能写阿拉伯数字,最多一个小数点(如 12 或 3.5);"
-            "不接受科学计数法(1e9)、十六进制(0x10)、千位分隔符(1,000)、下划线(1_000)、单位或其他文字。",
-            "the amount '{a}' is not a plain decimal number: write digits with at most one decimal point (e.g. 12 or 3.5); "
-            "scientific notation (1e9), hexadecimal (0x10), thousands separators (1,000), underscores (1_000), units and "
-            "other words are not accepted.", a=shown), field="amount")
+        raise InputError(
+            say(
+                "数量 “{a}” 不是普通的十进制数:只能写阿拉伯数字,最多一个小数点(如 12 或 3.5);"
+                "不接受科学计数法(1e9)、十六进制(0x10)、千位分隔符(1,000)、下划线(1_000)、单位或其他文字。",
+                "the amount '{a}' is not a plain decimal number: write digits with at most one decimal point (e.g. 12 or 3.5); "
+                "scientific notation (1e9), hexadecimal (0x10), thousands separators (1,000), underscores (1_000), units and "
+                "other words are not accepted.",
+                a=shown,
+            ),
+            field="amount",
+        )
     amount = Decimal(stripped.lstrip("+"))
     if amount == 0:
-        raise InputError(say("数量必须大于 0(填的是 “{a}”);要更正之前的报送,请更正那一条报送记录。",
-                             "the amount must be more than 0 (got '{a}'); to fix an earlier report, correct that entry.", a=shown), field="amount")
+        raise InputError(
+            say(
+                "数量必须大于 0(填的是 “{a}”);要更正之前的报送,请更正那一条报送记录。",
+                "the amount must be more than 0 (got '{a}'); to fix an earlier report, correct that entry.",
+                a=shown,
+            ),
+            field="amount",
+        )
     if amount.adjusted() + 1 > MAX_INTEGER_DIGITS:
-        raise InputError(say("数量 “{a}” 大得不合常理:整数部分最多 {n} 位。",
-                             "the amount '{a}' is implausibly large: at most {n} digits before the decimal point.",
-                             a=shown, n=MAX_INTEGER_DIGITS), field="amount")
+        raise InputError(
+            say(
+                "数量 “{a}” 大得不合常理:整数部分最多 {n} 位。",
+                "the amount '{a}' is implausibly large: at most {n} digits before the decimal point.",
+                a=shown,
+                n=MAX_INTEGER_DIGITS,
+            ),
+            field="amount",
+        )
     places = -amount.normalize().as_tuple().exponent
     if places > MAX_PLACES:
-        raise InputError(say("数量 “{a}” 最多保留 {n} 位小数。", "the amount '{a}' may have at most {n} decimal places.", a=shown, n=MAX_PLACES), field="amount")
+        raise InputError(
+            say("数量 “{a}” 最多保留 {n} 位小数。", "the amount '{a}' may have at most {n} decimal places.", a=shown, n=MAX_PLACES),
+            field="amount",
+        )
     return amount.quantize(Decimal(1).scaleb(-max(places, 0)))  # 3.50 → 3.5, 100 stays 100

@@ -3,6 +3,7 @@
 Definitions are rebuilt from their stored JSON once per revision and cached (they are immutable).
 A task may be named ``T1`` when only one loaded checklist has a task T1, else ``CHECKLIST:T1``.
 """
+
 from __future__ import annotations
 
 import threading
@@ -25,12 +26,19 @@ def get_checklist(conn, checklist_id: str, *, known: tuple | None = None) -> Che
         found = _cache.get((checklist_id, *known))
         if found is not None:
             return found
-    row = conn.execute(select(checklists.c.id, checklists.c.revision, checklists.c.source_sha256)
-                       .where(checklists.c.id == checklist_id)).first()
+    row = conn.execute(
+        select(checklists.c.id, checklists.c.revision, checklists.c.source_sha256).where(checklists.c.id == checklist_id)
+    ).first()
     if row is None:
         known = [r.id for r in conn.execute(select(checklists.c.id).order_by(checklists.c.id))]
-        raise NotFound(say("没有清单 “{c}”;已载入:{k}。", "no checklist '{c}'; loaded: {k}.", c=checklist_id,
-                           k=", ".join(known) or say("无(先运行 qingdan load)", "none (run qingdan load first)")))
+        raise NotFound(
+            say(
+                "没有清单 “{c}”;已载入:{k}。",
+                "no checklist '{c}'; loaded: {k}.",
+                c=checklist_id,
+                k=", ".join(known) or say("无(先运行 qingdan load)", "none (run qingdan load first)"),
+            )
+        )
     key = (row.id, row.revision, row.source_sha256)
     found = _cache.get(key)
     if found is None:
@@ -58,19 +66,33 @@ def find_task(conn, name: str, checklist_id: str | None = None) -> TaskRef:
     if checklist_id is None and ":" in name:
         checklist_id, name = name.split(":", 1)
     # one query for the task and its checklist's revision: the hot path of every fire and report
-    query = (select(tasks.c.id, tasks.c.checklist_id, checklists.c.revision, checklists.c.source_sha256)
-             .join(checklists, checklists.c.id == tasks.c.checklist_id)
-             .where(tasks.c.key == name, tasks.c.removed.is_(False)))
+    query = (
+        select(tasks.c.id, tasks.c.checklist_id, checklists.c.revision, checklists.c.source_sha256)
+        .join(checklists, checklists.c.id == tasks.c.checklist_id)
+        .where(tasks.c.key == name, tasks.c.removed.is_(False))
+    )
     if checklist_id:
         query = query.where(tasks.c.checklist_id == checklist_id)
     rows = conn.execute(query).all()
     if not rows:
         where = say("清单 {c} 中", "in checklist {c} ", c=checklist_id) if checklist_id else ""
-        raise NotFound(say("{w}没有任务 “{t}”。用 qingdan status 查看任务编号。", "no task '{t}' {w}; see qingdan status for task ids.", w=where, t=name))
+        raise NotFound(
+            say(
+                "{w}没有任务 “{t}”。用 qingdan status 查看任务编号。",
+                "no task '{t}' {w}; see qingdan status for task ids.",
+                w=where,
+                t=name,
+            )
+        )
     if len(rows) > 1:
-        raise NotFound(say("多个清单都有任务 “{t}”({c});请写成 清单编号:{t}。",
-                           "several checklists have a task '{t}' ({c}); write CHECKLIST:{t}.",
-                           t=name, c=", ".join(r.checklist_id for r in rows)))
+        raise NotFound(
+            say(
+                "多个清单都有任务 “{t}”({c});请写成 清单编号:{t}。",
+                "several checklists have a task '{t}' ({c}); write CHECKLIST:{t}.",
+                t=name,
+                c=", ".join(r.checklist_id for r in rows),
+            )
+        )
     row = rows[0]
     definition = get_checklist(conn, row.checklist_id, known=(row.revision, row.source_sha256))
     return TaskRef(definition, definition.task_by_id[name], row.id)
@@ -79,7 +101,8 @@ def find_task(conn, name: str, checklist_id: str | None = None) -> TaskRef:
 def resolve_item(conn, ref: TaskRef, item: str | None):
     """The item row (id, name, state, version); the only item when ``item`` is None and there is one."""
     query = select(items.c.id, items.c.name, items.c.state, items.c.version).where(
-        items.c.task_id == ref.task_row_id, items.c.removed.is_(False))
+        items.c.task_id == ref.task_row_id, items.c.removed.is_(False)
+    )
     if item is not None:
         row = conn.execute(query.where(items.c.name == item)).first()
         if row is None and item.isdigit():
@@ -89,14 +112,27 @@ def resolve_item(conn, ref: TaskRef, item: str | None):
             if 1 <= index <= len(names):
                 row = conn.execute(query.where(items.c.name == names[index - 1])).first()
         if row is None:
-            raise NotFound(say("任务 {t} 没有子项 “{i}”;子项有:{k}。", "task {t} has no item '{i}'; its items: {k}.",
-                               t=ref.task.id, i=item, k=_listing(ref.task.items)))
+            raise NotFound(
+                say(
+                    "任务 {t} 没有子项 “{i}”;子项有:{k}。",
+                    "task {t} has no item '{i}'; its items: {k}.",
+                    t=ref.task.id,
+                    i=item,
+                    k=_listing(ref.task.items),
+                )
+            )
         return row
     rows = conn.execute(query.limit(2)).all()
     if len(rows) == 1:
         return rows[0]
-    raise NotFound(say("任务 {t} 有多个子项,请指明是哪一个:{k}。", "task {t} has several items; say which: {k}.",
-                       t=ref.task.id, k=_listing(ref.task.items)))
+    raise NotFound(
+        say(
+            "任务 {t} 有多个子项,请指明是哪一个:{k}。",
+            "task {t} has several items; say which: {k}.",
+            t=ref.task.id,
+            k=_listing(ref.task.items),
+        )
+    )
 
 
 def _listing(names) -> str:

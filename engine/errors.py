@@ -4,6 +4,7 @@ Every error a user can cause is a ``QingdanError`` whose ``str()`` is a complete
 user's language that says what is wrong and what to do. The CLI and the web turn these into exit
 codes and HTTP statuses at the boundary; nothing inside the engine prints or exits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -9,6 +9,7 @@ docs/plugins.md is the author's guide; a test checks that every hook here is doc
 An implementation may take fewer arguments than its specification (pluggy passes only the ones it
 names), never others: a misspelled hook name or argument is a start-up error naming the plugin.
 """
+
 from __future__ import annotations
 
 import pluggy

@@ -4,6 +4,7 @@ Messages are written where they are raised, in both languages, with ``say(zh, en
 keeping the two texts side by side keeps them in step. Chinese is the default; ``QINGDAN_LANG=en``
 or ``use_language("en")`` (the web sets it per request) switches to English.
 """
+
 from __future__ import annotations
 
 import contextlib

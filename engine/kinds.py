@@ -3,14 +3,15 @@
 ``StrEnum`` members compare equal to their strings, so stored values, JSON and templates keep the plain
 words ("workflow", "red", "on_time") while code names them once, here.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
 
 
 class TaskKind(StrEnum):
-    WORKFLOW = "workflow"    # items move through a workflow with milestone dates
-    TARGET = "target"        # a quantity reported as it goes, toward a target
+    WORKFLOW = "workflow"  # items move through a workflow with milestone dates
+    TARGET = "target"  # a quantity reported as it goes, toward a target
     RECURRING = "recurring"  # at least N reports per item every week / month / quarter
 
 
@@ -25,10 +26,10 @@ class Verdict(StrEnum):
     """How one milestone of one item stands (``engine.verdicts.judge`` decides)."""
 
     ON_TIME = "on_time"  # reached by the end of the due date
-    LATE = "late"        # reached after the due date: stays late for good
-    MISSED = "missed"    # the due date has passed and it is not reached
-    OPEN = "open"        # not due yet and not reached
-    VOID = "void"        # the item ended in a final state that makes this milestone moot
+    LATE = "late"  # reached after the due date: stays late for good
+    MISSED = "missed"  # the due date has passed and it is not reached
+    OPEN = "open"  # not due yet and not reached
+    VOID = "void"  # the item ended in a final state that makes this milestone moot
 
 
 class RuleKind(StrEnum):

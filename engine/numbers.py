@@ -1,4 +1,5 @@
 """Show quantities as people write them: 2854, 172.12, never 2854.0000 or 2.854E+3."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -9,6 +9,7 @@ specification has, a hook with arguments its specification does not offer, a ste
 ``StepType``, has a bad name, clashes with another one or has methods with the wrong parameters; ``call_each``
 does the same for the hooks the command line and the web app call when they start.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -66,8 +67,9 @@ def get_plugin_manager(*, third_party: bool = True, extra=(), load_entry_points:
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as err:
-        raise PluginError(say("插件 {p} 有问题:{m}", "plugin {p} is broken: {m}",
-                              p=manager.get_name(err.plugin) or err.plugin, m=err)) from None
+        raise PluginError(
+            say("插件 {p} 有问题:{m}", "plugin {p} is broken: {m}", p=manager.get_name(err.plugin) or err.plugin, m=err)
+        ) from None
     step_types(manager)  # every step type is checked now, not in the middle of a request
     return manager
 
@@ -76,8 +78,9 @@ def _register(manager, load, name, source, shown) -> None:
     try:
         plugin = load()
     except Exception as err:  # any import-time failure of plugin code is reported, named
-        raise PluginError(say("无法加载插件 {p}:{e}: {m}", "cannot load plugin {p}: {e}: {m}",
-                              p=shown, e=type(err).__name__, m=err)) from None
+        raise PluginError(
+            say("无法加载插件 {p}:{e}: {m}", "cannot load plugin {p}: {e}: {m}", p=shown, e=type(err).__name__, m=err)
+        ) from None
     try:
         registered = manager.register(plugin, name=name)
     except pluggy.PluginValidationError as err:
@@ -97,10 +100,13 @@ def _load_entry_points(manager: pluggy.PluginManager, third_party: bool) -> None
         dist = getattr(entry, "dist", None)
         (own if dist is not None and _normalized(dist.name) == DISTRIBUTION else others).append(entry)
     if not own:
-        raise PluginError(say("没有找到 qingdan 自带的插件(招投标、验收、资金、通知渠道):qingdan 没有正确安装;请在源码目录运行 "
-                              "pip install -e . 后再试。",
-                              "qingdan's built-in plugins (tendering, acceptance, funds, channels) were not found: qingdan is not "
-                              "installed properly; run pip install -e . in its source folder and try again."))
+        raise PluginError(
+            say(
+                "没有找到 qingdan 自带的插件(招投标、验收、资金、通知渠道):qingdan 没有正确安装;请在源码目录运行 pip install -e . 后再试。",
+                "qingdan's built-in plugins (tendering, acceptance, funds, channels) were not found: qingdan is not "
+                "installed properly; run pip install -e . in its source folder and try again.",
+            )
+        )
     own.sort(key=lambda entry: entry.name)
     for entry in own + (others if third_party else []):
         if manager.get_plugin(entry.name) is not None:
@@ -131,8 +137,16 @@ def call_each(manager: pluggy.PluginManager, hook_name: str, **kwargs):
         except QingdanError:
             raise
         except Exception as err:
-            raise PluginError(say("插件 {p} 的 {h} 出错:{e}: {m}", "plugin {p} failed in {h}: {e}: {m}",
-                                  p=impl.plugin_name, h=hook_name, e=type(err).__name__, m=err)) from None
+            raise PluginError(
+                say(
+                    "插件 {p} 的 {h} 出错:{e}: {m}",
+                    "plugin {p} failed in {h}: {e}: {m}",
+                    p=impl.plugin_name,
+                    h=hook_name,
+                    e=type(err).__name__,
+                    m=err,
+                )
+            ) from None
         yield impl.plugin_name, result
 
 
@@ -151,17 +165,39 @@ def step_types(manager: pluggy.PluginManager) -> StepTypes:
             try:
                 provided = list(impl.function() or ())
             except Exception as err:
-                raise PluginError(say("插件 {p} 的 {h} 出错:{e}: {m}", "plugin {p} failed in {h}: {e}: {m}",
-                                      p=plugin, h=hook.name, e=type(err).__name__, m=err)) from None
+                raise PluginError(
+                    say(
+                        "插件 {p} 的 {h} 出错:{e}: {m}",
+                        "plugin {p} failed in {h}: {e}: {m}",
+                        p=plugin,
+                        h=hook.name,
+                        e=type(err).__name__,
+                        m=err,
+                    )
+                ) from None
             for found in provided:
                 _check_extension(found, kind, plugin)
                 if found.name in owners:
-                    raise PluginError(say("步骤类型 {s} 同时由 {a} 和 {b} 提供。", "step type {s} is provided by both {a} and {b}.",
-                                          s=found.name, a=owners[found.name], b=plugin))
+                    raise PluginError(
+                        say(
+                            "步骤类型 {s} 同时由 {a} 和 {b} 提供。",
+                            "step type {s} is provided by both {a} and {b}.",
+                            s=found.name,
+                            a=owners[found.name],
+                            b=plugin,
+                        )
+                    )
                 for key in found.task_options:
                     if key in option_owner:
-                        raise PluginError(say("任务键 {k} 同时由 {a} 和 {b} 使用。", "the task key {k} is claimed by both {a} and {b}.",
-                                              k=key, a=option_owner[key], b=plugin))
+                        raise PluginError(
+                            say(
+                                "任务键 {k} 同时由 {a} 和 {b} 使用。",
+                                "the task key {k} is claimed by both {a} and {b}.",
+                                k=key,
+                                a=option_owner[key],
+                                b=plugin,
+                            )
+                        )
                     option_owner[key] = plugin
                 owners[found.name] = plugin
                 (steps if kind is StepType else extensions)[found.name] = found
@@ -186,15 +222,24 @@ def _check_extension(found, kind, plugin: str) -> None:
         return PluginError(say("插件 {p} 有问题:", "plugin {p} is broken: ", p=plugin) + say(zh, en, **values))
 
     if not isinstance(found, kind) or (kind is TaskExtension and isinstance(found, StepType)):
-        raise broken("{h} 返回了 {v!r},应是 {k} 的实例。", "{h} returned {v!r}, not an instance of {k}.",
-                     h="qingdan_step_types" if kind is StepType else "qingdan_task_extensions", v=found,
-                     k=f"engine.steps.{kind.__name__}")
+        raise broken(
+            "{h} 返回了 {v!r},应是 {k} 的实例。",
+            "{h} returned {v!r}, not an instance of {k}.",
+            h="qingdan_step_types" if kind is StepType else "qingdan_task_extensions",
+            v=found,
+            k=f"engine.steps.{kind.__name__}",
+        )
     if not isinstance(found.name, str) or not NAME_PATTERN.match(found.name):
-        raise broken("名称 {n!r} 无效:应以小写字母开头,只含小写字母、数字和下划线。",
-                     "the name {n!r} is invalid: start with a lower-case letter; use a-z, 0-9 and _ only.", n=found.name)
+        raise broken(
+            "名称 {n!r} 无效:应以小写字母开头,只含小写字母、数字和下划线。",
+            "the name {n!r} is invalid: start with a lower-case letter; use a-z, 0-9 and _ only.",
+            n=found.name,
+        )
     for key in found.task_options:
         if key in CORE_TASK_KEYS:
-            raise broken("{n} 的任务键 {k} 与清单格式自带的键重名。", "{n}: the task key {k} is already a key of the format.", n=found.name, k=key)
+            raise broken(
+                "{n} 的任务键 {k} 与清单格式自带的键重名。", "{n}: the task key {k} is already a key of the format.", n=found.name, k=key
+            )
     for method, wanted in _METHODS.items():
         function = getattr(found, method, None)
         if function is None:
@@ -209,12 +254,21 @@ def _check_extension(found, kind, plugin: str) -> None:
             raise broken("{n} 的数据键重复:{k}。", "{n} declares a data key twice: {k}.", n=found.name, k=", ".join(keys))
         for f in found.data_fields:
             if f.kind not in ("date", "text", "amount"):
-                raise broken("{n} 的数据键 {k} 类型 {t} 无效(date、text 或 amount)。", "{n}: data key {k} has kind {t}; use date, text or amount.",
-                             n=found.name, k=f.key, t=f.kind)
+                raise broken(
+                    "{n} 的数据键 {k} 类型 {t} 无效(date、text 或 amount)。",
+                    "{n}: data key {k} has kind {t}; use date, text or amount.",
+                    n=found.name,
+                    k=f.key,
+                    t=f.kind,
+                )
         for key in (*found.enter_requires, *found.leave_requires):
             if key not in keys:
-                raise broken("{n} 要求的数据 {k} 没有在 data_fields 中声明。", "{n} requires {k}, which is not in its data_fields.",
-                             n=found.name, k=key)
+                raise broken(
+                    "{n} 要求的数据 {k} 没有在 data_fields 中声明。",
+                    "{n} requires {k}, which is not in its data_fields.",
+                    n=found.name,
+                    k=key,
+                )
 
 
 def describe(manager: pluggy.PluginManager) -> list[PluginInfo]:

@@ -11,6 +11,7 @@ Neither holds state of its own: whatever they record goes into the database insi
 recording) transaction, through the context they are handed. This module does not touch the
 database itself; ``engine.runtime.stepdata`` does.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,12 +58,19 @@ class DataField:
                     raise ValueError(value)
                 day = dt.date.fromisoformat(value)
             except ValueError:
-                raise InputError(say("{l}({k})应写成 YYYY-MM-DD 格式的日期,不是 “{v}”。",
-                                     "{l} ({k}) must be a date written YYYY-MM-DD, not '{v}'.",
-                                     l=self.title(), k=self.key, v=value)) from None
+                raise InputError(
+                    say(
+                        "{l}({k})应写成 YYYY-MM-DD 格式的日期,不是 “{v}”。",
+                        "{l} ({k}) must be a date written YYYY-MM-DD, not '{v}'.",
+                        l=self.title(),
+                        k=self.key,
+                        v=value,
+                    )
+                ) from None
             if self.past and today is not None and day > today:
-                raise InputError(say("{l}({k})是 {d},晚于今天 {t}。", "{l} ({k}) is {d}, after today {t}.",
-                                     l=self.title(), k=self.key, d=day, t=today))
+                raise InputError(
+                    say("{l}({k})是 {d},晚于今天 {t}。", "{l} ({k}) is {d}, after today {t}.", l=self.title(), k=self.key, d=day, t=today)
+                )
             return day.isoformat()
         if self.kind == "amount":
             from engine.amounts import parse_amount
@@ -323,9 +331,13 @@ def missing_data(step: StepType, context: TransitionContext) -> str | None:
     if not missing:
         return None
     listing = say("、", ", ").join(say("{l}({k})", "{l} ({k})", l=step.field(key).title(), k=key) for key in missing)
-    return say("“{t}” 需要先给出{s}数据:{l}。请在 fire 时用 --data 键=值 给出,或先用 qingdan record 记录。",
-               "'{t}' needs {s} data first: {l}. Give it with --data KEY=VALUE on fire, or record it with qingdan record.",
-               t=context.trigger, s=step.display_title(), l=listing)
+    return say(
+        "“{t}” 需要先给出{s}数据:{l}。请在 fire 时用 --data 键=值 给出,或先用 qingdan record 记录。",
+        "'{t}' needs {s} data first: {l}. Give it with --data KEY=VALUE on fire, or record it with qingdan record.",
+        t=context.trigger,
+        s=step.display_title(),
+        l=listing,
+    )
 
 
 def parse_step_data(steps: list[StepType], data: dict, today: dt.date) -> dict[str, dict[str, str]]:

@@ -7,6 +7,7 @@ recorded when it happened (``item_reached``, a report's ``on_date``, an item dea
 only judges: it reads nothing and writes nothing, so the status board, the task page, the API, the sweep, the
 exports and the plugins cannot disagree.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,5 +67,9 @@ def describe(verdict: Verdict | str, days_late: int = 0) -> str:
 
     if verdict == Verdict.LATE:
         return say("逾期完成(晚 {n} 天)", "reached late ({n} days late)", n=days_late)
-    return {Verdict.ON_TIME: say("按时完成", "on time"), Verdict.MISSED: say("已逾期", "missed"),
-            Verdict.OPEN: say("未到期", "not due yet"), Verdict.VOID: say("不再需要", "no longer needed")}[Verdict(verdict)]
+    return {
+        Verdict.ON_TIME: say("按时完成", "on time"),
+        Verdict.MISSED: say("已逾期", "missed"),
+        Verdict.OPEN: say("未到期", "not due yet"),
+        Verdict.VOID: say("不再需要", "no longer needed"),
+    }[Verdict(verdict)]

@@ -15,6 +15,7 @@ the acceptance state, with the matching outcome; never by the task's responsible
 counted from the local date of the failure (``5 workdays``: the 5th working day after it; ``10 days``:
 10 calendar days after it); it is met when the item comes back to the acceptance state.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,10 +78,13 @@ class Acceptance(StepType):
         "rectify_within": DurationText,
     }
     derived_deadlines = (
-        DeadlineRule("rectify", "整改",
-                     "验收不通过后,自不通过当天起按 rectify_within 计算(如 10 workdays 为其后第 10 个工作日);再次申请验收即满足。",
-                     "after a failed inspection: rectify_within counted from the day of the failure (10 workdays: the 10th "
-                     "working day after it); met when the item is sent back to inspection."),
+        DeadlineRule(
+            "rectify",
+            "整改",
+            "验收不通过后,自不通过当天起按 rectify_within 计算(如 10 workdays 为其后第 10 个工作日);再次申请验收即满足。",
+            "after a failed inspection: rectify_within counted from the day of the failure (10 workdays: the 10th "
+            "working day after it); met when the item is sent back to inspection.",
+        ),
     )
 
     def check_task(self, task, workflow, options):
@@ -88,13 +92,26 @@ class Acceptance(StepType):
         seen = {}
         for index, criterion in enumerate(options.get("acceptance") or ()):
             if criterion.check in seen:
-                issues.append(OptionIssue(("acceptance", index, "check"), say(
-                    "验收标准 “{c}” 重复。", "acceptance criterion '{c}' is listed twice.", c=criterion.check)))
+                issues.append(
+                    OptionIssue(
+                        ("acceptance", index, "check"),
+                        say("验收标准 “{c}” 重复。", "acceptance criterion '{c}' is listed twice.", c=criterion.check),
+                    )
+                )
             seen[criterion.check] = index
             if criterion.min is not None and criterion.max is not None and criterion.min > criterion.max:
-                issues.append(OptionIssue(("acceptance", index), say(
-                    "验收标准 “{c}” 的下限 {lo} 大于上限 {hi}。", "criterion '{c}': min {lo} is above max {hi}.",
-                    c=criterion.check, lo=criterion.min, hi=criterion.max)))
+                issues.append(
+                    OptionIssue(
+                        ("acceptance", index),
+                        say(
+                            "验收标准 “{c}” 的下限 {lo} 大于上限 {hi}。",
+                            "criterion '{c}': min {lo} is above max {hi}.",
+                            c=criterion.check,
+                            lo=criterion.min,
+                            hi=criterion.max,
+                        ),
+                    )
+                )
         if workflow is None:
             return issues
         for state, declared in workflow.states.items():
@@ -102,17 +119,33 @@ class Acceptance(StepType):
                 continue
             passes, fails = verdict_triggers(workflow, state)
             if len(passes) != 1 or len(fails) != 1:
-                issues.append(OptionIssue(("workflow",), say(
-                    "流程 {w} 的验收状态 “{s}” 需要恰好两条由验收人员(inspector)执行的出路:一条通过(之后不再回到验收),"
-                    "一条不通过(整改后可再回到验收);现在通过 {p} 条、不通过 {f} 条。",
-                    "the acceptance state '{s}' of workflow {w} needs exactly two ways out fired by an inspector: one pass "
-                    "(never back to inspection) and one fail (back to inspection after rectifying); it has {p} pass and {f} fail.",
-                    w=task.workflow, s=state, p=len(passes), f=len(fails))))
+                issues.append(
+                    OptionIssue(
+                        ("workflow",),
+                        say(
+                            "流程 {w} 的验收状态 “{s}” 需要恰好两条由验收人员(inspector)执行的出路:一条通过(之后不再回到验收),"
+                            "一条不通过(整改后可再回到验收);现在通过 {p} 条、不通过 {f} 条。",
+                            "the acceptance state '{s}' of workflow {w} needs exactly two ways out fired by an inspector: one pass "
+                            "(never back to inspection) and one fail (back to inspection after rectifying); it has {p} pass and {f} fail.",
+                            w=task.workflow,
+                            s=state,
+                            p=len(passes),
+                            f=len(fails),
+                        ),
+                    )
+                )
             if not options.get("acceptance"):
-                issues.append(OptionIssue(("workflow",), say(
-                    "任务的流程 {w} 有验收步骤(“{s}”),但任务没有列出验收标准(acceptance)。",
-                    "the task's workflow {w} has an acceptance step ('{s}') but the task lists no acceptance criteria.",
-                    w=task.workflow, s=state)))
+                issues.append(
+                    OptionIssue(
+                        ("workflow",),
+                        say(
+                            "任务的流程 {w} 有验收步骤(“{s}”),但任务没有列出验收标准(acceptance)。",
+                            "the task's workflow {w} has an acceptance step ('{s}') but the task lists no acceptance criteria.",
+                            w=task.workflow,
+                            s=state,
+                        ),
+                    )
+                )
                 break
         return issues
 
@@ -127,15 +160,27 @@ class Acceptance(StepType):
             return refusal
         latest = latest_round(context.connection, context.checklist.id, context.task.id, context.item_name)
         if latest is None:
-            return say("子项 “{i}” 进入验收后还没有验收记录:请用 qingdan inspect 逐项录入验收结果,系统据此通过或退回整改。",
-                       "item '{i}' has no inspection round since it entered inspection: record one with qingdan inspect, "
-                       "which passes it or sends it to rectification accordingly.", i=context.item_name)
+            return say(
+                "子项 “{i}” 进入验收后还没有验收记录:请用 qingdan inspect 逐项录入验收结果,系统据此通过或退回整改。",
+                "item '{i}' has no inspection round since it entered inspection: record one with qingdan inspect, "
+                "which passes it or sends it to rectification accordingly.",
+                i=context.item_name,
+            )
         if context.trigger in passes and not latest["passed"]:
-            return say("第 {r} 轮验收未通过({u}),不能执行 “{t}”。", "inspection round {r} failed ({u}), so '{t}' is refused.",
-                       r=latest["round"], u="; ".join(latest["unmet"]), t=context.trigger)
+            return say(
+                "第 {r} 轮验收未通过({u}),不能执行 “{t}”。",
+                "inspection round {r} failed ({u}), so '{t}' is refused.",
+                r=latest["round"],
+                u="; ".join(latest["unmet"]),
+                t=context.trigger,
+            )
         if context.trigger in fails and latest["passed"]:
-            return say("第 {r} 轮验收已全部达标,不能执行 “{t}”。", "inspection round {r} met every criterion, so '{t}' is refused.",
-                       r=latest["round"], t=context.trigger)
+            return say(
+                "第 {r} 轮验收已全部达标,不能执行 “{t}”。",
+                "inspection round {r} met every criterion, so '{t}' is refused.",
+                r=latest["round"],
+                t=context.trigger,
+            )
         return None
 
     def after_transition(self, context):
@@ -173,9 +218,13 @@ def acceptance_states(workflow) -> list[str]:
 def _separation(checklist, task, actor: str) -> str | None:
     if actor in (task.responsible, task.leader):
         who = checklist.people[actor].name if actor in checklist.people else actor
-        return say("{p} 是任务 {t} 的{r},不能验收自己负责的子项(验收与实施分离)。",
-                   "{p} is the {r} of task {t} and may not inspect its items (separation of duties).",
-                   p=who, t=task.id, r=say("责任人", "responsible person") if actor == task.responsible else say("分管领导", "leader"))
+        return say(
+            "{p} 是任务 {t} 的{r},不能验收自己负责的子项(验收与实施分离)。",
+            "{p} is the {r} of task {t} and may not inspect its items (separation of duties).",
+            p=who,
+            t=task.id,
+            r=say("责任人", "responsible person") if actor == task.responsible else say("分管领导", "leader"),
+        )
     return None
 
 
@@ -210,8 +259,10 @@ def _opt(value):
 
 def criteria_of(task) -> list[Criterion]:
     """The task's criteria, rebuilt from the stored (JSON) options."""
-    return [Criterion.model_validate({k: v for k, v in raw.items() if v is not None}, strict=False)
-            for raw in task.options.get("acceptance") or ()]
+    return [
+        Criterion.model_validate({k: v for k, v in raw.items() if v is not None}, strict=False)
+        for raw in task.options.get("acceptance") or ()
+    ]
 
 
 def evaluate(task, values: dict) -> list[Finding]:
@@ -239,8 +290,9 @@ def _criterion_name(criteria, key: str) -> str:
     if key.isdigit() and 1 <= int(key) <= len(criteria):
         return criteria[int(key) - 1].check
     listing = "; ".join(f"{i}. {c.check}" for i, c in enumerate(criteria, 1))
-    raise InputError(say("没有验收标准 “{k}”;标准有:{l}(可写名称或序号)。", "no criterion '{k}'; the criteria: {l} (name or number).",
-                         k=key, l=listing))
+    raise InputError(
+        say("没有验收标准 “{k}”;标准有:{l}(可写名称或序号)。", "no criterion '{k}'; the criteria: {l} (name or number).", k=key, l=listing)
+    )
 
 
 def _judge(criterion: Criterion, raw) -> Finding:
@@ -260,8 +312,9 @@ def _yes_no(criterion: Criterion, raw) -> bool:
         return True
     if text in NO:
         return False
-    raise InputError(say("“{c}” 是是否项,请填 是 或 否,不是 “{v}”。", "'{c}' is a yes/no check: give yes or no, not '{v}'.",
-                         c=criterion.check, v=raw))
+    raise InputError(
+        say("“{c}” 是是否项,请填 是 或 否,不是 “{v}”。", "'{c}' is a yes/no check: give yes or no, not '{v}'.", c=criterion.check, v=raw)
+    )
 
 
 def _number(criterion: Criterion, raw) -> Decimal:
@@ -275,8 +328,15 @@ def _number(criterion: Criterion, raw) -> Decimal:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise InputError(say("“{c}” 的结果应是数字{u},不是 “{v}”。", "'{c}' needs a number{u}, not '{v}'.", c=criterion.check,
-                             u=f"({criterion.unit})" if criterion.unit else "", v=raw))
+        raise InputError(
+            say(
+                "“{c}” 的结果应是数字{u},不是 “{v}”。",
+                "'{c}' needs a number{u}, not '{v}'.",
+                c=criterion.check,
+                u=f"({criterion.unit})" if criterion.unit else "",
+                v=raw,
+            )
+        )
     return value
 
 
@@ -285,9 +345,17 @@ def _number(criterion: Criterion, raw) -> Decimal:
 
 def latest_round(conn, checklist_id: str, task_id: str, item_name: str) -> dict | None:
     """The round recorded after the item's last move (the audit trail's order, not the clock's), or None."""
-    row = conn.execute(select(events.c.kind, events.c.data).where(
-        events.c.checklist_id == checklist_id, events.c.task_key == task_id, events.c.item_name == item_name,
-        events.c.kind.in_(("transition", "forced_state", "inspection"))).order_by(events.c.seq.desc()).limit(1)).first()
+    row = conn.execute(
+        select(events.c.kind, events.c.data)
+        .where(
+            events.c.checklist_id == checklist_id,
+            events.c.task_key == task_id,
+            events.c.item_name == item_name,
+            events.c.kind.in_(("transition", "forced_state", "inspection")),
+        )
+        .order_by(events.c.seq.desc())
+        .limit(1)
+    ).first()
     if row is None or row.kind != "inspection":
         return None
     data = json.loads(row.data)
@@ -297,8 +365,18 @@ def latest_round(conn, checklist_id: str, task_id: str, item_name: str) -> dict 
 def rounds(conn, item_id: int) -> list[dict]:
     """Every round of an item, oldest first: {round, at, inspector, passed, results, evidence, note}."""
     found = conn.execute(select(inspections).where(inspections.c.item_id == item_id).order_by(inspections.c.round)).mappings()
-    return [{"round": r["round"], "at": r["at"], "inspector": r["inspector"], "passed": r["passed"],
-             "results": json.loads(r["results"]), "evidence": json.loads(r["evidence"]), "note": r["note"]} for r in found]
+    return [
+        {
+            "round": r["round"],
+            "at": r["at"],
+            "inspector": r["inspector"],
+            "passed": r["passed"],
+            "results": json.loads(r["results"]),
+            "evidence": json.loads(r["evidence"]),
+            "note": r["note"],
+        }
+        for r in found
+    ]
 
 
 @dataclass(frozen=True)
@@ -312,8 +390,20 @@ class RoundResult:
     rectify_due: dt.date | None
 
 
-def record(store, *, task: str, item: str | None, inspector: str, values: dict, clock, plugins, evidence=(),
-           note: str | None = None, checklist: str | None = None, expect_state: str | None = None) -> RoundResult:
+def record(
+    store,
+    *,
+    task: str,
+    item: str | None,
+    inspector: str,
+    values: dict,
+    clock,
+    plugins,
+    evidence=(),
+    note: str | None = None,
+    checklist: str | None = None,
+    expect_state: str | None = None,
+) -> RoundResult:
     """Record one inspection round and fire pass or fail, in one transaction.
 
     ``evidence`` is a sequence of ``engine.runtime.evidence.Evidence`` already stored (``store_file`` / ``store_stream``).
@@ -323,12 +413,24 @@ def record(store, *, task: str, item: str | None, inspector: str, values: dict, 
         conn, definition, task_def, row, workflow = opened.connection, opened.checklist, opened.task, opened.item, opened.workflow
         states = acceptance_states(workflow)
         if row.state not in states:
-            raise InputError(say("子项 “{i}” 现在是 “{s}”,不在验收环节({a})。", "item '{i}' is in '{s}', not waiting for inspection ({a}).",
-                                 i=row.name, s=workflow.label(row.state), a="、".join(workflow.label(s) for s in states) or "-"))
+            raise InputError(
+                say(
+                    "子项 “{i}” 现在是 “{s}”,不在验收环节({a})。",
+                    "item '{i}' is in '{s}', not waiting for inspection ({a}).",
+                    i=row.name,
+                    s=workflow.label(row.state),
+                    a="、".join(workflow.label(s) for s in states) or "-",
+                )
+            )
         require_person(definition, inspector)
         if "inspector" not in definition.people[inspector].roles:
-            raise NotPermitted(say("{p} 不是验收人员,不能录入验收结果。", "{p} does not hold the inspector role and may not inspect.",
-                                   p=definition.people[inspector].name))
+            raise NotPermitted(
+                say(
+                    "{p} 不是验收人员,不能录入验收结果。",
+                    "{p} does not hold the inspector role and may not inspect.",
+                    p=definition.people[inspector].name,
+                )
+            )
         refusal = _separation(definition, task_def, inspector)
         if refusal:
             raise NotPermitted(refusal)
@@ -339,15 +441,43 @@ def record(store, *, task: str, item: str | None, inspector: str, values: dict, 
         number = (conn.execute(select(func.max(inspections.c.round)).where(inspections.c.item_id == row.id)).scalar_one() or 0) + 1
         results = [f.as_json() for f in findings]
         files = [e.as_json() for e in evidence]
-        conn.execute(insert(inspections).values(item_id=row.id, round=number, inspector=inspector, at=now, passed=passed,
-                                                results=json.dumps(results, ensure_ascii=False),
-                                                evidence=json.dumps(files, ensure_ascii=False), note=note))
-        append_event(conn, chain=definition.id, at=now, actor=inspector, kind="inspection", checklist_id=definition.id,
-                     task_key=task_def.id, item_name=row.name, note=note,
-                     data={"round": number, "passed": passed, "results": results, "unmet": list(unmet), "evidence": files})
+        conn.execute(
+            insert(inspections).values(
+                item_id=row.id,
+                round=number,
+                inspector=inspector,
+                at=now,
+                passed=passed,
+                results=json.dumps(results, ensure_ascii=False),
+                evidence=json.dumps(files, ensure_ascii=False),
+                note=note,
+            )
+        )
+        append_event(
+            conn,
+            chain=definition.id,
+            at=now,
+            actor=inspector,
+            kind="inspection",
+            checklist_id=definition.id,
+            task_key=task_def.id,
+            item_name=row.name,
+            note=note,
+            data={"round": number, "passed": passed, "results": results, "unmet": list(unmet), "evidence": files},
+        )
         passes, fails = verdict_triggers(workflow, row.state)
-        fired = fire_in(conn, task=task_def.id, item=row.name, trigger=(passes if passed else fails)[0], actor=inspector, now=now,
-                        plugins=plugins, data={"round": number}, checklist=definition.id, expect_state=expect_state or row.state)
+        fired = fire_in(
+            conn,
+            task=task_def.id,
+            item=row.name,
+            trigger=(passes if passed else fails)[0],
+            actor=inspector,
+            now=now,
+            plugins=plugins,
+            data={"round": number},
+            checklist=definition.id,
+            expect_state=expect_state or row.state,
+        )
         due = next((d for key, _, d in open_deadlines(conn, row.id) if key == "rectify"), None) if not passed else None
     return RoundResult(number, passed, tuple(findings), unmet, tuple(evidence), fired, due)
 

@@ -2,6 +2,7 @@
 
 Records one inspection round from the command line (``plugins.acceptance.record``) and prints its outcome.
 """
+
 from __future__ import annotations
 
 import click
@@ -22,8 +23,11 @@ def inspect(app, words, actor, checks, evidence, note, checklist):
     """录入一轮验收结果,并据此通过或退回整改 / record an inspection round; it passes or fails the item."""
     from plugins.acceptance import record as record_round
 
-    task, item = split_task_item(words, "qingdan inspect 任务 [子项] --as 验收人员 --check 标准=结果 ...",
-                                 "qingdan inspect TASK [ITEM] --as INSPECTOR --check NAME=VALUE ...")
+    task, item = split_task_item(
+        words,
+        "qingdan inspect 任务 [子项] --as 验收人员 --check 标准=结果 ...",
+        "qingdan inspect TASK [ITEM] --as INSPECTOR --check NAME=VALUE ...",
+    )
     if not checks:
         raise InputError(say("请用 --check 标准=结果 逐项填写验收结果。", "give each criterion's result with --check NAME=VALUE."))
     values = {}
@@ -35,12 +39,28 @@ def inspect(app, words, actor, checks, evidence, note, checklist):
             raise InputError(say("验收标准 “{c}” 给了两次。", "criterion '{c}' is given twice.", c=name.strip()))
         values[name.strip()] = value.strip()
     files = [store_evidence_file(path) for path in evidence]
-    result = record_round(app.store, task=task, item=item, inspector=actor, values=values, clock=app.clock, plugins=app.plugins,
-                          evidence=files, note=note, checklist=checklist)
+    result = record_round(
+        app.store,
+        task=task,
+        item=item,
+        inspector=actor,
+        values=values,
+        clock=app.clock,
+        plugins=app.plugins,
+        evidence=files,
+        note=note,
+        checklist=checklist,
+    )
     fired = result.fired
     if result.passed:
-        click.echo(say("第 {r} 轮验收通过:全部 {n} 项标准达标。", "inspection round {r} passed: all {n} criteria met.",
-                       r=result.round, n=len(result.findings)))
+        click.echo(
+            say(
+                "第 {r} 轮验收通过:全部 {n} 项标准达标。",
+                "inspection round {r} passed: all {n} criteria met.",
+                r=result.round,
+                n=len(result.findings),
+            )
+        )
     else:
         click.echo(say("第 {r} 轮验收未通过:{u}", "inspection round {r} failed: {u}", r=result.round, u="; ".join(result.unmet)))
     for item_evidence in result.evidence:

@@ -5,6 +5,7 @@ A Flask blueprint the plugin registers through ``qingdan_register_blueprints`` (
 navigation link and the "去验收" link of the items' action lists. Every rule is the plugin's own
 (``plugins.acceptance``: the criteria, the verdict triggers, recording a round); the pages only shape the form.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -32,8 +33,7 @@ def queue():
 
 def _item(checklist_id: str, task_id: str, item: str):
     """The task and the item row, after the scope check; 404 for a task without a workflow or an unknown item."""
-    with task_transaction(current_services().store, task_id, item, checklist=checklist_id, workflow_only=False,
-                          write=False) as found:
+    with task_transaction(current_services().store, task_id, item, checklist=checklist_id, workflow_only=False, write=False) as found:
         definition, task, row, workflow = found.checklist, found.task, found.item, found.workflow
     require_task_view(definition, task)
     if workflow is None or row is None:
@@ -48,9 +48,16 @@ def item(checklist_id, task_id):
     definition, task, row, workflow = _item(checklist_id, task_id, request.args.get("item") or "")
     with svc.store.read() as conn:
         earlier = [{**r, "at": show_instant(r["at"], definition.timezone)} for r in rounds(conn, row.id)]
-    return render_template("inspect_item.html", definition=definition, task=task, item=row,
-                           waiting=row.state in acceptance_states(workflow), criteria=criteria_of(task), rounds=earlier,
-                           state_label=workflow.label(row.state))
+    return render_template(
+        "inspect_item.html",
+        definition=definition,
+        task=task,
+        item=row,
+        waiting=row.state in acceptance_states(workflow),
+        criteria=criteria_of(task),
+        rounds=earlier,
+        state_label=workflow.label(row.state),
+    )
 
 
 @bp.route("/<checklist_id>/<task_id>", methods=["POST"], endpoint="record")
@@ -62,11 +69,23 @@ def record_round(checklist_id, task_id):
     definition, task, row, workflow = _item(checklist_id, task_id, form.get("item") or "")
     expected = form.get("expect_state") or row.state
     if row.state != expected:
-        raise Conflict(say("子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
-                           "item '{i}' was changed by someone else to '{s}'; reload and try again.", i=row.name, s=row.state))
+        raise Conflict(
+            say(
+                "子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
+                "item '{i}' was changed by someone else to '{s}'; reload and try again.",
+                i=row.name,
+                s=row.state,
+            )
+        )
     if row.state not in acceptance_states(workflow):
-        raise InputError(say("子项 “{i}” 不在验收环节(当前:{s})。", "item '{i}' is not waiting for inspection (now: {s}).",
-                             i=row.name, s=workflow.label(row.state)))
+        raise InputError(
+            say(
+                "子项 “{i}” 不在验收环节(当前:{s})。",
+                "item '{i}' is not waiting for inspection (now: {s}).",
+                i=row.name,
+                s=workflow.label(row.state),
+            )
+        )
     values = {}
     for index, criterion in enumerate(criteria_of(task)):
         raw = (form.get(f"c{index}") or "").strip()
@@ -79,12 +98,31 @@ def record_round(checklist_id, task_id):
     transition = workflow.transition(verdict, row.state) if verdict else None
     person = check_account_fire(account(), definition, task, transition.by if transition else (), verdict or "pass")
     evidence = store_evidence(request.files.getlist("evidence"))
-    result = record(svc.store, task=task.id, item=row.name, inspector=person, values=values, clock=svc.clock, plugins=svc.plugins,
-                    evidence=evidence, note=(form.get("note") or "").strip() or None, checklist=definition.id,
-                    expect_state=row.state)
+    result = record(
+        svc.store,
+        task=task.id,
+        item=row.name,
+        inspector=person,
+        values=values,
+        clock=svc.clock,
+        plugins=svc.plugins,
+        evidence=evidence,
+        note=(form.get("note") or "").strip() or None,
+        checklist=definition.id,
+        expect_state=row.state,
+    )
     if result.passed:
         flash(say("{t} / {i}:第 {r} 轮验收通过。", "{t} / {i}: inspection round {r} passed.", t=task.id, i=row.name, r=result.round), "ok")
     else:
-        flash(say("{t} / {i}:第 {r} 轮验收未通过,退回整改:{u}", "{t} / {i}: inspection round {r} failed, back to rectification: {u}",
-                  t=task.id, i=row.name, r=result.round, u="; ".join(result.unmet)), "warning")
+        flash(
+            say(
+                "{t} / {i}:第 {r} 轮验收未通过,退回整改:{u}",
+                "{t} / {i}: inspection round {r} failed, back to rectification: {u}",
+                t=task.id,
+                i=row.name,
+                r=result.round,
+                u="; ".join(result.unmet),
+            ),
+            "warning",
+        )
     return redirect(url_for("inspection.queue"))

@@ -1,4 +1,5 @@
 """Built-in notification channels as a plugin: email (SMTP), DingTalk and WeCom group robots."""
+
 from __future__ import annotations
 
 from engine.plugin import builtin_channels, hookimpl

@@ -13,6 +13,7 @@ money is still to be disbursed (the larger of budget and allocated, minus disbur
 task's deadlines falls within the next ``WINDOW_DAYS`` calendar days — money applied for but not
 transferred holds projects up (seeds 000 and 001).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,7 @@ funds_entries, tasks = tables.funds_entries, tables.tasks
 
 WINDOW_DAYS = 30
 KINDS = ("allocated", "disbursed", "spent")
-ACTIONS = {"allocate": "allocated", "下达": "allocated", "disburse": "disbursed", "拨付": "disbursed",
-           "spend": "spent", "支出": "spent"}
+ACTIONS = {"allocate": "allocated", "下达": "allocated", "disburse": "disbursed", "拨付": "disbursed", "spend": "spent", "支出": "spent"}
 WORDS = {"allocated": ("下达", "allocated"), "disbursed": ("拨付", "disbursed"), "spent": ("支出", "spent")}
 
 
@@ -90,22 +90,36 @@ class Totals:
         return max(self.budget, self.allocated) - self.disbursed
 
     def as_json(self) -> dict:
-        return {"budget": as_json_number(self.budget), "unit": self.unit, "allocated": as_json_number(self.allocated),
-                "disbursed": as_json_number(self.disbursed), "spent": as_json_number(self.spent),
-                "execution_rate": as_json_number(self.execution_rate)}
+        return {
+            "budget": as_json_number(self.budget),
+            "unit": self.unit,
+            "allocated": as_json_number(self.allocated),
+            "disbursed": as_json_number(self.disbursed),
+            "spent": as_json_number(self.spent),
+            "execution_rate": as_json_number(self.execution_rate),
+        }
 
     def describe(self) -> str:
-        return say("预算 {b},已下达 {a},已拨付 {d},已支出 {s} {u},执行率 {r}%",
-                   "budget {b}, allocated {a}, disbursed {d}, spent {s} {u}, execution {r}%",
-                   b=plain(self.budget), a=plain(self.allocated), d=plain(self.disbursed), s=plain(self.spent), u=self.unit,
-                   r=plain((self.execution_rate * 100).quantize(Decimal("0.01"))))
+        return say(
+            "预算 {b},已下达 {a},已拨付 {d},已支出 {s} {u},执行率 {r}%",
+            "budget {b}, allocated {a}, disbursed {d}, spent {s} {u}, execution {r}%",
+            b=plain(self.budget),
+            a=plain(self.allocated),
+            d=plain(self.disbursed),
+            s=plain(self.spent),
+            u=self.unit,
+            r=plain((self.execution_rate * 100).quantize(Decimal("0.01"))),
+        )
 
 
 def _sums(conn, where) -> dict:
     found: dict = {}
-    for key, kind, amount in conn.execute(select(tasks.c.key, funds_entries.c.kind, func.sum(funds_entries.c.amount))
-                                          .join(tasks, tasks.c.id == funds_entries.c.task_id).where(where)
-                                          .group_by(tasks.c.key, funds_entries.c.kind)):
+    for key, kind, amount in conn.execute(
+        select(tasks.c.key, funds_entries.c.kind, func.sum(funds_entries.c.amount))
+        .join(tasks, tasks.c.id == funds_entries.c.task_id)
+        .where(where)
+        .group_by(tasks.c.key, funds_entries.c.kind)
+    ):
         found.setdefault(key, {})[kind] = Decimal(amount)
     return found
 
@@ -134,13 +148,29 @@ class FundsResult:
     warnings: tuple[str, ...] = ()
 
 
-def record(store, *, task: str, action: str, amount, on_date: str, document: str, actor: str, clock,
-           note: str | None = None, checklist: str | None = None) -> FundsResult:
+def record(
+    store,
+    *,
+    task: str,
+    action: str,
+    amount,
+    on_date: str,
+    document: str,
+    actor: str,
+    clock,
+    note: str | None = None,
+    checklist: str | None = None,
+) -> FundsResult:
     """Record one allocation, disbursement or spending entry (``action``: allocate/disburse/spend or 下达/拨付/支出)."""
     kind = ACTIONS.get(str(action).strip().lower())
     if kind is None:
-        raise InputError(say("资金操作应是 allocate(下达)、disburse(拨付)或 spend(支出),不是 “{a}”。",
-                             "the funds action is allocate (下达), disburse (拨付) or spend (支出), not '{a}'.", a=action))
+        raise InputError(
+            say(
+                "资金操作应是 allocate(下达)、disburse(拨付)或 spend(支出),不是 “{a}”。",
+                "the funds action is allocate (下达), disburse (拨付) or spend (支出), not '{a}'.",
+                a=action,
+            )
+        )
     value = parse_amount(amount)
     document = (document or "").strip()
     if not document:
@@ -151,9 +181,13 @@ def record(store, *, task: str, action: str, amount, on_date: str, document: str
     with task_transaction(store, task, checklist=checklist, workflow_only=False, with_item=False) as ref:
         conn, definition, task_def = ref.connection, ref.checklist, ref.task
         if options_of(task_def) is None:
-            raise InputError(say("任务 {t} 没有资金预算;在清单中给任务加上 funds: {{budget: 金额, unit: 万元}} 后再记账。",
-                                 "task {t} has no budget; add funds: {{budget: AMOUNT, unit: 万元}} to it in the checklist first.",
-                                 t=task_def.id))
+            raise InputError(
+                say(
+                    "任务 {t} 没有资金预算;在清单中给任务加上 funds: {{budget: 金额, unit: 万元}} 后再记账。",
+                    "task {t} has no budget; add funds: {{budget: AMOUNT, unit: 万元}} to it in the checklist first.",
+                    t=task_def.id,
+                )
+            )
         check_may_record(definition, task_def, actor)
         day = _date(on_date, local_date(now, definition.timezone))
         if conn.dialect.name != "sqlite":  # one writer per task's ledger, so two disbursements cannot both pass the check
@@ -163,14 +197,39 @@ def record(store, *, task: str, action: str, amount, on_date: str, document: str
         _check(before, after, kind, value)
         warnings = []
         if kind == "allocated" and after.allocated > after.budget:
-            warnings.append(say("累计下达 {a} {u} 超过预算 {b} {u}。", "allocations ({a} {u}) exceed the budget ({b} {u}).",
-                                a=plain(after.allocated), b=plain(after.budget), u=after.unit))
-        entry = conn.execute(insert(funds_entries).values(
-            task_id=ref.task_row_id, kind=kind, amount=value, on_date=day, document=document, note=note, actor=actor, at=now)
-            .returning(funds_entries.c.id)).scalar_one()
-        append_event(conn, chain=definition.id, at=now, actor=actor, kind="funds", checklist_id=definition.id, task_key=task_def.id,
-                     note=note, data={"entry": entry, "kind": kind, "amount": plain(value), "unit": after.unit, "date": day.isoformat(),
-                                      "document": document, "totals": after.as_json()})
+            warnings.append(
+                say(
+                    "累计下达 {a} {u} 超过预算 {b} {u}。",
+                    "allocations ({a} {u}) exceed the budget ({b} {u}).",
+                    a=plain(after.allocated),
+                    b=plain(after.budget),
+                    u=after.unit,
+                )
+            )
+        entry = conn.execute(
+            insert(funds_entries)
+            .values(task_id=ref.task_row_id, kind=kind, amount=value, on_date=day, document=document, note=note, actor=actor, at=now)
+            .returning(funds_entries.c.id)
+        ).scalar_one()
+        append_event(
+            conn,
+            chain=definition.id,
+            at=now,
+            actor=actor,
+            kind="funds",
+            checklist_id=definition.id,
+            task_key=task_def.id,
+            note=note,
+            data={
+                "entry": entry,
+                "kind": kind,
+                "amount": plain(value),
+                "unit": after.unit,
+                "date": day.isoformat(),
+                "document": document,
+                "totals": after.as_json(),
+            },
+        )
     return FundsResult(task_def.id, entry, kind, value, after, tuple(warnings))
 
 
@@ -180,10 +239,18 @@ def _check(before: Totals, after: Totals, kind: str, value: Decimal) -> None:
         return
     ceiling = limits[kind]
     if getattr(after, kind) > getattr(after, ceiling):
-        raise InputError(say("本次{w} {v} {u} 后累计{w} {t} {u},超过已{c} {m} {u}:不能{w}多于{c}。",
-                             "{w} {v} {u} would bring the total {w} to {t} {u}, more than the {m} {u} {c}: refused.",
-                             w=word(kind), v=plain(value), u=after.unit, t=plain(getattr(after, kind)), c=word(ceiling),
-                             m=plain(getattr(after, ceiling))))
+        raise InputError(
+            say(
+                "本次{w} {v} {u} 后累计{w} {t} {u},超过已{c} {m} {u}:不能{w}多于{c}。",
+                "{w} {v} {u} would bring the total {w} to {t} {u}, more than the {m} {u} {c}: refused.",
+                w=word(kind),
+                v=plain(value),
+                u=after.unit,
+                t=plain(getattr(after, kind)),
+                c=word(ceiling),
+                m=plain(getattr(after, ceiling)),
+            )
+        )
 
 
 def _date(text: str, today: dt.date) -> dt.date:
@@ -194,8 +261,11 @@ def _date(text: str, today: dt.date) -> dt.date:
     except ValueError:
         raise InputError(say("日期应写成 YYYY-MM-DD,不是 “{d}”。", "write the date as YYYY-MM-DD, not '{d}'.", d=text)) from None
     if day > today:
-        raise InputError(say("日期 {d} 晚于今天 {t}:只记录已经发生的收支。", "the date {d} is after today {t}: record what has happened.",
-                             d=day, t=today))
+        raise InputError(
+            say(
+                "日期 {d} 晚于今天 {t}:只记录已经发生的收支。", "the date {d} is after today {t}: record what has happened.", d=day, t=today
+            )
+        )
     return day
 
 
@@ -205,8 +275,15 @@ def ledger(store, *, task: str, checklist: str | None = None) -> tuple[Totals | 
         conn = ref.connection
         if options_of(ref.task) is None:
             raise InputError(say("任务 {t} 没有资金预算(funds)。", "task {t} has no budget (funds).", t=ref.task.id))
-        rows = conn.execute(select(funds_entries).where(funds_entries.c.task_id == ref.task_row_id)
-                            .order_by(funds_entries.c.on_date, funds_entries.c.id)).mappings().all()
+        rows = (
+            conn.execute(
+                select(funds_entries)
+                .where(funds_entries.c.task_id == ref.task_row_id)
+                .order_by(funds_entries.c.on_date, funds_entries.c.id)
+            )
+            .mappings()
+            .all()
+        )
         totals = _totals(ref.task, _sums(conn, tasks.c.id == ref.task_row_id).get(ref.task.id, {}))
     return totals, [dict(row) for row in rows]
 
@@ -232,8 +309,13 @@ def qingdan_checklist_status(checklist, connection, today):
         near = sorted(d for d in task.deadlines.values() if today <= d <= today + dt.timedelta(days=WINDOW_DAYS))
         if near and totals.undisbursed > 0:
             info["light"] = "yellow"
-            info["reason"] = say("资金未拨付到位:{d} 的节点前还有 {m} {u} 未拨付({s})。",
-                                 "money not yet disbursed: {m} {u} still to come before the {d} deadline ({s}).",
-                                 d=near[0].isoformat(), m=plain(totals.undisbursed), u=totals.unit, s=totals.describe())
+            info["reason"] = say(
+                "资金未拨付到位:{d} 的节点前还有 {m} {u} 未拨付({s})。",
+                "money not yet disbursed: {m} {u} still to come before the {d} deadline ({s}).",
+                d=near[0].isoformat(),
+                m=plain(totals.undisbursed),
+                u=totals.unit,
+                s=totals.describe(),
+            )
         found[task_id] = info
     return found or None

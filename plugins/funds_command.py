@@ -2,6 +2,7 @@
 
 Shows a task's ledger, or records an allocation, a disbursement or a spending entry (``plugins.funds.record``).
 """
+
 from __future__ import annotations
 
 import click
@@ -28,15 +29,41 @@ def funds(app, task, action, amount, on_date, document, actor, note, checklist):
         totals, entries = ledger.ledger(app.store, task=task, checklist=checklist)
         click.echo(totals.describe())
         for entry in entries:
-            click.echo(f"    #{entry['id']}  {entry['on_date'].isoformat()}  {ledger.word(entry['kind'])}  "
-                       f"{plain(entry['amount'])} {totals.unit}  {entry['document'] or ''}  {entry['actor']}"
-                       + (f"  {entry['note']}" if entry["note"] else ""))
+            click.echo(
+                f"    #{entry['id']}  {entry['on_date'].isoformat()}  {ledger.word(entry['kind'])}  "
+                f"{plain(entry['amount'])} {totals.unit}  {entry['document'] or ''}  {entry['actor']}"
+                + (f"  {entry['note']}" if entry["note"] else "")
+            )
         return
     if amount is None or on_date is None or actor is None:
-        raise InputError(say("用法:qingdan funds 任务 allocate|disburse|spend 金额 --date YYYY-MM-DD --doc 文号 --as 人员",
-                             "usage: qingdan funds TASK allocate|disburse|spend AMOUNT --date YYYY-MM-DD --doc DOCUMENT --as PERSON"))
-    result = ledger.record(app.store, task=task, action=action, amount=amount, on_date=on_date, document=document, actor=actor,
-                           clock=app.clock, note=note, checklist=checklist)
+        raise InputError(
+            say(
+                "用法:qingdan funds 任务 allocate|disburse|spend 金额 --date YYYY-MM-DD --doc 文号 --as 人员",
+                "usage: qingdan funds TASK allocate|disburse|spend AMOUNT --date YYYY-MM-DD --doc DOCUMENT --as PERSON",
+            )
+        )
+    result = ledger.record(
+        app.store,
+        task=task,
+        action=action,
+        amount=amount,
+        on_date=on_date,
+        document=document,
+        actor=actor,
+        clock=app.clock,
+        note=note,
+        checklist=checklist,
+    )
     echo_warnings(result.warnings)
-    click.echo(say("已记录(编号 {e}):{t} {w} {a} {u}。{s}", "recorded (entry {e}): {t} {w} {a} {u}. {s}", e=result.entry, t=result.task,
-                   w=ledger.word(result.kind), a=plain(result.amount), u=result.totals.unit, s=result.totals.describe()))
+    click.echo(
+        say(
+            "已记录(编号 {e}):{t} {w} {a} {u}。{s}",
+            "recorded (entry {e}): {t} {w} {a} {u}. {s}",
+            e=result.entry,
+            t=result.task,
+            w=ledger.word(result.kind),
+            a=plain(result.amount),
+            u=result.totals.unit,
+            s=result.totals.describe(),
+        )
+    )

@@ -16,6 +16,7 @@ regulations (实施条例):
 - the award starts the item's deadline ``contract``: a written contract within 30 days of the award
   notice (第四十六条), reminded like any deadline until ``contract_signed`` is recorded.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,9 +55,12 @@ class Tendering(StepType):
     )
     leave_requires = AWARD_KEYS
     derived_deadlines = (
-        DeadlineRule("contract", "签订书面合同",
-                     "中标通知书发出之日起 30 日内订立书面合同(招标投标法第四十六条);记录 contract_signed 即满足。",
-                     "a written contract within 30 days of the award notice (Tendering Law art. 46); met when contract_signed is recorded."),
+        DeadlineRule(
+            "contract",
+            "签订书面合同",
+            "中标通知书发出之日起 30 日内订立书面合同(招标投标法第四十六条);记录 contract_signed 即满足。",
+            "a written contract within 30 days of the award notice (Tendering Law art. 46); met when contract_signed is recorded.",
+        ),
     )
 
     def guard(self, context):
@@ -69,11 +73,15 @@ class Tendering(StepType):
         mandatory = _mandatory(context.task)
         announced, bid_deadline = _date(values["announced"]), _date(values["bid_deadline"])
         if mandatory and (bid_deadline - announced).days < BIDDING_DAYS:
-            return say("依法必须招标的项目,自招标文件发出之日起至投标截止不得少于 {n} 日(招标投标法第二十四条):"
-                       "{a} 至 {b} 只有 {d} 日。不能定标。",
-                       "a project that must be tendered needs at least {n} days from the tender documents to the bid deadline "
-                       "(Tendering Law art. 24): {a} to {b} is only {d} days. The award is refused.",
-                       n=BIDDING_DAYS, a=announced, b=bid_deadline, d=(bid_deadline - announced).days)
+            return say(
+                "依法必须招标的项目,自招标文件发出之日起至投标截止不得少于 {n} 日(招标投标法第二十四条):{a} 至 {b} 只有 {d} 日。不能定标。",
+                "a project that must be tendered needs at least {n} days from the tender documents to the bid deadline "
+                "(Tendering Law art. 24): {a} to {b} is only {d} days. The award is refused.",
+                n=BIDDING_DAYS,
+                a=announced,
+                b=bid_deadline,
+                d=(bid_deadline - announced).days,
+            )
         if mandatory:
             for warning in _publicity_warnings(values):
                 context.warn(warning)
@@ -84,8 +92,7 @@ class Tendering(StepType):
             return
         values = context.values(self.name)
         if "contract_signed" not in values:
-            context.start_deadline("contract", CONTRACT_LABEL,
-                                   _date(values["award_notice"]) + dt.timedelta(days=CONTRACT_DAYS))
+            context.start_deadline("contract", CONTRACT_LABEL, _date(values["award_notice"]) + dt.timedelta(days=CONTRACT_DAYS))
 
     def check_record(self, record):
         known = record.known
@@ -93,14 +100,22 @@ class Tendering(StepType):
         if problem:
             return problem
         if "contract_signed" in record.values and "award_notice" not in known:
-            return say("还没有记录中标通知书发出日期(award_notice),不能记录合同签订。",
-                       "the award notice date (award_notice) is not recorded yet, so the contract signing cannot be.")
+            return say(
+                "还没有记录中标通知书发出日期(award_notice),不能记录合同签订。",
+                "the award notice date (award_notice) is not recorded yet, so the contract signing cannot be.",
+            )
         if _mandatory(record.task) and "announced" in known and "bid_deadline" in known:
             days = (_date(known["bid_deadline"]) - _date(known["announced"])).days
             if days < BIDDING_DAYS:
-                record.warn(say("招标公告到投标截止只有 {d} 日,少于法定的 {n} 日(招标投标法第二十四条):定标时将被拒绝。",
-                                "only {d} days from the announcement to the bid deadline, fewer than the {n} the law requires "
-                                "(Tendering Law art. 24): the award will be refused.", d=days, n=BIDDING_DAYS))
+                record.warn(
+                    say(
+                        "招标公告到投标截止只有 {d} 日,少于法定的 {n} 日(招标投标法第二十四条):定标时将被拒绝。",
+                        "only {d} days from the announcement to the bid deadline, fewer than the {n} the law requires "
+                        "(Tendering Law art. 24): the award will be refused.",
+                        d=days,
+                        n=BIDDING_DAYS,
+                    )
+                )
         return None
 
     def after_record(self, record):
@@ -110,10 +125,10 @@ class Tendering(StepType):
             workflow = record.checklist.workflows[record.task.workflow]
             tendering_states = [s for s, state in workflow.states.items() if state.step == self.name]
             awarded = record.item_state not in tendering_states and any(
-                s in workflow.reached.get(record.item_state, ()) for s in tendering_states)
+                s in workflow.reached.get(record.item_state, ()) for s in tendering_states
+            )
             if awarded and "contract_signed" not in record.known:  # a corrected notice date moves the contract deadline
-                record.start_deadline("contract", CONTRACT_LABEL,
-                                      _date(record.values["award_notice"]) + dt.timedelta(days=CONTRACT_DAYS))
+                record.start_deadline("contract", CONTRACT_LABEL, _date(record.values["award_notice"]) + dt.timedelta(days=CONTRACT_DAYS))
 
 
 def _mandatory(task) -> bool:
@@ -133,22 +148,42 @@ def _out_of_order(values: dict) -> str | None:
     present = [key for key in ORDER if key in values]
     for earlier, later in zip(present, present[1:]):
         if _date(values[later]) < _date(values[earlier]):
-            return say("{a}({ak} {ad})不能早于{b}({bk} {bd})。", "{a} ({ak} {ad}) cannot be before {b} ({bk} {bd}).",
-                       a=labels[later].title(), ak=later, ad=values[later], b=labels[earlier].title(), bk=earlier, bd=values[earlier])
+            return say(
+                "{a}({ak} {ad})不能早于{b}({bk} {bd})。",
+                "{a} ({ak} {ad}) cannot be before {b} ({bk} {bd}).",
+                a=labels[later].title(),
+                ak=later,
+                ad=values[later],
+                b=labels[earlier].title(),
+                bk=earlier,
+                bd=values[earlier],
+            )
     return None
 
 
 def _publicity_warnings(values: dict) -> list[str]:
     if "publicity" not in values:
-        return [say("没有记录中标候选人公示日期(publicity),无法核对 {n} 日公示期(实施条例第五十四条)。",
-                    "the winning candidate's publicity date (publicity) is not recorded, so the {n}-day publicity "
-                    "(Implementing Regulations art. 54) cannot be checked.", n=PUBLICITY_DAYS)]
+        return [
+            say(
+                "没有记录中标候选人公示日期(publicity),无法核对 {n} 日公示期(实施条例第五十四条)。",
+                "the winning candidate's publicity date (publicity) is not recorded, so the {n}-day publicity "
+                "(Implementing Regulations art. 54) cannot be checked.",
+                n=PUBLICITY_DAYS,
+            )
+        ]
     days = (_date(values["award_notice"]) - _date(values["publicity"])).days
     if days < PUBLICITY_DAYS:
-        return [say("中标候选人公示({p})到发出中标通知书({a})只有 {d} 日,公示期不得少于 {n} 日(实施条例第五十四条)。",
-                    "only {d} days between publishing the winning candidate ({p}) and the award notice ({a}); the publicity "
-                    "must last at least {n} days (Implementing Regulations art. 54).",
-                    p=values["publicity"], a=values["award_notice"], d=days, n=PUBLICITY_DAYS)]
+        return [
+            say(
+                "中标候选人公示({p})到发出中标通知书({a})只有 {d} 日,公示期不得少于 {n} 日(实施条例第五十四条)。",
+                "only {d} days between publishing the winning candidate ({p}) and the award notice ({a}); the publicity "
+                "must last at least {n} days (Implementing Regulations art. 54).",
+                p=values["publicity"],
+                a=values["award_notice"],
+                d=days,
+                n=PUBLICITY_DAYS,
+            )
+        ]
     return []
 
 

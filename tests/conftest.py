@@ -1,6 +1,7 @@
 """Shared fixtures: a real database per test (SQLite file always; PostgreSQL when
 ``QINGDAN_TEST_DATABASE_URL`` is set, each test in its own schema), a settable clock, a fresh
 plugin manager, and a runner for the real ``qingdan`` command in a subprocess."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -116,8 +117,9 @@ class Runner:
         if lang:
             environ["QINGDAN_LANG"] = lang
         environ.update(env or {})
-        return subprocess.run([self.executable, *map(str, args)], capture_output=True, text=True, cwd=self.cwd,
-                              env=environ, input=input, timeout=120)
+        return subprocess.run(
+            [self.executable, *map(str, args)], capture_output=True, text=True, cwd=self.cwd, env=environ, input=input, timeout=120
+        )
 
 
 @pytest.fixture

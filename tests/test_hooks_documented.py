@@ -1,5 +1,6 @@
 """Every hook declared in ``engine/hookspecs.py`` has its own section in ``docs/plugins.md`` (with the
 arguments it is called with), and says in its docstring when it is called."""
+
 from __future__ import annotations
 
 import inspect

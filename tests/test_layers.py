@@ -11,6 +11,7 @@ Layers, lowest first (a module may import its own layer and those below):
 6. ``reminders`` (the sweep, delivery, the scheduler)
 7. faces: ``plugin`` (what plugins import), ``cli``, ``engine/__init__``
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,14 +23,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = {
-    "errors": 0, "i18n": 0, "numbers": 0, "amounts": 0, "kinds": 0, "verdicts": 0,
-    "store": 1, "dates": 1,
+    "errors": 0,
+    "i18n": 0,
+    "numbers": 0,
+    "amounts": 0,
+    "kinds": 0,
+    "verdicts": 0,
+    "store": 1,
+    "dates": 1,
     "definition": 2,
-    "catalog": 3, "steps": 3, "hookspecs": 3, "pluginmanager": 3,
-    "runtime": 4, "accounts": 4,
+    "catalog": 3,
+    "steps": 3,
+    "hookspecs": 3,
+    "pluginmanager": 3,
+    "runtime": 4,
+    "accounts": 4,
     "queries": 5,
     "reminders": 6,
-    "plugin": 7, "cli": 7, "__init__": 7, "migrations": 7,
+    "plugin": 7,
+    "cli": 7,
+    "__init__": 7,
+    "migrations": 7,
 }
 
 
@@ -90,28 +104,39 @@ def test_plugins_import_only_the_plugin_module_of_the_engine():
 
 
 def test_no_core_module_names_a_built_in_plugin():
-    named = [f"{p.relative_to(ROOT)}:{line}" for base in ("engine", "web") for p in sorted((ROOT / base).rglob("*.py"))
-             for line, module in _imports(p) if module.startswith("plugins")]
+    named = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for base in ("engine", "web")
+        for p in sorted((ROOT / base).rglob("*.py"))
+        for line, module in _imports(p)
+        if module.startswith("plugins")
+    ]
     assert not named, named
 
 
 def test_engine_imports_without_flask():
-    code = ("import sys, importlib, pkgutil, engine\n"
-            "class Block:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name.split('.')[0] in ('flask', 'flask_login', 'flask_wtf', 'web'):\n"
-            "            raise ImportError('blocked: ' + name)\n"
-            "sys.meta_path.insert(0, Block())\n"
-            "for info in pkgutil.walk_packages(engine.__path__, 'engine.'):\n"
-            "    if '.migrations' in info.name or info.name.startswith('engine.cli'):\n"
-            "        continue\n"
-            "    importlib.import_module(info.name)\n"
-            "print('ok')\n")
+    code = (
+        "import sys, importlib, pkgutil, engine\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('flask', 'flask_login', 'flask_wtf', 'web'):\n"
+        "            raise ImportError('blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "for info in pkgutil.walk_packages(engine.__path__, 'engine.'):\n"
+        "    if '.migrations' in info.name or info.name.startswith('engine.cli'):\n"
+        "        continue\n"
+        "    importlib.import_module(info.name)\n"
+        "print('ok')\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
 def test_queries_never_import_the_cli():
-    wrong = [f"{p.relative_to(ROOT)}:{line}" for p in sorted((ROOT / "engine" / "queries").rglob("*.py"))
-             for line, module in _imports(p) if module.startswith("engine.cli")]
+    wrong = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for p in sorted((ROOT / "engine" / "queries").rglob("*.py"))
+        for line, module in _imports(p)
+        if module.startswith("engine.cli")
+    ]
     assert not wrong, wrong

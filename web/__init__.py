@@ -9,6 +9,7 @@ the pages do is done by the engine (``engine``'s public API); this package only 
 The names in ``__all__`` are the web app's face for plugins' pages: the role decorator every view carries,
 the current account, the scope check, the engine objects of the app and the evidence upload.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,5 +1,6 @@
 """Who may open what: ``@roles(...)`` on every view (below ``@bp.route``, so the route is never left open: the
 library notes' decorator-order pitfall), scope checks on the things a view touches, and the current account."""
+
 from __future__ import annotations
 
 import functools
@@ -27,8 +28,15 @@ def roles(*allowed: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in allowed:
-                refuse(403, say("{r}账号不能使用这个页面(限:{a})。", "a {r} account cannot use this page (for: {a}).",
-                                r=role_word(current_user.role), a="、".join(role_word(r) for r in allowed)))
+                refuse(
+                    403,
+                    say(
+                        "{r}账号不能使用这个页面(限:{a})。",
+                        "a {r} account cannot use this page (for: {a}).",
+                        r=role_word(current_user.role),
+                        a="、".join(role_word(r) for r in allowed),
+                    ),
+                )
             g.account = current_user.account
             return view(*args, **kwargs)
 

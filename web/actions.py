@@ -2,6 +2,7 @@
 step needs), and whether it may report progress. Decided by ``engine.accounts`` (role × capacity) over the
 workflow definition; the engine checks again when the action is taken. A transition out of a state whose step
 type has a page of its own (a plugin's ``pages.step_page``, like the inspection form) is done there."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,10 +39,18 @@ def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | N
         if state not in transition.sources or not may_act(account, definition, task, transition.by):
             continue
         fields = step_fields(definition, task, transition, state, steps)
-        found.append(Action(
-            trigger=transition.trigger, label=transition.label or f"→ {workflow.label(transition.dest)}", dest=transition.dest,
-            dest_label=workflow.label(transition.dest), fields=tuple(fields or ()), free_data=fields == [],
-            evidence=wants_evidence(definition, task, transition, state), page=page))
+        found.append(
+            Action(
+                trigger=transition.trigger,
+                label=transition.label or f"→ {workflow.label(transition.dest)}",
+                dest=transition.dest,
+                dest_label=workflow.label(transition.dest),
+                fields=tuple(fields or ()),
+                free_data=fields == [],
+                evidence=wants_evidence(definition, task, transition, state),
+                page=page,
+            )
+        )
     return found
 
 

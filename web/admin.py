@@ -4,6 +4,7 @@ failed notice deliveries.
 
 A new password or token is shown once in the answer to the POST that made it, never put in the session cookie
 (which is signed, not encrypted)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -28,9 +29,14 @@ def index():
 
 def _accounts_page(secret=None, status=200):
     svc = services.get()
-    return render_template("admin_accounts.html", accounts=engine_accounts.list_accounts(svc.store),
-                           tokens=engine_accounts.count_tokens(svc.store), roles=engine_accounts.ROLES,
-                           checklists=svc.definitions(), secret=secret), status
+    return render_template(
+        "admin_accounts.html",
+        accounts=engine_accounts.list_accounts(svc.store),
+        tokens=engine_accounts.count_tokens(svc.store),
+        roles=engine_accounts.ROLES,
+        checklists=svc.definitions(),
+        secret=secret,
+    ), status
 
 
 @bp.route("/accounts")
@@ -56,9 +62,15 @@ def create_account():
     generated = password is None
     password = password or engine_accounts.new_password()
     created = engine_accounts.create_account(
-        svc.store, (form.get("id") or "").strip(), form.get("role") or "", clock=svc.clock, password=password,
-        display_name=(form.get("name") or "").strip() or None, people=_links(form.get("people", ""), form.get("checklist") or None),
-        actor=account().id)
+        svc.store,
+        (form.get("id") or "").strip(),
+        form.get("role") or "",
+        clock=svc.clock,
+        password=password,
+        display_name=(form.get("name") or "").strip() or None,
+        people=_links(form.get("people", ""), form.get("checklist") or None),
+        actor=account().id,
+    )
     secret = {"account": created.id, "what": say("初始密码", "initial password"), "value": password} if generated else None
     return _accounts_page(secret, 201)
 
@@ -76,11 +88,17 @@ def account_action(account_id, action):
     elif action == "enable":
         engine_accounts.set_disabled(svc.store, account_id, False, clock=svc.clock, actor=me)
     elif action == "reset":
-        secret = {"account": account_id, "what": say("新密码", "new password"),
-                  "value": engine_accounts.reset_password(svc.store, account_id, clock=svc.clock, actor=me)}
+        secret = {
+            "account": account_id,
+            "what": say("新密码", "new password"),
+            "value": engine_accounts.reset_password(svc.store, account_id, clock=svc.clock, actor=me),
+        }
     elif action == "token":
-        secret = {"account": account_id, "what": say("接口令牌", "API token"),
-                  "value": engine_accounts.issue_token(svc.store, account_id, clock=svc.clock, actor=me)}
+        secret = {
+            "account": account_id,
+            "what": say("接口令牌", "API token"),
+            "value": engine_accounts.issue_token(svc.store, account_id, clock=svc.clock, actor=me),
+        }
     elif action == "revoke":
         engine_accounts.revoke_tokens(svc.store, account_id, clock=svc.clock, actor=me)
     elif action == "link":
@@ -151,8 +169,9 @@ def upload_checklist():
     result = {"name": name, "text": text, "checked": checked, "listing": _listing(text, checked.problems), "report": None}
     status = 200 if checked.ok else 422
     if checked.ok and request.form.get("action") == "load":
-        result["report"] = engine.load(svc.store, [checked.definition], clock=svc.clock, actor=account().id,
-                                force=request.form.get("force") == "1")[0]
+        result["report"] = engine.load(
+            svc.store, [checked.definition], clock=svc.clock, actor=account().id, force=request.form.get("force") == "1"
+        )[0]
     return render_template("admin_checklists.html", loaded=svc.definitions(), result=result), status
 
 
@@ -168,8 +187,9 @@ def audit():
     with svc.store.read() as conn:
         rows = engine.recent_events(conn, limit=100, before=before, chain=chain)
         verification = engine.verify_audit(conn)
-    return render_template("admin_audit.html", verification=verification, events=rows, chain=chain,
-                           more=rows[-1]["id"] if len(rows) == 100 else None)
+    return render_template(
+        "admin_audit.html", verification=verification, events=rows, chain=chain, more=rows[-1]["id"] if len(rows) == 100 else None
+    )
 
 
 @bp.route("/deliveries")

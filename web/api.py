@@ -8,6 +8,7 @@ account's role and scope checked first (``engine.accounts``), as ``web.operation
 Exempt from CSRF on purpose: it never reads the session cookie, so a browser cannot be tricked into using it.
 Refusals are 4xx with ``{"error": message}`` in the engine's words (what the CLI prints after “错误:”).
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,8 +44,13 @@ def api_roles(*allowed: str):
                 svc = services.get()
                 found = account_for_token(svc.store, token.strip(), clock=svc.clock)
             if found is None:
-                refuse(401, say("需要有效的接口令牌:Authorization: Bearer 令牌(用 qingdan users token 账号 生成)。",
-                                "a valid API token is needed: Authorization: Bearer TOKEN (make one with qingdan users token ID)."))
+                refuse(
+                    401,
+                    say(
+                        "需要有效的接口令牌:Authorization: Bearer 令牌(用 qingdan users token 账号 生成)。",
+                        "a valid API token is needed: Authorization: Bearer TOKEN (make one with qingdan users token ID).",
+                    ),
+                )
             if found.role not in allowed:
                 refuse(403, say("{r}账号不能使用这个接口。", "a {r} account cannot use this endpoint.", r=role_word(found.role)))
             g.api_account = found
@@ -59,8 +65,12 @@ def api_roles(*allowed: str):
 def _body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InputError(say("请求体应是 JSON 对象(Content-Type: application/json)。",
-                             "the request body must be a JSON object (Content-Type: application/json)."))
+        raise InputError(
+            say(
+                "请求体应是 JSON 对象(Content-Type: application/json)。",
+                "the request body must be a JSON object (Content-Type: application/json).",
+            )
+        )
     return data
 
 
@@ -87,8 +97,9 @@ openapi.qingdan_roles = ("anonymous",)
 @api_roles("head", "leader", "staff", "inspector", "admin")
 def me():
     found = g.api_account
-    return jsonify({"id": found.id, "role": found.role, "name": found.name,
-                    "people": [{"checklist": c, "person": p} for c, p in found.people]})
+    return jsonify(
+        {"id": found.id, "role": found.role, "name": found.name, "people": [{"checklist": c, "person": p} for c, p in found.people]}
+    )
 
 
 @bp.route("/checklists")
@@ -112,8 +123,15 @@ def status(checklist_id):
     payload = board.as_json()
     if found.role not in WIDE_ROLES:
         if found.person_in(board.checklist) is None:
-            refuse(403, say("账号 {a} 没有关联清单 {c} 中的人员。", "account {a} is not linked to a person of checklist {c}.",
-                            a=found.id, c=checklist_id))
+            refuse(
+                403,
+                say(
+                    "账号 {a} 没有关联清单 {c} 中的人员。",
+                    "account {a} is not linked to a person of checklist {c}.",
+                    a=found.id,
+                    c=checklist_id,
+                ),
+            )
         visible = {t.id for t in board.checklist.tasks if may_view_task(found, board.checklist, t)}
         payload["tasks"] = [t for t in payload["tasks"] if t["id"] in visible]
     return jsonify(payload)
@@ -126,11 +144,29 @@ def fire():
     extra = data.get("data") or {}
     if not isinstance(extra, dict):
         raise InputError(say("字段 “data” 应是 JSON 对象。", "the field 'data' must be a JSON object."))
-    result = operations.fire(g.api_account, task=_text(data, "task", True), item=_text(data, "item"),
-                      trigger=_text(data, "trigger", True), note=_text(data, "note"), data=extra,
-                      checklist=_text(data, "checklist"), expect_state=_text(data, "expect_state"), on=_text(data, "on"))
-    return jsonify({"checklist": result.checklist, "task": result.task, "item": result.item, "trigger": result.trigger,
-                    "from": result.from_state, "to": result.to_state, "event": result.event_seq, "warnings": list(result.warnings)})
+    result = operations.fire(
+        g.api_account,
+        task=_text(data, "task", True),
+        item=_text(data, "item"),
+        trigger=_text(data, "trigger", True),
+        note=_text(data, "note"),
+        data=extra,
+        checklist=_text(data, "checklist"),
+        expect_state=_text(data, "expect_state"),
+        on=_text(data, "on"),
+    )
+    return jsonify(
+        {
+            "checklist": result.checklist,
+            "task": result.task,
+            "item": result.item,
+            "trigger": result.trigger,
+            "from": result.from_state,
+            "to": result.to_state,
+            "event": result.event_seq,
+            "warnings": list(result.warnings),
+        }
+    )
 
 
 @bp.route("/report", methods=["POST"])
@@ -140,9 +176,17 @@ def report():
     amount = data.get("amount")
     if amount is None or isinstance(amount, bool):
         raise InputError(say("缺少字段 “{k}”。", "the field '{k}' is missing.", k="amount"))
-    result = operations.report(g.api_account, task=_text(data, "task", True), amount=amount, part=_text(data, "part"),
-                        item=_text(data, "item"), note=_text(data, "note"), checklist=_text(data, "checklist"),
-                        on=_text(data, "on"), over=_flag(data, "over"))
+    result = operations.report(
+        g.api_account,
+        task=_text(data, "task", True),
+        amount=amount,
+        part=_text(data, "part"),
+        item=_text(data, "item"),
+        note=_text(data, "note"),
+        checklist=_text(data, "checklist"),
+        on=_text(data, "on"),
+        over=_flag(data, "over"),
+    )
     return jsonify(_report_json(result))
 
 
@@ -155,8 +199,12 @@ def correct():
     if isinstance(entry, str) and entry.strip().isascii() and entry.strip().isdigit():
         entry = int(entry.strip())
     if entry is None or isinstance(entry, bool) or not isinstance(entry, int):
-        raise InputError(say("字段 “entry” 应是报送记录的编号(整数,见任务的记录)。",
-                             "the field 'entry' must be the number of a report (an integer, see the task's history)."))
+        raise InputError(
+            say(
+                "字段 “entry” 应是报送记录的编号(整数,见任务的记录)。",
+                "the field 'entry' must be the number of a report (an integer, see the task's history).",
+            )
+        )
     result = operations.correct(g.api_account, task=task, entry=entry, note=_text(data, "note"), checklist=_text(data, "checklist"))
     return jsonify(_report_json(result) | {"reverses": entry})
 
@@ -171,10 +219,19 @@ def _flag(data: dict, key: str) -> bool:
 
 
 def _report_json(result) -> dict:
-    return {"entry": result.entry, "task": result.task, "amount": _number(result.amount), "part": result.part,
-            "item": result.item, "total": _number(result.total), "part_total": _number(result.part_total),
-            "target": _number(result.target), "reached": result.reached,
-            "on": result.on.isoformat() if result.on else None, "over": result.over}
+    return {
+        "entry": result.entry,
+        "task": result.task,
+        "amount": _number(result.amount),
+        "part": result.part,
+        "item": result.item,
+        "total": _number(result.total),
+        "part_total": _number(result.part_total),
+        "target": _number(result.target),
+        "reached": result.reached,
+        "on": result.on.isoformat() if result.on else None,
+        "over": result.over,
+    }
 
 
 def _people():

@@ -1,4 +1,5 @@
 """Logging in and out, the language switch, changing one's own password, and the start page per role."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -15,8 +16,7 @@ from web.security import safe_next
 
 bp = Blueprint("auth", __name__)
 
-START = {"head": "board.index", "leader": "board.index", "admin": "board.index", "staff": "mywork.index",
-         "inspector": "inspection.queue"}
+START = {"head": "board.index", "leader": "board.index", "admin": "board.index", "staff": "mywork.index", "inspector": "inspection.queue"}
 
 
 def home():

@@ -4,6 +4,7 @@ progress, next milestone, pace and funds; filters; the milestone timeline; the u
 The number of queries per board does not grow with tasks or items: one ``engine.queries.status`` computation (grouped
 queries; funds come through the funds plugin's status hook) per checklist.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -26,10 +27,17 @@ def index():
         status = svc.status(checklist_id)
         definition = status.checklist
         rows = presenters.task_rows(definition, status)
-        boards.append({"definition": definition, "today": status.today, "rows": rows,
-                       "lights": presenters.light_counts(rows), "ranking": presenters.ranking(definition, status.tasks),
-                       "completion": sum(r.share for r in rows) / len(rows) if rows else 0.0,
-                       "overdue": sum(r.overdue for r in rows)})
+        boards.append(
+            {
+                "definition": definition,
+                "today": status.today,
+                "rows": rows,
+                "lights": presenters.light_counts(rows),
+                "ranking": presenters.ranking(definition, status.tasks),
+                "completion": sum(r.share for r in rows) / len(rows) if rows else 0.0,
+                "overdue": sum(r.overdue for r in rows),
+            }
+        )
     return render_template("board_index.html", boards=boards)
 
 
@@ -45,9 +53,18 @@ def checklist(checklist_id):
     listed, hidden = (rows, 0) if request.args.get("all") else presenters.most_urgent(rows, current_app.config["BOARD_ROWS"])
     timeline = presenters.timeline(definition, listed, status.today, limit=current_app.config["BOARD_TIMELINE_ROWS"])
     return render_template(
-        "board.html", definition=definition, today=status.today, groups=presenters.by_unit(definition, listed),
-        rows=rows, lights=presenters.light_counts(all_rows), ranking=presenters.ranking(definition, status.tasks),
-        timeline=timeline, filters={"unit": unit, "person": person, "light": light}, total=len(all_rows), hidden=hidden)
+        "board.html",
+        definition=definition,
+        today=status.today,
+        groups=presenters.by_unit(definition, listed),
+        rows=rows,
+        lights=presenters.light_counts(all_rows),
+        ranking=presenters.ranking(definition, status.tasks),
+        timeline=timeline,
+        filters={"unit": unit, "person": person, "light": light},
+        total=len(all_rows),
+        hidden=hidden,
+    )
 
 
 @bp.route("/<checklist_id>/tasks/<task_id>")
@@ -70,10 +87,24 @@ def task(checklist_id, task_id):
     item_rows = []
     for view in views:
         deadlines = presenters.item_deadlines(definition, task_def, judged.get(view.id))
-        item_rows.append({"view": view, "deadlines": deadlines, "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins)),
-                          "state_label": definition.workflows[task_def.workflow].label(view.state) if view.state else "",
-                          "urgency": presenters.urgency(deadlines, status.today)})
+        item_rows.append(
+            {
+                "view": view,
+                "deadlines": deadlines,
+                "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins)),
+                "state_label": definition.workflows[task_def.workflow].label(view.state) if view.state else "",
+                "urgency": presenters.urgency(deadlines, status.today),
+            }
+        )
     events = engine.task_history(svc.store, task_id, None, checklist_id)
-    return render_template("task.html", definition=definition, task=task_def, row=row, today=status.today, items=item_rows,
-                           events=events, may_report=may_report(me, definition, task_def),
-                           back_to_board=me.role in BOARD_ROLES)
+    return render_template(
+        "task.html",
+        definition=definition,
+        task=task_def,
+        row=row,
+        today=status.today,
+        items=item_rows,
+        events=events,
+        may_report=may_report(me, definition, task_def),
+        back_to_board=me.role in BOARD_ROLES,
+    )

@@ -2,6 +2,7 @@
 
 ``serve`` is the only command that imports the web package (Flask); the engine itself never does.
 """
+
 from __future__ import annotations
 
 import sys
@@ -30,16 +31,34 @@ def _check_people(app, links) -> list[str]:
     for checklist_id, person in links:
         if checklist_id == "*":
             if not any(person in d.people for d in loaded.values()):
-                warnings.append(say("已载入的清单中都没有人员 “{p}”;载入含此人员的清单后关联才生效。",
-                                    "no loaded checklist has a person '{p}'; the link works once such a checklist is loaded.", p=person))
+                warnings.append(
+                    say(
+                        "已载入的清单中都没有人员 “{p}”;载入含此人员的清单后关联才生效。",
+                        "no loaded checklist has a person '{p}'; the link works once such a checklist is loaded.",
+                        p=person,
+                    )
+                )
             continue
         definition = loaded.get(checklist_id)
         if definition is None:
-            raise NotFound(say("没有清单 “{c}”;已载入:{k}。", "no checklist '{c}'; loaded: {k}.", c=checklist_id,
-                               k=", ".join(loaded) or say("无", "none")))
+            raise NotFound(
+                say(
+                    "没有清单 “{c}”;已载入:{k}。",
+                    "no checklist '{c}'; loaded: {k}.",
+                    c=checklist_id,
+                    k=", ".join(loaded) or say("无", "none"),
+                )
+            )
         if person not in definition.people:
-            raise NotFound(say("清单 {c} 中没有人员 “{p}”;人员有:{k}。", "checklist {c} has no person '{p}'; its people: {k}.",
-                               c=checklist_id, p=person, k=", ".join(definition.people)))
+            raise NotFound(
+                say(
+                    "清单 {c} 中没有人员 “{p}”;人员有:{k}。",
+                    "checklist {c} has no person '{p}'; its people: {k}.",
+                    c=checklist_id,
+                    p=person,
+                    k=", ".join(definition.people),
+                )
+            )
     return warnings
 
 
@@ -58,10 +77,14 @@ def users():
 
 @users.command("add")
 @click.argument("account_id", metavar="ID")
-@click.option("--role", required=True, type=click.Choice(["head", "leader", "staff", "inspector", "admin"]),
-              help="角色 / role")
-@click.option("--person", "people", multiple=True, metavar="[CHECKLIST:]PERSON",
-              help="此账号代表的清单人员(可重复)/ the checklist person it acts as (repeatable)")
+@click.option("--role", required=True, type=click.Choice(["head", "leader", "staff", "inspector", "admin"]), help="角色 / role")
+@click.option(
+    "--person",
+    "people",
+    multiple=True,
+    metavar="[CHECKLIST:]PERSON",
+    help="此账号代表的清单人员(可重复)/ the checklist person it acts as (repeatable)",
+)
 @click.option("--checklist", default=None, help="--person 所属清单,默认所有清单 / checklist of --person (default: every checklist)")
 @click.option("--name", "display_name", default=None, help="显示名称 / display name")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读密码;否则生成随机密码并显示一次 / read the password from stdin")
@@ -75,11 +98,9 @@ def users_add(app, account_id, role, people, checklist, display_name, password_s
     for warning in _check_people(app, links):
         click.echo(say("警告:{w}", "warning: {w}", w=warning), err=True)
     password = _read_password() if password_stdin else new_password()
-    account = create_account(app.store, account_id, role, clock=app.clock, password=password, display_name=display_name,
-                             people=links)
+    account = create_account(app.store, account_id, role, clock=app.clock, password=password, display_name=display_name, people=links)
     linked = ", ".join(f"{c}:{p}" for c, p in account.people) or "-"
-    click.echo(say("已建账号 {a}(角色 {r},关联人员 {p})。", "account {a} created (role {r}, people {p}).",
-                   a=account.id, r=role, p=linked))
+    click.echo(say("已建账号 {a}(角色 {r},关联人员 {p})。", "account {a} created (role {r}, people {p}).", a=account.id, r=role, p=linked))
     if not password_stdin:
         click.echo(say("初始密码(只显示这一次):{w}", "initial password (shown only this once): {w}", w=password))
 
@@ -93,10 +114,30 @@ def users_list(app):
     from engine.cli.render import table
 
     tokens = count_tokens(app.store)
-    rows = [[a.id, a.role, a.display_name or "", ", ".join(f"{c}:{p}" for c, p in a.people),
-             say("停用", "disabled") if a.disabled else "", str(tokens.get(a.id, 0))] for a in list_accounts(app.store)]
-    click.echo(table([say("账号", "account"), say("角色", "role"), say("名称", "name"), say("人员", "people"),
-                      say("状态", "state"), say("令牌", "tokens")], rows))
+    rows = [
+        [
+            a.id,
+            a.role,
+            a.display_name or "",
+            ", ".join(f"{c}:{p}" for c, p in a.people),
+            say("停用", "disabled") if a.disabled else "",
+            str(tokens.get(a.id, 0)),
+        ]
+        for a in list_accounts(app.store)
+    ]
+    click.echo(
+        table(
+            [
+                say("账号", "account"),
+                say("角色", "role"),
+                say("名称", "name"),
+                say("人员", "people"),
+                say("状态", "state"),
+                say("令牌", "tokens"),
+            ],
+            rows,
+        )
+    )
 
 
 @users.command("token")
@@ -181,8 +222,11 @@ def users_link(app, account_id, person, remove):
 @click.option("--port", default=5000, show_default=True, type=int, help="端口 / port")
 @click.option("--threads", default=8, show_default=True, type=int, help="工作线程数 / worker threads")
 @click.option("--no-scheduler", is_flag=True, help="不在本进程运行催办调度 / leave the reminder scheduler out")
-@click.option("--demo", is_flag=True,
-              help="演示:载入自带清单,建各角色演示账号并显示密码,时钟默认 2017-07-21 / demo: shipped lists, demo accounts, clock at 2017-07-21")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="演示:载入自带清单,建各角色演示账号并显示密码,时钟默认 2017-07-21 / demo: shipped lists, demo accounts, clock at 2017-07-21",
+)
 @common_options
 @pass_app
 def serve(app, host, port, threads, no_scheduler, demo):
@@ -205,9 +249,13 @@ def serve(app, host, port, threads, no_scheduler, demo):
         setup = prepare(store, clock, app.plugins)
         for checklist_id in setup.loaded:
             click.echo(say("+ 已载入清单 {c}", "+ loaded checklist {c}", c=checklist_id))
-        click.echo(say("演示模式:引擎时钟从 {t} 开始走(用 --now 改)。演示账号(密码每次启动重新生成):",
-                       "demo mode: the engine clock starts at {t} (change with --now). Demo accounts (new passwords on every start):",
-                       t=clock.now().astimezone(parse_instant(DEMO_NOW).tzinfo).strftime("%Y-%m-%d %H:%M")))
+        click.echo(
+            say(
+                "演示模式:引擎时钟从 {t} 开始走(用 --now 改)。演示账号(密码每次启动重新生成):",
+                "demo mode: the engine clock starts at {t} (change with --now). Demo accounts (new passwords on every start):",
+                t=clock.now().astimezone(parse_instant(DEMO_NOW).tzinfo).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
         for account_id, password in setup.passwords.items():
             click.echo(f"  {account_id:<16} {password}")
     from web import create_app
@@ -219,7 +267,12 @@ def serve(app, host, port, threads, no_scheduler, demo):
 
         scheduler = build(SweepContext(store, clock, channels_from_environment(app.plugins, os.environ)), blocking=False)
         scheduler.start()
-        click.echo(say("催办调度已在本进程运行(--no-scheduler 可关闭)。", "the reminder scheduler runs in this process (--no-scheduler leaves it out)."))
+        click.echo(
+            say(
+                "催办调度已在本进程运行(--no-scheduler 可关闭)。",
+                "the reminder scheduler runs in this process (--no-scheduler leaves it out).",
+            )
+        )
     click.echo(say("请用浏览器打开 http://{h}:{p}/ (Ctrl+C 停止)", "open http://{h}:{p}/ in a browser (Ctrl+C stops)", h=host, p=port))
     import waitress
 

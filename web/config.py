@@ -5,6 +5,7 @@ once into the instance folder (``secret_key``, readable by its owner only).
 The instance folder is ``QINGDAN_INSTANCE`` if set, else ``web-instance`` beside the embedded database
 (``$QINGDAN_HOME``, see the README), so the data and the key that signs its sessions live together.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,15 @@ DEFAULTS = {
 
 #: environment variables read (QINGDAN_ + key); values are strings, booleans accept 1/0/true/false
 ENVIRONMENT = {
-    "DATABASE_URL": str, "NOW": str, "NOW_RUNS": bool, "LANGUAGE": str, "SECRET_KEY": str,
-    "SESSION_COOKIE_SECURE": bool, "PROXY_FIX": int, "EVIDENCE_DIR": str, "LOGIN_IP_LIMIT": int,
+    "DATABASE_URL": str,
+    "NOW": str,
+    "NOW_RUNS": bool,
+    "LANGUAGE": str,
+    "SECRET_KEY": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "PROXY_FIX": int,
+    "EVIDENCE_DIR": str,
+    "LOGIN_IP_LIMIT": int,
 }
 
 
@@ -47,7 +55,8 @@ def instance_path(test_config: dict | None) -> str:
     if os.environ.get("QINGDAN_INSTANCE"):
         return os.path.abspath(os.environ["QINGDAN_INSTANCE"])
     home = os.environ.get("QINGDAN_HOME") or os.path.join(
-        os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "qingdan")
+        os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "qingdan"
+    )
     return os.path.join(home, "web-instance")
 
 

@@ -5,6 +5,7 @@ demo account per role linked to the Yanting people, and returns their new passwo
 
 Demo mode only: a normal ``qingdan serve`` never creates accounts or prints passwords.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,8 +57,15 @@ def prepare(store, clock, plugins, folder: Path = CHECKLISTS) -> DemoSetup:
             raise ChecklistInvalid(checked.errors)
         if checked.definition.id not in present:
             definitions.append(checked.definition)
-    loaded = [r.checklist for r in load(store, definitions, clock=FixedClock(parse_instant("2017-03-01T09:00")), actor="demo")
-              if r.action == "created"] if definitions else []
+    loaded = (
+        [
+            r.checklist
+            for r in load(store, definitions, clock=FixedClock(parse_instant("2017-03-01T09:00")), actor="demo")
+            if r.action == "created"
+        ]
+        if definitions
+        else []
+    )
     seeded = False
     if YANTING in loaded:
         _seed_yanting(store, plugins)
@@ -69,16 +77,31 @@ def prepare(store, clock, plugins, folder: Path = CHECKLISTS) -> DemoSetup:
             passwords[account_id] = accounts.reset_password(store, account_id, clock=clock, actor="demo")
         else:
             password = accounts.new_password()
-            accounts.create_account(store, account_id, role, clock=clock, password=password, display_name=name,
-                                    people=[(YANTING, person)] if person else [], actor="demo")
+            accounts.create_account(
+                store,
+                account_id,
+                role,
+                clock=clock,
+                password=password,
+                display_name=name,
+                people=[(YANTING, person)] if person else [],
+                actor="demo",
+            )
             passwords[account_id] = password
     return DemoSetup(loaded, seeded, passwords)
 
 
 #: the award of the broadcast upgrade (T2): the report says the procurement was done by mid-year; dates keep the law's
 #: 20-day bidding period and 3-day publicity, and the contract was signed within 30 days
-AWARD_T2 = {"announced": "2017-05-08", "bid_deadline": "2017-05-31", "winner": "四川某广播电视工程有限公司",
-            "amount": "18.6", "publicity": "2017-06-05", "award_notice": "2017-06-12", "contract_signed": "2017-06-19"}
+AWARD_T2 = {
+    "announced": "2017-05-08",
+    "bid_deadline": "2017-05-31",
+    "winner": "四川某广播电视工程有限公司",
+    "amount": "18.6",
+    "publicity": "2017-06-05",
+    "award_notice": "2017-06-12",
+    "contract_signed": "2017-06-19",
+}
 
 
 def _seed_yanting(store, plugins) -> None:
@@ -91,11 +114,32 @@ def _seed_yanting(store, plugins) -> None:
         return FixedClock(parse_instant(day))
 
     def fire_at(day, task, item, trigger, actor, note=None, data=None):
-        fire(store, task=task, item=item, trigger=trigger, actor=actor, clock=at(day), plugins=plugins, note=note, data=data,
-             checklist=YANTING)
+        fire(
+            store,
+            task=task,
+            item=item,
+            trigger=trigger,
+            actor=actor,
+            clock=at(day),
+            plugins=plugins,
+            note=note,
+            data=data,
+            checklist=YANTING,
+        )
 
-    villages_t1 = ["林农镇玉城村", "八角镇人民村", "茶亭燕来村", "石牛庙红联村", "云溪石牌村", "金安华龙村",
-                   "云溪三清村", "金安龙华村", "黑坪高罐村", "林农安定村", "麻秧天水村"]
+    villages_t1 = [
+        "林农镇玉城村",
+        "八角镇人民村",
+        "茶亭燕来村",
+        "石牛庙红联村",
+        "云溪石牌村",
+        "金安华龙村",
+        "云溪三清村",
+        "金安龙华村",
+        "黑坪高罐村",
+        "林农安定村",
+        "麻秧天水村",
+    ]
     villages_t2 = ["云溪三清村", "金安龙华村", "黑坪高罐村", "林农安定村", "麻秧天水村", "石牛庙红联村"]
     for village in villages_t2:
         fire_at("2017-04-20T10:00", "T2", village, "approve_plan", "li", note="技术实施方案已审定")
@@ -104,8 +148,9 @@ def _seed_yanting(store, plugins) -> None:
     fire_at("2017-05-15T10:00", "T6", None, "script_done", "zhang")
     for village in villages_t1:
         fire_at("2017-05-26T10:00", "T1", village, "approve_plan", "li", note="实施方案已通过审定")
-    report(store, task="T5", amount=2, actor="zhang", clock=at("2017-05-31T16:00"), note="向折弓乡、金鸡镇送文艺专场演出2场",
-           checklist=YANTING)
+    report(
+        store, task="T5", amount=2, actor="zhang", clock=at("2017-05-31T16:00"), note="向折弓乡、金鸡镇送文艺专场演出2场", checklist=YANTING
+    )
     fire_at("2017-06-05T10:00", "T6", None, "cast_done", "zhang", note="已完成演员选拔、音乐制作,正在排练")
     for village in villages_t1:
         fire_at("2017-06-20T10:00", "T1", village, "open_tender", "zhang", note="正在招标中,预计7月中旬确定中标单位")
@@ -114,8 +159,16 @@ def _seed_yanting(store, plugins) -> None:
     fire_at("2017-06-28T10:00", "T7", "安家镇鹅溪村", "approve_plan", "li", note="创意方案已制定,立项完成")
     report(store, task="T3", amount=1057, actor="chen", clock=at("2017-06-30T17:00"), note="已完成1057户电视户户通", checklist=YANTING)
     report(store, task="T4", amount=2691, actor="chen", clock=at("2017-06-30T17:00"), note="截止6月底,非贫困村放映", checklist=YANTING)
-    report(store, task="T4", amount=163, part="poor", actor="chen", clock=at("2017-06-30T17:05"), note="25个贫困村共放映163场",
-           checklist=YANTING)
+    report(
+        store,
+        task="T4",
+        amount=163,
+        part="poor",
+        actor="chen",
+        clock=at("2017-06-30T17:05"),
+        note="25个贫困村共放映163场",
+        checklist=YANTING,
+    )
 
 
 def demo_start(store) -> dt.datetime:

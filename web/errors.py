@@ -1,6 +1,7 @@
 """The boundary where engine errors and HTTP errors become answers: a page for people, ``{"error": message}`` for
 the API, in the engine's own words (the CLI prints the same sentences). Never a traceback: an unexpected failure
 is logged and answered with a short apology."""
+
 from __future__ import annotations
 
 import logging
@@ -22,7 +23,10 @@ MESSAGES = {
     405: ("不支持这种请求方式。", "this method is not allowed here."),
     413: ("上传的文件太大。", "the upload is too large."),
     429: ("尝试次数过多,请稍后再试。", "too many attempts; try again later."),
-    500: ("内部错误,操作可能没有完成;请联系系统管理员。", "internal error; the operation may not have completed. Please tell your administrator."),
+    500: (
+        "内部错误,操作可能没有完成;请联系系统管理员。",
+        "internal error; the operation may not have completed. Please tell your administrator.",
+    ),
 }
 
 
@@ -65,8 +69,13 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):
-        return answer(400, say("表单已过期或来源不明(CSRF 校验未通过),请刷新页面后重试。",
-                               "the form expired or did not come from this site (CSRF check failed); reload the page and try again."))
+        return answer(
+            400,
+            say(
+                "表单已过期或来源不明(CSRF 校验未通过),请刷新页面后重试。",
+                "the form expired or did not come from this site (CSRF check failed); reload the page and try again.",
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

@@ -4,6 +4,7 @@ The session stores ``ACCOUNT|SESSION_VERSION`` (Flask-Login's "alternative id"):
 its password or changing its role bumps the version in the database, which ends every session at once.
 No remember-me cookie is issued.
 """
+
 from __future__ import annotations
 
 from flask import request

@@ -1,6 +1,7 @@
 """The language of each request: ``engine.i18n.use_language`` around the request, chosen by the person
 (``/lang/en``, kept in the session) or the configured default (Chinese). Templates write both texts side by
 side with ``say("中文", "English")``, like the engine does."""
+
 from __future__ import annotations
 
 from flask import current_app, g, session

@@ -1,5 +1,6 @@
 """My work (我的工作): my tasks and items by urgency with buttons for exactly the triggers I may fire now, progress
 and recurring-duty report forms, and my inbox (通知) with its unread count."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -39,8 +40,10 @@ def index():
         status = svc.status(checklist_id)
         by_id = {t.id: t for t in status.tasks}
         views = engine.items_of(svc.store, checklist_id, [t.id for t in tasks])
-        rows = {r.id: r for r in presenters.task_rows(definition, type(status)(definition, status.today,
-                                                                               [by_id[t.id] for t in tasks if t.id in by_id]))}
+        rows = {
+            r.id: r
+            for r in presenters.task_rows(definition, type(status)(definition, status.today, [by_id[t.id] for t in tasks if t.id in by_id]))
+        }
         for task in tasks:
             if task.id not in rows:
                 continue
@@ -48,17 +51,35 @@ def index():
                 judged = presenters.item_judgements(by_id.get(task.id))
                 for view in views.get(task.id, []):
                     deadlines = presenters.item_deadlines(definition, task, judged.get(view.id))
-                    entries.append({"definition": definition, "task": task, "row": rows[task.id], "view": view,
-                                    "state_label": definition.workflows[task.workflow].label(view.state),
-                                    "deadlines": deadlines, "urgency": presenters.urgency(deadlines, status.today),
-                                    "actions": actions_for(me, definition, task, view.state, step_types(svc.plugins)), "today": status.today})
+                    entries.append(
+                        {
+                            "definition": definition,
+                            "task": task,
+                            "row": rows[task.id],
+                            "view": view,
+                            "state_label": definition.workflows[task.workflow].label(view.state),
+                            "deadlines": deadlines,
+                            "urgency": presenters.urgency(deadlines, status.today),
+                            "actions": actions_for(me, definition, task, view.state, step_types(svc.plugins)),
+                            "today": status.today,
+                        }
+                    )
             else:
-                duties.append({"definition": definition, "task": task, "row": rows[task.id], "item_views": views.get(task.id, []),
-                               "may_report": may_report(me, definition, task), "today": status.today})
+                duties.append(
+                    {
+                        "definition": definition,
+                        "task": task,
+                        "row": rows[task.id],
+                        "item_views": views.get(task.id, []),
+                        "may_report": may_report(me, definition, task),
+                        "today": status.today,
+                    }
+                )
     entries.sort(key=lambda e: (e["urgency"], not e["actions"]))
-    duties.sort(key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999))
+    duties.sort(
+        key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999)
+    )
     return render_template("mywork.html", entries=entries, duties=duties, unread=svc.unread(people))
-
 
 
 @bp.route("/fire", methods=["POST"])
@@ -70,11 +91,29 @@ def fire():
     evidence = operations.save_evidence(request.files.getlist("evidence"))
     if evidence:
         data["evidence"] = evidence
-    result = operations.fire(account(), task=form.get("task", ""), item=form.get("item") or None, trigger=form.get("trigger", ""),
-                             note=form.get("note"), data=data, checklist=form.get("checklist") or None,
-                             expect_state=form.get("expect_state") or None, on=form.get("on") or None)
-    flash(say("{t} / {i}:{a} → {b}(记录 #{n})", "{t} / {i}: {a} → {b} (event #{n})", t=result.task, i=result.item,
-              a=result.from_state, b=result.to_state, n=result.event_seq), "ok")
+    result = operations.fire(
+        account(),
+        task=form.get("task", ""),
+        item=form.get("item") or None,
+        trigger=form.get("trigger", ""),
+        note=form.get("note"),
+        data=data,
+        checklist=form.get("checklist") or None,
+        expect_state=form.get("expect_state") or None,
+        on=form.get("on") or None,
+    )
+    flash(
+        say(
+            "{t} / {i}:{a} → {b}(记录 #{n})",
+            "{t} / {i}: {a} → {b} (event #{n})",
+            t=result.task,
+            i=result.item,
+            a=result.from_state,
+            b=result.to_state,
+            n=result.event_seq,
+        ),
+        "ok",
+    )
     for warning in result.warnings:
         flash(warning, "warning")
     return redirect(safe_next(form.get("next"), url_for("mywork.index")))
@@ -87,12 +126,30 @@ def report():
     amount = (form.get("amount") or "").strip()
     if not amount:
         raise InputError(say("请填写数量。", "please enter an amount."))
-    result = operations.report(account(), task=form.get("task", ""), amount=amount, part=form.get("part") or None,
-                               item=form.get("item") or None, note=form.get("note"), checklist=form.get("checklist") or None,
-                               on=form.get("on") or None, over=form.get("over") == "1")
+    result = operations.report(
+        account(),
+        task=form.get("task", ""),
+        amount=amount,
+        part=form.get("part") or None,
+        item=form.get("item") or None,
+        note=form.get("note"),
+        checklist=form.get("checklist") or None,
+        on=form.get("on") or None,
+        over=form.get("over") == "1",
+    )
     target = f"/{plain(result.target)}" if result.target is not None else ""
-    flash(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}", "recorded (entry {e}): {t} +{a}, total {s}{g}",
-              e=result.entry, t=result.task, a=plain(result.amount), s=plain(result.total), g=target), "ok")
+    flash(
+        say(
+            "已记录(报送编号 {e}):{t} +{a},累计 {s}{g}",
+            "recorded (entry {e}): {t} +{a}, total {s}{g}",
+            e=result.entry,
+            t=result.task,
+            a=plain(result.amount),
+            s=plain(result.total),
+            g=target,
+        ),
+        "ok",
+    )
     if result.reached:
         flash(say("目标已完成。", "target reached."), "ok")
     return redirect(safe_next(form.get("next"), url_for("mywork.index")))
@@ -106,10 +163,19 @@ def correct():
     entry = (form.get("entry") or "").strip()
     if not entry.isascii() or not entry.isdigit():
         raise InputError(say("没有指明要更正哪一条报送记录。", "no report was named to correct."))
-    result = operations.correct(account(), task=form.get("task", ""), entry=int(entry), note=form.get("note"),
-                                checklist=form.get("checklist") or None)
-    flash(say("已更正报送记录 {e}(更正记录 {c}),累计 {s}", "report {e} corrected (entry {c}); total {s}",
-              e=entry, c=result.entry, s=plain(result.total)), "ok")
+    result = operations.correct(
+        account(), task=form.get("task", ""), entry=int(entry), note=form.get("note"), checklist=form.get("checklist") or None
+    )
+    flash(
+        say(
+            "已更正报送记录 {e}(更正记录 {c}),累计 {s}",
+            "report {e} corrected (entry {c}); total {s}",
+            e=entry,
+            c=result.entry,
+            s=plain(result.total),
+        ),
+        "ok",
+    )
     return redirect(safe_next(form.get("next"), url_for("mywork.index")))
 
 

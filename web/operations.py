@@ -5,6 +5,7 @@ responsible person, an inspector only as an inspector), then the engine runs the
 person and checks everything again. The item's state as read here is passed as ``expect_state`` when the
 caller gave none, so the role check can never be about a different transition than the one fired.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -22,8 +23,18 @@ def locate(task: str, item: str | None, checklist: str | None = None):
         return found.checklist, found.task, found.item
 
 
-def fire(account, *, task: str, item: str | None, trigger: str, note: str | None = None, data: dict | None = None,
-         checklist: str | None = None, expect_state: str | None = None, on=None):
+def fire(
+    account,
+    *,
+    task: str,
+    item: str | None,
+    trigger: str,
+    note: str | None = None,
+    data: dict | None = None,
+    checklist: str | None = None,
+    expect_state: str | None = None,
+    on=None,
+):
     svc = services.get()
     definition, task_def, row = locate(task, item, checklist)
     if task_def.kind == "workflow":
@@ -34,26 +45,64 @@ def fire(account, *, task: str, item: str | None, trigger: str, note: str | None
             person = acting_person(account, definition)  # the engine explains why the trigger is not valid
     else:
         person = acting_person(account, definition)
-    return engine.fire(svc.store, task=task_def.id, item=row.name if row is not None else item, trigger=trigger, actor=person,
-                       clock=svc.clock, plugins=svc.plugins, note=note or None, data=data or {}, checklist=definition.id,
-                       expect_state=expect_state or (row.state if row is not None else None), on=on or None)
+    return engine.fire(
+        svc.store,
+        task=task_def.id,
+        item=row.name if row is not None else item,
+        trigger=trigger,
+        actor=person,
+        clock=svc.clock,
+        plugins=svc.plugins,
+        note=note or None,
+        data=data or {},
+        checklist=definition.id,
+        expect_state=expect_state or (row.state if row is not None else None),
+        on=on or None,
+    )
 
 
-def report(account, *, task: str, amount, part: str | None = None, item: str | None = None, note: str | None = None,
-           checklist: str | None = None, on=None, over: bool = False):
+def report(
+    account,
+    *,
+    task: str,
+    amount,
+    part: str | None = None,
+    item: str | None = None,
+    note: str | None = None,
+    checklist: str | None = None,
+    on=None,
+    over: bool = False,
+):
     svc = services.get()
     definition, task_def, _ = locate(task, None, checklist)
-    return engine.report(svc.store, task=task_def.id, amount=amount, actor=_reporting_person(account, definition, task_def),
-                         clock=svc.clock, part=part or None, item=item or None, note=note or None, checklist=definition.id,
-                         on=on or None, over=over)
+    return engine.report(
+        svc.store,
+        task=task_def.id,
+        amount=amount,
+        actor=_reporting_person(account, definition, task_def),
+        clock=svc.clock,
+        part=part or None,
+        item=item or None,
+        note=note or None,
+        checklist=definition.id,
+        on=on or None,
+        over=over,
+    )
 
 
 def correct(account, *, task: str, entry: int, note: str | None = None, checklist: str | None = None):
     """Reverse report ``entry`` (``engine.correct``): whoever may report on the task may correct it."""
     svc = services.get()
     definition, task_def, _ = locate(task, None, checklist)
-    return engine.correct(svc.store, task=task_def.id, entry=entry, actor=_reporting_person(account, definition, task_def),
-                          clock=svc.clock, note=note or None, checklist=definition.id)
+    return engine.correct(
+        svc.store,
+        task=task_def.id,
+        entry=entry,
+        actor=_reporting_person(account, definition, task_def),
+        clock=svc.clock,
+        note=note or None,
+        checklist=definition.id,
+    )
 
 
 def _reporting_person(account, definition, task_def) -> str:
@@ -82,8 +131,11 @@ def store_evidence(uploads) -> list:
     from pathlib import Path
 
     folder = current_app.config.get("EVIDENCE_DIR")
-    return [engine.store_evidence_stream(upload.filename, upload.stream, Path(folder) if folder else None)
-            for upload in uploads if upload is not None and upload.filename]
+    return [
+        engine.store_evidence_stream(upload.filename, upload.stream, Path(folder) if folder else None)
+        for upload in uploads
+        if upload is not None and upload.filename
+    ]
 
 
 def save_evidence(uploads) -> list[dict]:

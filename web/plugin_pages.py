@@ -4,6 +4,7 @@ inspection form, instead of a plain firing button).
 
 qingdan's own pages never name a plugin's endpoint: they ask ``pages_of(app)`` what the plugins registered.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,6 +1,7 @@
 """Shape engine results for the pages: board rows, grouping by unit, the unit ranking, the milestone timeline's
 geometry, and the urgency of an item. Pure functions over definitions and status objects: no database, no Flask.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,25 +25,40 @@ class ItemDeadline:
 
 
 def light_word(light: str) -> str:
-    return {"red": say("红灯", "red"), "yellow": say("黄灯", "yellow"), "green": say("绿灯", "green"),
-            "done": say("已完成", "done")}.get(light, light)
+    return {"red": say("红灯", "red"), "yellow": say("黄灯", "yellow"), "green": say("绿灯", "green"), "done": say("已完成", "done")}.get(
+        light, light
+    )
 
 
 def reason_word(reason: str | None) -> str:
-    return {"overdue": say("已逾期", "overdue"), "deadline_near": say("期限临近", "deadline near"),
-            "pace": say("进度落后于时间", "behind the pace of the year"), "plugin": say("需关注", "needs attention")}.get(reason or "", reason or "")
+    return {
+        "overdue": say("已逾期", "overdue"),
+        "deadline_near": say("期限临近", "deadline near"),
+        "pace": say("进度落后于时间", "behind the pace of the year"),
+        "plugin": say("需关注", "needs attention"),
+    }.get(reason or "", reason or "")
 
 
 def kind_word(kind: str) -> str:
-    return {"workflow": say("流程", "workflow"), "target": say("数量目标", "quantity target"),
-            "recurring": say("周期性工作", "recurring duty")}.get(kind, kind)
+    return {
+        "workflow": say("流程", "workflow"),
+        "target": say("数量目标", "quantity target"),
+        "recurring": say("周期性工作", "recurring duty"),
+    }.get(kind, kind)
 
 
 EVENT_WORDS = {
-    "transition": ("流程推进", "transition"), "report": ("报送进度", "progress report"), "correction": ("更正报送", "correction"),
-    "load": ("载入清单", "checklist loaded"), "reload": ("更新清单", "checklist updated"), "forced_reload": ("强制更新清单", "forced update"),
-    "forced_state": ("强制退回", "forced reset"), "notice": ("发出通知", "notice sent"), "record": ("记录步骤数据", "step data recorded"),
-    "inspection": ("验收", "inspection"), "funds": ("资金", "funds"),
+    "transition": ("流程推进", "transition"),
+    "report": ("报送进度", "progress report"),
+    "correction": ("更正报送", "correction"),
+    "load": ("载入清单", "checklist loaded"),
+    "reload": ("更新清单", "checklist updated"),
+    "forced_reload": ("强制更新清单", "forced update"),
+    "forced_state": ("强制退回", "forced reset"),
+    "notice": ("发出通知", "notice sent"),
+    "record": ("记录步骤数据", "step data recorded"),
+    "inspection": ("验收", "inspection"),
+    "funds": ("资金", "funds"),
 }
 
 
@@ -118,9 +134,15 @@ class TaskRow:
 def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
     """Board rows; funds come from the funds plugin's ``extra.funds`` (budget, allocated, disbursed, spent, rate)."""
     rows = []
-    words = {"items": say("项", "items"), "overdue": say("逾期 {} 项", "{} overdue"), "left": say("还有 {} 天", "{} days left"),
-             "today": say("今天到期", "due today"), "pace": say("时间过 {}%,任务完成 {}%", "time {}% gone, {}% done"),
-             "spent": say("支出", "spent"), "disbursed": say("已拨付", "disbursed")}
+    words = {
+        "items": say("项", "items"),
+        "overdue": say("逾期 {} 项", "{} overdue"),
+        "left": say("还有 {} 天", "{} days left"),
+        "today": say("今天到期", "due today"),
+        "pace": say("时间过 {}%,任务完成 {}%", "time {}% gone, {}% done"),
+        "spent": say("支出", "spent"),
+        "disbursed": say("已拨付", "disbursed"),
+    }
     for status in board.tasks:
         task = definition.task_by_id[status.id]
         target = status.target or Decimal(0)
@@ -139,13 +161,31 @@ def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
                 parts.append((part.id, part.title, got[0], got[1]))
         days_left = (status.next_deadline - board.today).days if status.next_deadline else None
         row = TaskRow(
-            id=task.id, title=task.title, kind=task.kind, unit=task.unit, unit_name=definition.units.get(task.unit, task.unit),
-            responsible=task.responsible, responsible_name=person_name(definition, task.responsible), leader=task.leader,
-            leader_name=person_name(definition, task.leader), done=status.done, target=target, share=share,
-            target_unit=unit_word, states=states, parts=parts, light=status.light, reason=getattr(status, "reason", None),
-            next_deadline=status.next_deadline, next_label=milestone_label(definition, task, status.next_milestone),
-            days_left=days_left, overdue=status.overdue, pace=getattr(status, "pace", None),
-            milestones=_milestones(definition, task, status), extra=dict(getattr(status, "extra", {}) or {}))
+            id=task.id,
+            title=task.title,
+            kind=task.kind,
+            unit=task.unit,
+            unit_name=definition.units.get(task.unit, task.unit),
+            responsible=task.responsible,
+            responsible_name=person_name(definition, task.responsible),
+            leader=task.leader,
+            leader_name=person_name(definition, task.leader),
+            done=status.done,
+            target=target,
+            share=share,
+            target_unit=unit_word,
+            states=states,
+            parts=parts,
+            light=status.light,
+            reason=getattr(status, "reason", None),
+            next_deadline=status.next_deadline,
+            next_label=milestone_label(definition, task, status.next_milestone),
+            days_left=days_left,
+            overdue=status.overdue,
+            pace=getattr(status, "pace", None),
+            milestones=_milestones(definition, task, status),
+            extra=dict(getattr(status, "extra", {}) or {}),
+        )
         row.funds = row.extra.pop("funds", None) or {}
         row.width = f"{share * 100:.1f}"
         row.progress_text = f"{plain(status.done)}/{plain(target)} {unit_word}"
@@ -158,23 +198,33 @@ def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
         if row.funds:
             funds = row.funds
             rate = funds.get("execution_rate")
-            row.funds_text = (f"{words['spent']} {funds.get('spent', 0)}/{funds.get('budget', '-')} {funds.get('unit', '')}"
-                              + (f" ({float(rate) * 100:.0f}%)" if rate is not None else "")
-                              + (f" · {words['disbursed']} {funds.get('disbursed', 0)}" if funds.get("disbursed") is not None else ""))
-        row.chips = [f"{label} {n}" for _, label, n in states] + [f"{title} {plain(done)}/{plain(target_)}" for _, title, done, target_ in parts]
+            row.funds_text = (
+                f"{words['spent']} {funds.get('spent', 0)}/{funds.get('budget', '-')} {funds.get('unit', '')}"
+                + (f" ({float(rate) * 100:.0f}%)" if rate is not None else "")
+                + (f" · {words['disbursed']} {funds.get('disbursed', 0)}" if funds.get("disbursed") is not None else "")
+            )
+        row.chips = [f"{label} {n}" for _, label, n in states] + [
+            f"{title} {plain(done)}/{plain(target_)}" for _, title, done, target_ in parts
+        ]
         rows.append(row)
     return rows
 
 
 def _milestones(definition: ChecklistDef, task: TaskDef, status) -> list[ItemDeadline]:
     """The task's dated milestones with the engine's task-level verdicts (``MilestoneSummary.verdict``)."""
-    return [ItemDeadline(milestone_label(definition, task, m.milestone), m.due, m.verdict.value, describe(m.verdict, m.most_late))
-            for m in status.milestones if m.period_start is None]
+    return [
+        ItemDeadline(milestone_label(definition, task, m.milestone), m.due, m.verdict.value, describe(m.verdict, m.most_late))
+        for m in status.milestones
+        if m.period_start is None
+    ]
 
 
 def filter_rows(rows: list[TaskRow], *, unit: str | None = None, person: str | None = None, light: str | None = None) -> list[TaskRow]:
-    return [r for r in rows if (not unit or r.unit == unit) and (not person or person in (r.responsible, r.leader))
-            and (not light or r.light == light)]
+    return [
+        r
+        for r in rows
+        if (not unit or r.unit == unit) and (not person or person in (r.responsible, r.leader)) and (not light or r.light == light)
+    ]
 
 
 def most_urgent(rows: list[TaskRow], limit: int) -> tuple[list[TaskRow], int]:
@@ -193,7 +243,10 @@ def by_unit(definition: ChecklistDef, rows: list[TaskRow]) -> list[tuple[str, st
     for row in rows:
         groups.setdefault(row.unit, []).append(row)
     order = list(definition.units)
-    return [(unit, definition.units.get(unit, unit), groups[unit]) for unit in sorted(groups, key=lambda u: order.index(u) if u in order else 999)]
+    return [
+        (unit, definition.units.get(unit, unit), groups[unit])
+        for unit in sorted(groups, key=lambda u: order.index(u) if u in order else 999)
+    ]
 
 
 @dataclass
@@ -228,18 +281,35 @@ def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
     from engine.queries.ranking import by_kind, rank_units
 
     statuses = list(tasks)
-    words = {"none": say("未分类", "no kind"), "unknown": say("未到期", "none due"),
-             "capped": say("有逾期项,计分按 {}%", "items overdue: counted as {}%"),
-             "title": say("完成 {c:.1f} + 按时 {t:.1f} + 无逾期 {o:.1f}", "completion {c:.1f} + on time {t:.1f} + nothing overdue {o:.1f}")}
+    words = {
+        "none": say("未分类", "no kind"),
+        "unknown": say("未到期", "none due"),
+        "capped": say("有逾期项,计分按 {}%", "items overdue: counted as {}%"),
+        "title": say("完成 {c:.1f} + 按时 {t:.1f} + 无逾期 {o:.1f}", "completion {c:.1f} + on time {t:.1f} + nothing overdue {o:.1f}"),
+    }
     found = []
     for group, (kind, scores) in enumerate(by_kind(rank_units(definition, statuses))):
         for s in scores:
             on_time = f"— ({words['unknown']})" if s.on_time_rate is None else f"{s.on_time_rate * 100:.0f}%"
-            row = UnitRank(unit=s.unit, name=s.name, kind=kind, group=group, kind_label=kind or words["none"], rank=s.rank,
-                           score=s.score, tasks=s.tasks, items=s.items, completion=s.completion, on_time_rate=s.on_time_rate,
-                           on_time_capped=s.on_time_capped, overdue=s.overdue, red=s.red, score_text=f"{s.score:.1f}",
-                           on_time_text=on_time,
-                           title=words["title"].format(c=s.completion_points, t=s.on_time_points, o=s.overdue_points))
+            row = UnitRank(
+                unit=s.unit,
+                name=s.name,
+                kind=kind,
+                group=group,
+                kind_label=kind or words["none"],
+                rank=s.rank,
+                score=s.score,
+                tasks=s.tasks,
+                items=s.items,
+                completion=s.completion,
+                on_time_rate=s.on_time_rate,
+                on_time_capped=s.on_time_capped,
+                overdue=s.overdue,
+                red=s.red,
+                score_text=f"{s.score:.1f}",
+                on_time_text=on_time,
+                title=words["title"].format(c=s.completion_points, t=s.on_time_points, o=s.overdue_points),
+            )
             if s.on_time_capped:
                 row.on_time_text += " · " + words["capped"].format(f"{s.on_time_counted * 100:.0f}")
             found.append(row)
@@ -286,15 +356,18 @@ def timeline(definition: ChecklistDef, rows: list[TaskRow], today: dt.date, *, l
     cursor = dt.date(first.year, first.month, 1)
     while cursor <= last:
         if cursor >= first:
-            months.append((x(cursor), f"{cursor.month}" + say("月", "") if cursor.year == definition.year else f"{cursor.year}-{cursor.month:02d}"))
+            months.append(
+                (x(cursor), f"{cursor.month}" + say("月", "") if cursor.year == definition.year else f"{cursor.year}-{cursor.month:02d}")
+            )
         cursor = dt.date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
     shown = dated[:limit]
     drawn = []
     for index, row in enumerate(shown):
         y = top + index * row_height
         marks = [{"x": x(m.due), "label": m.label, "date": m.due.isoformat(), "state": m.state, "text": m.text} for m in row.milestones]
-        drawn.append({"id": row.id, "title": row.title, "y": y, "light": row.light, "x1": marks[0]["x"], "x2": marks[-1]["x"],
-                      "marks": marks})
+        drawn.append(
+            {"id": row.id, "title": row.title, "y": y, "light": row.light, "x1": marks[0]["x"], "x2": marks[-1]["x"], "marks": marks}
+        )
     today_x = x(today) if first <= today <= last else None
     return Timeline(width, top + len(shown) * row_height + 8, left, months, today_x, drawn, len(dated) - len(shown))
 
@@ -306,9 +379,16 @@ def item_deadlines(definition: ChecklistDef, task: TaskDef, judged) -> list[Item
     """One item's milestones and own deadlines (rectification …) as the engine judged them (``ItemMilestones``)."""
     if judged is None:
         return []
-    found = [ItemDeadline(m.label or milestone_label(definition, task, m.milestone), m.due, m.verdict.verdict.value,
-                          describe(m.verdict.verdict, m.verdict.days_late))
-             for m in judged.milestones if m.period_start is None]
+    found = [
+        ItemDeadline(
+            m.label or milestone_label(definition, task, m.milestone),
+            m.due,
+            m.verdict.verdict.value,
+            describe(m.verdict.verdict, m.verdict.days_late),
+        )
+        for m in judged.milestones
+        if m.period_start is None
+    ]
     found.sort(key=lambda d: d.due)
     return found
 

@@ -4,6 +4,7 @@ the check of ``next`` redirects (no open redirect).
 Per-account lockout lives in the database (``engine.accounts.authenticate``) so every worker sees it; the
 per-address limit here is per process, a first brake against password spraying across accounts.
 """
+
 from __future__ import annotations
 
 import threading
@@ -13,8 +14,10 @@ from urllib.parse import urlsplit
 
 from flask import request
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
 def init_app(app) -> None:

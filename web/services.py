@@ -1,5 +1,6 @@
 """The engine objects one app uses: the store, the clock and the plugin manager, built once per app (per worker),
 and the few reads every page needs, each one call of the engine's public API (``engine``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

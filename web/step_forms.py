@@ -5,6 +5,7 @@ Whether a firing enters a step or leaves it for good is the engine's rule (``Tra
 ``leaves``), asked here with the transition the form is for; this module only turns the answer into fields.
 Must not: import Flask, or decide anything a step type declares.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +36,10 @@ def step_fields(definition: ChecklistDef, task: TaskDef, transition: TransitionD
     if not firing.from_step and not firing.to_step:
         return None
     found: list[StepField] = []
-    for name, needed_attr, applies in ((firing.from_step, "leave_requires", firing.leaves(firing.from_step or "")),
-                                       (firing.to_step, "enter_requires", firing.enters(firing.to_step or ""))):
+    for name, needed_attr, applies in (
+        (firing.from_step, "leave_requires", firing.leaves(firing.from_step or "")),
+        (firing.to_step, "enter_requires", firing.enters(firing.to_step or "")),
+    ):
         step = steps.get(name) if name else None
         if step is None or not applies:
             continue

@@ -1,5 +1,6 @@
 """Helpers every template may call: words for lights, kinds and roles, numbers as people write them, person names,
 the unread count of the navigation bar (computed only when a page shows it) and the links plugins add to it."""
+
 from __future__ import annotations
 
 from flask import current_app, g
@@ -41,6 +42,16 @@ def activity_window(definition, task) -> dict:
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(
-        light_word=presenters.light_word, reason_word=presenters.reason_word, kind_word=presenters.kind_word,
-        number=presenters.number, event_word=presenters.event_word, state_label=presenters.state_label, person_name=presenters.person_name, role_word=role_word, nav_unread=nav_unread, nav_links=nav_links,
-        activity_window=activity_window, verdict_words=engine.describe_verdict)
+        light_word=presenters.light_word,
+        reason_word=presenters.reason_word,
+        kind_word=presenters.kind_word,
+        number=presenters.number,
+        event_word=presenters.event_word,
+        state_label=presenters.state_label,
+        person_name=presenters.person_name,
+        role_word=role_word,
+        nav_unread=nav_unread,
+        nav_links=nav_links,
+        activity_window=activity_window,
+        verdict_words=engine.describe_verdict,
+    )

@@ -1,4 +1,5 @@
 """Administration: the audit chain and the database schema."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Commands about whole checklists: validate, load, status."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,17 @@ def validate(app, files):
     for result in results:
         if result.ok:
             d = result.definition
-            click.echo(say("✓ {f}:{c},{t} 项任务,{i} 个子项,{w} 条警告。", "✓ {f}: {c}, {t} tasks, {i} items, {w} warnings.",
-                           f=result.file, c=d.id, t=len(d.tasks), i=sum(len(t.items) for t in d.tasks), w=len(result.warnings)))
+            click.echo(
+                say(
+                    "✓ {f}:{c},{t} 项任务,{i} 个子项,{w} 条警告。",
+                    "✓ {f}: {c}, {t} tasks, {i} items, {w} warnings.",
+                    f=result.file,
+                    c=d.id,
+                    t=len(d.tasks),
+                    i=sum(len(t.items) for t in d.tasks),
+                    w=len(result.warnings),
+                )
+            )
     if errors:
         click.echo(say("共 {n} 个错误,未通过检查。", "{n} errors; the check failed.", n=errors), err=True)
         sys.exit(1)
@@ -65,7 +75,9 @@ def load(app, files, force, actor):
         sys.exit(1)
     ids = [r.definition.id for r in results]
     if len(set(ids)) != len(ids):
-        raise InputError(say("同一个清单编号出现在多个文件中:{i}。", "the same checklist id appears in several files: {i}.", i=", ".join(ids)))
+        raise InputError(
+            say("同一个清单编号出现在多个文件中:{i}。", "the same checklist id appears in several files: {i}.", i=", ".join(ids))
+        )
     progress = _progress_printer() if sys.stderr.isatty() else None
     reports = load_checklists(app.store, [r.definition for r in results], clock=app.clock, actor=actor, force=force, progress=progress)
     if progress:
@@ -74,13 +86,27 @@ def load(app, files, force, actor):
         if report.action == "unchanged":
             click.echo(say("= {c}:内容未变(第 {r} 版)。", "= {c}: unchanged (revision {r}).", c=report.checklist, r=report.revision))
         elif report.action == "created":
-            click.echo(say("+ {c}:已载入,{t} 项任务,{i} 个子项。", "+ {c}: loaded, {t} tasks, {i} items.",
-                           c=report.checklist, t=report.tasks_added, i=report.items_added))
+            click.echo(
+                say(
+                    "+ {c}:已载入,{t} 项任务,{i} 个子项。",
+                    "+ {c}: loaded, {t} tasks, {i} items.",
+                    c=report.checklist,
+                    t=report.tasks_added,
+                    i=report.items_added,
+                )
+            )
         else:
-            click.echo(say("~ {c}:已更新为第 {r} 版(新增 {t} 项任务、{i} 个子项;归档 {a})。",
-                           "~ {c}: updated to revision {r} ({t} tasks and {i} items added; archived: {a}).",
-                           c=report.checklist, r=report.revision, t=report.tasks_added, i=report.items_added,
-                           a=", ".join(report.archived) or "-"))
+            click.echo(
+                say(
+                    "~ {c}:已更新为第 {r} 版(新增 {t} 项任务、{i} 个子项;归档 {a})。",
+                    "~ {c}: updated to revision {r} ({t} tasks and {i} items added; archived: {a}).",
+                    c=report.checklist,
+                    r=report.revision,
+                    t=report.tasks_added,
+                    i=report.items_added,
+                    a=", ".join(report.archived) or "-",
+                )
+            )
             for change in report.changes[:20]:
                 click.echo(f"    {change}")
 
@@ -88,6 +114,7 @@ def load(app, files, force, actor):
 def _progress_printer():
     def show(done, total):
         click.echo(f"\r{say('载入子项', 'loading items')} {bar(done, total, 30)} {done}/{total}", err=True, nl=False)
+
     return show
 
 
@@ -105,7 +132,9 @@ def status(app, checklist, as_json):
         ids = checklist_ids(conn)
     if checklist is None:
         if not ids:
-            raise InputError(say("还没有载入任何清单;先运行 qingdan load 文件.yaml。", "no checklist is loaded yet; run qingdan load FILE.yaml first."))
+            raise InputError(
+                say("还没有载入任何清单;先运行 qingdan load 文件.yaml。", "no checklist is loaded yet; run qingdan load FILE.yaml first.")
+            )
         if as_json and len(ids) > 1:
             raise InputError(say("已载入多个清单,请指明一个:{k}。", "several checklists are loaded; name one: {k}.", k=", ".join(ids)))
         chosen = ids
@@ -129,17 +158,38 @@ def _render_board(board) -> str:
     for task in board.tasks:
         done, target = float(task.done), float(task.target)
         unit = task.target_unit or (say("项", "items") if task.kind == "workflow" else say("户/人", "items"))
-        states = " ".join(f"{d.workflows[d.task_by_id[task.id].workflow].label(s)}:{n}" for s, n in task.states.items()) if task.kind == "workflow" else ""
+        states = (
+            " ".join(f"{d.workflows[d.task_by_id[task.id].workflow].label(s)}:{n}" for s, n in task.states.items())
+            if task.kind == "workflow"
+            else ""
+        )
         if task.parts:
             states = " ".join(f"{key}:{_n(pdone)}/{_n(ptarget)}" for key, (pdone, ptarget) in task.parts.items())
         nxt = f"{task.next_deadline.isoformat()} {_milestone(d, task)}" if task.next_deadline else "-"
-        rows.append([LIGHTS.get(task.light, task.light), task.id, task.title, d.units.get(task.unit, task.unit), f"{bar(done, target)} {_n(task.done)}/{_n(task.target)}{unit}",
-                     states, nxt, str(task.overdue) if task.overdue else ""])
-    headers = [say("灯", "light"), say("编号", "id"), say("任务", "task"), say("单位", "unit"), say("进度", "progress"), say("状态/分项", "states/parts"),
-               say("下一节点", "next deadline"), say("逾期", "overdue")]
+        rows.append(
+            [
+                LIGHTS.get(task.light, task.light),
+                task.id,
+                task.title,
+                d.units.get(task.unit, task.unit),
+                f"{bar(done, target)} {_n(task.done)}/{_n(task.target)}{unit}",
+                states,
+                nxt,
+                str(task.overdue) if task.overdue else "",
+            ]
+        )
+    headers = [
+        say("灯", "light"),
+        say("编号", "id"),
+        say("任务", "task"),
+        say("单位", "unit"),
+        say("进度", "progress"),
+        say("状态/分项", "states/parts"),
+        say("下一节点", "next deadline"),
+        say("逾期", "overdue"),
+    ]
     lines.append(table(headers, rows, limits={2: 28, 5: 40}))
     return "\n".join(lines) + "\n"
-
 
 
 def _milestone(definition, task) -> str:

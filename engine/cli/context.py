@@ -3,6 +3,7 @@ commands (qingdan's and plugins', through ``engine.plugin``) use to read words a
 
 Every command takes ``--db`` (env ``QINGDAN_DATABASE_URL``) and ``--now`` (env ``QINGDAN_NOW``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -58,15 +59,30 @@ def _remember(name):
         if value is not None:
             setattr(ctx.ensure_object(AppContext), name, value)
         return value
+
     return callback
 
 
 def common_options(command):
     """``--db`` and ``--now``, accepted after any command name."""
-    command = click.option("--db", "db", envvar="QINGDAN_DATABASE_URL", expose_value=False, callback=_remember("db_url"),
-                           is_eager=True, help="数据库地址 (SQLAlchemy URL); 默认内嵌 SQLite / database URL")(command)
-    command = click.option("--now", "now", envvar="QINGDAN_NOW", expose_value=False, callback=_remember("now"),
-                           is_eager=True, help="把引擎时钟设为此时刻 (ISO-8601) / set the engine clock")(command)
+    command = click.option(
+        "--db",
+        "db",
+        envvar="QINGDAN_DATABASE_URL",
+        expose_value=False,
+        callback=_remember("db_url"),
+        is_eager=True,
+        help="数据库地址 (SQLAlchemy URL); 默认内嵌 SQLite / database URL",
+    )(command)
+    command = click.option(
+        "--now",
+        "now",
+        envvar="QINGDAN_NOW",
+        expose_value=False,
+        callback=_remember("now"),
+        is_eager=True,
+        help="把引擎时钟设为此时刻 (ISO-8601) / set the engine clock",
+    )(command)
     return command
 
 
@@ -75,6 +91,7 @@ def pass_app(function):
     @functools.wraps(function)
     def wrapper(ctx, *args, **kwargs):
         return function(ctx.ensure_object(AppContext), *args, **kwargs)
+
     return wrapper
 
 

@@ -3,6 +3,7 @@
 Engine messages are worded for any interface (``QingdanError.field`` names the input); the web adds its form
 hints the same way (``web/errors.py``).
 """
+
 from __future__ import annotations
 
 from engine.i18n import say
@@ -12,8 +13,12 @@ def hint(field: str | None) -> str:
     """The command line's words for ``field``, or ''."""
     found = {
         "over": lambda: say("命令行加 --over 确认。", "Add --over to confirm."),
-        "on": lambda: say("发生日期用 --on 年-月-日 写明,如 --on 2017-07-21。", "Give the activity date with --on YEAR-MONTH-DAY, e.g. --on 2017-07-21."),
-        "clock": lambda: say("补登用 --on 年-月-日 写明发生日期;命令行的时钟由 --now 或 QINGDAN_NOW 设定。",
-                             "Give the activity date with --on YEAR-MONTH-DAY; the command line's clock is set by --now or QINGDAN_NOW."),
+        "on": lambda: say(
+            "发生日期用 --on 年-月-日 写明,如 --on 2017-07-21。", "Give the activity date with --on YEAR-MONTH-DAY, e.g. --on 2017-07-21."
+        ),
+        "clock": lambda: say(
+            "补登用 --on 年-月-日 写明发生日期;命令行的时钟由 --now 或 QINGDAN_NOW 设定。",
+            "Give the activity date with --on YEAR-MONTH-DAY; the command line's clock is set by --now or QINGDAN_NOW.",
+        ),
     }.get(field or "")
     return found() if found else ""

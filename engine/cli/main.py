@@ -10,6 +10,7 @@ Engine errors are printed as their one-line (or few-line) message with the error
 unexpected failure prints a short apology and where the details went, never a traceback (set
 ``QINGDAN_DEBUG=1`` to see it).
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,7 @@ class QingdanGroup(click.Group):
         if QingdanGroup._frontends is None:
             from importlib.metadata import entry_points
 
-            QingdanGroup._frontends = {command.name: command for entry in entry_points(group=FRONTEND_GROUP)
-                                       for command in entry.load()}
+            QingdanGroup._frontends = {command.name: command for entry in entry_points(group=FRONTEND_GROUP) for command in entry.load()}
         return QingdanGroup._frontends
 
     def plugin_commands(self, ctx) -> dict[str, tuple[click.Command, str]]:
@@ -75,9 +75,14 @@ class QingdanGroup(click.Group):
             fd, path = tempfile.mkstemp(prefix="qingdan-error-", suffix=".txt")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 traceback.print_exc(file=handle)
-            click.echo(say("内部错误,操作可能没有完成。详细信息已写入 {p},请联系系统管理员。",
-                           "internal error; the operation may not have completed. Details are in {p}; please tell your administrator.",
-                           p=path), err=True)
+            click.echo(
+                say(
+                    "内部错误,操作可能没有完成。详细信息已写入 {p},请联系系统管理员。",
+                    "internal error; the operation may not have completed. Details are in {p}; please tell your administrator.",
+                    p=path,
+                ),
+                err=True,
+            )
             ctx.exit(70)
         finally:
             app = ctx.find_object(AppContext)
@@ -129,8 +134,15 @@ def plugin_commands(plugins, core: set[str]) -> dict[str, tuple[click.Command, s
             if before.get(name) is command:
                 continue  # an earlier plugin's
             if name in core or name in before:
-                raise PluginError(say("插件 {p} 添加的命令 {c} 与{o}的命令重名。", "plugin {p} adds the command {c}, a name {o} already uses.",
-                                      p=plugin, c=name, o=say("qingdan 自己", "qingdan itself") if name in core else owners[name]))
+                raise PluginError(
+                    say(
+                        "插件 {p} 添加的命令 {c} 与{o}的命令重名。",
+                        "plugin {p} adds the command {c}, a name {o} already uses.",
+                        p=plugin,
+                        c=name,
+                        o=say("qingdan 自己", "qingdan itself") if name in core else owners[name],
+                    )
+                )
             owners[name] = plugin
         before = dict(scratch.commands)
     return {name: (command, owners[name]) for name, command in before.items()}

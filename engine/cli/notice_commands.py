@@ -1,4 +1,5 @@
 """Reminders and notices: one pass (``tick``), the long-running ``scheduler``, the ``inbox``, ``deliveries``."""
+
 from __future__ import annotations
 
 import json
@@ -27,15 +28,43 @@ def tick(app, as_json, no_deliver):
 
     report = run_pass(app.store, app.clock, channels=() if no_deliver else _channels(app))
     if as_json:
-        click.echo(json.dumps({"now": report.now.isoformat(), "notices": [
-            {"id": n.id, "checklist": n.checklist, "task": n.task, "item": n.item, "kind": n.kind, "recipient": n.recipient,
-             "due": n.due.isoformat(), "subject": n.subject} for n in report.notices],
-            "delivered": report.delivered, "failed": report.failed}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "now": report.now.isoformat(),
+                    "notices": [
+                        {
+                            "id": n.id,
+                            "checklist": n.checklist,
+                            "task": n.task,
+                            "item": n.item,
+                            "kind": n.kind,
+                            "recipient": n.recipient,
+                            "due": n.due.isoformat(),
+                            "subject": n.subject,
+                        }
+                        for n in report.notices
+                    ],
+                    "delivered": report.delivered,
+                    "failed": report.failed,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for notice in report.notices:
         click.echo(f"{notice.kind}\t{notice.recipient}\t{notice.subject}")
-    click.echo(say("本次扫描:{n} 条通知,外发成功 {d},失败 {f}。", "this pass: {n} notices, {d} delivered, {f} failed.",
-                   n=len(report.notices), d=report.delivered, f=report.failed), err=True)
+    click.echo(
+        say(
+            "本次扫描:{n} 条通知,外发成功 {d},失败 {f}。",
+            "this pass: {n} notices, {d} delivered, {f} failed.",
+            n=len(report.notices),
+            d=report.delivered,
+            f=report.failed,
+        ),
+        err=True,
+    )
 
 
 @click.command()
@@ -53,7 +82,9 @@ def scheduler(app, interval):
     if hasattr(clock, "at"):  # --now given: start the drill there and let time run
         clock = OffsetClock(clock.at)
     context = SweepContext(app.store, clock, _channels(app))
-    click.echo(say("催办调度已启动,每 {s} 秒扫描一次;Ctrl+C 停止。", "scheduler started, a pass every {s} s; Ctrl+C stops.", s=interval), err=True)
+    click.echo(
+        say("催办调度已启动,每 {s} 秒扫描一次;Ctrl+C 停止。", "scheduler started, a pass every {s} s; Ctrl+C stops.", s=interval), err=True
+    )
     try:
         build(context, blocking=True, interval_seconds=interval).start()
     except (KeyboardInterrupt, SystemExit):

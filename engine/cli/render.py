@@ -1,4 +1,5 @@
 """Plain-text rendering for terminals: column widths that respect Chinese double-width characters."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -29,8 +30,7 @@ def table(headers: list[str], rows: list[list[str]], limits: dict[int, int] | No
     limits = limits or {}
     rows = [[clip(cell, limits[i]) if i in limits else cell for i, cell in enumerate(row)] for row in rows]
     sizes = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(pad(h, sizes[i]) for i, h in enumerate(headers)).rstrip(),
-             "  ".join("-" * s for s in sizes)]
+    lines = ["  ".join(pad(h, sizes[i]) for i, h in enumerate(headers)).rstrip(), "  ".join("-" * s for s in sizes)]
     lines += ["  ".join(pad(cell, sizes[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     return "\n".join(lines)
 

@@ -1,4 +1,5 @@
 """Commands of the steps and plugins: list the plugins, record step data. (``inspect`` and ``funds`` come with their plugins.)"""
+
 from __future__ import annotations
 
 import json
@@ -38,33 +39,49 @@ def plugins(app, as_json):
             if step.task_options:
                 click.echo(f"        {say('任务键', 'task keys')}: {', '.join(step.task_options)}")
             for field in step.data_fields:
-                needs = [say("进入时需要", "needed to enter") if field.key in step.enter_requires else "",
-                         say("离开时需要", "needed to leave") if field.key in step.leave_requires else ""]
+                needs = [
+                    say("进入时需要", "needed to enter") if field.key in step.enter_requires else "",
+                    say("离开时需要", "needed to leave") if field.key in step.leave_requires else "",
+                ]
                 extra = ", ".join(n for n in needs if n)
                 click.echo(f"        --data {field.key}  {field.title()} [{field.kind}]" + (f"  ({extra})" if extra else ""))
             for rule in step.derived_deadlines:
                 click.echo(f"        {say('期限', 'deadline')} {rule.key}: {rule.describe()}")
         for extension in info.extensions:
-            click.echo(f"    {say('任务扩展', 'task extension')} {extension.name} ({extension.display_title()}): "
-                       f"{say('任务键', 'task keys')} {', '.join(extension.task_options)}")
+            click.echo(
+                f"    {say('任务扩展', 'task extension')} {extension.name} ({extension.display_title()}): "
+                f"{say('任务键', 'task keys')} {', '.join(extension.task_options)}"
+            )
 
 
 def _source(source: str) -> str:
     if source == "builtin":
         return say("内置", "built-in")
     if source.startswith("entry point"):
-        return say("已安装:", "installed: ") + source[len("entry point"):].strip()
+        return say("已安装:", "installed: ") + source[len("entry point") :].strip()
     return source
 
 
 def _plugin_json(info, commands: list[str]) -> dict:
-    return {"name": info.name, "source": info.source, "hooks": list(info.hooks), "commands": commands,
-            "step_types": [{"name": s.name, "title": s.title, "task_options": list(s.task_options),
-                            "data": [{"key": f.key, "label": f.label, "label_en": f.label_en, "kind": f.kind} for f in s.data_fields],
-                            "enter_requires": list(s.enter_requires), "leave_requires": list(s.leave_requires),
-                            "deadlines": [{"key": d.key, "label": d.label, "rule": d.describe()} for d in s.derived_deadlines]}
-                           for s in info.steps],
-            "task_extensions": [{"name": e.name, "title": e.title, "task_options": list(e.task_options)} for e in info.extensions]}
+    return {
+        "name": info.name,
+        "source": info.source,
+        "hooks": list(info.hooks),
+        "commands": commands,
+        "step_types": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "task_options": list(s.task_options),
+                "data": [{"key": f.key, "label": f.label, "label_en": f.label_en, "kind": f.kind} for f in s.data_fields],
+                "enter_requires": list(s.enter_requires),
+                "leave_requires": list(s.leave_requires),
+                "deadlines": [{"key": d.key, "label": d.label, "rule": d.describe()} for d in s.derived_deadlines],
+            }
+            for s in info.steps
+        ],
+        "task_extensions": [{"name": e.name, "title": e.title, "task_options": list(e.task_options)} for e in info.extensions],
+    }
 
 
 @click.command()
@@ -80,8 +97,9 @@ def record(app, words, actor, data, step, note, checklist):
     """记录步骤数据(如招标日期、合同签订);不带 --data 时显示已记录的数据 / record step data, or show it."""
     from engine.runtime import stepdata
 
-    task, item = split_task_item(words, "qingdan record 任务 [子项] --as 人员 --data 键=值 ...",
-                            "qingdan record TASK [ITEM] --as PERSON --data KEY=VALUE ...")
+    task, item = split_task_item(
+        words, "qingdan record 任务 [子项] --as 人员 --data 键=值 ...", "qingdan record TASK [ITEM] --as PERSON --data KEY=VALUE ..."
+    )
     if not data:
         shown = stepdata.show(app.store, task=task, item=item, checklist=checklist)
         click.echo(f"{shown['task']} / {shown['item']}: {shown['state'] or '-'}")
@@ -89,16 +107,37 @@ def record(app, words, actor, data, step, note, checklist):
             for key, value in values.items():
                 click.echo(f"    {step_name}.{key} = {value}")
         for deadline in shown["deadlines"]:
-            click.echo(say("    期限 {l}({k}):{d}", "    deadline {l} ({k}): {d}", l=deadline["label"], k=deadline["key"], d=deadline["due"]))
+            click.echo(
+                say("    期限 {l}({k}):{d}", "    deadline {l} ({k}): {d}", l=deadline["label"], k=deadline["key"], d=deadline["due"])
+            )
         return
     if actor is None:
         raise InputError(say("记录数据需要 --as 人员。", "recording data needs --as PERSON."))
-    result = stepdata.record(app.store, task=task, item=item, data=_pairs(data), actor=actor, clock=app.clock, plugins=app.plugins,
-                             note=note, step=step, checklist=checklist)
+    result = stepdata.record(
+        app.store,
+        task=task,
+        item=item,
+        data=_pairs(data),
+        actor=actor,
+        clock=app.clock,
+        plugins=app.plugins,
+        note=note,
+        step=step,
+        checklist=checklist,
+    )
     echo_warnings(result.warnings)
     values = ", ".join(f"{k}={v}" for k, v in result.values.items())
-    click.echo(say("{t} / {i}:已记录 {s} 数据 {v}  (#{e})", "{t} / {i}: recorded {s} data {v}  (#{e})",
-                   t=result.task, i=result.item, s=result.step, v=values, e=result.event_seq))
+    click.echo(
+        say(
+            "{t} / {i}:已记录 {s} 数据 {v}  (#{e})",
+            "{t} / {i}: recorded {s} data {v}  (#{e})",
+            t=result.task,
+            i=result.item,
+            s=result.step,
+            v=values,
+            e=result.event_seq,
+        )
+    )
 
 
 COMMANDS = [plugins, record]

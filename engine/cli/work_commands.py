@@ -1,4 +1,5 @@
 """Commands people use on tasks: fire a transition, report progress, correct a report, read history."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,13 @@ def _pairs(values) -> dict:
 @click.option("--note", default=None, help="备注 / a note")
 @click.option("--data", "data", multiple=True, metavar="KEY=VALUE", help="步骤需要的数据 / data a step needs")
 @click.option("--checklist", default=None, help="清单编号(任务编号重复时)/ checklist id when task ids repeat")
-@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
-              help="实际发生日期(默认今天,最多补登 30 天)/ the activity date (default today, at most 30 days back)")
+@click.option(
+    "--on",
+    "on",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="实际发生日期(默认今天,最多补登 30 天)/ the activity date (default today, at most 30 days back)",
+)
 @common_options
 @pass_app
 def fire(app, words, actor, note, data, checklist, on):
@@ -42,8 +48,19 @@ def fire(app, words, actor, note, data, checklist, on):
         task, item, trigger = words
     else:
         raise InputError(say("用法:qingdan fire 任务 [子项] 动作 --as 人员", "usage: qingdan fire TASK [ITEM] TRIGGER --as PERSON"))
-    result = fire_transition(app.store, task=task, item=item, trigger=trigger, actor=actor, clock=app.clock,
-                             plugins=app.plugins, note=note, data=_pairs(data), checklist=checklist, on=on)
+    result = fire_transition(
+        app.store,
+        task=task,
+        item=item,
+        trigger=trigger,
+        actor=actor,
+        clock=app.clock,
+        plugins=app.plugins,
+        note=note,
+        data=_pairs(data),
+        checklist=checklist,
+        on=on,
+    )
     for warning in result.warnings:
         click.echo(say("警告:{w}", "warning: {w}", w=warning), err=True)
     day = say("  发生日期 {d}", "  on {d}", d=parse_activity_date(on).isoformat()) if on else ""
@@ -58,9 +75,13 @@ def fire(app, words, actor, note, data, checklist, on):
 @click.option("--item", default=None, help="子项 / item")
 @click.option("--note", default=None, help="说明 / a note")
 @click.option("--checklist", default=None)
-@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
-              help="实际发生日期(默认今天;周期性工作可补登上一周期)/ the activity date (default today; a recurring duty "
-                   "takes the previous period)")
+@click.option(
+    "--on",
+    "on",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="实际发生日期(默认今天;周期性工作可补登上一周期)/ the activity date (default today; a recurring duty takes the previous period)",
+)
 @click.option("--over", is_flag=True, help="确认超出目标 / confirm an amount beyond what remains of the target")
 @common_options
 @pass_app
@@ -68,13 +89,35 @@ def report(app, task, amount, actor, part, item, note, checklist, on, over):
     """报送数量进度 / report progress on a quantity target or a recurring duty."""
     from engine.runtime.progress import report as report_progress
 
-    result = report_progress(app.store, task=task, amount=amount, actor=actor, clock=app.clock, part=part, item=item,
-                             note=note, checklist=checklist, on=on, over=over)
+    result = report_progress(
+        app.store,
+        task=task,
+        amount=amount,
+        actor=actor,
+        clock=app.clock,
+        part=part,
+        item=item,
+        note=note,
+        checklist=checklist,
+        on=on,
+        over=over,
+    )
     target = f"/{_n(result.target)}" if result.target is not None else ""
     part_text = f"  {result.part}: {_n(result.part_total)}" if result.part else ""
     day = say("  发生日期 {d}", "  on {d}", d=result.on.isoformat()) if on else ""
-    click.echo(say("已记录(报送编号 {e}):{t} +{a},累计 {s}{g}{p}{d}", "recorded (entry {e}): {t} +{a}, total {s}{g}{p}{d}",
-                   e=result.entry, t=result.task, a=_n(result.amount), s=_n(result.total), g=target, p=part_text, d=day))
+    click.echo(
+        say(
+            "已记录(报送编号 {e}):{t} +{a},累计 {s}{g}{p}{d}",
+            "recorded (entry {e}): {t} +{a}, total {s}{g}{p}{d}",
+            e=result.entry,
+            t=result.task,
+            a=_n(result.amount),
+            s=_n(result.total),
+            g=target,
+            p=part_text,
+            d=day,
+        )
+    )
     if result.reached:
         click.echo(say("目标已完成。", "target reached."))
     if result.over:
@@ -94,8 +137,15 @@ def correct(app, task, entry, actor, note, checklist):
     from engine.runtime.progress import correct as correct_report
 
     result = correct_report(app.store, task=task, entry=entry, actor=actor, clock=app.clock, note=note, checklist=checklist)
-    click.echo(say("已冲销报送 {o}(更正编号 {e}),累计 {s}。", "report {o} reversed (entry {e}); total {s}.",
-                   o=entry, e=result.entry, s=_n(result.total)))
+    click.echo(
+        say(
+            "已冲销报送 {o}(更正编号 {e}),累计 {s}。",
+            "report {o} reversed (entry {e}); total {s}.",
+            o=entry,
+            e=result.entry,
+            s=_n(result.total),
+        )
+    )
 
 
 @click.command()
@@ -112,17 +162,33 @@ def history(app, task, item, as_json, checklist):
 
     found = task_history(app.store, task, item, checklist)
     if as_json:
-        click.echo(json.dumps([{k: e[k] for k in ("at", "actor", "kind", "item", "trigger", "from", "to", "note", "data", "milestones")
-                                if k in e} for e in found], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {k: e[k] for k in ("at", "actor", "kind", "item", "trigger", "from", "to", "note", "data", "milestones") if k in e}
+                    for e in found
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for e in found:
         move = f"{e['from']} → {e['to']}" if e["to"] or e["from"] else ""
         extra = {k: v for k, v in e["data"].items() if v is not None}
         reached = "; ".join(f"{m['label']} {m['due']} {describe(m['verdict'], m['days_late'])}" for m in e.get("milestones", ()))
-        parts = [e["at"], e["actor"], e["kind"], e["item"] or "", e["trigger"] or "", move, reached, e["note"] or "",
-                 json.dumps(extra, ensure_ascii=False) if extra and e["kind"] != "transition" else ""]
+        parts = [
+            e["at"],
+            e["actor"],
+            e["kind"],
+            e["item"] or "",
+            e["trigger"] or "",
+            move,
+            reached,
+            e["note"] or "",
+            json.dumps(extra, ensure_ascii=False) if extra and e["kind"] != "transition" else "",
+        ]
         click.echo("  ".join(p for p in parts if p))
-
 
 
 COMMANDS = [fire, report, correct, history]

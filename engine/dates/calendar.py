@@ -29,6 +29,7 @@ around November; such a day is a best guess, validation says so with a warning, 
 replanned once the year becomes known (``docs/calendar.md``, "The next year"). Deadlines themselves
 must still lie in covered years: callers check ``covers`` for them.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -101,8 +102,7 @@ class WorkCalendar:
             raise InputError(
                 say(
                     "未知的工作日历基准“{base}”。可选：cn（国务院节假日安排）或 weekdays（仅周一至周五）。",
-                    'Unknown calendar base "{base}". Use cn (State Council holiday schedule) '
-                    "or weekdays (Monday to Friday only).",
+                    'Unknown calendar base "{base}". Use cn (State Council holiday schedule) or weekdays (Monday to Friday only).',
                     base=base,
                 )
             )

@@ -8,6 +8,7 @@ An instant read from a set clock (``FixedClock``, ``OffsetClock``: ``--now``, ``
 clock) is a ``SetInstant``; the audit trail records events entered at such an instant as simulated
 (``is_set``). The system clock's instants are plain datetimes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,17 @@ class SetInstant(dt.datetime):
 def set_instant(instant: dt.datetime) -> SetInstant:
     if isinstance(instant, SetInstant):
         return instant
-    return SetInstant(instant.year, instant.month, instant.day, instant.hour, instant.minute, instant.second,
-                      instant.microsecond, instant.tzinfo, fold=instant.fold)
+    return SetInstant(
+        instant.year,
+        instant.month,
+        instant.day,
+        instant.hour,
+        instant.minute,
+        instant.second,
+        instant.microsecond,
+        instant.tzinfo,
+        fold=instant.fold,
+    )
 
 
 def is_set(instant: dt.datetime) -> bool:
@@ -81,8 +91,13 @@ def parse_instant(text: str, zone: dt.tzinfo = DEFAULT_ZONE) -> dt.datetime:
             return dt.datetime.combine(day, dt.time(12, 0), zone)
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(say("时间 “{t}” 无法识别;请写成 2017-07-21 或 2017-07-21T09:30(ISO-8601)。",
-                             "cannot read the time '{t}'; write it like 2017-07-21 or 2017-07-21T09:30 (ISO-8601).", t=text)) from None
+        raise InputError(
+            say(
+                "时间 “{t}” 无法识别;请写成 2017-07-21 或 2017-07-21T09:30(ISO-8601)。",
+                "cannot read the time '{t}'; write it like 2017-07-21 or 2017-07-21T09:30 (ISO-8601).",
+                t=text,
+            )
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 

@@ -3,6 +3,7 @@
 This module only turns text into a ``Duration`` value. It must not do date arithmetic: counting
 working days needs the holiday table and belongs to ``engine.dates.calendar``.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,8 +68,7 @@ def parse_duration(text: str) -> Duration:
                 return Duration(int(match.group(1)), unit)
     raise InputError(
         say(
-            "无法识别期限“{text}”。请写成非负整数加单位，例如“5个工作日”“3天”“5 workdays”“1 day”"
-            "（不能是负数或小数）。",
+            "无法识别期限“{text}”。请写成非负整数加单位，例如“5个工作日”“3天”“5 workdays”“1 day”（不能是负数或小数）。",
             'Cannot read the duration "{text}". Write a whole number (zero or more) and a unit, '
             'for example "5 workdays", "1 workday", "3 days", "5个工作日" or "3天" '
             "(no negative numbers or fractions).",

@@ -2,6 +2,7 @@
 
 Weeks run Monday to Sunday, as Chinese offices count them. Pure date arithmetic, no working days.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -4,6 +4,7 @@ Built from the schema models by ``compile_checklist``; never changed after that.
 database point at these by string key (checklist id, task id, state name). This module does not
 read files, touch the database or import ``transitions``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -125,8 +126,11 @@ class WorkflowDef:
     def dead_ends(self) -> tuple[str, ...]:
         """Reachable states, not final, from which no final state can be reached: items there never finish."""
         reachable = self.reachable_from(self.initial)
-        return tuple(name for name in self.states
-                     if name in reachable and name not in self.final_states and not (self.reachable_from(name) & self.final_states))
+        return tuple(
+            name
+            for name in self.states
+            if name in reachable and name not in self.final_states and not (self.reachable_from(name) & self.final_states)
+        )
 
     def triggers_from(self, state: str) -> tuple[str, ...]:
         return tuple(t.trigger for t in self.transitions if state in t.sources)
@@ -231,8 +235,7 @@ class ChecklistDef:
         from engine.dates.calendar import WorkCalendar
 
         # Notice days after the list's year may fall in a year nobody has published yet: provisional there.
-        return WorkCalendar(self.calendar_base, holidays=self.extra_holidays, workdays=self.extra_workdays,
-                            provisional_after=self.year)
+        return WorkCalendar(self.calendar_base, holidays=self.extra_holidays, workdays=self.extra_workdays, provisional_after=self.year)
 
 
 def rebuild_checklist(source_json: str) -> ChecklistDef:
@@ -258,16 +261,27 @@ def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, di
     defaults = model.defaults
     tasks = tuple(_task(task, defaults, (options_by_task or {}).get(task.id, {})) for task in model.tasks)
     return ChecklistDef(
-        id=header.id, title=header.title, year=header.year, issued_by=header.issued_by, owner=header.owner,
-        timezone=header.timezone, calendar_base=base, extra_holidays=holidays, extra_workdays=workdays,
+        id=header.id,
+        title=header.title,
+        year=header.year,
+        issued_by=header.issued_by,
+        owner=header.owner,
+        timezone=header.timezone,
+        calendar_base=base,
+        extra_holidays=holidays,
+        extra_workdays=workdays,
         notify_at=header.notify_at,
         units={key: unit.name for key, unit in model.units.items()},
         people={key: PersonDef(key, p.name, tuple(p.roles), p.unit, p.email, p.phone) for key, p in model.people.items()},
-        workflows=workflows, tasks=tasks,
+        workflows=workflows,
+        tasks=tasks,
         source_json=model.model_dump_json(by_alias=True, exclude_defaults=True),
         unit_kinds={key: unit.kind for key, unit in model.units.items()},
-        ranking_weights=(RankingWeights(model.ranking.completion, model.ranking.on_time, model.ranking.overdue)
-                         if model.ranking is not None else DEFAULT_RANKING_WEIGHTS),
+        ranking_weights=(
+            RankingWeights(model.ranking.completion, model.ranking.on_time, model.ranking.overdue)
+            if model.ranking is not None
+            else DEFAULT_RANKING_WEIGHTS
+        ),
     )
 
 
@@ -278,8 +292,9 @@ def workflow_graph(key: str, wf: schema.Workflow) -> WorkflowDef:
     names itself), so every graph method answers. For a valid workflow this is what ``compile_checklist`` builds.
     """
     compiled = _workflow(key, wf)
-    kept = tuple(replace(t, sources=tuple(s for s in t.sources if s in compiled.states))
-                 for t in compiled.transitions if t.dest in compiled.states)
+    kept = tuple(
+        replace(t, sources=tuple(s for s in t.sources if s in compiled.states)) for t in compiled.transitions if t.dest in compiled.states
+    )
     return replace(compiled, transitions=kept)
 
 
@@ -294,14 +309,23 @@ def _task(task: schema.Task, defaults: schema.Rules, options: dict) -> TaskDef:
     remind = task.remind if task.remind is not None else defaults.remind
     escalate = task.escalate if task.escalate is not None else defaults.escalate
     return TaskDef(
-        id=task.id, title=task.title, unit=task.unit, responsible=task.responsible, leader=task.leader,
-        kind=kind, workflow=task.workflow, items=item_names(task), deadlines=dict(task.deadlines),
-        target=task.target.quantity if task.target else None, target_unit=task.target.unit if task.target else None,
+        id=task.id,
+        title=task.title,
+        unit=task.unit,
+        responsible=task.responsible,
+        leader=task.leader,
+        kind=kind,
+        workflow=task.workflow,
+        items=item_names(task),
+        deadlines=dict(task.deadlines),
+        target=task.target.quantity if task.target else None,
+        target_unit=task.target.unit if task.target else None,
         parts=tuple(PartDef(p.id, p.title, p.quantity) for p in task.parts),
         every=task.recurring.every if task.recurring else None,
         at_least=task.recurring.at_least if task.recurring else 0,
         pace=task.pace,
         remind=tuple(parse_duration(text) for text in remind),
         escalate=tuple(EscalationDef(parse_duration(e.after), e.to) for e in escalate),
-        options=options, note=task.note,
+        options=options,
+        note=task.note,
     )

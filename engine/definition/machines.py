@@ -5,6 +5,7 @@ item, a light token carrying its state is attached with ``add_model`` for the on
 removed in ``finally`` (a model never removed is never freed). The state itself lives in the
 database; this module only answers "where does this trigger lead from here".
 """
+
 from __future__ import annotations
 
 import threading
@@ -39,9 +40,15 @@ class WorkflowMachine:
 
     def next_state(self, state: str, trigger: str) -> str:
         if trigger not in self.machine.events:
-            raise InvalidTrigger(say("流程 “{w}” 没有动作 “{t}”;可用的动作:{v}。",
-                                     "workflow '{w}' has no trigger '{t}'; its triggers are: {v}.",
-                                     w=self.workflow.id, t=trigger, v=", ".join(sorted(self.machine.events)) or "-"))
+            raise InvalidTrigger(
+                say(
+                    "流程 “{w}” 没有动作 “{t}”;可用的动作:{v}。",
+                    "workflow '{w}' has no trigger '{t}'; its triggers are: {v}.",
+                    w=self.workflow.id,
+                    t=trigger,
+                    v=", ".join(sorted(self.machine.events)) or "-",
+                )
+            )
         token = _Token()
         with self._lock:
             self.machine.add_model(token, initial=state)
@@ -50,9 +57,15 @@ class WorkflowMachine:
                 return token.state
             except MachineError:
                 valid = self.valid_triggers(state)
-                raise InvalidTrigger(say("当前状态是 “{s}”,不能执行 “{t}”;现在可以执行:{v}。",
-                                         "the item is in '{s}', where '{t}' is not possible; possible now: {v}.",
-                                         s=self.workflow.label(state), t=trigger, v=", ".join(valid) or say("无(已是终态)", "none (final state)"))) from None
+                raise InvalidTrigger(
+                    say(
+                        "当前状态是 “{s}”,不能执行 “{t}”;现在可以执行:{v}。",
+                        "the item is in '{s}', where '{t}' is not possible; possible now: {v}.",
+                        s=self.workflow.label(state),
+                        t=trigger,
+                        v=", ".join(valid) or say("无(已是终态)", "none (final state)"),
+                    )
+                ) from None
             finally:
                 self.machine.remove_model(token)
 

@@ -13,6 +13,7 @@ working-day calendar:
 Notices go out at the checklist's ``notify_at`` on those days. ``engine.runtime.deadlines`` writes the plan
 into ``schedule`` rows; validation uses it to check that every notice day can be counted.
 """
+
 from __future__ import annotations
 
 import datetime as dt

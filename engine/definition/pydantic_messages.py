@@ -4,6 +4,7 @@ pydantic reports a location as a tuple of field names, indexes and union-branch 
 maps it back onto the data path (dropping branch tags), translates the error type into a sentence a
 clerk understands, and suggests the closest known key for a typo.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -60,14 +61,22 @@ def describe(error: dict, known_keys, path: tuple = ()) -> tuple[str, bool]:
     if kind == "missing":
         return say("缺少必填项 “{k}”。", "required key '{k}' is missing.", k="from" if last == "from_" else last), False
     if kind == "literal_error":
-        return say("“{v}” 不是可用的值;可用:{e}。", "'{v}' is not allowed here; use one of: {e}.",
-                   v=_show(value), e=error.get("ctx", {}).get("expected", "")), False
+        return say(
+            "“{v}” 不是可用的值;可用:{e}。",
+            "'{v}' is not allowed here; use one of: {e}.",
+            v=_show(value),
+            e=error.get("ctx", {}).get("expected", ""),
+        ), False
     if kind == "too_short":
         return say("不能为空。", "must not be empty."), False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(error.get("ctx", {}).values()), "")
-        words = {"greater_than_equal": ("不能小于", "must be at least"), "less_than_equal": ("不能大于", "must be at most"),
-                 "greater_than": ("必须大于", "must be more than"), "less_than": ("必须小于", "must be less than")}[kind]
+        words = {
+            "greater_than_equal": ("不能小于", "must be at least"),
+            "less_than_equal": ("不能大于", "must be at most"),
+            "greater_than": ("必须大于", "must be more than"),
+            "less_than": ("必须小于", "must be less than"),
+        }[kind]
         return say("{v} {w} {b}。", "{v} {w} {b}.", v=_show(value), w=say(*words), b=bound), False
     if kind == "string_pattern_mismatch":
         return say("“{v}” 格式不对。", "'{v}' is not in the expected form.", v=_show(value)), False
@@ -94,7 +103,7 @@ def _custom(code: str, value) -> str:
         return code.split(":", 1)[1]
     table = {
         "key_has_space": ("标识 “{v}” 不能为空,也不能含空格或冒号。", "the id '{v}' must not be empty or contain spaces or colons."),
-        "bad_time": ("时间 “{v}” 应写成 HH:MM(如 \"09:00\",请加引号)。", "the time '{v}' must look like HH:MM (e.g. \"09:00\", quoted)."),
+        "bad_time": ('时间 “{v}” 应写成 HH:MM(如 "09:00",请加引号)。', "the time '{v}' must look like HH:MM (e.g. \"09:00\", quoted)."),
         "bad_zone": ("不认识的时区 “{v}”(如 Asia/Shanghai)。", "unknown time zone '{v}' (e.g. Asia/Shanghai)."),
         "not_positive": ("数量 {v} 必须大于 0。", "the quantity {v} must be more than 0."),
     }

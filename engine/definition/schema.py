@@ -5,6 +5,7 @@ person exist? is that state reachable?) are checked in ``engine.definition.valid
 definitions the runtime uses are built in ``engine.definition.definitions``. Task keys that a step plugin
 provides (``tendering``, ``acceptance`` …) pass through ``extra`` and are checked by the plugin.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,7 @@ Order: read YAML (syntax, duplicate keys, YAML 1.1 surprises) → shapes and typ
 warnings. A file with no errors compiles into an ``engine.definition.definitions.ChecklistDef``. Whatever the
 file holds, this module returns problems; it never raises on bad input.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -105,8 +106,13 @@ class _Checker(TaskChecks, DateChecks):
         if self.src.problems and data is None:
             return None
         if not isinstance(data, dict):
-            self.error((), say("清单应是以 checklist:、units:、people:、tasks: 等开头的映射。",
-                               "a checklist is a mapping with checklist:, units:, people:, tasks: …"))
+            self.error(
+                (),
+                say(
+                    "清单应是以 checklist:、units:、people:、tasks: 等开头的映射。",
+                    "a checklist is a mapping with checklist:, units:, people:, tasks: …",
+                ),
+            )
             return None
         for name in data:
             if name not in SECTIONS:
@@ -115,7 +121,11 @@ class _Checker(TaskChecks, DateChecks):
             if name not in data:
                 self.error((), say("缺少 “{k}:” 部分。", "the '{k}:' section is missing.", k=name))
             elif name != "checklist" and not data[name]:
-                self.error((name,), say("“{k}:” 部分是空的,至少要有一项。", "the '{k}:' section is empty; it needs at least one entry.", k=name), key=True)
+                self.error(
+                    (name,),
+                    say("“{k}:” 部分是空的,至少要有一项。", "the '{k}:' section is empty; it needs at least one entry.", k=name),
+                    key=True,
+                )
         self.broken: dict[str, set] = {"units": set(), "people": set(), "workflows": set()}
         parsed = {name: self._section(name, data[name]) for name in SECTIONS if name in data and name != "tasks"}
         tasks = self._tasks(data.get("tasks"))
@@ -142,7 +152,8 @@ class _Checker(TaskChecks, DateChecks):
         # rebuilds to exactly this one.
         normalized = [task.model_copy(update=options.get(task.id, {})) for _, task in tasks]
         model = schema.ChecklistFile.model_construct(
-            checklist=header, units=units, people=people, workflows=workflows, defaults=defaults, ranking=ranking, tasks=normalized)
+            checklist=header, units=units, people=people, workflows=workflows, defaults=defaults, ranking=ranking, tasks=normalized
+        )
         definition = compile_checklist(model, options)
         self._notice_days(definition, tasks)
         if any(p.severity == "error" for p in self.src.problems):
@@ -221,9 +232,14 @@ class _Checker(TaskChecks, DateChecks):
     def _ranking(self, weights):
         if weights.completion + weights.on_time + weights.overdue > 0:
             return
-        self.error(("ranking",), say(
-            "排名权重不能全为 0:至少给 completion、on_time、overdue 中的一项大于 0 的权重。",
-            "the ranking weights are all 0: give at least one of completion, on_time and overdue a weight above 0."), key=True)
+        self.error(
+            ("ranking",),
+            say(
+                "排名权重不能全为 0:至少给 completion、on_time、overdue 中的一项大于 0 的权重。",
+                "the ranking weights are all 0: give at least one of completion, on_time and overdue a weight above 0.",
+            ),
+            key=True,
+        )
 
     def _people(self, people, units):
         for key, person in people.items():
@@ -257,37 +273,75 @@ class _Checker(TaskChecks, DateChecks):
                 if source not in states:
                     self.error(where, self._missing("状态", "state", source, states))
                 elif states[source].final:
-                    self.error(where, say("“{s}” 是终态(final),不能再有流转。", "'{s}' is a final state and cannot have outgoing transitions.", s=source))
+                    self.error(
+                        where,
+                        say("“{s}” 是终态(final),不能再有流转。", "'{s}' is a final state and cannot have outgoing transitions.", s=source),
+                    )
                 pair = (tr.trigger, source)
                 if pair in seen:
-                    self.error(path + ("trigger",), say("动作 “{t}” 从状态 “{s}” 出发定义了两次(第 {i} 条已有)。",
-                                                        "trigger '{t}' from state '{s}' is defined twice (see transition {i}).",
-                                                        t=tr.trigger, s=source, i=seen[pair] + 1))
+                    self.error(
+                        path + ("trigger",),
+                        say(
+                            "动作 “{t}” 从状态 “{s}” 出发定义了两次(第 {i} 条已有)。",
+                            "trigger '{t}' from state '{s}' is defined twice (see transition {i}).",
+                            t=tr.trigger,
+                            s=source,
+                            i=seen[pair] + 1,
+                        ),
+                    )
                 seen.setdefault(pair, index)
             if tr.to not in states:
                 self.error(path + ("to",), self._missing("状态", "state", tr.to, states))
             for who_index, who in enumerate(tr.by):
                 if who not in schema.ACTORS:
-                    self.error(path + ("by", who_index), say("by 只能是 {a},不是 “{w}”。", "by must be one of {a}, not '{w}'.",
-                                                             a=", ".join(schema.ACTORS), w=who))
+                    self.error(
+                        path + ("by", who_index),
+                        say("by 只能是 {a},不是 “{w}”。", "by must be one of {a}, not '{w}'.", a=", ".join(schema.ACTORS), w=who),
+                    )
         for name, state in states.items():
             if state.step is not None and state.step not in self.steps:
                 known = ", ".join(sorted(self.steps)) or "-"
-                self.error(base + ("states", name, "step"), say("没有插件提供步骤类型 “{s}”;已知的步骤类型:{k}。",
-                                                                 "no plugin provides step type '{s}'; known step types: {k}.", s=state.step, k=known))
+                self.error(
+                    base + ("states", name, "step"),
+                    say(
+                        "没有插件提供步骤类型 “{s}”;已知的步骤类型:{k}。",
+                        "no plugin provides step type '{s}'; known step types: {k}.",
+                        s=state.step,
+                        k=known,
+                    ),
+                )
         # the graph rules live in WorkflowDef; this only says where they are broken
         graph = self.graphs[key] = workflow_graph(key, wf)
         if wf.initial in states:
             for name in graph.unreachable:
-                self.error(base + ("states", name), say("状态 “{s}” 从初始状态 “{i}” 无法到达。",
-                                                        "state '{s}' cannot be reached from the initial state '{i}'.", s=name, i=wf.initial), key=True)
+                self.error(
+                    base + ("states", name),
+                    say(
+                        "状态 “{s}” 从初始状态 “{i}” 无法到达。",
+                        "state '{s}' cannot be reached from the initial state '{i}'.",
+                        s=name,
+                        i=wf.initial,
+                    ),
+                    key=True,
+                )
         if wf.initial in states and graph.final_states:
             for name in graph.dead_ends:
-                self.warn(base + ("states", name), say("从状态 “{s}” 无法到达任何终态,子项到这里就办不完了。",
-                                                       "no final state can be reached from '{s}': items there can never be finished.", s=name))
+                self.warn(
+                    base + ("states", name),
+                    say(
+                        "从状态 “{s}” 无法到达任何终态,子项到这里就办不完了。",
+                        "no final state can be reached from '{s}': items there can never be finished.",
+                        s=name,
+                    ),
+                )
         if not graph.final_states:
-            self.error(base + ("states",), say("流程没有终态:请给完成的状态加上 final: true。",
-                                               "the workflow has no final state: mark the finished state with final: true."))
+            self.error(
+                base + ("states",),
+                say(
+                    "流程没有终态:请给完成的状态加上 final: true。",
+                    "the workflow has no final state: mark the finished state with final: true.",
+                ),
+            )
 
     def _role_holders(self, people, workflows, defaults, tasks):
         held = {role for person in people.values() for role in person.roles}
@@ -295,23 +349,39 @@ class _Checker(TaskChecks, DateChecks):
             for index, tr in enumerate(wf.transitions):
                 for who_index, who in enumerate(tr.by):
                     if who in ("head", "inspector") and who not in held:
-                        self.warn(("workflows", key, "transitions", index, "by", who_index), say(
-                            "没有人员担任 {r},这个动作只有 {r} 能执行。", "nobody holds the role {r}, and only a {r} may fire this.", r=who))
+                        self.warn(
+                            ("workflows", key, "transitions", index, "by", who_index),
+                            say(
+                                "没有人员担任 {r},这个动作只有 {r} 能执行。",
+                                "nobody holds the role {r}, and only a {r} may fire this.",
+                                r=who,
+                            ),
+                        )
         steps = [(("defaults", "escalate", i), e) for i, e in enumerate(defaults.escalate)]
         if "head" not in held:
             for path, step in steps:
                 if step.to == "head":
-                    self.warn(path + ("to",), say("没有人员担任 head,升级到 head 时改发给分管领导。",
-                                                  "nobody holds the role head; escalations to head go to the task's leader instead."))
+                    self.warn(
+                        path + ("to",),
+                        say(
+                            "没有人员担任 head,升级到 head 时改发给分管领导。",
+                            "nobody holds the role head; escalations to head go to the task's leader instead.",
+                        ),
+                    )
 
     def _rules(self, path, rules, people, task=None):
         if rules is None:
             return
         for index, step in enumerate(rules.escalate or ()):
             if step.to not in ("leader", "head", "responsible") and step.to not in people:
-                self.error(path + ("escalate", index, "to"), say("升级对象应是 leader、head 或人员标识,不是 “{w}”。",
-                                                                 "escalate to must be leader, head or a person's id, not '{w}'.", w=step.to))
-
+                self.error(
+                    path + ("escalate", index, "to"),
+                    say(
+                        "升级对象应是 leader、head 或人员标识,不是 “{w}”。",
+                        "escalate to must be leader, head or a person's id, not '{w}'.",
+                        w=step.to,
+                    ),
+                )
 
 
 def _zh() -> bool:
@@ -348,9 +418,22 @@ def _model_at(path: tuple):
 
 
 def _all_model_keys():
-    models = [schema.ChecklistHeader, schema.CalendarSpec, schema.Unit, schema.Person, schema.State, schema.Transition,
-              schema.Workflow, schema.Escalation, schema.Rules, schema.RankingWeights, schema.Target, schema.Part,
-              schema.Recurring, schema.Task]
+    models = [
+        schema.ChecklistHeader,
+        schema.CalendarSpec,
+        schema.Unit,
+        schema.Person,
+        schema.State,
+        schema.Transition,
+        schema.Workflow,
+        schema.Escalation,
+        schema.Rules,
+        schema.RankingWeights,
+        schema.Target,
+        schema.Part,
+        schema.Recurring,
+        schema.Task,
+    ]
     for model in models:
         for name, info in model.model_fields.items():
             yield info.alias or name

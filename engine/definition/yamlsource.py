@@ -5,6 +5,7 @@ becomes 1050), accepts duplicate keys silently and forgets line numbers. So this
 the node tree and resolves plain scalars itself, strictly, recording a ``Problem`` with file, line
 and column for anything ambiguous. It knows nothing about the checklist format itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,9 +79,16 @@ def read_text(text: str, file: str) -> Source:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = err.problem or str(err)
         source.problems.append(
-            Problem(file, line, column, say("YAML 格式错误:{d}(常见原因:缩进不齐、冒号后缺空格、引号未闭合)",
-                                            "YAML syntax error: {d} (often: uneven indentation, no space after a colon, an unclosed quote)",
-                                            d=detail))
+            Problem(
+                file,
+                line,
+                column,
+                say(
+                    "YAML 格式错误:{d}(常见原因:缩进不齐、冒号后缺空格、引号未闭合)",
+                    "YAML syntax error: {d} (often: uneven indentation, no space after a colon, an unclosed quote)",
+                    d=detail,
+                ),
+            )
         )
         return source
     except yaml.YAMLError as err:
@@ -96,10 +104,18 @@ def read_text(text: str, file: str) -> Source:
         source.seen.clear()
         source.value_at.clear()
         source.key_at.clear()
-        source.problems.append(Problem(file, 1, 1, say(
-            "文件展开后过大(超过 {n} 项,多半是锚点 & 和别名 * 层层引用);请直接写出各项。",
-            "the file expands to more than {n} entries (most likely anchors & and aliases * referring to each other); write the entries out.",
-            n=MAX_NODES)))
+        source.problems.append(
+            Problem(
+                file,
+                1,
+                1,
+                say(
+                    "文件展开后过大(超过 {n} 项,多半是锚点 & 和别名 * 层层引用);请直接写出各项。",
+                    "the file expands to more than {n} entries (most likely anchors & and aliases * referring to each other); write the entries out.",
+                    n=MAX_NODES,
+                ),
+            )
+        )
     source.seen.clear()
     return source
 
@@ -117,9 +133,17 @@ def read_file(path: str) -> Source:
     except UnicodeDecodeError as err:
         source = Source(path)
         line = raw[: err.start].count(b"\n") + 1
-        source.problems.append(Problem(path, line, 1, say(
-            "文件不是 UTF-8 编码(可能是 GBK)。请用“另存为 UTF-8”后再试。",
-            "the file is not UTF-8 (perhaps GBK); save it as UTF-8 and try again.")))
+        source.problems.append(
+            Problem(
+                path,
+                line,
+                1,
+                say(
+                    "文件不是 UTF-8 编码(可能是 GBK)。请用“另存为 UTF-8”后再试。",
+                    "the file is not UTF-8 (perhaps GBK); save it as UTF-8 and try again.",
+                ),
+            )
+        )
         return source
     return read_text(text, path)
 
@@ -155,16 +179,23 @@ def _convert(node, path: Path, source: Source, depth: int):
             key = key_node.value
             if key == "<<":
                 source.value_at[path + ("<<",)] = _mark(key_node)
-                source.problem(path + ("<<",), say("不支持合并键 <<,请直接写出各项。",
-                                                    "merge keys (<<) are not supported; write the entries out."))
+                source.problem(
+                    path + ("<<",), say("不支持合并键 <<,请直接写出各项。", "merge keys (<<) are not supported; write the entries out.")
+                )
                 continue
             child = path + (key,)
             if key in first_seen:
                 source.key_at[child + ("#dup",)] = _mark(key_node)
-                source.problem(child + ("#dup",), say(
-                    "键 “{k}” 重复出现(第一次在第 {l} 行);YAML 会悄悄只保留最后一个,请删去或改名。",
-                    "duplicate key '{k}' (first at line {l}); YAML would silently keep only the last one.",
-                    k=key, l=first_seen[key][0]), key=True)
+                source.problem(
+                    child + ("#dup",),
+                    say(
+                        "键 “{k}” 重复出现(第一次在第 {l} 行);YAML 会悄悄只保留最后一个,请删去或改名。",
+                        "duplicate key '{k}' (first at line {l}); YAML would silently keep only the last one.",
+                        k=key,
+                        l=first_seen[key][0],
+                    ),
+                    key=True,
+                )
                 continue
             first_seen[key] = _mark(key_node)
             source.key_at[child] = _mark(key_node)
@@ -185,10 +216,14 @@ def _scalar(node, path: Path, source: Source):
     if lowered in _BOOLS:
         return _BOOLS[lowered]
     if lowered in _YAML11_BOOLS:
-        source.problem(path, say(
-            "“{v}” 在 YAML 里会被当成是/否;如果是文字请加引号('{v}'),如果是是/否请写 true 或 false。",
-            "'{v}' is read by YAML as yes/no; if you mean the text, quote it ('{v}'); for yes/no write true or false.",
-            v=text))
+        source.problem(
+            path,
+            say(
+                "“{v}” 在 YAML 里会被当成是/否;如果是文字请加引号('{v}'),如果是是/否请写 true 或 false。",
+                "'{v}' is read by YAML as yes/no; if you mean the text, quote it ('{v}'); for yes/no write true or false.",
+                v=text,
+            ),
+        )
         return text
     if _INT.fullmatch(text):
         if len(text) > 30:  # int() refuses beyond 4300 digits, and no checklist counts that high
@@ -196,10 +231,14 @@ def _scalar(node, path: Path, source: Source):
             return text
         return int(text)
     if _LEADING_ZERO.fullmatch(text):
-        source.problem(path, say(
-            "“{v}” 以 0 开头,YAML 可能把它读成八进制数;数字请去掉前导 0,文字(如编号)请加引号。",
-            "'{v}' starts with 0 and YAML may read it as an octal number; drop the 0 for a number or quote it for text.",
-            v=text))
+        source.problem(
+            path,
+            say(
+                "“{v}” 以 0 开头,YAML 可能把它读成八进制数;数字请去掉前导 0,文字(如编号)请加引号。",
+                "'{v}' starts with 0 and YAML may read it as an octal number; drop the 0 for a number or quote it for text.",
+                v=text,
+            ),
+        )
         return text
     if _DECIMAL.fullmatch(text):
         try:

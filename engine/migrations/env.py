@@ -1,4 +1,5 @@
 """Alembic environment: always run programmatically with a connection from ``engine.store.migrate``."""
+
 from alembic import context
 
 from engine.store.tables import metadata

@@ -1,4 +1,5 @@
 """The audit events of a task or one of its items, as people read them (times in the checklist's zone)."""
+
 from __future__ import annotations
 
 import json
@@ -22,11 +23,26 @@ def task_history(store: Store, task: str, item: str | None = None, checklist: st
         rows = conn.execute(query.order_by(events.c.seq)).mappings().all()
         reached = _milestones_reached(conn, ref)
     zone = ref.checklist.timezone
-    return [{"seq": r["seq"], "at": show(r["at"], zone), "actor": r["actor"], "kind": r["kind"], "item": r["item_name"],
-             "trigger": r["trigger"], "from": r["from_state"], "to": r["to_state"], "note": r["note"],
-             "data": json.loads(r["data"]),
-             **({"milestones": reached[(r["item_name"], r["at"])]} if r["kind"] == "transition" and (r["item_name"], r["at"]) in reached else {})}
-            for r in rows]
+    return [
+        {
+            "seq": r["seq"],
+            "at": show(r["at"], zone),
+            "actor": r["actor"],
+            "kind": r["kind"],
+            "item": r["item_name"],
+            "trigger": r["trigger"],
+            "from": r["from_state"],
+            "to": r["to_state"],
+            "note": r["note"],
+            "data": json.loads(r["data"]),
+            **(
+                {"milestones": reached[(r["item_name"], r["at"])]}
+                if r["kind"] == "transition" and (r["item_name"], r["at"]) in reached
+                else {}
+            ),
+        }
+        for r in rows
+    ]
 
 
 def _milestones_reached(conn, ref) -> dict[tuple, list[dict]]:
@@ -36,11 +52,20 @@ def _milestones_reached(conn, ref) -> dict[tuple, list[dict]]:
         return {}
     workflow = ref.checklist.workflows[ref.task.workflow]
     found: dict[tuple, list[dict]] = {}
-    query = (select(items.c.name, item_reached.c.state, item_reached.c.reached_on, item_reached.c.entered_at)
-             .join(items, items.c.id == item_reached.c.item_id)
-             .where(items.c.task_id == ref.task_row_id, item_reached.c.state.in_(list(dated))))
+    query = (
+        select(items.c.name, item_reached.c.state, item_reached.c.reached_on, item_reached.c.entered_at)
+        .join(items, items.c.id == item_reached.c.item_id)
+        .where(items.c.task_id == ref.task_row_id, item_reached.c.state.in_(list(dated)))
+    )
     for row in conn.execute(query):
         verdict = judge(dated[row.state], row.reached_on, row.reached_on)
         found.setdefault((row.name, row.entered_at), []).append(
-            {"state": row.state, "label": workflow.label(row.state), "due": verdict.due.isoformat(), "verdict": verdict.verdict.value, "days_late": verdict.days_late})
+            {
+                "state": row.state,
+                "label": workflow.label(row.state),
+                "due": verdict.due.isoformat(),
+                "verdict": verdict.verdict.value,
+                "days_late": verdict.days_late,
+            }
+        )
     return found

@@ -6,6 +6,7 @@ Grouped queries, one or two per call, so a page of many tasks costs the same as 
 Must not: write to any table, or hold permission rules (who may see which task): callers pass the task keys
 they may show.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,13 +33,19 @@ class ItemView:
 def items_of(store, checklist_id: str, task_keys: list[str] | None = None) -> dict[str, list[ItemView]]:
     """The live items of some (``task_keys``) or all tasks of a checklist with their open item deadlines, by task
     key, tasks and items in their order; two queries. An empty ``task_keys`` gives ``{}``."""
-    query = (select(items.c.id, tasks.c.key, items.c.name, items.c.position, items.c.state, items.c.version, items.c.state_since)
-             .join(tasks, tasks.c.id == items.c.task_id)
-             .where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False), items.c.removed.is_(False)))
-    deadlines_query = (select(item_deadlines.c.item_id, item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date,
-                              item_deadlines.c.reach_state)
-                       .join(items, items.c.id == item_deadlines.c.item_id).join(tasks, tasks.c.id == items.c.task_id)
-                       .where(tasks.c.checklist_id == checklist_id, item_deadlines.c.cleared_at.is_(None), items.c.removed.is_(False)))
+    query = (
+        select(items.c.id, tasks.c.key, items.c.name, items.c.position, items.c.state, items.c.version, items.c.state_since)
+        .join(tasks, tasks.c.id == items.c.task_id)
+        .where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False), items.c.removed.is_(False))
+    )
+    deadlines_query = (
+        select(
+            item_deadlines.c.item_id, item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date, item_deadlines.c.reach_state
+        )
+        .join(items, items.c.id == item_deadlines.c.item_id)
+        .join(tasks, tasks.c.id == items.c.task_id)
+        .where(tasks.c.checklist_id == checklist_id, item_deadlines.c.cleared_at.is_(None), items.c.removed.is_(False))
+    )
     if task_keys is not None:
         if not task_keys:
             return {}
@@ -67,12 +74,18 @@ def step_states(definition: ChecklistDef, task: TaskDef, step: str) -> set[str]:
 def items_in_step(store, definition: ChecklistDef, step: str, task_keys: list[str] | None = None) -> list[tuple[TaskDef, ItemView]]:
     """The live items of a checklist waiting in a state whose step is ``step`` (of some or all tasks), oldest
     waiting first; one ``items_of`` read, none when no task has such a state."""
-    wanted = {task.id: states for task in definition.tasks
-              if (task_keys is None or task.id in task_keys) and (states := step_states(definition, task, step))}
+    wanted = {
+        task.id: states
+        for task in definition.tasks
+        if (task_keys is None or task.id in task_keys) and (states := step_states(definition, task, step))
+    }
     if not wanted:
         return []
-    found = [(definition.task_by_id[task_key], view)
-             for task_key, views in items_of(store, definition.id, list(wanted)).items()
-             for view in views if view.state in wanted[task_key]]
+    found = [
+        (definition.task_by_id[task_key], view)
+        for task_key, views in items_of(store, definition.id, list(wanted)).items()
+        for view in views
+        if view.state in wanted[task_key]
+    ]
     found.sort(key=lambda entry: entry[1].state_since)
     return found

@@ -14,6 +14,7 @@ Milestones of a task, per item:
 
 Must not: write, or judge anything itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -99,8 +100,9 @@ class TaskMilestones:
         if not ended:
             return 0
         latest = max(ended)
-        return sum(1 for item in self.items
-                   if any(m.period_start == latest and m.verdict.verdict == Verdict.MISSED for m in item.milestones))
+        return sum(
+            1 for item in self.items if any(m.period_start == latest and m.verdict.verdict == Verdict.MISSED for m in item.milestones)
+        )
 
     @property
     def counts(self) -> dict[Verdict, int]:
@@ -120,8 +122,9 @@ class TaskMilestones:
         return on_time_rate(total)
 
 
-def checklist_milestones(conn, definition: ChecklistDef, today: dt.date, task_rows: dict[str, int],
-                         *, only: set[str] | None = None) -> dict[str, TaskMilestones]:
+def checklist_milestones(
+    conn, definition: ChecklistDef, today: dt.date, task_rows: dict[str, int], *, only: set[str] | None = None
+) -> dict[str, TaskMilestones]:
     """Per task id: every item's milestones judged on ``today``. ``task_rows``: task id → row id (live tasks);
     ``only``: limit to these task ids."""
     wanted = {key: row for key, row in task_rows.items() if only is None or key in only}
@@ -129,8 +132,11 @@ def checklist_milestones(conn, definition: ChecklistDef, today: dt.date, task_ro
     if not row_ids:
         return {}
     by_task: dict[int, list] = {}
-    for row in conn.execute(select(items.c.id, items.c.task_id, items.c.name, items.c.state)
-                            .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False)).order_by(items.c.position)):
+    for row in conn.execute(
+        select(items.c.id, items.c.task_id, items.c.name, items.c.state)
+        .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))
+        .order_by(items.c.position)
+    ):
         by_task.setdefault(row.task_id, []).append(row)
     reached = _reached_dates(conn, row_ids)
     own = _item_deadlines(conn, row_ids)
@@ -171,8 +177,15 @@ def _workflow(definition, task, rows, reached, own, today) -> list[ItemMilestone
         for state, due in dated:
             item.milestones.append(Milestone(state, due, judge(due, dates.get(state), today, moot=ended and state not in counted)))
         for deadline in own.get(row.id, ()):
-            item.milestones.append(Milestone(None, deadline.due_date, judge(deadline.due_date, deadline.met_on, today, moot=ended),
-                                             item_deadline_id=deadline.id, label=deadline.label))
+            item.milestones.append(
+                Milestone(
+                    None,
+                    deadline.due_date,
+                    judge(deadline.due_date, deadline.met_on, today, moot=ended),
+                    item_deadline_id=deadline.id,
+                    label=deadline.label,
+                )
+            )
         found.append(item)
     return found
 
@@ -193,8 +206,9 @@ def _recurring(definition, task, rows, by_day: dict, today, first_loaded) -> lis
         days = by_day.get(row.id, {})
         for start, end in periods:
             in_period = {day: amount for day, amount in days.items() if start <= day <= end}
-            item.milestones.append(Milestone(None, end, judge(end, _day_reached(in_period, Decimal(task.at_least)), today),
-                                             period_start=start))
+            item.milestones.append(
+                Milestone(None, end, judge(end, _day_reached(in_period, Decimal(task.at_least)), today), period_start=start)
+            )
         found.append(item)
     return found
 
@@ -219,8 +233,9 @@ def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
         for m in item.milestones:
             if m.item_deadline_id is not None:
                 continue  # an item's own deadline is not one of the task's milestones
-            slot = summary.setdefault((m.due, m.milestone or "", m.period_start or dt.date.min),
-                                      MilestoneSummary(m.milestone, m.due, m.period_start, {}))
+            slot = summary.setdefault(
+                (m.due, m.milestone or "", m.period_start or dt.date.min), MilestoneSummary(m.milestone, m.due, m.period_start, {})
+            )
             slot.counts[m.verdict.verdict] = slot.counts.get(m.verdict.verdict, 0) + 1
             slot.most_late = max(slot.most_late, m.verdict.days_late)
     return [summary[key] for key in sorted(summary)]
@@ -231,8 +246,11 @@ def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
 
 def _reached_dates(conn, row_ids: list[int]) -> dict[int, dict[str, dt.date]]:
     found: dict[int, dict[str, dt.date]] = {}
-    query = (select(item_reached.c.item_id, item_reached.c.state, item_reached.c.reached_on)
-             .join(items, items.c.id == item_reached.c.item_id).where(items.c.task_id.in_(row_ids), items.c.removed.is_(False)))
+    query = (
+        select(item_reached.c.item_id, item_reached.c.state, item_reached.c.reached_on)
+        .join(items, items.c.id == item_reached.c.item_id)
+        .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))
+    )
     for row in conn.execute(query):
         found.setdefault(row.item_id, {})[row.state] = row.reached_on
     return found
@@ -240,12 +258,16 @@ def _reached_dates(conn, row_ids: list[int]) -> dict[int, dict[str, dt.date]]:
 
 def _item_deadlines(conn, row_ids: list[int]) -> dict[int, list]:
     found: dict[int, list] = {}
-    query = (select(item_deadlines.c.id, item_deadlines.c.item_id, item_deadlines.c.label, item_deadlines.c.due_date,
-                    item_deadlines.c.met_on)
-             .join(items, items.c.id == item_deadlines.c.item_id)
-             .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False),
-                    (item_deadlines.c.outcome.is_(None)) | (item_deadlines.c.outcome == "met"))
-             .order_by(item_deadlines.c.due_date, item_deadlines.c.id))
+    query = (
+        select(item_deadlines.c.id, item_deadlines.c.item_id, item_deadlines.c.label, item_deadlines.c.due_date, item_deadlines.c.met_on)
+        .join(items, items.c.id == item_deadlines.c.item_id)
+        .where(
+            items.c.task_id.in_(row_ids),
+            items.c.removed.is_(False),
+            (item_deadlines.c.outcome.is_(None)) | (item_deadlines.c.outcome == "met"),
+        )
+        .order_by(item_deadlines.c.due_date, item_deadlines.c.id)
+    )
     for row in conn.execute(query):
         found.setdefault(row.item_id, []).append(row)
     return found
@@ -254,9 +276,12 @@ def _item_deadlines(conn, row_ids: list[int]) -> dict[int, list]:
 def _sums_by_day(conn, row_ids: list[int]) -> dict[int, dict]:
     """task row → {item id → {activity day → amount}}; the whole task's sums under the key None."""
     found: dict[int, dict] = {}
-    query = (select(progress.c.task_id, progress.c.item_id, progress.c.on_date, func.sum(progress.c.amount))
-             .join(tasks, tasks.c.id == progress.c.task_id).where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value)
-             .group_by(progress.c.task_id, progress.c.item_id, progress.c.on_date))
+    query = (
+        select(progress.c.task_id, progress.c.item_id, progress.c.on_date, func.sum(progress.c.amount))
+        .join(tasks, tasks.c.id == progress.c.task_id)
+        .where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value)
+        .group_by(progress.c.task_id, progress.c.item_id, progress.c.on_date)
+    )
     for task_id, item_id, day, amount in conn.execute(query):
         slot = found.setdefault(task_id, {})
         for key in {item_id, None}:

@@ -23,6 +23,7 @@ The score of a unit, from 0 to 100 (docs/checklist-format.md, "ranking", says th
 Rank within a kind: by the score rounded to one decimal (the number shown), then fewer overdue items, then
 fewer red tasks; units equal in all three share a rank.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -88,11 +89,25 @@ def rank_units(definition: ChecklistDef, statuses: Iterable) -> list[UnitScore]:
         if m["overdue"] and kinds[unit] in floors:
             counted = min(counted, floors[kinds[unit]])
         points = [100 * w * part / total for w, part in ((w_c, m["completion"]), (w_t, counted), (w_o, 1 - m["overdue_share"]))]
-        scored.append({"unit": unit, "name": definition.units.get(unit, unit), "kind": kinds[unit], "tasks": len(by_unit[unit]),
-                       "items": m["items"], "completion": m["completion"], "on_time_rate": m["on_time"], "on_time_counted": counted,
-                       "overdue": m["overdue"], "overdue_share": m["overdue_share"], "red": m["red"],
-                       "score": _one_decimal(sum(points)), "completion_points": points[0], "on_time_points": points[1],
-                       "overdue_points": points[2]})
+        scored.append(
+            {
+                "unit": unit,
+                "name": definition.units.get(unit, unit),
+                "kind": kinds[unit],
+                "tasks": len(by_unit[unit]),
+                "items": m["items"],
+                "completion": m["completion"],
+                "on_time_rate": m["on_time"],
+                "on_time_counted": counted,
+                "overdue": m["overdue"],
+                "overdue_share": m["overdue_share"],
+                "red": m["red"],
+                "score": _one_decimal(sum(points)),
+                "completion_points": points[0],
+                "on_time_points": points[1],
+                "overdue_points": points[2],
+            }
+        )
 
     kind_order: dict[str | None, int] = {}
     for unit in sorted(by_unit, key=lambda u: order.get(u, len(order))):
@@ -125,8 +140,14 @@ def _measure(group: list) -> dict:
         items += n
         overdue += late
         red += 1 if status.light == Light.RED else 0
-    return {"completion": sum(shares) / len(shares), "on_time": rated / weight if weight else None,
-            "items": items, "overdue": overdue, "overdue_share": overdue / items, "red": red}
+    return {
+        "completion": sum(shares) / len(shares),
+        "on_time": rated / weight if weight else None,
+        "items": items,
+        "overdue": overdue,
+        "overdue_share": overdue / items,
+        "red": red,
+    }
 
 
 def _one_decimal(value: float) -> float:

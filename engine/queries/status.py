@@ -5,6 +5,7 @@ sums per (task, part), and the milestone verdicts of ``engine.queries.milestones
 ``engine.verdicts``), which the board, the API, the sweep and the exports share. ``overdue`` counts items
 that are behind, never deadlines, so it never exceeds the task's items.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,7 +58,9 @@ class TaskStatus:
 
     def as_json(self) -> dict:
         return {
-            "id": self.id, "title": self.title, "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
             "progress": {"done": _num(self.done), "target": _num(self.target)},
             "parts": {key: {"done": _num(done), "target": _num(target)} for key, (done, target) in self.parts.items()},
             "states": dict(self.states),
@@ -80,30 +83,39 @@ class ChecklistStatus:
     tasks: list[TaskStatus]
 
     def as_json(self) -> dict:
-        return {"checklist": {"id": self.checklist.id, "title": self.checklist.title}, "today": self.today.isoformat(),
-                "tasks": [task.as_json() for task in self.tasks]}
-
-
+        return {
+            "checklist": {"id": self.checklist.id, "title": self.checklist.title},
+            "today": self.today.isoformat(),
+            "tasks": [task.as_json() for task in self.tasks],
+        }
 
 
 def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None) -> ChecklistStatus:
     with store.read() as conn:
         definition = catalog.get_checklist(conn, checklist_id)
         today = local_date(clock.now(), definition.timezone)
-        task_ids = {r.key: r.id for r in conn.execute(
-            select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False)))}
+        task_ids = {
+            r.key: r.id
+            for r in conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False)))
+        }
         histogram: dict[int, dict[str, int]] = {}
         item_counts: dict[int, int] = {}
         for task_id, state, count in conn.execute(
-                select(items.c.task_id, items.c.state, func.count()).join(tasks, tasks.c.id == items.c.task_id)
-                .where(tasks.c.checklist_id == checklist_id, items.c.removed.is_(False)).group_by(items.c.task_id, items.c.state)):
+            select(items.c.task_id, items.c.state, func.count())
+            .join(tasks, tasks.c.id == items.c.task_id)
+            .where(tasks.c.checklist_id == checklist_id, items.c.removed.is_(False))
+            .group_by(items.c.task_id, items.c.state)
+        ):
             item_counts[task_id] = item_counts.get(task_id, 0) + count
             if state is not None:
                 histogram.setdefault(task_id, {})[state] = count
         sums: dict[tuple[int, str | None], Decimal] = {}
         for task_id, part, amount in conn.execute(
-                select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount)).join(tasks, tasks.c.id == progress.c.task_id)
-                .where(tasks.c.checklist_id == checklist_id).group_by(progress.c.task_id, progress.c.part)):
+            select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount))
+            .join(tasks, tasks.c.id == progress.c.task_id)
+            .where(tasks.c.checklist_id == checklist_id)
+            .group_by(progress.c.task_id, progress.c.part)
+        ):
             sums[(task_id, part)] = Decimal(amount)
         judged = checklist_milestones(conn, definition, today, task_ids)
         hooked = _plugin_fields(plugins, definition, conn, today)
@@ -131,8 +143,9 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
 
 
 def _base(task: TaskDef, done, target) -> TaskStatus:
-    return TaskStatus(task.id, task.title, task.kind, task.unit, task.responsible, Decimal(done), Decimal(target),
-                      target_unit=task.target_unit)
+    return TaskStatus(
+        task.id, task.title, task.kind, task.unit, task.responsible, Decimal(done), Decimal(target), target_unit=task.target_unit
+    )
 
 
 def item_share(definition: ChecklistDef, task: TaskDef, state: str | None) -> Decimal:
@@ -171,15 +184,18 @@ def _target_status(task: TaskDef, row_id: int, sums: dict) -> TaskStatus:
 def _recurring_status(task: TaskDef, item_count: int, milestones, today: dt.date) -> TaskStatus:
     """Done: the items that have met this period's minimum (by activity date)."""
     start, _ = period_of(task.every, today)
-    met = sum(1 for item in milestones.items for m in item.milestones
-              if m.period_start == start and m.verdict.reached_on is not None)
+    met = sum(1 for item in milestones.items for m in item.milestones if m.period_start == start and m.verdict.reached_on is not None)
     return _base(task, met, item_count)
 
 
 def _next_open(milestones, today: dt.date) -> tuple[dt.date | None, str | None]:
     """The earliest deadline from today on that some item has still to meet."""
-    upcoming = sorted((m.due, m.milestone or "", m.label or "") for item in milestones.items for m in item.milestones
-                      if m.verdict.verdict == Verdict.OPEN and m.due >= today)
+    upcoming = sorted(
+        (m.due, m.milestone or "", m.label or "")
+        for item in milestones.items
+        for m in item.milestones
+        if m.verdict.verdict == Verdict.OPEN and m.due >= today
+    )
     if not upcoming:
         return None, None
     due, milestone, label = upcoming[0]

@@ -5,6 +5,7 @@ processes never send the same one; the outcome is written after. A crash between
 the outcome leaves the lease to expire and the delivery is tried again: external channels are
 at-least-once (a rare duplicate rather than a lost reminder), the in-app inbox exactly once.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,18 +44,29 @@ def deliver_due(store: Store, clock: Clock, channels, *, limit: int = 200) -> De
     by_name = {channel.name: channel for channel in channels}
     outcome = DeliveryOutcome()
     now = clock.now()
-    due = and_(deliveries.c.status.in_(("pending", "failed")), deliveries.c.next_attempt_at <= now,
-               or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now))
+    due = and_(
+        deliveries.c.status.in_(("pending", "failed")),
+        deliveries.c.next_attempt_at <= now,
+        or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
+    )
     with store.write() as conn:
         candidates = conn.execute(select(deliveries.c.id).where(due).order_by(deliveries.c.id).limit(limit)).scalars().all()
         claimed = []
         for delivery_id in candidates:
             if conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, due).values(lease_until=now + LEASE)).rowcount:
                 claimed.append(delivery_id)
-        work = conn.execute(select(deliveries, notices.c.checklist_id, notices.c.recipient, notices.c.subject, notices.c.text, notices.c.kind)
-                            .join(notices, notices.c.id == deliveries.c.notice_id).where(deliveries.c.id.in_(claimed))).mappings().all()
-        recipients = {(w["checklist_id"], w["recipient"]): recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"])
-                      for w in work}
+        work = (
+            conn.execute(
+                select(deliveries, notices.c.checklist_id, notices.c.recipient, notices.c.subject, notices.c.text, notices.c.kind)
+                .join(notices, notices.c.id == deliveries.c.notice_id)
+                .where(deliveries.c.id.in_(claimed))
+            )
+            .mappings()
+            .all()
+        )
+        recipients = {
+            (w["checklist_id"], w["recipient"]): recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"]) for w in work
+        }
     results = []
     for w in work:
         channel = by_name.get(w["channel"])
@@ -81,13 +93,25 @@ def deliver_due(store: Store, clock: Clock, channels, *, limit: int = 200) -> De
 
 
 def delivery_log(store: Store, *, failed_only: bool = False, limit: int = 500) -> list[dict]:
-    query = (select(deliveries, notices.c.recipient, notices.c.subject, notices.c.checklist_id)
-             .join(notices, notices.c.id == deliveries.c.notice_id))
+    query = select(deliveries, notices.c.recipient, notices.c.subject, notices.c.checklist_id).join(
+        notices, notices.c.id == deliveries.c.notice_id
+    )
     if failed_only:
         query = query.where(deliveries.c.status.in_(("failed", "abandoned")))
     with store.read() as conn:
         rows = conn.execute(query.order_by(deliveries.c.id.desc()).limit(limit)).mappings().all()
-    return [{"id": r["id"], "notice": r["notice_id"], "channel": r["channel"], "recipient": r["recipient"], "address": r["address"],
-             "status": r["status"], "attempts": r["attempts"], "error": r["last_error"],
-             "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
-             "subject": r["subject"]} for r in rows]
+    return [
+        {
+            "id": r["id"],
+            "notice": r["notice_id"],
+            "channel": r["channel"],
+            "recipient": r["recipient"],
+            "address": r["address"],
+            "status": r["status"],
+            "attempts": r["attempts"],
+            "error": r["last_error"],
+            "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
+            "subject": r["subject"],
+        }
+        for r in rows
+    ]

@@ -3,6 +3,7 @@
 A notice names the task, the item, the milestone, the date, the days left or overdue, and for
 escalations the responsible person, so a leader reading it on a phone knows whom to call.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,16 @@ def milestone_label(definition: ChecklistDef, task: TaskDef, milestone: str | No
     return say("完成目标", "target reached")
 
 
-def compose(kind: str, definition: ChecklistDef, task: TaskDef, item: str | None, milestone: str, due: dt.date,
-            today: dt.date, overdue_workdays: int | None = None) -> Text:
+def compose(
+    kind: str,
+    definition: ChecklistDef,
+    task: TaskDef,
+    item: str | None,
+    milestone: str,
+    due: dt.date,
+    today: dt.date,
+    overdue_workdays: int | None = None,
+) -> Text:
     """The notice text. ``overdue_workdays`` is how many full working days the deadline has been missed."""
     responsible = definition.people.get(task.responsible)
     who = responsible.name if responsible else task.responsible
@@ -51,21 +60,43 @@ def compose(kind: str, definition: ChecklistDef, task: TaskDef, item: str | None
     if kind == "reminder":
         days = (due - today).days
         subject = say("【{w}】{t}:{m} 还剩 {d} 天", "[{w}] {t}: {m} due in {d} days", w=word, t=short, m=milestone, d=days)
-        body = say("{what}\n节点:{m}\n期限:{due}(还剩 {d} 天)\n请按时完成并在系统中更新。",
-                   "{what}\nMilestone: {m}\nDeadline: {due} ({d} days left)\nPlease finish on time and update the system.",
-                   what=what, m=milestone, due=due.isoformat(), d=days)
+        body = say(
+            "{what}\n节点:{m}\n期限:{due}(还剩 {d} 天)\n请按时完成并在系统中更新。",
+            "{what}\nMilestone: {m}\nDeadline: {due} ({d} days left)\nPlease finish on time and update the system.",
+            what=what,
+            m=milestone,
+            due=due.isoformat(),
+            d=days,
+        )
     elif kind == "overdue":
         subject = say("【{w}】{t}:{m} 已逾期", "[{w}] {t}: {m} is overdue", w=word, t=short, m=milestone)
-        body = say("{what}\n节点:{m}\n期限:{due},已逾期。\n请尽快完成,并说明原因。",
-                   "{what}\nMilestone: {m}\nDeadline: {due}, missed.\nPlease finish as soon as possible and explain the delay.",
-                   what=what, m=milestone, due=due.isoformat())
+        body = say(
+            "{what}\n节点:{m}\n期限:{due},已逾期。\n请尽快完成,并说明原因。",
+            "{what}\nMilestone: {m}\nDeadline: {due}, missed.\nPlease finish as soon as possible and explain the delay.",
+            what=what,
+            m=milestone,
+            due=due.isoformat(),
+        )
     else:
         late = overdue_workdays if overdue_workdays is not None else (today - due).days
-        subject = say("【{w}】{t}:{m} 逾期 {n} 个工作日,责任人 {p}", "[{w}] {t}: {m} overdue {n} working days, responsible {p}",
-                      w=word, t=short, m=milestone, n=late, p=who)
-        body = say("{what}\n节点:{m}\n期限:{due},已逾期 {n} 个工作日。\n责任人:{p}\n请督促落实。",
-                   "{what}\nMilestone: {m}\nDeadline: {due}, overdue by {n} working days.\nResponsible: {p}\nPlease follow up.",
-                   what=what, m=milestone, due=due.isoformat(), n=late, p=who)
+        subject = say(
+            "【{w}】{t}:{m} 逾期 {n} 个工作日,责任人 {p}",
+            "[{w}] {t}: {m} overdue {n} working days, responsible {p}",
+            w=word,
+            t=short,
+            m=milestone,
+            n=late,
+            p=who,
+        )
+        body = say(
+            "{what}\n节点:{m}\n期限:{due},已逾期 {n} 个工作日。\n责任人:{p}\n请督促落实。",
+            "{what}\nMilestone: {m}\nDeadline: {due}, overdue by {n} working days.\nResponsible: {p}\nPlease follow up.",
+            what=what,
+            m=milestone,
+            due=due.isoformat(),
+            n=late,
+            p=who,
+        )
     return Text(subject, body)
 
 
@@ -77,10 +108,12 @@ def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bo
     from engine.catalog import get_checklist
     from engine.store.tables import items
 
-    query = (select(notices, tasks.c.key.label("task_key"), items.c.name.label("item_name"))
-             .join(tasks, tasks.c.id == notices.c.task_id, isouter=True)
-             .join(items, items.c.id == notices.c.item_id, isouter=True)
-             .where(notices.c.recipient == person))
+    query = (
+        select(notices, tasks.c.key.label("task_key"), items.c.name.label("item_name"))
+        .join(tasks, tasks.c.id == notices.c.task_id, isouter=True)
+        .join(items, items.c.id == notices.c.item_id, isouter=True)
+        .where(notices.c.recipient == person)
+    )
     if checklist:
         query = query.where(notices.c.checklist_id == checklist)
     if unread:
@@ -90,11 +123,22 @@ def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bo
         zones = {cid: get_checklist(conn, cid).timezone for cid in {r["checklist_id"] for r in rows}}
     result = []
     for r in rows:
-        result.append({"id": r["id"], "kind": r["kind"], "checklist": r["checklist_id"], "task": r["task_key"], "item": r["item_name"],
-                       "state": r["milestone"],
-                       "period_start": r["period_start"].isoformat() if r["period_start"] else None, "due": r["due_date"].isoformat() if r["due_date"] else None,
-                       "sent_at": show(r["created_at"], zones[r["checklist_id"]]), "read": r["read_at"] is not None,
-                       "subject": r["subject"], "text": r["text"]})
+        result.append(
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "checklist": r["checklist_id"],
+                "task": r["task_key"],
+                "item": r["item_name"],
+                "state": r["milestone"],
+                "period_start": r["period_start"].isoformat() if r["period_start"] else None,
+                "due": r["due_date"].isoformat() if r["due_date"] else None,
+                "sent_at": show(r["created_at"], zones[r["checklist_id"]]),
+                "read": r["read_at"] is not None,
+                "subject": r["subject"],
+                "text": r["text"],
+            }
+        )
     return result
 
 
@@ -114,6 +158,8 @@ def mark_read(store: Store, person: str, ids: list[int] | None, now: dt.datetime
             owned = {r.id for r in conn.execute(select(notices.c.id).where(notices.c.id.in_(ids), notices.c.recipient == person))}
             missing = sorted(set(ids) - owned)
             if missing:
-                raise NotFound(say("{p} 没有编号为 {m} 的通知。", "{p} has no notice numbered {m}.", p=person, m=", ".join(map(str, missing))))
+                raise NotFound(
+                    say("{p} 没有编号为 {m} 的通知。", "{p} has no notice numbered {m}.", p=person, m=", ".join(map(str, missing)))
+                )
             condition = and_(condition, notices.c.id.in_(ids))
         return conn.execute(update(notices).where(condition).values(read_at=now)).rowcount

@@ -9,6 +9,7 @@ The first pass of a process first replans every checklist (``replan_all``): the 
 learnt a year since the schedule was written (an upgraded ``chinesecalendar`` needs a restart to be read), and
 notice days counted in a provisional year then move to their real days (docs/calendar.md, "The next year").
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,9 @@ def sweep_job(context: SweepContext) -> None:
     context.passes += 1
     context.last = report
     if report.notices or report.delivered or report.failed:
-        log.info("pass at %s: %d notices, %d delivered, %d failed", report.now.isoformat(), len(report.notices),
-                 report.delivered, report.failed)
+        log.info(
+            "pass at %s: %d notices, %d delivered, %d failed", report.now.isoformat(), len(report.notices), report.delivered, report.failed
+        )
 
 
 def replan_all(store, clock) -> int:
@@ -84,8 +86,18 @@ def replan_all(store, clock) -> int:
 def build(context: SweepContext, *, blocking: bool, interval_seconds: int = 60, timezone: str = "Asia/Shanghai"):
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(timezone=ZoneInfo(timezone))
-    scheduler.add_job(sweep_job, "interval", seconds=interval_seconds, args=[context], id=JOB_ID, replace_existing=True,
-                      coalesce=True, max_instances=1, misfire_grace_time=None, next_run_time=_now(timezone))
+    scheduler.add_job(
+        sweep_job,
+        "interval",
+        seconds=interval_seconds,
+        args=[context],
+        id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=_now(timezone),
+    )
     return scheduler
 
 

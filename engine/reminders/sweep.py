@@ -12,6 +12,7 @@ deadline is also due (only the latest is sent). Overdue notices and escalation s
 in order. Nothing is sent for an item that has reached the milestone, a target that is reached, a duty
 done for the period, or a deadline that a reload removed (its pending rows are gone).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,13 +57,19 @@ class PassReport:
     failed: int = 0
 
 
-def run_pass(store: Store, clock: Clock, *, channels=(), batch: int = 200, deliver: bool = True, deliver_timeout: float | None = None) -> PassReport:
+def run_pass(
+    store: Store, clock: Clock, *, channels=(), batch: int = 200, deliver: bool = True, deliver_timeout: float | None = None
+) -> PassReport:
     now = clock.now()
     report = PassReport(now)
     while True:
         with store.write() as conn:
-            query = (select(schedule).where(schedule.c.pending.is_(True), schedule.c.fire_at <= now)
-                     .order_by(schedule.c.fire_at, schedule.c.id).limit(batch))
+            query = (
+                select(schedule)
+                .where(schedule.c.pending.is_(True), schedule.c.fire_at <= now)
+                .order_by(schedule.c.fire_at, schedule.c.id)
+                .limit(batch)
+            )
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = conn.execute(query).mappings().all()
@@ -98,25 +105,64 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         people = escalation_recipients(definition, task, rule_target(task, row["kind"], row["rule_index"]))
         for item, milestone in _behind(judged[row["task_id"]], row):
             label = milestone_label(definition, task, milestone.milestone, milestone.label)
-            text = compose(row["kind"], definition, task, item.name, label, row["due_date"], today, _late(definition, row["due_date"], today))
+            text = compose(
+                row["kind"], definition, task, item.name, label, row["due_date"], today, _late(definition, row["due_date"], today)
+            )
             for person in people:
-                new_notices.append({
-                    "dedupe_key": notice_key(row, item.item_id, person), "checklist_id": definition.id, "task_id": row["task_id"],
-                    "item_id": item.item_id, "kind": row["kind"], "rule_index": row["rule_index"], "milestone": row["milestone"],
-                    "period_start": row["period_start"], "item_deadline_id": row["item_deadline_id"], "due_date": row["due_date"],
-                    "recipient": person, "created_at": now, "subject": text.subject, "text": text.body,
-                    "_task": task.id, "_item": item.name})
+                new_notices.append(
+                    {
+                        "dedupe_key": notice_key(row, item.item_id, person),
+                        "checklist_id": definition.id,
+                        "task_id": row["task_id"],
+                        "item_id": item.item_id,
+                        "kind": row["kind"],
+                        "rule_index": row["rule_index"],
+                        "milestone": row["milestone"],
+                        "period_start": row["period_start"],
+                        "item_deadline_id": row["item_deadline_id"],
+                        "due_date": row["due_date"],
+                        "recipient": person,
+                        "created_at": now,
+                        "subject": text.subject,
+                        "text": text.body,
+                        "_task": task.id,
+                        "_item": item.name,
+                    }
+                )
     if new_notices:
         created = _insert_notices(conn, new_notices)
         _queue_deliveries(conn, created, channels, now, definitions)
         by_chain: dict[str, list[dict]] = {}
         for notice in created:
-            by_chain.setdefault(notice["checklist_id"], []).append({
-                "at": now, "actor": "system", "kind": "notice", "checklist_id": notice["checklist_id"], "task_key": notice["_task"],
-                "item_name": notice["_item"], "data": {"notice": notice["id"], "kind": notice["kind"], "rule": notice["rule_index"],
-                                                       "recipient": notice["recipient"], "due": notice["due_date"].isoformat()}})
-            report.notices.append(SentNotice(notice["id"], notice["checklist_id"], notice["_task"], notice["_item"], notice["kind"],
-                                             notice["recipient"], notice["due_date"], notice["subject"]))
+            by_chain.setdefault(notice["checklist_id"], []).append(
+                {
+                    "at": now,
+                    "actor": "system",
+                    "kind": "notice",
+                    "checklist_id": notice["checklist_id"],
+                    "task_key": notice["_task"],
+                    "item_name": notice["_item"],
+                    "data": {
+                        "notice": notice["id"],
+                        "kind": notice["kind"],
+                        "rule": notice["rule_index"],
+                        "recipient": notice["recipient"],
+                        "due": notice["due_date"].isoformat(),
+                    },
+                }
+            )
+            report.notices.append(
+                SentNotice(
+                    notice["id"],
+                    notice["checklist_id"],
+                    notice["_task"],
+                    notice["_item"],
+                    notice["kind"],
+                    notice["recipient"],
+                    notice["due_date"],
+                    notice["subject"],
+                )
+            )
         for chain, entries in by_chain.items():
             audit.append_many(conn, chain, entries)
     conn.execute(update(schedule).where(schedule.c.id.in_([row["id"] for row in rows])).values(pending=False, processed_at=now))
@@ -125,8 +171,16 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
 def notice_key(row, item_id: int | None, person: str) -> str:
     """The notice's identity, exactly once per (subject, rule, deadline, recipient): compared, never parsed."""
     subject = {"item": item_id} if item_id is not None else {"task": row["task_id"]}
-    parts = [subject, row["kind"], row["rule_index"], row["milestone"], row["period_start"], row["item_deadline_id"],
-             row["due_date"], person]
+    parts = [
+        subject,
+        row["kind"],
+        row["rule_index"],
+        row["milestone"],
+        row["period_start"],
+        row["item_deadline_id"],
+        row["due_date"],
+        person,
+    ]
     return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -164,8 +218,9 @@ def _insert_notices(conn, rows: list[dict]) -> list[dict]:
     RETURNING); a row whose ``dedupe_key`` exists already returns nothing and is not ours to send.
     """
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key])
-                 .returning(notices.c.id, notices.c.dedupe_key))
+    statement = (
+        dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id, notices.c.dedupe_key)
+    )
     values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
     ids = {r.dedupe_key: r.id for r in conn.execute(statement, values)}
     return [dict(row, id=ids[row["dedupe_key"]]) for row in rows if row["dedupe_key"] in ids]
@@ -182,8 +237,16 @@ def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, def
         recipient = recipient_of(definition, notice["recipient"])
         for channel in channels:
             if channel.applies_to(recipient):
-                queued.append({"notice_id": notice["id"], "channel": channel.name, "address": _address(channel, recipient),
-                               "status": "pending", "attempts": 0, "next_attempt_at": now})
+                queued.append(
+                    {
+                        "notice_id": notice["id"],
+                        "channel": channel.name,
+                        "address": _address(channel, recipient),
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                    }
+                )
     if queued:
         conn.execute(deliveries.insert(), queued)
 

@@ -6,6 +6,7 @@ real clock. It may not be in the future, nor further back than a window: for a r
 previous period (a report may still be credited to the period that just ended), otherwise ``BACKDATE_DAYS``
 days. This module decides that rule for every interface.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,14 @@ def parse_activity_date(text) -> dt.date | None:
             raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(say("日期 “{d}” 看不懂,请写成 2017-07-21 这样的年-月-日。",
-                             "the date '{d}' is not understood; write it as year-month-day, e.g. 2017-07-21.", d=text), field="on") from None
+        raise InputError(
+            say(
+                "日期 “{d}” 看不懂,请写成 2017-07-21 这样的年-月-日。",
+                "the date '{d}' is not understood; write it as year-month-day, e.g. 2017-07-21.",
+                d=text,
+            ),
+            field="on",
+        ) from None
 
 
 def activity_date(on, now: dt.datetime, timezone: str, *, every: str | None = None) -> dt.date:
@@ -52,12 +59,26 @@ def activity_date(on, now: dt.datetime, timezone: str, *, every: str | None = No
     if day is None:
         return today
     if day > today:
-        raise InputError(say("发生日期 {d} 在今天({t})之后;不能预先登记。",
-                             "the activity date {d} is after today ({t}); nothing can be entered ahead of time.",
-                             d=day.isoformat(), t=today.isoformat()), field="on")
+        raise InputError(
+            say(
+                "发生日期 {d} 在今天({t})之后;不能预先登记。",
+                "the activity date {d} is after today ({t}); nothing can be entered ahead of time.",
+                d=day.isoformat(),
+                t=today.isoformat(),
+            ),
+            field="on",
+        )
     earliest = earliest_allowed(today, every)
     if day < earliest:
-        raise InputError(say("发生日期 {d} 太早:最早只能补登到 {e}(周期性工作为上一周期,其他为 {n} 天内)。",
-                             "the activity date {d} is too far back: the earliest allowed is {e} (the previous period for a "
-                             "recurring duty, otherwise {n} days).", d=day.isoformat(), e=earliest.isoformat(), n=BACKDATE_DAYS), field="on")
+        raise InputError(
+            say(
+                "发生日期 {d} 太早:最早只能补登到 {e}(周期性工作为上一周期,其他为 {n} 天内)。",
+                "the activity date {d} is too far back: the earliest allowed is {e} (the previous period for a "
+                "recurring duty, otherwise {n} days).",
+                d=day.isoformat(),
+                e=earliest.isoformat(),
+                n=BACKDATE_DAYS,
+            ),
+            field="on",
+        )
     return day

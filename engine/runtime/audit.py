@@ -12,6 +12,7 @@ now with its activity date (``engine.runtime.activity``), never with a back-date
 entered at an instant of a set clock (``--now``, ``QINGDAN_NOW``, the demo; ``engine.dates.clock.is_set``)
 carry ``"clock": "set"`` in their data, so a simulation can never pass for the real record.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,9 +40,22 @@ def _stamp(at: dt.datetime) -> str:
 
 
 def event_hash(row: dict) -> str:
-    fields = [row["chain"], int(row["seq"]), _stamp(row["at"]), row["actor"], row["kind"], row.get("checklist_id"),
-              row.get("task_key"), row.get("item_name"), row.get("trigger"), row.get("from_state"), row.get("to_state"),
-              row.get("note"), row["data"], row["prev_hash"]]
+    fields = [
+        row["chain"],
+        int(row["seq"]),
+        _stamp(row["at"]),
+        row["actor"],
+        row["kind"],
+        row.get("checklist_id"),
+        row.get("task_key"),
+        row.get("item_name"),
+        row.get("trigger"),
+        row.get("from_state"),
+        row.get("to_state"),
+        row.get("note"),
+        row["data"],
+        row["prev_hash"],
+    ]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
@@ -68,9 +82,11 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     guess = _heads.get(key)
     if guess is not None and (guess[2] is None or guess[2] <= entries[0]["at"]):
         rows = _chain(chain, entries, guess[0], guess[1])
-        moved = conn.execute(update(chain_heads).where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0],
-                                                       chain_heads.c.hash == guess[1])
-                             .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest)).rowcount
+        moved = conn.execute(
+            update(chain_heads)
+            .where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0], chain_heads.c.hash == guess[1])
+            .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest)
+        ).rowcount
         if moved == 1:
             conn.execute(insert(events), rows)
             _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], newest)
@@ -106,13 +122,19 @@ def _refuse_earlier(chain: str, at: dt.datetime, head: dt.datetime) -> None:
         shown_head, shown_at = show(head), show(at)
         if shown_head == shown_at:  # within the same second: show the fraction that differs
             shown_head, shown_at = (value.astimezone(DEFAULT_ZONE).isoformat(timespec="microseconds") for value in (head, at))
-        raise InputError(say(
-            "审计链 {c} 的最新记录登记于 {h},不能再登记时间更早({a})的记录:留痕的时间只能向前。"
-            "补登过去发生的事,请按现在的时间登记并写明发生日期;若是时钟设错了,请改正后重试。",
-            "the newest event of audit chain {c} was entered at {h}; an event entered earlier ({a}) cannot follow it: "
-            "the record only moves forward in time. To enter something that happened earlier, enter it now with its "
-            "activity date; if the clock is set wrong, fix it and retry.",
-            c=chain, h=shown_head, a=shown_at), field="clock")
+        raise InputError(
+            say(
+                "审计链 {c} 的最新记录登记于 {h},不能再登记时间更早({a})的记录:留痕的时间只能向前。"
+                "补登过去发生的事,请按现在的时间登记并写明发生日期;若是时钟设错了,请改正后重试。",
+                "the newest event of audit chain {c} was entered at {h}; an event entered earlier ({a}) cannot follow it: "
+                "the record only moves forward in time. To enter something that happened earlier, enter it now with its "
+                "activity date; if the clock is set wrong, fix it and retry.",
+                c=chain,
+                h=shown_head,
+                a=shown_at,
+            ),
+            field="clock",
+        )
 
 
 def newest_entry(conn) -> dt.datetime | None:
@@ -131,8 +153,19 @@ def _chain(chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
     rows = []
     for entry in entries:
         seq += 1
-        row = {"chain": chain, "seq": seq, "prev_hash": prev, "note": None, "checklist_id": None, "task_key": None,
-               "item_name": None, "trigger": None, "from_state": None, "to_state": None, **entry}
+        row = {
+            "chain": chain,
+            "seq": seq,
+            "prev_hash": prev,
+            "note": None,
+            "checklist_id": None,
+            "task_key": None,
+            "item_name": None,
+            "trigger": None,
+            "from_state": None,
+            "to_state": None,
+            **entry,
+        }
         data = entry.get("data")
         if is_set(entry["at"]):
             data = {**(data or {}), "clock": "set"}
@@ -189,7 +222,13 @@ def verify(conn) -> Verification:
     if finding is None:
         for chain in sorted(set(heads) - chains_seen):
             seq, _ = heads[chain]
-            finding = Finding(chain, 1, None, "deleted", say("链 {c} 的全部 {n} 条记录被删除。", "all {n} events of chain {c} were deleted.", c=chain, n=seq))
+            finding = Finding(
+                chain,
+                1,
+                None,
+                "deleted",
+                say("链 {c} 的全部 {n} 条记录被删除。", "all {n} events of chain {c} were deleted.", c=chain, n=seq),
+            )
             break
     return Verification(len(heads | {c: None for c in chains_seen}), total, finding)
 
@@ -197,30 +236,77 @@ def verify(conn) -> Verification:
 def _check_row(row, expected_seq: int, prev: str) -> Finding | None:
     chain, seq = row["chain"], row["seq"]
     if event_hash(dict(row)) != row["hash"]:
-        return Finding(chain, seq, row["id"], "edited", say("链 {c} 第 {s} 条记录(id {i})的内容被改动过。",
-                                                             "event {s} (id {i}) of chain {c} was edited.", c=chain, s=seq, i=row["id"]))
+        return Finding(
+            chain,
+            seq,
+            row["id"],
+            "edited",
+            say("链 {c} 第 {s} 条记录(id {i})的内容被改动过。", "event {s} (id {i}) of chain {c} was edited.", c=chain, s=seq, i=row["id"]),
+        )
     if seq > expected_seq:
-        return Finding(chain, expected_seq, row["id"], "deleted", say(
-            "链 {c} 缺少第 {a}–{b} 条记录(被删除)。", "events {a}–{b} of chain {c} are missing (deleted).", c=chain, a=expected_seq, b=seq - 1))
+        return Finding(
+            chain,
+            expected_seq,
+            row["id"],
+            "deleted",
+            say(
+                "链 {c} 缺少第 {a}–{b} 条记录(被删除)。",
+                "events {a}–{b} of chain {c} are missing (deleted).",
+                c=chain,
+                a=expected_seq,
+                b=seq - 1,
+            ),
+        )
     if row["prev_hash"] != prev:
-        return Finding(chain, seq, row["id"], "inserted", say(
-            "链 {c} 第 {s} 条记录(id {i})与前一条接不上:记录被插入或替换。",
-            "event {s} (id {i}) of chain {c} does not follow the one before: an event was inserted or replaced.", c=chain, s=seq, i=row["id"]))
+        return Finding(
+            chain,
+            seq,
+            row["id"],
+            "inserted",
+            say(
+                "链 {c} 第 {s} 条记录(id {i})与前一条接不上:记录被插入或替换。",
+                "event {s} (id {i}) of chain {c} does not follow the one before: an event was inserted or replaced.",
+                c=chain,
+                s=seq,
+                i=row["id"],
+            ),
+        )
     return None
 
 
 def _check_tail(chain: str, last_seq: int, last_hash: str, heads: dict) -> Finding | None:
     head = heads.get(chain)
     if head is None:
-        return Finding(chain, last_seq, None, "inserted", say("链 {c} 没有链头记录:整条链是后插入的。",
-                                                              "chain {c} has no head record: it was inserted.", c=chain))
+        return Finding(
+            chain,
+            last_seq,
+            None,
+            "inserted",
+            say("链 {c} 没有链头记录:整条链是后插入的。", "chain {c} has no head record: it was inserted.", c=chain),
+        )
     seq, digest = head
     if seq > last_seq:
-        return Finding(chain, last_seq + 1, None, "deleted", say("链 {c} 最后的第 {a}–{b} 条记录被删除。",
-                                                                 "the last events {a}–{b} of chain {c} were deleted.", c=chain, a=last_seq + 1, b=seq))
+        return Finding(
+            chain,
+            last_seq + 1,
+            None,
+            "deleted",
+            say(
+                "链 {c} 最后的第 {a}–{b} 条记录被删除。",
+                "the last events {a}–{b} of chain {c} were deleted.",
+                c=chain,
+                a=last_seq + 1,
+                b=seq,
+            ),
+        )
     if seq < last_seq or digest != last_hash:
-        return Finding(chain, seq + 1, None, "inserted", say("链 {c} 在第 {s} 条之后有后插入的记录。",
-                                                             "events were inserted in chain {c} after event {s}.", c=chain, s=seq))
+        return Finding(
+            chain,
+            seq + 1,
+            None,
+            "inserted",
+            say("链 {c} 在第 {s} 条之后有后插入的记录。", "events were inserted in chain {c} after event {s}.", c=chain, s=seq),
+        )
     return None
 
 
@@ -228,8 +314,21 @@ def recent(conn, *, limit: int = 100, before: int | None = None, chain: str | No
     """The newest events (of all chains, or of ``chain``), newest first: at most ``limit``, with ids below
     ``before`` when given (the next page). Each a dict of id, chain, seq, at, actor, kind, task_key,
     item_name, trigger, from_state, to_state, note and data (canonical JSON text)."""
-    query = select(events.c.id, events.c.chain, events.c.seq, events.c.at, events.c.actor, events.c.kind, events.c.task_key,
-                   events.c.item_name, events.c.trigger, events.c.from_state, events.c.to_state, events.c.note, events.c.data)
+    query = select(
+        events.c.id,
+        events.c.chain,
+        events.c.seq,
+        events.c.at,
+        events.c.actor,
+        events.c.kind,
+        events.c.task_key,
+        events.c.item_name,
+        events.c.trigger,
+        events.c.from_state,
+        events.c.to_state,
+        events.c.note,
+        events.c.data,
+    )
     if before is not None:
         query = query.where(events.c.id < before)
     if chain:

@@ -5,6 +5,7 @@ per task, not per item (``engine.definition.planning``), so the schedule has a h
 whatever the number of items; items are looked at only when a row falls due. Deadlines that appear later for
 one item (rectification, a contract) are ``item_deadlines`` rows with their own schedule rows.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,12 +38,24 @@ def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     chased for them. Returns the number of rows written.
     """
     loaded_day = first_loaded_day(conn, definition) or now.astimezone(ZoneInfo(definition.timezone)).date()
-    task_rows = {r.key: r.id for r in conn.execute(
-        select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id, tasks.c.removed.is_(False)))}
+    task_rows = {
+        r.key: r.id
+        for r in conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id, tasks.c.removed.is_(False)))
+    }
     existing = {}
-    for row in conn.execute(select(schedule.c.id, schedule.c.task_id, schedule.c.milestone, schedule.c.period_start, schedule.c.due_date,
-                                   schedule.c.kind, schedule.c.rule_index, schedule.c.fire_at, schedule.c.pending)
-                            .where(schedule.c.checklist_id == definition.id, schedule.c.item_deadline_id.is_(None))):
+    for row in conn.execute(
+        select(
+            schedule.c.id,
+            schedule.c.task_id,
+            schedule.c.milestone,
+            schedule.c.period_start,
+            schedule.c.due_date,
+            schedule.c.kind,
+            schedule.c.rule_index,
+            schedule.c.fire_at,
+            schedule.c.pending,
+        ).where(schedule.c.checklist_id == definition.id, schedule.c.item_deadline_id.is_(None))
+    ):
         existing[(row.task_id, row.milestone, row.period_start, row.due_date, row.kind, row.rule_index, row.fire_at)] = row
     wanted = {}
     for task in definition.tasks:
@@ -53,22 +66,45 @@ def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
             wanted[(row_id, f.milestone, f.period_start, f.due_date, f.kind.value, f.rule_index, fire_at(definition, f.day))] = f
     stale = [row.id for key, row in existing.items() if row.pending and key not in wanted]
     for start in range(0, len(stale), 500):
-        conn.execute(delete(schedule).where(schedule.c.id.in_(stale[start:start + 500])))
+        conn.execute(delete(schedule).where(schedule.c.id.in_(stale[start : start + 500])))
     fresh = []
     for key, f in wanted.items():
         if key in existing:
             continue
         before_loading = f.period_start is not None and f.due_date < loaded_day
-        fresh.append({"checklist_id": definition.id, "task_id": key[0], "item_deadline_id": None, "milestone": f.milestone,
-                      "period_start": f.period_start, "due_date": f.due_date, "kind": f.kind.value, "rule_index": f.rule_index,
-                      "fire_at": key[-1], "pending": not before_loading, "processed_at": now if before_loading else None})
+        fresh.append(
+            {
+                "checklist_id": definition.id,
+                "task_id": key[0],
+                "item_deadline_id": None,
+                "milestone": f.milestone,
+                "period_start": f.period_start,
+                "due_date": f.due_date,
+                "kind": f.kind.value,
+                "rule_index": f.rule_index,
+                "fire_at": key[-1],
+                "pending": not before_loading,
+                "processed_at": now if before_loading else None,
+            }
+        )
     for start in range(0, len(fresh), 2000):
-        conn.execute(insert(schedule), fresh[start:start + 2000])
+        conn.execute(insert(schedule), fresh[start : start + 2000])
     return len(fresh)
 
 
-def add_item_deadline(conn, *, definition: ChecklistDef, task: TaskDef, task_row_id: int, item_id: int, key: str, label: str,
-                      due: dt.date, reach_state: str | None, now: dt.datetime) -> int:
+def add_item_deadline(
+    conn,
+    *,
+    definition: ChecklistDef,
+    task: TaskDef,
+    task_row_id: int,
+    item_id: int,
+    key: str,
+    label: str,
+    due: dt.date,
+    reach_state: str | None,
+    now: dt.datetime,
+) -> int:
     """A deadline for one item that appears during the work (rectification, contract signing).
 
     Reminded and escalated with the task's rules, like any deadline. An open deadline with the same
@@ -76,25 +112,46 @@ def add_item_deadline(conn, *, definition: ChecklistDef, task: TaskDef, task_row
     (``engine.runtime.reaching``) or when ``clear_item_deadline`` is called. Returns the deadline's id.
     """
     clear_item_deadline(conn, item_id=item_id, key=key, now=now, superseded=True)
-    deadline_id = conn.execute(insert(item_deadlines).values(
-        item_id=item_id, key=key, label=label, due_date=due, reach_state=reach_state, created_at=now,
-        cleared_at=None).returning(item_deadlines.c.id)).scalar_one()
-    rows = [{"checklist_id": definition.id, "task_id": task_row_id, "item_deadline_id": deadline_id, "milestone": None,
-             "period_start": None, "due_date": due, "kind": kind.value, "rule_index": index,
-             "fire_at": fire_at(definition, day), "pending": True, "processed_at": None}
-            for kind, index, day, _to in rule_days(definition.calendar, due, task.remind, task.escalate)]
+    deadline_id = conn.execute(
+        insert(item_deadlines)
+        .values(item_id=item_id, key=key, label=label, due_date=due, reach_state=reach_state, created_at=now, cleared_at=None)
+        .returning(item_deadlines.c.id)
+    ).scalar_one()
+    rows = [
+        {
+            "checklist_id": definition.id,
+            "task_id": task_row_id,
+            "item_deadline_id": deadline_id,
+            "milestone": None,
+            "period_start": None,
+            "due_date": due,
+            "kind": kind.value,
+            "rule_index": index,
+            "fire_at": fire_at(definition, day),
+            "pending": True,
+            "processed_at": None,
+        }
+        for kind, index, day, _to in rule_days(definition.calendar, due, task.remind, task.escalate)
+    ]
     conn.execute(insert(schedule), rows)
     return deadline_id
 
 
-def clear_item_deadline(conn, *, item_id: int, key: str, now: dt.datetime, on: dt.date | None = None,
-                        superseded: bool = False) -> None:
+def clear_item_deadline(conn, *, item_id: int, key: str, now: dt.datetime, on: dt.date | None = None, superseded: bool = False) -> None:
     """Close an item's open deadline ``key``: met on the activity date ``on`` (default: today in UTC terms of
     ``now``'s date), or superseded by a new deadline with the same key. Its pending reminders are dropped."""
-    open_ids = [r.id for r in conn.execute(select(item_deadlines.c.id).where(
-        item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None)))]
+    open_ids = [
+        r.id
+        for r in conn.execute(
+            select(item_deadlines.c.id).where(
+                item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None)
+            )
+        )
+    ]
     if not open_ids:
         return
-    values = {"cleared_at": now, "outcome": "superseded"} if superseded else {"cleared_at": now, "outcome": "met", "met_on": on or now.date()}
+    values = (
+        {"cleared_at": now, "outcome": "superseded"} if superseded else {"cleared_at": now, "outcome": "met", "met_on": on or now.date()}
+    )
     conn.execute(update(item_deadlines).where(item_deadlines.c.id.in_(open_ids)).values(**values))
     conn.execute(delete(schedule).where(schedule.c.item_deadline_id.in_(open_ids), schedule.c.pending.is_(True)))

@@ -6,6 +6,7 @@ changed, so its hash in the (hash-chained) audit trail proves what was shown. A 
 action that was then refused stays behind unreferenced; that is harmless. This module does not
 touch the database.
 """
+
 from __future__ import annotations
 
 import hashlib

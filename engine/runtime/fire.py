@@ -8,6 +8,7 @@ item's version, so of two simultaneous fires exactly one wins and the other is r
 write, step types and plugins record their own rows and start or meet deadlines, in the same
 transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,18 +41,54 @@ class FireResult:
     warnings: tuple[str, ...] = ()
 
 
-def fire(store: Store, *, task: str, item: str | None, trigger: str, actor: str, clock: Clock, plugins,
-         note: str | None = None, data: dict | None = None, checklist: str | None = None,
-         expect_state: str | None = None, on=None) -> FireResult:
+def fire(
+    store: Store,
+    *,
+    task: str,
+    item: str | None,
+    trigger: str,
+    actor: str,
+    clock: Clock,
+    plugins,
+    note: str | None = None,
+    data: dict | None = None,
+    checklist: str | None = None,
+    expect_state: str | None = None,
+    on=None,
+) -> FireResult:
     """Fire in a transaction of its own. ``on``: the activity date (``engine.runtime.activity``), default today."""
     with store.write() as conn:
-        return fire_in(conn, task=task, item=item, trigger=trigger, actor=actor, now=clock.now(), plugins=plugins,
-                       note=note, data=data, checklist=checklist, expect_state=expect_state, on=on)
+        return fire_in(
+            conn,
+            task=task,
+            item=item,
+            trigger=trigger,
+            actor=actor,
+            now=clock.now(),
+            plugins=plugins,
+            note=note,
+            data=data,
+            checklist=checklist,
+            expect_state=expect_state,
+            on=on,
+        )
 
 
-def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now, plugins,
-            note: str | None = None, data: dict | None = None, checklist: str | None = None,
-            expect_state: str | None = None, on=None) -> FireResult:
+def fire_in(
+    conn,
+    *,
+    task: str,
+    item: str | None,
+    trigger: str,
+    actor: str,
+    now,
+    plugins,
+    note: str | None = None,
+    data: dict | None = None,
+    checklist: str | None = None,
+    expect_state: str | None = None,
+    on=None,
+) -> FireResult:
     """Fire inside the caller's write transaction (a plugin command that records data and fires at once)."""
     from engine.pluginmanager import step_types
 
@@ -59,9 +96,14 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     ref = open_task(conn, task, item, checklist=checklist)
     definition, task_def, row = ref.checklist, ref.task, ref.item
     if expect_state is not None and row.state != expect_state:
-        raise Conflict(say("子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
-                           "item '{i}' was changed by someone else to '{s}'; reload and try again.",
-                           i=row.name, s=row.state))
+        raise Conflict(
+            say(
+                "子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
+                "item '{i}' was changed by someone else to '{s}'; reload and try again.",
+                i=row.name,
+                s=row.state,
+            )
+        )
     workflow = definition.workflows[task_def.workflow]
     on_day = activity_date(on, now, definition.timezone)
     dest = machine_for(workflow).next_state(row.state, trigger)
@@ -71,15 +113,36 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
     named = [name for name in (workflow.states[row.state].step, workflow.states[dest].step) if name]
     for name in named:
         if name not in registry:  # the list was loaded while a plugin was installed that is gone now
-            raise GuardRefused(say("步骤类型 “{s}” 现在没有插件提供(插件被卸载了?),不能执行 “{t}”;已知的步骤类型:{k}。",
-                                   "no plugin provides the step type '{s}' any more (was a plugin uninstalled?), so '{t}' "
-                                   "is refused; known step types: {k}.", s=name, t=trigger, k=", ".join(sorted(registry)) or "-"))
+            raise GuardRefused(
+                say(
+                    "步骤类型 “{s}” 现在没有插件提供(插件被卸载了?),不能执行 “{t}”;已知的步骤类型:{k}。",
+                    "no plugin provides the step type '{s}' any more (was a plugin uninstalled?), so '{t}' "
+                    "is refused; known step types: {k}.",
+                    s=name,
+                    t=trigger,
+                    k=", ".join(sorted(registry)) or "-",
+                )
+            )
     involved = list({name: registry[name] for name in named}.values())
     given = parse_step_data(involved, data, local_date(now, definition.timezone))
     for values in given.values():
         data.update(values)  # the event keeps the normalized values
-    context = TransitionContext(definition, task_def, row.id, row.name, trigger, row.state, dest, actor, note, data, now, conn,
-                                step_data=given, read_recorded=lambda step: stepdata.recorded(conn, row.id, step))
+    context = TransitionContext(
+        definition,
+        task_def,
+        row.id,
+        row.name,
+        trigger,
+        row.state,
+        dest,
+        actor,
+        note,
+        data,
+        now,
+        conn,
+        step_data=given,
+        read_recorded=lambda step: stepdata.recorded(conn, row.id, step),
+    )
     for step in involved:
         refusal = missing_data(step, context) or step.guard(context)
         if refusal:
@@ -88,25 +151,66 @@ def fire_in(conn, *, task: str, item: str | None, trigger: str, actor: str, now,
         if refusal:
             raise GuardRefused(refusal)
     changed = conn.execute(
-        update(items).where(items.c.id == row.id, items.c.version == row.version)
-        .values(state=dest, version=row.version + 1, state_since=now)).rowcount
+        update(items)
+        .where(items.c.id == row.id, items.c.version == row.version)
+        .values(state=dest, version=row.version + 1, state_since=now)
+    ).rowcount
     if changed != 1:
-        raise Conflict(say("子项 “{i}” 刚被他人改动,本次操作未生效;请查看最新状态后重试。",
-                           "item '{i}' was just changed by someone else; nothing was written. Check its state and retry.", i=row.name))
+        raise Conflict(
+            say(
+                "子项 “{i}” 刚被他人改动,本次操作未生效;请查看最新状态后重试。",
+                "item '{i}' was just changed by someone else; nothing was written. Check its state and retry.",
+                i=row.name,
+            )
+        )
     if on_day != local_date(now, definition.timezone):
         data["on"] = on_day.isoformat()  # the event keeps both: ``at`` is when it was entered
-    event = audit.append(conn, chain=definition.id, at=now, actor=actor, kind="transition", checklist_id=definition.id,
-                         task_key=task_def.id, item_name=row.name, trigger=trigger, from_state=row.state,
-                         to_state=dest, note=note, data=data)
+    event = audit.append(
+        conn,
+        chain=definition.id,
+        at=now,
+        actor=actor,
+        kind="transition",
+        checklist_id=definition.id,
+        task_key=task_def.id,
+        item_name=row.name,
+        trigger=trigger,
+        from_state=row.state,
+        to_state=dest,
+        note=note,
+        data=data,
+    )
     met = record_reached(conn, workflow, item_id=row.id, state=dest, on=on_day, now=now)
-    audit.append_many(conn, definition.id, [dict(at=now, actor=actor, kind="deadline_met", checklist_id=definition.id, task_key=task_def.id,
-                                                 item_name=row.name, data={"key": m.key, "label": m.label, "due": m.due_date.isoformat()})
-                                            for m in met])
+    audit.append_many(
+        conn,
+        definition.id,
+        [
+            dict(
+                at=now,
+                actor=actor,
+                kind="deadline_met",
+                checklist_id=definition.id,
+                task_key=task_def.id,
+                item_name=row.name,
+                data={"key": m.key, "label": m.label, "due": m.due_date.isoformat()},
+            )
+            for m in met
+        ],
+    )
     for step_name, values in given.items():
         stepdata.save(conn, item_id=row.id, step=step_name, values=values, actor=actor, now=now)
     for step in involved:
         step.after_transition(context)
     plugins.hook.qingdan_after_transition(context=context)
-    stepdata.apply_effects(conn, context, definition=definition, task=task_def, task_row_id=ref.task_row_id, item_id=row.id,
-                           item_name=row.name, actor=actor, now=now)
+    stepdata.apply_effects(
+        conn,
+        context,
+        definition=definition,
+        task=task_def,
+        task_row_id=ref.task_row_id,
+        item_id=row.id,
+        item_name=row.name,
+        actor=actor,
+        now=now,
+    )
     return FireResult(definition.id, task_def.id, row.name, trigger, row.state, dest, event["seq"], tuple(context.warnings))

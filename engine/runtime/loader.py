@@ -8,6 +8,7 @@ disappeared, a task with history that changed kind) is refused with everything i
 unless ``force``: then vanished items and tasks are archived (hidden, history kept) and items in
 vanished states return to the initial state, each recorded in the audit trail.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,8 +46,9 @@ def digest(definition: ChecklistDef) -> str:
     return hashlib.sha256(definition.source_json.encode("utf-8")).hexdigest()
 
 
-def load(store: Store, definitions: list[ChecklistDef], *, clock: Clock, actor: str = "admin", force: bool = False,
-         progress=None) -> list[LoadReport]:
+def load(
+    store: Store, definitions: list[ChecklistDef], *, clock: Clock, actor: str = "admin", force: bool = False, progress=None
+) -> list[LoadReport]:
     """Load every definition in ONE transaction; any refusal leaves the database untouched."""
     now = clock.now()
     reports = []
@@ -63,13 +65,29 @@ def load(store: Store, definitions: list[ChecklistDef], *, clock: Clock, actor: 
 
 
 def _create(conn, definition: ChecklistDef, now, actor, progress) -> LoadReport:
-    conn.execute(insert(checklists).values(
-        id=definition.id, title=definition.title, year=definition.year, revision=1, source_sha256=digest(definition),
-        definition=definition.source_json, format_version=FORMAT_VERSION, loaded_at=now))
+    conn.execute(
+        insert(checklists).values(
+            id=definition.id,
+            title=definition.title,
+            year=definition.year,
+            revision=1,
+            source_sha256=digest(definition),
+            definition=definition.source_json,
+            format_version=FORMAT_VERSION,
+            loaded_at=now,
+        )
+    )
     report = LoadReport(definition.id, "created", 1)
     _add_tasks(conn, definition, definition.tasks, {t.id: i for i, t in enumerate(definition.tasks)}, now, report, progress)
-    audit.append(conn, chain=definition.id, at=now, actor=actor, kind="load", checklist_id=definition.id,
-                 data={"revision": 1, "sha256": digest(definition), "tasks": report.tasks_added, "items": report.items_added})
+    audit.append(
+        conn,
+        chain=definition.id,
+        at=now,
+        actor=actor,
+        kind="load",
+        checklist_id=definition.id,
+        data={"revision": 1, "sha256": digest(definition), "tasks": report.tasks_added, "items": report.items_added},
+    )
     replan_checklist(conn, definition, now)
     return report
 
@@ -77,18 +95,30 @@ def _create(conn, definition: ChecklistDef, now, actor, progress) -> LoadReport:
 def _add_tasks(conn, definition, new_tasks, positions, now, report, progress):
     if not new_tasks:
         return
-    conn.execute(insert(tasks), [{"checklist_id": definition.id, "key": t.id, "kind": t.kind, "position": positions[t.id],
-                                  "removed": False} for t in new_tasks])
+    conn.execute(
+        insert(tasks),
+        [{"checklist_id": definition.id, "key": t.id, "kind": t.kind, "position": positions[t.id], "removed": False} for t in new_tasks],
+    )
     wanted = {t.id for t in new_tasks}
-    ids = {r.key: r.id for r in conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id))
-           if r.key in wanted}
+    ids = {
+        r.key: r.id for r in conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id)) if r.key in wanted
+    }
     total = sum(len(t.items) for t in new_tasks)
     batch, done = [], 0
     for task in new_tasks:
         initial = _initial(definition, task)
         for position, name in enumerate(task.items):
-            batch.append({"task_id": ids[task.id], "name": name, "position": position, "state": initial, "version": 1,
-                          "state_since": now, "removed": False})
+            batch.append(
+                {
+                    "task_id": ids[task.id],
+                    "name": name,
+                    "position": position,
+                    "state": initial,
+                    "version": 1,
+                    "state_since": now,
+                    "removed": False,
+                }
+            )
         if len(batch) >= 5000:
             conn.execute(insert(items), batch)
             done += len(batch)
@@ -114,8 +144,11 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     report = LoadReport(definition.id, "updated", revision)
     task_rows = {r.key: r for r in conn.execute(select(tasks).where(tasks.c.checklist_id == definition.id))}
     item_rows: dict[int, dict] = {}
-    for r in conn.execute(select(items.c.id, items.c.task_id, items.c.name, items.c.state, items.c.removed)
-                          .join(tasks, tasks.c.id == items.c.task_id).where(tasks.c.checklist_id == definition.id)):
+    for r in conn.execute(
+        select(items.c.id, items.c.task_id, items.c.name, items.c.state, items.c.removed)
+        .join(tasks, tasks.c.id == items.c.task_id)
+        .where(tasks.c.checklist_id == definition.id)
+    ):
         item_rows.setdefault(r.task_id, {})[r.name] = r
     history = _history(conn, definition.id)
     blockers: list[str] = []
@@ -125,8 +158,14 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     for key, trow in task_rows.items():
         if key not in new_ids and not trow.removed:
             if history["tasks"].get(key):
-                blockers.append(say("任务 {t} 已有 {n} 条记录,不能从清单中删除", "task {t} has {n} recorded events and cannot be removed",
-                                    t=key, n=history["tasks"][key]))
+                blockers.append(
+                    say(
+                        "任务 {t} 已有 {n} 条记录,不能从清单中删除",
+                        "task {t} has {n} recorded events and cannot be removed",
+                        t=key,
+                        n=history["tasks"][key],
+                    )
+                )
             archive_tasks.append(trow)
 
     added_tasks = [t for t in definition.tasks if t.id not in task_rows]
@@ -136,14 +175,27 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
             continue
         existing = item_rows.get(trow.id, {})
         if trow.kind != task.kind and history["tasks"].get(task.id):
-            blockers.append(say("任务 {t} 已有记录,不能从{a}改为{b}类任务", "task {t} has history and cannot change from {a} to {b}",
-                                t=task.id, a=trow.kind, b=task.kind))
+            blockers.append(
+                say(
+                    "任务 {t} 已有记录,不能从{a}改为{b}类任务",
+                    "task {t} has history and cannot change from {a} to {b}",
+                    t=task.id,
+                    a=trow.kind,
+                    b=task.kind,
+                )
+            )
         wanted = set(task.items)
         for name, irow in existing.items():
             if name not in wanted and not irow.removed:
                 if history["items"].get((task.id, name)):
-                    blockers.append(say("任务 {t} 的子项 “{i}” 已有记录,不能删除", "item '{i}' of task {t} has history and cannot be removed",
-                                        t=task.id, i=name))
+                    blockers.append(
+                        say(
+                            "任务 {t} 的子项 “{i}” 已有记录,不能删除",
+                            "item '{i}' of task {t} has history and cannot be removed",
+                            t=task.id,
+                            i=name,
+                        )
+                    )
                 archive_items.append(irow)
         if task.kind == "workflow":
             workflow = definition.workflows[task.workflow]
@@ -155,8 +207,15 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
                     stranded[irow.state] = stranded.get(irow.state, 0) + 1
                     reset_items.append((task, irow, workflow.initial))
             for state, count in stranded.items():
-                blockers.append(say("任务 {t} 有 {n} 个子项处于状态 “{s}”,而新流程没有这个状态", "task {t} has {n} items in state '{s}', which the new workflow lacks",
-                                    t=task.id, n=count, s=state))
+                blockers.append(
+                    say(
+                        "任务 {t} 有 {n} 个子项处于状态 “{s}”,而新流程没有这个状态",
+                        "task {t} has {n} items in state '{s}', which the new workflow lacks",
+                        t=task.id,
+                        n=count,
+                        s=state,
+                    )
+                )
         elif trow.kind == "workflow":
             for name, irow in existing.items():
                 if name in wanted and irow.state is not None:
@@ -167,14 +226,29 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
                 restore_items.append(irow)
 
     if blockers and not force:
-        raise StrandedData(say("清单 {c} 的修改会丢失已有数据,未载入任何内容:\n  - {b}\n确需如此,可加 --force:被删的任务和子项归档(保留历史),处于已删状态的子项退回初始状态,全部记入审计。",
-                               "changing checklist {c} would strand existing data; nothing was loaded:\n  - {b}\nIf this is intended, add --force: removed tasks and items are archived (history kept), items in removed states return to the initial state, all audited.",
-                               c=definition.id, b="\n  - ".join(blockers)))
+        raise StrandedData(
+            say(
+                "清单 {c} 的修改会丢失已有数据,未载入任何内容:\n  - {b}\n确需如此,可加 --force:被删的任务和子项归档(保留历史),处于已删状态的子项退回初始状态,全部记入审计。",
+                "changing checklist {c} would strand existing data; nothing was loaded:\n  - {b}\nIf this is intended, add --force: removed tasks and items are archived (history kept), items in removed states return to the initial state, all audited.",
+                c=definition.id,
+                b="\n  - ".join(blockers),
+            )
+        )
 
     # apply
-    conn.execute(update(checklists).where(checklists.c.id == definition.id).values(
-        title=definition.title, year=definition.year, revision=revision, source_sha256=digest(definition),
-        definition=definition.source_json, format_version=FORMAT_VERSION, loaded_at=now))
+    conn.execute(
+        update(checklists)
+        .where(checklists.c.id == definition.id)
+        .values(
+            title=definition.title,
+            year=definition.year,
+            revision=revision,
+            source_sha256=digest(definition),
+            definition=definition.source_json,
+            format_version=FORMAT_VERSION,
+            loaded_at=now,
+        )
+    )
     positions = {t.id: i for i, t in enumerate(definition.tasks)}
     for task in definition.tasks:
         trow = task_rows.get(task.id)
@@ -194,9 +268,19 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     for task, irow, state in reset_items:
         conn.execute(update(items).where(items.c.id == irow.id).values(state=state, version=items.c.version + 1, state_since=now))
         report.reset.append(f"{task.id}/{irow.name}")
-        reset_events.append({"at": now, "actor": actor, "kind": "forced_state", "checklist_id": definition.id, "task_key": task.id,
-                             "item_name": irow.name, "from_state": irow.state, "to_state": state,
-                             "note": say("重新载入时强制退回", "reset by a forced reload")})
+        reset_events.append(
+            {
+                "at": now,
+                "actor": actor,
+                "kind": "forced_state",
+                "checklist_id": definition.id,
+                "task_key": task.id,
+                "item_name": irow.name,
+                "from_state": irow.state,
+                "to_state": state,
+                "note": say("重新载入时强制退回", "reset by a forced reload"),
+            }
+        )
     _add_tasks(conn, definition, added_tasks, positions, now, report, progress)
     for task in definition.tasks:
         trow = task_rows.get(task.id)
@@ -206,16 +290,44 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         fresh = [name for name in task.items if name not in existing]
         if fresh:
             initial = _initial(definition, task)
-            conn.execute(insert(items), [{"task_id": trow.id, "name": name, "position": task.items.index(name), "state": initial,
-                                          "version": 1, "state_since": now, "removed": False} for name in fresh])
+            conn.execute(
+                insert(items),
+                [
+                    {
+                        "task_id": trow.id,
+                        "name": name,
+                        "position": task.items.index(name),
+                        "state": initial,
+                        "version": 1,
+                        "state_since": now,
+                        "removed": False,
+                    }
+                    for name in fresh
+                ],
+            )
             report.items_added += len(fresh)
     report.changes = _describe_changes(old, definition)
     archived_items = [f"{irow.task_id}/{irow.name}" for irow in archive_items]
-    data = {"revision": revision, "sha256": digest(definition), "tasks_added": report.tasks_added, "items_added": report.items_added,
-            "archived_tasks": report.archived, "archived_items": len(archived_items), "changes": report.changes}
+    data = {
+        "revision": revision,
+        "sha256": digest(definition),
+        "tasks_added": report.tasks_added,
+        "items_added": report.items_added,
+        "archived_tasks": report.archived,
+        "archived_items": len(archived_items),
+        "changes": report.changes,
+    }
     kind = "forced_reload" if blockers else "reload"
-    entries = [{"at": now, "actor": actor, "kind": kind, "checklist_id": definition.id, "data": data,
-                "note": "; ".join(blockers) if blockers else None}] + reset_events
+    entries = [
+        {
+            "at": now,
+            "actor": actor,
+            "kind": kind,
+            "checklist_id": definition.id,
+            "data": data,
+            "note": "; ".join(blockers) if blockers else None,
+        }
+    ] + reset_events
     audit.append_many(conn, definition.id, entries)
     replan_checklist(conn, definition, now)
     return report
@@ -224,9 +336,11 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
 def _history(conn, checklist_id: str) -> dict:
     per_item: dict = {}
     per_task: dict = {}
-    query = (select(events.c.task_key, events.c.item_name, func.count())
-             .where(events.c.checklist_id == checklist_id, events.c.task_key.is_not(None), events.c.kind.not_in(SETUP_KINDS))
-             .group_by(events.c.task_key, events.c.item_name))
+    query = (
+        select(events.c.task_key, events.c.item_name, func.count())
+        .where(events.c.checklist_id == checklist_id, events.c.task_key.is_not(None), events.c.kind.not_in(SETUP_KINDS))
+        .group_by(events.c.task_key, events.c.item_name)
+    )
     for task_key, item_name, count in conn.execute(query):
         per_task[task_key] = per_task.get(task_key, 0) + count
         if item_name is not None:

@@ -7,6 +7,7 @@ workflow is one sentence for all of them.
 
 Must not: check permissions or lock anything (the caller knows what it is about to write).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -41,13 +42,20 @@ def refuse_without_workflow(task: TaskDef) -> None:
     if task.kind == "workflow":
         return
     kind = say("数量目标", "quantity-target") if task.kind == "target" else say("周期性", "recurring")
-    raise InvalidTrigger(say("任务 {t} 是{k}任务,没有流程:流程动作、步骤数据和验收只用于流程任务,它的进度请用 qingdan report 报送。",
-                             "task {t} is a {k} task without a workflow: triggers, step data and inspections apply to workflow "
-                             "tasks only; report its progress with qingdan report.", t=task.id, k=kind))
+    raise InvalidTrigger(
+        say(
+            "任务 {t} 是{k}任务,没有流程:流程动作、步骤数据和验收只用于流程任务,它的进度请用 qingdan report 报送。",
+            "task {t} is a {k} task without a workflow: triggers, step data and inspections apply to workflow "
+            "tasks only; report its progress with qingdan report.",
+            t=task.id,
+            k=kind,
+        )
+    )
 
 
-def open_task(conn, task: str, item: str | None = None, *, checklist: str | None = None, workflow_only: bool = True,
-              with_item: bool = True) -> OpenTask:
+def open_task(
+    conn, task: str, item: str | None = None, *, checklist: str | None = None, workflow_only: bool = True, with_item: bool = True
+) -> OpenTask:
     """Find ``task`` (``T1`` or ``CHECKLIST:T1``) and its item in the transaction ``conn``.
 
     ``workflow_only``: refuse a task without a workflow (``InvalidTrigger``, the sentence above). ``with_item``: resolve
@@ -64,9 +72,17 @@ def open_task(conn, task: str, item: str | None = None, *, checklist: str | None
 
 
 @contextmanager
-def task_transaction(store, task: str, item: str | None = None, *, checklist: str | None = None, workflow_only: bool = True,
-                     with_item: bool = True, write: bool = True) -> Iterator[OpenTask]:
+def task_transaction(
+    store,
+    task: str,
+    item: str | None = None,
+    *,
+    checklist: str | None = None,
+    workflow_only: bool = True,
+    with_item: bool = True,
+    write: bool = True,
+) -> Iterator[OpenTask]:
     """``open_task`` in a transaction of its own (a write transaction unless ``write=False``): committed when the block
     ends, rolled back when it raises."""
-    with (store.write() if write else store.read()) as conn:
+    with store.write() if write else store.read() as conn:
         yield open_task(conn, task, item, checklist=checklist, workflow_only=workflow_only, with_item=with_item)

@@ -10,6 +10,7 @@ most 4 decimals and a magnitude that fits ``NUMERIC(20,4)``; an amount beyond wh
 the part reported) must be confirmed (``over``); and each report carries its activity date (``on``, checked by
 ``engine.runtime.activity``), which decides the period or milestone it counts for.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,20 @@ class ReportResult:
     over: bool = False  # the report went beyond what remained of the target or part, confirmed
 
 
-def report(store: Store, *, task: str, amount, actor: str, clock: Clock, part: str | None = None, item: str | None = None,
-           note: str | None = None, checklist: str | None = None, on=None, over: bool = False) -> ReportResult:
+def report(
+    store: Store,
+    *,
+    task: str,
+    amount,
+    actor: str,
+    clock: Clock,
+    part: str | None = None,
+    item: str | None = None,
+    note: str | None = None,
+    checklist: str | None = None,
+    on=None,
+    over: bool = False,
+) -> ReportResult:
     """Add a report. ``on``: the activity date (``YYYY-MM-DD`` or a date; default today, see
     ``engine.runtime.activity``). ``over``: confirms an amount beyond what remains of the target or part."""
     value = parse_amount(amount)
@@ -56,15 +69,27 @@ def report(store: Store, *, task: str, amount, actor: str, clock: Clock, part: s
         ref = catalog.find_task(conn, task, checklist)
         definition, task_def = ref.checklist, ref.task
         if task_def.kind == "workflow":
-            raise InvalidTrigger(say("任务 {t} 按流程推进,不报送数量;请用 qingdan fire。",
-                                     "task {t} moves through a workflow and takes no amounts; use qingdan fire.", t=task_def.id))
+            raise InvalidTrigger(
+                say(
+                    "任务 {t} 按流程推进,不报送数量;请用 qingdan fire。",
+                    "task {t} moves through a workflow and takes no amounts; use qingdan fire.",
+                    t=task_def.id,
+                )
+            )
         check_report(definition, task_def, actor)
         part_def = None
         if part is not None:
             part_def = task_def.part(part)
             if part_def is None:
-                raise NotFound(say("任务 {t} 没有分项 “{p}”;分项有:{k}。", "task {t} has no part '{p}'; its parts: {k}.",
-                                   t=task_def.id, p=part, k=", ".join(p.id for p in task_def.parts) or say("无", "none")))
+                raise NotFound(
+                    say(
+                        "任务 {t} 没有分项 “{p}”;分项有:{k}。",
+                        "task {t} has no part '{p}'; its parts: {k}.",
+                        t=task_def.id,
+                        p=part,
+                        k=", ".join(p.id for p in task_def.parts) or say("无", "none"),
+                    )
+                )
         on_day = activity_date(on, now, definition.timezone, every=task_def.every)
         item_row = None
         if item is not None or task_def.kind == "recurring":
@@ -74,22 +99,60 @@ def report(store: Store, *, task: str, amount, actor: str, clock: Clock, part: s
         before = _total(conn, ref.task_row_id)
         part_before = _total(conn, ref.task_row_id, part) if part is not None else None
         went_over = _beyond_target(task_def, part_def, value, before, part_before, over)
-        entry = conn.execute(insert(progress).values(
-            task_id=ref.task_row_id, item_id=item_row.id if item_row else None, part=part, amount=value, note=note,
-            actor=actor, at=now, on_date=on_day).returning(progress.c.id)).scalar_one()
+        entry = conn.execute(
+            insert(progress)
+            .values(
+                task_id=ref.task_row_id,
+                item_id=item_row.id if item_row else None,
+                part=part,
+                amount=value,
+                note=note,
+                actor=actor,
+                at=now,
+                on_date=on_day,
+            )
+            .returning(progress.c.id)
+        ).scalar_one()
         total = before + value
         part_total = part_before + value if part is not None else None
         reached = task_def.target is not None and before < task_def.target <= total
-        data = {"entry": entry, "amount": plain(value), "part": part, "total": plain(total),
-                "target": plain(task_def.target) if task_def.target is not None else None, "reached": reached}
+        data = {
+            "entry": entry,
+            "amount": plain(value),
+            "part": part,
+            "total": plain(total),
+            "target": plain(task_def.target) if task_def.target is not None else None,
+            "reached": reached,
+        }
         if on_day != local_date(now, definition.timezone):
             data["on"] = on_day.isoformat()  # ``at`` is when it was entered
         if went_over:
             data["over"] = True
-        audit.append(conn, chain=definition.id, at=now, actor=actor, kind="report", checklist_id=definition.id,
-                     task_key=task_def.id, item_name=item_row.name if item_row else None, note=note, data=data)
-        return ReportResult(entry, task_def.id, value, part, item_row.name if item_row else None, total, part_total,
-                            task_def.target, reached, on_day, went_over)
+        audit.append(
+            conn,
+            chain=definition.id,
+            at=now,
+            actor=actor,
+            kind="report",
+            checklist_id=definition.id,
+            task_key=task_def.id,
+            item_name=item_row.name if item_row else None,
+            note=note,
+            data=data,
+        )
+        return ReportResult(
+            entry,
+            task_def.id,
+            value,
+            part,
+            item_row.name if item_row else None,
+            total,
+            part_total,
+            task_def.target,
+            reached,
+            on_day,
+            went_over,
+        )
 
 
 def _beyond_target(task_def, part_def, value: Decimal, before: Decimal, part_before: Decimal | None, over: bool) -> bool:
@@ -108,18 +171,39 @@ def _beyond_target(task_def, part_def, value: Decimal, before: Decimal, part_bef
         unit = task_def.target_unit or ""
         confirm = say("如果确实超出,请确认超出后再报送。", "If it really did, confirm that it goes beyond the target.")
         if remaining == 0:
-            raise InputError(say("{w} 的目标 {q}{u} 已经完成(已报送 {d}{u});再报送 {v}{u} 会超出目标。{c}",
-                                 "{w} has already reached its target of {q} {u} ({d} {u} reported); reporting {v} {u} more goes "
-                                 "beyond it. {c}", w=what, q=plain(quantity), d=plain(done), v=plain(value), u=unit, c=confirm), field="over")
-        raise InputError(say("{w} 的目标是 {q}{u},已报送 {d}{u},只差 {r}{u};本次报送 {v}{u} 会超出目标。{c}",
-                             "{w} has a target of {q} {u}, {d} {u} reported, {r} {u} remaining; reporting {v} {u} goes beyond "
-                             "the target. {c}", w=what, q=plain(quantity), d=plain(done), r=plain(remaining), v=plain(value),
-                             u=unit, c=confirm), field="over")
+            raise InputError(
+                say(
+                    "{w} 的目标 {q}{u} 已经完成(已报送 {d}{u});再报送 {v}{u} 会超出目标。{c}",
+                    "{w} has already reached its target of {q} {u} ({d} {u} reported); reporting {v} {u} more goes beyond it. {c}",
+                    w=what,
+                    q=plain(quantity),
+                    d=plain(done),
+                    v=plain(value),
+                    u=unit,
+                    c=confirm,
+                ),
+                field="over",
+            )
+        raise InputError(
+            say(
+                "{w} 的目标是 {q}{u},已报送 {d}{u},只差 {r}{u};本次报送 {v}{u} 会超出目标。{c}",
+                "{w} has a target of {q} {u}, {d} {u} reported, {r} {u} remaining; reporting {v} {u} goes beyond the target. {c}",
+                w=what,
+                q=plain(quantity),
+                d=plain(done),
+                r=plain(remaining),
+                v=plain(value),
+                u=unit,
+                c=confirm,
+            ),
+            field="over",
+        )
     return False
 
 
-def correct(store: Store, *, task: str, entry: int, actor: str, clock: Clock, note: str | None = None,
-            checklist: str | None = None) -> ReportResult:
+def correct(
+    store: Store, *, task: str, entry: int, actor: str, clock: Clock, note: str | None = None, checklist: str | None = None
+) -> ReportResult:
     """Reverse report ``entry`` with a new, negative entry (the original stays as it was). The correction takes
     the original's activity date, so it comes off the period or milestone the original counted for. Who may
     correct: whoever may report on the task (``check_report``: its responsible person, its leader, a head)."""
@@ -130,25 +214,68 @@ def correct(store: Store, *, task: str, entry: int, actor: str, clock: Clock, no
         check_report(definition, task_def, actor)
         original = conn.execute(select(progress).where(progress.c.id == entry, progress.c.task_id == ref.task_row_id)).mappings().first()
         if original is None or original["reverses"] is not None:
-            raise NotFound(say("任务 {t} 没有编号为 {e} 的报送记录(编号见 qingdan history)。",
-                               "task {t} has no report number {e} (see qingdan history).", t=task_def.id, e=entry))
+            raise NotFound(
+                say(
+                    "任务 {t} 没有编号为 {e} 的报送记录(编号见 qingdan history)。",
+                    "task {t} has no report number {e} (see qingdan history).",
+                    t=task_def.id,
+                    e=entry,
+                )
+            )
         already = conn.execute(select(progress.c.id).where(progress.c.reverses == entry)).first()
         if already is not None:
-            raise InputError(say("报送记录 {e} 已被更正过(更正记录 {c})。", "report {e} was already corrected (by entry {c}).", e=entry, c=already.id))
-        new_id = conn.execute(insert(progress).values(
-            task_id=ref.task_row_id, item_id=original["item_id"], part=original["part"], amount=-original["amount"],
-            note=note, actor=actor, at=now, on_date=original["on_date"], reverses=entry).returning(progress.c.id)).scalar_one()
+            raise InputError(
+                say("报送记录 {e} 已被更正过(更正记录 {c})。", "report {e} was already corrected (by entry {c}).", e=entry, c=already.id)
+            )
+        new_id = conn.execute(
+            insert(progress)
+            .values(
+                task_id=ref.task_row_id,
+                item_id=original["item_id"],
+                part=original["part"],
+                amount=-original["amount"],
+                note=note,
+                actor=actor,
+                at=now,
+                on_date=original["on_date"],
+                reverses=entry,
+            )
+            .returning(progress.c.id)
+        ).scalar_one()
         total = _total(conn, ref.task_row_id)
         part_total = _total(conn, ref.task_row_id, original["part"]) if original["part"] is not None else None
-        item_name = (conn.execute(select(items.c.name).where(items.c.id == original["item_id"])).scalar()
-                     if original["item_id"] is not None else None)
+        item_name = (
+            conn.execute(select(items.c.name).where(items.c.id == original["item_id"])).scalar()
+            if original["item_id"] is not None
+            else None
+        )
         data = {"entry": new_id, "reverses": entry, "amount": plain(-original["amount"]), "part": original["part"], "total": plain(total)}
         if original["on_date"] != local_date(now, definition.timezone):
             data["on"] = original["on_date"].isoformat()  # counts where the reversed entry counted
-        audit.append(conn, chain=definition.id, at=now, actor=actor, kind="correction", checklist_id=definition.id,
-                     task_key=task_def.id, item_name=item_name, note=note, data=data)
-        return ReportResult(new_id, task_def.id, -original["amount"], original["part"], item_name, total, part_total,
-                            task_def.target, False, original["on_date"])
+        audit.append(
+            conn,
+            chain=definition.id,
+            at=now,
+            actor=actor,
+            kind="correction",
+            checklist_id=definition.id,
+            task_key=task_def.id,
+            item_name=item_name,
+            note=note,
+            data=data,
+        )
+        return ReportResult(
+            new_id,
+            task_def.id,
+            -original["amount"],
+            original["part"],
+            item_name,
+            total,
+            part_total,
+            task_def.target,
+            False,
+            original["on_date"],
+        )
 
 
 def _total(conn, task_row_id: int, part: str | None = None) -> Decimal:

@@ -6,6 +6,7 @@ the item's open deadlines that wait for one of those states (a rectification dea
 inspection). Called by firing (``engine.runtime.fire``); a forced reload that sends items back to the start
 forgets what they had reached.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,9 +28,11 @@ def record_reached(conn, workflow: WorkflowDef, *, item_id: int, state: str, on:
     fresh = [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in sorted(counted - known)]
     if fresh:
         conn.execute(item_reached.insert(), fresh)
-    waiting = conn.execute(select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
-        item_deadlines.c.item_id == item_id, item_deadlines.c.cleared_at.is_(None),
-        item_deadlines.c.reach_state.in_(sorted(counted)))).all()
+    waiting = conn.execute(
+        select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
+            item_deadlines.c.item_id == item_id, item_deadlines.c.cleared_at.is_(None), item_deadlines.c.reach_state.in_(sorted(counted))
+        )
+    ).all()
     for row in waiting:
         clear_item_deadline(conn, item_id=item_id, key=row.key, now=now, on=on)
     return waiting
@@ -38,4 +41,4 @@ def record_reached(conn, workflow: WorkflowDef, *, item_id: int, state: str, on:
 def forget_reached(conn, item_ids: list[int]) -> None:
     """An item sent back to its workflow's start has reached nothing yet."""
     for start in range(0, len(item_ids), 500):
-        conn.execute(delete(item_reached).where(item_reached.c.item_id.in_(item_ids[start:start + 500])))
+        conn.execute(delete(item_reached).where(item_reached.c.item_id.in_(item_ids[start : start + 500])))

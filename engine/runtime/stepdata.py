@@ -5,6 +5,7 @@ transition's own event when given with ``fire --data``, a ``step_data`` event wh
 ``qingdan record``), so nothing is lost. Deadlines a step starts or meets are applied here, each
 with an audit event (``deadline`` / ``deadline_met``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,16 +27,26 @@ from engine.store.tables import item_deadlines, items, step_records
 
 
 def recorded(conn, item_id: int, step: str) -> dict[str, str]:
-    return {r.key: r.value for r in conn.execute(
-        select(step_records.c.key, step_records.c.value).where(step_records.c.item_id == item_id, step_records.c.step == step))}
+    return {
+        r.key: r.value
+        for r in conn.execute(
+            select(step_records.c.key, step_records.c.value).where(step_records.c.item_id == item_id, step_records.c.step == step)
+        )
+    }
 
 
 def save(conn, *, item_id: int, step: str, values: dict[str, str], actor: str, now: dt.datetime) -> None:
     """Upsert the latest values (the caller holds the item's lock, see ``lock_item``)."""
     if not values:
         return
-    existing = {r.key: r.id for r in conn.execute(select(step_records.c.key, step_records.c.id).where(
-        step_records.c.item_id == item_id, step_records.c.step == step, step_records.c.key.in_(list(values))))}
+    existing = {
+        r.key: r.id
+        for r in conn.execute(
+            select(step_records.c.key, step_records.c.id).where(
+                step_records.c.item_id == item_id, step_records.c.step == step, step_records.c.key.in_(list(values))
+            )
+        )
+    }
     for key, value in values.items():
         if key in existing:
             conn.execute(update(step_records).where(step_records.c.id == existing[key]).values(value=value, actor=actor, at=now))
@@ -49,31 +60,50 @@ def lock_item(conn, item_id: int) -> None:
         conn.execute(select(items.c.id).where(items.c.id == item_id).with_for_update())
 
 
-def apply_effects(conn, effects, *, definition, task, task_row_id: int, item_id: int, item_name: str, actor: str,
-                  now: dt.datetime) -> None:
+def apply_effects(conn, effects, *, definition, task, task_row_id: int, item_id: int, item_name: str, actor: str, now: dt.datetime) -> None:
     """Start and meet the deadlines a step asked for, each with an audit event."""
     entries = []
     for key in dict.fromkeys(effects.met):
-        open_rows = conn.execute(select(item_deadlines.c.label, item_deadlines.c.due_date).where(
-            item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None))).all()
+        open_rows = conn.execute(
+            select(item_deadlines.c.label, item_deadlines.c.due_date).where(
+                item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None)
+            )
+        ).all()
         if not open_rows:
             continue
         clear_item_deadline(conn, item_id=item_id, key=key, now=now, on=local_date(now, definition.timezone))
-        entries.append(dict(kind="deadline_met", data={"key": key, "label": open_rows[0].label,
-                                                        "due": open_rows[0].due_date.isoformat()}))
+        entries.append(dict(kind="deadline_met", data={"key": key, "label": open_rows[0].label, "due": open_rows[0].due_date.isoformat()}))
     for deadline in effects.started:
-        add_item_deadline(conn, definition=definition, task=task, task_row_id=task_row_id, item_id=item_id, key=deadline.key,
-                          label=deadline.label, due=deadline.due, reach_state=deadline.reach_state, now=now)
+        add_item_deadline(
+            conn,
+            definition=definition,
+            task=task,
+            task_row_id=task_row_id,
+            item_id=item_id,
+            key=deadline.key,
+            label=deadline.label,
+            due=deadline.due,
+            reach_state=deadline.reach_state,
+            now=now,
+        )
         entries.append(dict(kind="deadline", data={"key": deadline.key, "label": deadline.label, "due": deadline.due.isoformat()}))
-    audit.append_many(conn, definition.id, [dict(at=now, actor=actor, checklist_id=definition.id, task_key=task.id,
-                                                 item_name=item_name, **entry) for entry in entries])
+    audit.append_many(
+        conn,
+        definition.id,
+        [dict(at=now, actor=actor, checklist_id=definition.id, task_key=task.id, item_name=item_name, **entry) for entry in entries],
+    )
 
 
 def open_deadlines(conn, item_id: int) -> list[tuple[str, str, dt.date]]:
     """(key, label, due) of the item's deadlines that are not yet met."""
-    return [(r.key, r.label, r.due_date) for r in conn.execute(
-        select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date)
-        .where(item_deadlines.c.item_id == item_id, item_deadlines.c.cleared_at.is_(None)).order_by(item_deadlines.c.due_date))]
+    return [
+        (r.key, r.label, r.due_date)
+        for r in conn.execute(
+            select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date)
+            .where(item_deadlines.c.item_id == item_id, item_deadlines.c.cleared_at.is_(None))
+            .order_by(item_deadlines.c.due_date)
+        )
+    ]
 
 
 # ---------------------------------------------------------------- qingdan record
@@ -97,31 +127,67 @@ def step_owning(steps: dict, workflow, keys, step_name: str | None):
     if step_name is not None:
         chosen = [step for step in used if step.name == step_name]
         if not chosen:
-            raise InputError(say("流程 {w} 没有步骤 “{s}”;它的步骤有:{k}。", "workflow {w} has no step '{s}'; its steps: {k}.",
-                                 w=workflow.id, s=step_name, k=", ".join(s.name for s in used) or "-"))
+            raise InputError(
+                say(
+                    "流程 {w} 没有步骤 “{s}”;它的步骤有:{k}。",
+                    "workflow {w} has no step '{s}'; its steps: {k}.",
+                    w=workflow.id,
+                    s=step_name,
+                    k=", ".join(s.name for s in used) or "-",
+                )
+            )
         used = chosen
     candidates = [step for step in used if all(step.field(key) for key in keys)]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
         known = "; ".join(f"{step.name}: {', '.join(f.key for f in step.data_fields)}" for step in used if step.data_fields)
-        raise InputError(say("流程 {w} 的步骤不接受数据 {k};可以记录的有:{a}。", "no step of workflow {w} accepts {k}; accepted: {a}.",
-                             w=workflow.id, k=", ".join(keys), a=known or "-"))
-    raise InputError(say("数据 {k} 可属于多个步骤({s});请用 --step 指明。", "the keys {k} fit several steps ({s}); say which with --step.",
-                         k=", ".join(keys), s=", ".join(step.name for step in candidates)))
+        raise InputError(
+            say(
+                "流程 {w} 的步骤不接受数据 {k};可以记录的有:{a}。",
+                "no step of workflow {w} accepts {k}; accepted: {a}.",
+                w=workflow.id,
+                k=", ".join(keys),
+                a=known or "-",
+            )
+        )
+    raise InputError(
+        say(
+            "数据 {k} 可属于多个步骤({s});请用 --step 指明。",
+            "the keys {k} fit several steps ({s}); say which with --step.",
+            k=", ".join(keys),
+            s=", ".join(step.name for step in candidates),
+        )
+    )
 
 
 def check_may_record(definition, task, actor: str) -> None:
     require_person(definition, actor)
     if capacities(definition, task, actor) & {"responsible", "leader", "head"}:
         return
-    raise NotPermitted(say("{p} 无权为任务 {t} 记录数据:只有责任人、分管领导或主要负责人可以。",
-                           "{p} may not record data on task {t}: only its responsible person, its leader or a head may.",
-                           p=definition.people[actor].name, t=task.id))
+    raise NotPermitted(
+        say(
+            "{p} 无权为任务 {t} 记录数据:只有责任人、分管领导或主要负责人可以。",
+            "{p} may not record data on task {t}: only its responsible person, its leader or a head may.",
+            p=definition.people[actor].name,
+            t=task.id,
+        )
+    )
 
 
-def record(store: Store, *, task: str, item: str | None, data: dict, actor: str, clock: Clock, plugins,
-           note: str | None = None, step: str | None = None, checklist: str | None = None) -> RecordResult:
+def record(
+    store: Store,
+    *,
+    task: str,
+    item: str | None,
+    data: dict,
+    actor: str,
+    clock: Clock,
+    plugins,
+    note: str | None = None,
+    step: str | None = None,
+    checklist: str | None = None,
+) -> RecordResult:
     """Record step data for an item (tender dates before the award, the contract signing after it)."""
     from engine.pluginmanager import step_types
 
@@ -135,17 +201,37 @@ def record(store: Store, *, task: str, item: str | None, data: dict, actor: str,
         today = local_date(now, definition.timezone)
         values = {key: owner.field(key).parse(raw, today) for key, raw in data.items()}
         lock_item(conn, row.id)
-        context = RecordContext(definition, task_def, row.id, row.name, row.state, owner.name, values,
-                                recorded(conn, row.id, owner.name), actor, now, conn)
+        context = RecordContext(
+            definition, task_def, row.id, row.name, row.state, owner.name, values, recorded(conn, row.id, owner.name), actor, now, conn
+        )
         refusal = owner.check_record(context)
         if refusal:
             raise GuardRefused(refusal)
         save(conn, item_id=row.id, step=owner.name, values=values, actor=actor, now=now)
-        event = audit.append(conn, chain=definition.id, at=now, actor=actor, kind="step_data", checklist_id=definition.id,
-                             task_key=task_def.id, item_name=row.name, note=note, data={"step": owner.name, "values": values})
+        event = audit.append(
+            conn,
+            chain=definition.id,
+            at=now,
+            actor=actor,
+            kind="step_data",
+            checklist_id=definition.id,
+            task_key=task_def.id,
+            item_name=row.name,
+            note=note,
+            data={"step": owner.name, "values": values},
+        )
         owner.after_record(context)
-        apply_effects(conn, context, definition=definition, task=task_def, task_row_id=ref.task_row_id, item_id=row.id,
-                      item_name=row.name, actor=actor, now=now)
+        apply_effects(
+            conn,
+            context,
+            definition=definition,
+            task=task_def,
+            task_row_id=ref.task_row_id,
+            item_id=row.id,
+            item_name=row.name,
+            actor=actor,
+            now=now,
+        )
     return RecordResult(definition.id, task_def.id, row.name, owner.name, values, event["seq"], tuple(context.warnings))
 
 
@@ -155,9 +241,17 @@ def show(store: Store, *, task: str, item: str | None, checklist: str | None = N
         ref = catalog.find_task(conn, task, checklist)
         row = catalog.resolve_item(conn, ref, item)
         found: dict[str, dict[str, str]] = {}
-        for r in conn.execute(select(step_records.c.step, step_records.c.key, step_records.c.value)
-                              .where(step_records.c.item_id == row.id).order_by(step_records.c.step, step_records.c.id)):
+        for r in conn.execute(
+            select(step_records.c.step, step_records.c.key, step_records.c.value)
+            .where(step_records.c.item_id == row.id)
+            .order_by(step_records.c.step, step_records.c.id)
+        ):
             found.setdefault(r.step, {})[r.key] = r.value
         deadlines = open_deadlines(conn, row.id)
-    return {"task": ref.task.id, "item": row.name, "state": row.state, "steps": found,
-            "deadlines": [{"key": k, "label": label, "due": due.isoformat()} for k, label, due in deadlines]}
+    return {
+        "task": ref.task.id,
+        "item": row.name,
+        "state": row.state,
+        "steps": found,
+        "deadlines": [{"key": k, "label": label, "due": due.isoformat()} for k, label, due in deadlines],
+    }

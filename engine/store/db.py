@@ -5,6 +5,7 @@ the library notes measured that plain ``BEGIN`` loses updates or fails with "dat
 under several writer processes. Callers say ``store.write()`` or ``store.read()``; nothing else
 here knows what the tables mean.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,7 +25,8 @@ def data_home(environ=None) -> str:
     """``$QINGDAN_HOME``, else ``$XDG_DATA_HOME/qingdan`` (``~/.local/share/qingdan`` by default)."""
     environ = os.environ if environ is None else environ
     return environ.get("QINGDAN_HOME") or os.path.join(
-        environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "qingdan")
+        environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share"), "qingdan"
+    )
 
 
 def default_database_url(environ=None) -> str:
@@ -63,7 +65,7 @@ class Store:
 def open_store(url: str | None = None, *, pool_size: int = 5) -> Store:
     url = url or default_database_url()
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:
         if url.startswith("sqlite"):
             engine = _sqlite_engine(url)
@@ -76,8 +78,14 @@ def open_store(url: str | None = None, *, pool_size: int = 5) -> Store:
         with engine.connect():
             pass
     except OperationalError as err:
-        raise StoreError(say("无法连接数据库 {u}:{e}", "cannot connect to the database {u}: {e}",
-                             u=_safe(url), e=str(err.orig).strip().splitlines()[0] if err.orig else err)) from None
+        raise StoreError(
+            say(
+                "无法连接数据库 {u}:{e}",
+                "cannot connect to the database {u}: {e}",
+                u=_safe(url),
+                e=str(err.orig).strip().splitlines()[0] if err.orig else err,
+            )
+        ) from None
     return store
 
 

@@ -4,6 +4,7 @@ An empty database is created at the newest revision; a database at an older revi
 upgraded on purpose (``qingdan db upgrade``), because several web workers must not race to alter
 tables; a database made by a newer qingdan is refused rather than misread.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -64,7 +65,17 @@ def ensure_schema(store: Store) -> None:
 
     known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
     if current not in known:
-        raise StoreError(say("数据库由更新版本的 qingdan 创建(结构版本 {c}),请升级 qingdan。",
-                             "the database was made by a newer qingdan (schema {c}); upgrade qingdan.", c=current))
-    raise StoreError(say("数据库结构是旧版本({c}),请先运行 qingdan db upgrade(建议先备份)。",
-                         "the database schema is older ({c}); run 'qingdan db upgrade' first (back up before).", c=current))
+        raise StoreError(
+            say(
+                "数据库由更新版本的 qingdan 创建(结构版本 {c}),请升级 qingdan。",
+                "the database was made by a newer qingdan (schema {c}); upgrade qingdan.",
+                c=current,
+            )
+        )
+    raise StoreError(
+        say(
+            "数据库结构是旧版本({c}),请先运行 qingdan db upgrade(建议先备份)。",
+            "the database schema is older ({c}); run 'qingdan db upgrade' first (back up before).",
+            c=current,
+        )
+    )

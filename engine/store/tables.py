@@ -3,6 +3,7 @@
 Every change to these goes through a new Alembic migration in ``engine/migrations/versions``.
 Timestamps are stored in UTC (``UTCDateTime``) and shown in the checklist's time zone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,7 +61,8 @@ class UTCDateTime(TypeDecorator):
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite only auto-increments INTEGER PRIMARY KEY
 
 checklists = Table(
-    "checklists", metadata,
+    "checklists",
+    metadata,
     Column("id", String(100), primary_key=True),
     Column("title", Text, nullable=False),
     Column("year", Integer, nullable=False),
@@ -72,7 +74,8 @@ checklists = Table(
 )
 
 tasks = Table(
-    "tasks", metadata,
+    "tasks",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("checklist_id", String(100), ForeignKey("checklists.id"), nullable=False),
     Column("key", String(100), nullable=False),
@@ -83,7 +86,8 @@ tasks = Table(
 )
 
 items = Table(
-    "items", metadata,
+    "items",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
     Column("name", String(500), nullable=False),
@@ -97,7 +101,8 @@ items = Table(
 )
 
 progress = Table(
-    "progress", metadata,
+    "progress",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
     Column("item_id", Id, ForeignKey("items.id"), nullable=True),
@@ -112,7 +117,8 @@ progress = Table(
 )
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("chain", String(100), nullable=False),
     Column("seq", BigInteger, nullable=False),
@@ -134,7 +140,8 @@ events = Table(
 )
 
 chain_heads = Table(
-    "chain_heads", metadata,
+    "chain_heads",
+    metadata,
     Column("chain", String(100), primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
@@ -144,7 +151,8 @@ chain_heads = Table(
 item_reached = Table(
     # When each item first counted as having reached each state (``WorkflowDef.reached`` of the state it
     # entered): the activity date decides milestone verdicts, the entry time is kept beside it.
-    "item_reached", metadata,
+    "item_reached",
+    metadata,
     Column("item_id", Id, ForeignKey("items.id"), primary_key=True),
     Column("state", String(100), primary_key=True),
     Column("reached_on", Date, nullable=False),  # local activity date
@@ -156,7 +164,8 @@ item_reached = Table(
 item_deadlines = Table(
     # Deadlines that appear later, for one item: rectification after a failed inspection, a contract
     # after an award. Met when ``reach_state`` is reached or when cleared (the plugin clears it).
-    "item_deadlines", metadata,
+    "item_deadlines",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("item_id", Id, ForeignKey("items.id"), nullable=False),
     Column("key", String(100), nullable=False),
@@ -173,7 +182,8 @@ item_deadlines = Table(
 schedule = Table(
     # One row per (task or item deadline, rule): when that rule fires. The sweep reads only pending rows
     # whose time has come, so a pass costs what is due, not what exists.
-    "schedule", metadata,
+    "schedule",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("checklist_id", String(100), nullable=False),
     Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
@@ -191,7 +201,8 @@ schedule = Table(
 )
 
 notices = Table(
-    "notices", metadata,
+    "notices",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("dedupe_key", String(400), nullable=False, unique=True),  # exactly once per (subject, rule, deadline, recipient)
     Column("checklist_id", String(100), nullable=False),
@@ -212,7 +223,8 @@ notices = Table(
 )
 
 deliveries = Table(
-    "deliveries", metadata,
+    "deliveries",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("notice_id", Id, ForeignKey("notices.id"), nullable=False),
     Column("channel", String(32), nullable=False),
@@ -232,7 +244,8 @@ deliveries = Table(
 step_records = Table(
     # The latest value of each piece of step data per item (tender dates, winner, contract date);
     # every change is also an audit event.
-    "step_records", metadata,
+    "step_records",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("item_id", Id, ForeignKey("items.id"), nullable=False),
     Column("step", String(50), nullable=False),
@@ -244,7 +257,8 @@ step_records = Table(
 )
 
 inspections = Table(
-    "inspections", metadata,
+    "inspections",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("item_id", Id, ForeignKey("items.id"), nullable=False),
     Column("round", Integer, nullable=False),
@@ -259,7 +273,8 @@ inspections = Table(
 )
 
 funds_entries = Table(
-    "funds_entries", metadata,
+    "funds_entries",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
     Column("kind", String(16), nullable=False),  # allocated | disbursed | spent
@@ -275,7 +290,8 @@ funds_entries = Table(
 # ---------------------------------------------------------------- accounts (web issue)
 
 accounts = Table(
-    "accounts", metadata,
+    "accounts",
+    metadata,
     Column("id", String(100), primary_key=True),
     Column("role", String(16), nullable=False),  # head | leader | staff | inspector | admin
     Column("display_name", Text, nullable=True),
@@ -289,14 +305,16 @@ accounts = Table(
 
 account_people = Table(
     # Which checklist people an account acts as; checklist_id '*' means that person id in every checklist.
-    "account_people", metadata,
+    "account_people",
+    metadata,
     Column("account_id", String(100), ForeignKey("accounts.id"), primary_key=True),
     Column("checklist_id", String(100), primary_key=True),
     Column("person_id", String(100), primary_key=True),
 )
 
 api_tokens = Table(
-    "api_tokens", metadata,
+    "api_tokens",
+    metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("account_id", String(100), ForeignKey("accounts.id"), nullable=False),
     Column("token_sha256", String(64), nullable=False, unique=True),

@@ -1,4 +1,5 @@
 """Hypothesis strategies shared by the property tests: mutated checklist texts and fire sequences."""
+
 from __future__ import annotations
 
 import copy
@@ -20,22 +21,108 @@ LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 # Characters that mean something to YAML, whitespace people paste by accident, full-width
 # punctuation from Chinese input methods, and a few that YAML readers refuse outright.
-SPECIAL_CHARS = [":", "-", "[", "]", "{", "}", '"', "'", "\t", " ", "#", "&", "*", "!", "|", ">", "%", "@", "`",
-                 ",", "?", "\n", "\r", "\r\n", "中", "文", "：", "，", "、", "“", "”", "\u3000", "\ufeff", "\x00",
-                 "\x85", "\u2028", "\x1b", "\\", "王建国", "- ", ": ", "? ", "!!str ", "&a ", "*a"]
+SPECIAL_CHARS = [
+    ":",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    '"',
+    "'",
+    "\t",
+    " ",
+    "#",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    ",",
+    "?",
+    "\n",
+    "\r",
+    "\r\n",
+    "中",
+    "文",
+    "：",
+    "，",
+    "、",
+    "“",
+    "”",
+    "\u3000",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "\x1b",
+    "\\",
+    "王建国",
+    "- ",
+    ": ",
+    "? ",
+    "!!str ",
+    "&a ",
+    "*a",
+]
 
 NASTY_GROUPS = {
     "yaml11": ["yes", "no", "on", "off", "y", "n", "Yes", "NO", "010", "0o17", "0x1F", "007", "-01", "1_000", "1,000"],
     "dates": ["2017-02-30", "2017-13-01", "2017-7-1", "2017-07-01", "2017-07-01T09:30", "0000-01-01", "9999-12-31"],
     "nulls": ["~", "null", "Null", "", "''", '""', "true", "false", "True"],
-    "numbers": ["0", "-1", "1", "1.5", "-0.0", "3.14", "1e3", "1e999999999", "-1e-999999999", ".inf", "-.inf",
-                ".nan", "9" * 40, "0.000000000000000000000001"],
+    "numbers": [
+        "0",
+        "-1",
+        "1",
+        "1.5",
+        "-0.0",
+        "3.14",
+        "1e3",
+        "1e999999999",
+        "-1e-999999999",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "9" * 40,
+        "0.000000000000000000000001",
+    ],
     "times": ["17:30", "24:00", "12:60", "9:5", "09:00"],
     "long": ["x" * 3000, "长" * 2000, "9" * 5000, "1" + "0" * 4300, "-" + "9" * 4400],
-    "syntax": ["[]", "{}", "[a, b]", "{a: b}", "[", "{", "]", "}", "- x", "? x", "a: b", "#", "|", ">", "@x", "`x",
-               "'unterminated", '"unterminated', "*anchor", "&anchor x", "&a [*a]"],
-    "tags": ["!!binary aGVsbG8=", "!!python/object/apply:os.system ['true']", "!!int 12", "!!str 12",
-             "!!timestamp 2017-01-01", "!!float x", "!foo bar"],
+    "syntax": [
+        "[]",
+        "{}",
+        "[a, b]",
+        "{a: b}",
+        "[",
+        "{",
+        "]",
+        "}",
+        "- x",
+        "? x",
+        "a: b",
+        "#",
+        "|",
+        ">",
+        "@x",
+        "`x",
+        "'unterminated",
+        '"unterminated',
+        "*anchor",
+        "&anchor x",
+        "&a [*a]",
+    ],
+    "tags": [
+        "!!binary aGVsbG8=",
+        "!!python/object/apply:os.system ['true']",
+        "!!int 12",
+        "!!str 12",
+        "!!timestamp 2017-01-01",
+        "!!float x",
+        "!foo bar",
+    ],
     "text": ["王建国", "：", "\t", "foo bar", "with space", "planning", "T1", "zhang", "construction"],
 }
 NASTY_SCALARS = [value for group in NASTY_GROUPS.values() for value in group]
@@ -43,8 +130,7 @@ nasty_scalars = st.sampled_from(sorted(NASTY_GROUPS)).flatmap(lambda group: st.s
 
 # ------------------------------------------------------------------ text-level mutations
 
-inserted_text = st.lists(st.one_of(st.sampled_from(SPECIAL_CHARS), st.characters(codec="utf-8")),
-                         min_size=1, max_size=6).map("".join)
+inserted_text = st.lists(st.one_of(st.sampled_from(SPECIAL_CHARS), st.characters(codec="utf-8")), min_size=1, max_size=6).map("".join)
 TOKEN = re.compile(r"[^\s:,\[\]\{\}#]+")
 
 
@@ -89,7 +175,7 @@ def text_mutation(draw, text: str) -> str:
         if not tokens:
             return text + draw(nasty_scalars)
         token = tokens[draw(st.integers(0, len(tokens) - 1))]
-        return text[: token.start()] + draw(nasty_scalars) + text[token.end():]
+        return text[: token.start()] + draw(nasty_scalars) + text[token.end() :]
     else:  # truncate: a file cut short (a half-saved upload)
         cut = draw(st.integers(0, len(text)))
         return text[:cut]
@@ -115,15 +201,40 @@ _scalar_values = st.one_of(
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)),
     nasty_scalars,
     st.text(max_size=20),
-    st.sampled_from(["planning", "building", "accepted", "construction", "zhang", "li", "culture", "head",
-                     "inspector", "responsible", "leader", "T1", "week", "month", "5 workdays", "cn", "weekdays"]),
+    st.sampled_from(
+        [
+            "planning",
+            "building",
+            "accepted",
+            "construction",
+            "zhang",
+            "li",
+            "culture",
+            "head",
+            "inspector",
+            "responsible",
+            "leader",
+            "T1",
+            "week",
+            "month",
+            "5 workdays",
+            "cn",
+            "weekdays",
+        ]
+    ),
 )
-values = st.recursive(_scalar_values,
-                      lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                              st.dictionaries(st.text(min_size=1, max_size=8) | st.sampled_from(
-                                                  ["id", "title", "from", "to", "by", "label", "final", "quantity"]),
-                                                  inner, max_size=3)),
-                      max_leaves=6)
+values = st.recursive(
+    _scalar_values,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.text(min_size=1, max_size=8) | st.sampled_from(["id", "title", "from", "to", "by", "label", "final", "quantity"]),
+            inner,
+            max_size=3,
+        ),
+    ),
+    max_leaves=6,
+)
 
 
 def _typo(draw, key: str) -> str:
@@ -133,12 +244,12 @@ def _typo(draw, key: str) -> str:
         return "x"
     i = draw(st.integers(0, len(key) - 1))
     if how == "drop":
-        return key[:i] + key[i + 1:] or "_"
+        return key[:i] + key[i + 1 :] or "_"
     if how == "double":
         return key[:i] + key[i] + key[i:]
     if how == "swap" and len(key) > 1:
         i = min(i, len(key) - 2)
-        return key[:i] + key[i + 1] + key[i] + key[i + 2:]
+        return key[:i] + key[i + 1] + key[i] + key[i + 2 :]
     if how == "upper":
         return key.upper()
     if how == "space":
@@ -147,8 +258,27 @@ def _typo(draw, key: str) -> str:
         return key + "s"
     if how == "cjk":
         return key + "：" if i % 2 else "名称"
-    return draw(st.sampled_from(["id", "title", "from", "to", "initial", "items", "deadline", "workflow", "unit",
-                                 "responsible", "leader", "target", "recurring", "states", "transitions"]))
+    return draw(
+        st.sampled_from(
+            [
+                "id",
+                "title",
+                "from",
+                "to",
+                "initial",
+                "items",
+                "deadline",
+                "workflow",
+                "unit",
+                "responsible",
+                "leader",
+                "target",
+                "recurring",
+                "states",
+                "transitions",
+            ]
+        )
+    )
 
 
 def _paths(node, prefix=()):
@@ -178,8 +308,7 @@ def data_mutation(draw, data):
         return draw(values)
     path = draw(st.sampled_from(paths))
     parent, key = _get(data, path[:-1]), path[-1]
-    kind = draw(st.sampled_from(["drop", "rename", "replace", "replace", "wrap_list", "wrap_dict", "duplicate",
-                                 "empty", "key_type"]))
+    kind = draw(st.sampled_from(["drop", "rename", "replace", "replace", "wrap_list", "wrap_dict", "duplicate", "empty", "key_type"]))
     if kind == "drop":
         del parent[key]
     elif kind == "rename" and isinstance(parent, dict):
@@ -206,9 +335,14 @@ def data_mutated_checklists(draw, max_mutations: int = 3) -> str:
     data = copy.deepcopy(BASE_DATA[draw(st.sampled_from(BASE_FILES))])
     for _ in range(draw(st.integers(1, max_mutations))):
         data = draw(data_mutation(data))
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=draw(st.booleans()), sort_keys=False,
-                          default_flow_style=draw(st.sampled_from([None, False, True])),
-                          width=draw(st.sampled_from([80, 20, 10**6])))
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=draw(st.booleans()),
+        sort_keys=False,
+        default_flow_style=draw(st.sampled_from([None, False, True])),
+        width=draw(st.sampled_from([80, 20, 10**6])),
+    )
 
 
 # ------------------------------------------------------------------ fire sequences
@@ -221,18 +355,20 @@ def fire_ops(*, tasks, triggers, actors, variants, min_ops: int = 15, max_ops: i
     Choices are mostly raw indexes, interpreted against the live state when run (``smart`` fires
     pick a trigger possible now and an actor allowed to fire it), so examples shrink well and many
     fires actually move an item; the rest are refusals of every kind."""
-    op = st.fixed_dictionaries({
-        "op": st.sampled_from(["fire"] * 8 + ["inspect", "reload"]),
-        "task": st.sampled_from(tasks),
-        # mostly the first few items, so single items get far through their workflow
-        "item": st.sampled_from([0, 0, 0, 0, 0, 0, 1, 1, 2, 5, 10, 11, None, "number", "bogus"]),
-        "trigger": st.one_of(st.integers(0, 15), st.sampled_from(triggers)),
-        "actor": st.one_of(st.integers(0, 15), st.sampled_from(actors)),
-        "smart": st.sampled_from([True, True, True, False]),
-        # step data for leaving a step's state (the tender award): none, lawful, or refused by the step
-        "data": st.sampled_from(["award", "award", "award", "none", "short_award"]),
-        "variant": st.sampled_from(variants),
-        "force": st.booleans(),
-        "passed": st.booleans(),  # for an inspection round: every criterion met, or one missed
-    })
+    op = st.fixed_dictionaries(
+        {
+            "op": st.sampled_from(["fire"] * 8 + ["inspect", "reload"]),
+            "task": st.sampled_from(tasks),
+            # mostly the first few items, so single items get far through their workflow
+            "item": st.sampled_from([0, 0, 0, 0, 0, 0, 1, 1, 2, 5, 10, 11, None, "number", "bogus"]),
+            "trigger": st.one_of(st.integers(0, 15), st.sampled_from(triggers)),
+            "actor": st.one_of(st.integers(0, 15), st.sampled_from(actors)),
+            "smart": st.sampled_from([True, True, True, False]),
+            # step data for leaving a step's state (the tender award): none, lawful, or refused by the step
+            "data": st.sampled_from(["award", "award", "award", "none", "short_award"]),
+            "variant": st.sampled_from(variants),
+            "force": st.booleans(),
+            "passed": st.booleans(),  # for an inspection round: every criterion met, or one missed
+        }
+    )
     return st.lists(op, min_size=min_ops, max_size=max_ops)

@@ -1,5 +1,6 @@
 """Reports and fires carry the activity date (``on``): when it happened, not when it was entered. A visit made on
 1月31 and entered on 2月1 counts for January; the entry time stays the real clock's."""
+
 from __future__ import annotations
 
 import datetime as dt

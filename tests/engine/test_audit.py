@@ -1,4 +1,5 @@
 """The hash-chained audit trail finds the first edited, inserted or deleted event."""
+
 import pytest
 from sqlalchemy import delete, insert, select, update
 

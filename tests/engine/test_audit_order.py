@@ -1,5 +1,6 @@
 """The audit chain refuses time travel: an event entered earlier than the newest one of its chain is refused with
 nothing written, ``chain_heads.at`` follows every append, and events entered under a set clock say so."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Working-day arithmetic on the mainland-China calendar, its gaps and checklist overrides."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -2,6 +2,7 @@
 
 chinesecalendar 1.11 knows 2004-2026, so a 2026 list stands for "this year's list" and 2027 for "next year".
 """
+
 import datetime as dt
 from datetime import date
 
@@ -124,9 +125,17 @@ def test_a_deadline_in_an_unknown_year_is_still_an_error(steps):
 def pending(store, kind, task="T1"):
     """When the pending notices of this kind for the task's 2026-12-31 deadline go out (local time)."""
     with store.read() as conn:
-        rows = conn.execute(select(schedule.c.fire_at).join(tasks, tasks.c.id == schedule.c.task_id).where(
-            tasks.c.checklist_id == "town-2026", tasks.c.key == task, schedule.c.due_date == date(2026, 12, 31),
-            schedule.c.kind == kind, schedule.c.pending.is_(True))).all()
+        rows = conn.execute(
+            select(schedule.c.fire_at)
+            .join(tasks, tasks.c.id == schedule.c.task_id)
+            .where(
+                tasks.c.checklist_id == "town-2026",
+                tasks.c.key == task,
+                schedule.c.due_date == date(2026, 12, 31),
+                schedule.c.kind == kind,
+                schedule.c.pending.is_(True),
+            )
+        ).all()
     return sorted(row.fire_at.astimezone(SHANGHAI) for row in rows)
 
 

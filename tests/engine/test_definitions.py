@@ -1,4 +1,5 @@
 """What a definition means: the 'reached' rule for deadlines, and rebuilding from the stored form."""
+
 from engine.definition.definitions import rebuild_checklist
 from tests.conftest import HUANGJIN, YANTING, definition_of
 
@@ -18,7 +19,8 @@ def test_skipped_optional_step_counts_as_reached(steps):
     text = YANTING.read_text(encoding="utf-8").replace(
         "      - {trigger: award,",
         "      - {trigger: skip_tender,        from: plan_approved,           to: building,      by: [responsible]}\n"
-        "      - {trigger: award,")
+        "      - {trigger: award,",
+    )
     wf = validate_text(text, "c.yaml", steps).definition.workflows["construction"]
     assert "tendering" in wf.reached["building"]
 

@@ -1,4 +1,5 @@
 """Parsing checklist durations: English and Chinese forms, and the refusals."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Read-only listings for boards (``engine.queries.listings``) and the audit log page's read (``engine.runtime.audit.recent``)."""
+
 import datetime as dt
 
 from engine import catalog
@@ -41,14 +42,29 @@ def test_items_of_shows_open_item_deadlines_earliest_first(store, yanting, clock
     with store.write() as conn:
         ref = catalog.find_task(conn, "T1", yanting.id)
         row = catalog.resolve_item(conn, ref, "茶亭燕来村")
-        for key, label, due in (("rectify", "整改", dt.date(2017, 5, 10)), ("sign", "签订合同", dt.date(2017, 4, 1)),
-                                ("gone", "已完成", dt.date(2017, 3, 20))):
-            add_item_deadline(conn, definition=yanting, task=task, task_row_id=ref.task_row_id, item_id=row.id, key=key,
-                              label=label, due=due, reach_state="building" if key == "sign" else None, now=clock.now())
+        for key, label, due in (
+            ("rectify", "整改", dt.date(2017, 5, 10)),
+            ("sign", "签订合同", dt.date(2017, 4, 1)),
+            ("gone", "已完成", dt.date(2017, 3, 20)),
+        ):
+            add_item_deadline(
+                conn,
+                definition=yanting,
+                task=task,
+                task_row_id=ref.task_row_id,
+                item_id=row.id,
+                key=key,
+                label=label,
+                due=due,
+                reach_state="building" if key == "sign" else None,
+                now=clock.now(),
+            )
         clear_item_deadline(conn, item_id=row.id, key="gone", now=clock.now())
     views = {v.name: v for v in items_of(store, yanting.id, ["T1"])["T1"]}
-    assert views["茶亭燕来村"].item_deadlines == [("sign", "签订合同", dt.date(2017, 4, 1), "building"),
-                                             ("rectify", "整改", dt.date(2017, 5, 10), None)]
+    assert views["茶亭燕来村"].item_deadlines == [
+        ("sign", "签订合同", dt.date(2017, 4, 1), "building"),
+        ("rectify", "整改", dt.date(2017, 5, 10), None),
+    ]
     assert all(v.item_deadlines == [] for name, v in views.items() if name != "茶亭燕来村")
     assert items_of(store, yanting.id, ["T2"])["T2"][0].item_deadlines == []  # other tasks' deadlines stay out
 
@@ -75,8 +91,7 @@ def test_items_in_step(store, yanting, clock, plugins):
 
 def _events(store, chain, n, clock):
     with store.write() as conn:
-        return [audit.append(conn, chain=chain, at=clock.now(), actor="test", kind="note", note=f"{chain} {i}")["seq"]
-                for i in range(n)]
+        return [audit.append(conn, chain=chain, at=clock.now(), actor="test", kind="note", note=f"{chain} {i}")["seq"] for i in range(n)]
 
 
 def test_recent_newest_first_with_limit_before_and_chain(store, clock):
@@ -89,8 +104,21 @@ def test_recent_newest_first_with_limit_before_and_chain(store, clock):
         ids = [e["id"] for e in everything]
         assert ids == sorted(ids, reverse=True)
         first = everything[0]
-        assert set(first) == {"id", "chain", "seq", "at", "actor", "kind", "task_key", "item_name", "trigger", "from_state",
-                              "to_state", "note", "data"}
+        assert set(first) == {
+            "id",
+            "chain",
+            "seq",
+            "at",
+            "actor",
+            "kind",
+            "task_key",
+            "item_name",
+            "trigger",
+            "from_state",
+            "to_state",
+            "note",
+            "data",
+        }
         assert first["note"] == "a 0" and first["actor"] == "test" and first["kind"] == "note"
         assert [e["id"] for e in audit.recent(conn, limit=2)] == ids[:2]
         assert [e["id"] for e in audit.recent(conn, limit=2, before=ids[1])] == ids[2:4]
@@ -105,7 +133,12 @@ def test_recent_sees_fires(store, yanting, clock, plugins):
     fire(store, task="T1", item="八角镇人民村", trigger="approve_plan", actor="li", clock=clock, plugins=plugins, note="方案审定")
     with store.read() as conn:
         newest = audit.recent(conn, limit=1)[0]
-        assert (newest["chain"], newest["task_key"], newest["item_name"], newest["trigger"], newest["actor"]) == \
-            (yanting.id, "T1", "八角镇人民村", "approve_plan", "li")
+        assert (newest["chain"], newest["task_key"], newest["item_name"], newest["trigger"], newest["actor"]) == (
+            yanting.id,
+            "T1",
+            "八角镇人民村",
+            "approve_plan",
+            "li",
+        )
         assert (newest["from_state"], newest["to_state"], newest["note"]) == ("planning", "plan_approved", "方案审定")
         assert len(audit.recent(conn, chain=yanting.id)) == 2  # the load and the fire

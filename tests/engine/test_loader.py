@@ -1,4 +1,5 @@
 """Loading: all or nothing, idempotent, updates that keep state and history, refusals that name what is in the way."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -30,7 +31,9 @@ def text():
 def test_first_load_creates_items_in_initial_state(store, yanting):
     assert counts(store) == (1, 8, 23, 1)
     with store.read() as conn:
-        states = dict(conn.execute(select(items.c.state, func.count()).join(tasks).where(tasks.c.key == "T1").group_by(items.c.state)).all())
+        states = dict(
+            conn.execute(select(items.c.state, func.count()).join(tasks).where(tasks.c.key == "T1").group_by(items.c.state)).all()
+        )
     assert states == {"planning": 11}
 
 
@@ -42,9 +45,11 @@ def test_loading_the_same_file_again_changes_nothing(store, yanting, clock, step
 
 def test_edit_updates_definition_and_keeps_state_and_history(store, yanting, clock, plugins, steps, text):
     fire(store, task="T1", item="林农镇玉城村", trigger="approve_plan", actor="li", clock=clock, plugins=plugins)
-    edited = (text.replace("      building: 2017-07-20", "      building: 2017-07-31")
-              .replace("items: [林农镇玉城村, 八角镇人民村,", "items: [林农镇玉城村, 八角镇人民村, 新增村,")
-              .replace("plan_approved: {label: 方案已审定}", "plan_approved: {label: 实施方案已审定}"))
+    edited = (
+        text.replace("      building: 2017-07-20", "      building: 2017-07-31")
+        .replace("items: [林农镇玉城村, 八角镇人民村,", "items: [林农镇玉城村, 八角镇人民村, 新增村,")
+        .replace("plan_approved: {label: 方案已审定}", "plan_approved: {label: 实施方案已审定}")
+    )
     [report] = load(store, [defn(edited, steps)], clock=clock)
     assert report.action == "updated" and report.revision == 2 and report.items_added == 1
     assert "T1 deadline building: 2017-07-20 -> 2017-07-31" in report.changes
@@ -76,10 +81,11 @@ def test_removing_an_item_without_history_is_fine(store, yanting, clock, steps, 
 
 def test_removing_a_state_items_are_in_is_refused_then_forced(store, yanting, clock, plugins, steps, text):
     fire(store, task="T6", item=None, trigger="script_done", actor="zhang", clock=clock, plugins=plugins)
-    edited = (text.replace("      casting:    {label: 演员选拔}\n", "")
-              .replace("      - {trigger: script_done,  from: script,    to: casting,   by: [responsible]}\n"
-                       "      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n",
-                       "      - {trigger: script_done,  from: script,    to: rehearsal, by: [responsible]}\n"))
+    edited = text.replace("      casting:    {label: 演员选拔}\n", "").replace(
+        "      - {trigger: script_done,  from: script,    to: casting,   by: [responsible]}\n"
+        "      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n",
+        "      - {trigger: script_done,  from: script,    to: rehearsal, by: [responsible]}\n",
+    )
     with pytest.raises(StrandedData, match="任务 T6 有 1 个子项处于状态 “casting”"):
         load(store, [defn(edited, steps)], clock=clock)
     [report] = load(store, [defn(edited, steps)], clock=clock, force=True)
@@ -113,9 +119,11 @@ def test_all_or_nothing_across_files(store, yanting, clock, plugins, steps, text
     from tests.conftest import HUANGJIN
 
     fire(store, task="T6", item=None, trigger="script_done", actor="zhang", clock=clock, plugins=plugins)
-    bad_edit = text.replace("      casting:    {label: 演员选拔}\n", "").replace(
-        "      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n", "").replace(
-        "to: casting,", "to: rehearsal,")
+    bad_edit = (
+        text.replace("      casting:    {label: 演员选拔}\n", "")
+        .replace("      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n", "")
+        .replace("to: casting,", "to: rehearsal,")
+    )
     before = counts(store)
     with pytest.raises(StrandedData):
         load(store, [defn(HUANGJIN.read_text(encoding="utf-8"), steps), defn(bad_edit, steps)], clock=clock)

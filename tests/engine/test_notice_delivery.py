@@ -1,4 +1,5 @@
 """Notices go out through real channels (a local SMTP server and a local robot webhook), with retries."""
+
 import pytest
 
 from engine.dates.clock import FixedClock
@@ -16,7 +17,8 @@ from tests.engine.channels.conftest import robot_server, smtp_server  # noqa: F4
 @pytest.fixture
 def mailed(store, steps):
     text = YANTING.read_text(encoding="utf-8").replace(
-        "zhang: {name: 张明, roles: [staff], unit: culture}", "zhang: {name: 张明, roles: [staff], unit: culture, email: zhang@example.cn}")
+        "zhang: {name: 张明, roles: [staff], unit: culture}", "zhang: {name: 张明, roles: [staff], unit: culture, email: zhang@example.cn}"
+    )
     definition = validate_text(text, "y.yaml", steps).definition
     load(store, [definition], clock=FixedClock(at("2017-06-01")))
     run_pass(store, FixedClock(at("2017-07-12T09:30")))  # T6's missed premiere, before any channel is set up
@@ -24,8 +26,10 @@ def mailed(store, steps):
 
 
 def channels_for(smtp_server, robot_server):
-    settings = ChannelSettings(smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port, sender="qingdan@example.cn"),
-                               dingtalk=DingTalkSettings(webhook=robot_server.url(access_token="t")))
+    settings = ChannelSettings(
+        smtp=SmtpSettings(host=smtp_server.host, port=smtp_server.port, sender="qingdan@example.cn"),
+        dingtalk=DingTalkSettings(webhook=robot_server.url(access_token="t")),
+    )
     return [c for c in builtin_channels(settings) if c.configured()]
 
 
@@ -66,15 +70,22 @@ def test_permanent_refusal_is_abandoned_and_listed(mailed, smtp_server, robot_se
 
 
 def test_cli_tick_inbox_and_deliveries(mailed, qingdan, smtp_server, robot_server):
-    env = {"QINGDAN_SMTP_HOST": smtp_server.host, "QINGDAN_SMTP_PORT": str(smtp_server.port), "QINGDAN_SMTP_FROM": "q@example.cn",
-           "QINGDAN_DINGTALK_WEBHOOK": robot_server.url(access_token="t"), "no_proxy": "127.0.0.1"}
+    env = {
+        "QINGDAN_SMTP_HOST": smtp_server.host,
+        "QINGDAN_SMTP_PORT": str(smtp_server.port),
+        "QINGDAN_SMTP_FROM": "q@example.cn",
+        "QINGDAN_DINGTALK_WEBHOOK": robot_server.url(access_token="t"),
+        "no_proxy": "127.0.0.1",
+    }
     robot_server.reply(500, {"errcode": -1, "errmsg": "busy"})
     tick = qingdan("tick", "--json", now="2017-07-13T09:30", env=env)
     assert tick.returncode == 0, tick.stderr
     import json
 
     data = json.loads(tick.stdout)
-    assert len(data["notices"]) == 11 and data["delivered"] == 11 and data["failed"] == 11, [(n["task"], n["item"], n["recipient"], n["kind"], n["due"]) for n in data["notices"]]
+    assert len(data["notices"]) == 11 and data["delivered"] == 11 and data["failed"] == 11, [
+        (n["task"], n["item"], n["recipient"], n["kind"], n["due"]) for n in data["notices"]
+    ]
     unread = json.loads(qingdan("inbox", "zhang", "--unread", "--json").stdout)
     assert len(unread) == 12 and unread[0]["kind"] == "reminder"  # T1's 11 reminders and T6's overdue notice
     assert qingdan("inbox", "zhang", "--read", str(unread[0]["id"])).returncode == 0

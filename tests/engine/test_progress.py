@@ -1,4 +1,5 @@
 """Quantity targets: reports add up, parts count toward the whole, corrections reverse, bad amounts are refused."""
+
 from decimal import Decimal
 
 import pytest

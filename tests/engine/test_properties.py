@@ -1,5 +1,6 @@
 """Property tests: validation never crashes on mutated checklists, and any sequence of fires
 (and reloads) leaves every item's state equal to the replay of its audit events."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,9 +37,9 @@ from tests.engine.strategies import (
 PLUGINS = get_plugin_manager()
 STEPS = step_types(PLUGINS)
 
-VALIDATION_SETTINGS = settings(max_examples=150, deadline=None,
-                               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                      HealthCheck.filter_too_much])
+VALIDATION_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+)
 
 
 # ====================================================================== 1. validation never crashes
@@ -108,13 +109,21 @@ def test_alias_expansion_is_bounded():
 
     Run in a subprocess so a regression fails this test instead of hanging the suite. The budget is
     generous for loaded machines: with the node cap in ``engine.definition.yamlsource`` it takes about 5 s of CPU."""
-    laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
-    code = ("import sys; from engine.definition.validation import validate_text; "
-            "r = validate_text(sys.stdin.read(), 'x.yaml'); print(len(r.errors))")
+    laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
+    code = (
+        "import sys; from engine.definition.validation import validate_text; "
+        "r = validate_text(sys.stdin.read(), 'x.yaml'); print(len(r.errors))"
+    )
     try:
-        done = subprocess.run([sys.executable, "-c", code], check=False, input=laughs, capture_output=True, text=True,
-                              timeout=30, cwd=str(YANTING.parent.parent))
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            check=False,
+            input=laughs,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=str(YANTING.parent.parent),
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("validate_text did not return within 30 s on nested aliases (exponential alias expansion)")
     assert done.returncode == 0, done.stderr
@@ -128,16 +137,16 @@ VARIANTS = {
     "full": BASE_TEXTS["yanting-wenguang-2017.yaml"],
     # construction with rectifying renamed to rework: items in rectifying go back to the initial state
     # on a forced reload (and a plain reload is refused while any item is there)
-    "no_rectify": _yanting_with("      rectifying:    {label: 整改中}\n", "      rework:        {label: 返工}\n").replace(
-        "from: [completed, rectifying], to: inspecting", "from: [completed, rework], to: inspecting").replace(
-        "from: inspecting,              to: rectifying,", "from: inspecting,              to: rework,"),
+    "no_rectify": _yanting_with("      rectifying:    {label: 整改中}\n", "      rework:        {label: 返工}\n")
+    .replace("from: [completed, rectifying], to: inspecting", "from: [completed, rework], to: inspecting")
+    .replace("from: inspecting,              to: rectifying,", "from: inspecting,              to: rework,"),
     # construction without tendering (award straight after the plan), production without casting
-    "no_tender": _yanting_with("      tendering:     {label: 招投标, step: tendering}\n", "").replace(
-        "      - {trigger: open_tender,        from: plan_approved,           to: tendering,     by: [responsible]}\n",
-        "").replace("{trigger: award,              from: tendering,", "{trigger: award,              from: plan_approved,")
-    .replace("      casting:    {label: 演员选拔}\n", "").replace(
-        "      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n", "").replace(
-        "{trigger: script_done,  from: script,    to: casting,", "{trigger: script_done,  from: script,    to: rehearsal,"),
+    "no_tender": _yanting_with("      tendering:     {label: 招投标, step: tendering}\n", "")
+    .replace("      - {trigger: open_tender,        from: plan_approved,           to: tendering,     by: [responsible]}\n", "")
+    .replace("{trigger: award,              from: tendering,", "{trigger: award,              from: plan_approved,")
+    .replace("      casting:    {label: 演员选拔}\n", "")
+    .replace("      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n", "")
+    .replace("{trigger: script_done,  from: script,    to: casting,", "{trigger: script_done,  from: script,    to: rehearsal,"),
 }
 WORKFLOW_TASKS = ("T1", "T2", "T6", "T7")  # T6 and T7 have a single item each
 OTHER_TASKS = ("T3", "T99")  # a quantity-target task and one that does not exist
@@ -178,20 +187,33 @@ def test_variants_are_valid_and_different():
 def _snapshot(store, checklist_id: str) -> tuple[int, dict[tuple[str, str], str | None]]:
     """The chain's last sequence number and every item's state, read in one transaction."""
     with store.read() as conn:
-        head = conn.execute(select(func.coalesce(func.max(chain_heads.c.seq), 0))
-                            .where(chain_heads.c.chain == checklist_id)).scalar_one()
-        rows = conn.execute(select(tasks.c.key, items.c.name, items.c.state).join(tasks, tasks.c.id == items.c.task_id)
-                            .where(tasks.c.checklist_id == checklist_id, items.c.removed.is_(False))).all()
+        head = conn.execute(select(func.coalesce(func.max(chain_heads.c.seq), 0)).where(chain_heads.c.chain == checklist_id)).scalar_one()
+        rows = conn.execute(
+            select(tasks.c.key, items.c.name, items.c.state)
+            .join(tasks, tasks.c.id == items.c.task_id)
+            .where(tasks.c.checklist_id == checklist_id, items.c.removed.is_(False))
+        ).all()
     return head, {(r.key, r.name): r.state for r in rows}
 
 
 # Data the tendering step needs to leave its state (dates before the test clock's 2017-03-01).
 STEP_DATA = {
-    "award": {"announced": "2017-01-05", "bid_deadline": "2017-02-10", "winner": "绵阳市某建筑公司", "amount": "1200000",
-              "publicity": "2017-02-14", "award_notice": "2017-02-20"},
+    "award": {
+        "announced": "2017-01-05",
+        "bid_deadline": "2017-02-10",
+        "winner": "绵阳市某建筑公司",
+        "amount": "1200000",
+        "publicity": "2017-02-14",
+        "award_notice": "2017-02-20",
+    },
     # only 15 days of bidding: a mandatory tender's award is refused
-    "short_award": {"announced": "2017-01-05", "bid_deadline": "2017-01-20", "winner": "某公司", "amount": "1000",
-                    "award_notice": "2017-02-20"},
+    "short_award": {
+        "announced": "2017-01-05",
+        "bid_deadline": "2017-01-20",
+        "winner": "某公司",
+        "amount": "1000",
+        "award_notice": "2017-02-20",
+    },
 }
 
 
@@ -216,9 +238,13 @@ def _resolve_fire(op, definition, states):
         if possible:
             trigger = possible[(op["trigger"] if isinstance(op["trigger"], int) else 0) % len(possible)]
             by = set(workflow.transition(trigger, state).by)
-            allowed = [p for p in sorted(definition.people)
-                       if (p == task_def.responsible and "responsible" in by) or (p == task_def.leader and "leader" in by)
-                       or any(role in by and role in definition.people[p].roles for role in ("head", "inspector"))]
+            allowed = [
+                p
+                for p in sorted(definition.people)
+                if (p == task_def.responsible and "responsible" in by)
+                or (p == task_def.leader and "leader" in by)
+                or any(role in by and role in definition.people[p].roles for role in ("head", "inspector"))
+            ]
             if allowed:
                 actor = allowed[(op["actor"] if isinstance(op["actor"], int) else 0) % len(allowed)]
     if isinstance(trigger, int):
@@ -254,15 +280,17 @@ def _inspect(store, op, definition, states, checklist_id, clock):
 
     task, item, _, actor, _ = _resolve_fire(op, definition, states)
     if op["smart"]:  # an item waiting for inspection, if any, by an inspector
-        waiting = sorted(key for key, state in states.items() if state is not None and
-                         definition.workflows[definition.task_by_id[key[0]].workflow].states[state].step == "acceptance")
+        waiting = sorted(
+            key
+            for key, state in states.items()
+            if state is not None and definition.workflows[definition.task_by_id[key[0]].workflow].states[state].step == "acceptance"
+        )
         if waiting:
             task, item = waiting[(op["item"] if isinstance(op["item"], int) else 0) % len(waiting)]
         actor = next((p for p, person in sorted(definition.people.items()) if "inspector" in person.roles), actor)
     task_def = definition.task_by_id.get(task)
     values = _inspection_values(task_def, op["passed"]) if task_def is not None and task_def.kind == "workflow" else {}
-    acceptance.record(store, task=task, item=item, inspector=actor, values=values, clock=clock, plugins=PLUGINS,
-                      checklist=checklist_id)
+    acceptance.record(store, task=task, item=item, inspector=actor, values=values, clock=clock, plugins=PLUGINS, checklist=checklist_id)
     return task, item, actor
 
 
@@ -332,8 +360,7 @@ def test_fire_sequences_match_the_audit_replay(store):
                     continue
                 after_head, after = _snapshot(store, checklist_id)
                 changed = {k for k in after if after[k] != states[k]}
-                note(f"inspect {task}/{item} as {actor!r} passed={op['passed']}: "
-                     f"{[(k, states[k], after[k]) for k in changed]}")
+                note(f"inspect {task}/{item} as {actor!r} passed={op['passed']}: {[(k, states[k], after[k]) for k in changed]}")
                 assert after_head > head and len(changed) == 1
                 (key,) = changed
                 workflow = current.workflows[current.task_by_id[key[0]].workflow]
@@ -345,11 +372,22 @@ def test_fire_sequences_match_the_audit_replay(store):
                 continue
             task, item, trigger, actor, data = _resolve_fire(op, current, states)
             try:
-                result = fire(store, task=task, item=item, trigger=trigger, actor=actor, clock=clock, plugins=PLUGINS,
-                              checklist=checklist_id, data=data)
+                result = fire(
+                    store,
+                    task=task,
+                    item=item,
+                    trigger=trigger,
+                    actor=actor,
+                    clock=clock,
+                    plugins=PLUGINS,
+                    checklist=checklist_id,
+                    data=data,
+                )
             except QingdanError as refused:
-                note(f"fire {task}/{item} {trigger!r} as {actor!r} data={bool(data)}: "
-                     f"refused ({type(refused).__name__}: {str(refused)[:60]})")
+                note(
+                    f"fire {task}/{item} {trigger!r} as {actor!r} data={bool(data)}: "
+                    f"refused ({type(refused).__name__}: {str(refused)[:60]})"
+                )
                 assert _snapshot(store, checklist_id) == (head, states), "a refused fire wrote something"
                 continue
             note(f"fire {task}/{item} {trigger!r} as {actor!r}: {result.from_state} -> {result.to_state}")

@@ -1,4 +1,5 @@
 """Units ranked by one documented score (engine.queries.ranking): parts, weights, kinds never mixed."""
+
 from decimal import Decimal
 
 import pytest
@@ -35,8 +36,19 @@ def definition(text=LIST, steps=None):
 def status(task_id, unit, *, done=10, target=10, items=10, overdue=0, on_time=None, light=None):
     if light is None:
         light = "red" if overdue else "done" if done >= target else "green"
-    return TaskStatus(id=task_id, title=task_id, kind="workflow", unit=unit, responsible="wang", done=Decimal(done),
-                      target=Decimal(target), overdue=overdue, items=items, on_time_rate=on_time, light=light)
+    return TaskStatus(
+        id=task_id,
+        title=task_id,
+        kind="workflow",
+        unit=unit,
+        responsible="wang",
+        done=Decimal(done),
+        target=Decimal(target),
+        overdue=overdue,
+        items=items,
+        on_time_rate=on_time,
+        light=light,
+    )
 
 
 def by_unit(scores):
@@ -47,10 +59,15 @@ def test_defaults_and_the_parts_of_the_score(steps):
     d = definition(steps=steps)
     assert d.ranking_weights == DEFAULT_RANKING_WEIGHTS
     assert (DEFAULT_RANKING_WEIGHTS.completion, DEFAULT_RANKING_WEIGHTS.on_time, DEFAULT_RANKING_WEIGHTS.overdue) == (50, 30, 20)
-    scores = by_unit(rank_units(d, [
-        status("T1", "town_a", done=5, target=10, items=10, overdue=2, on_time=0.5),
-        status("T2", "town_a", done=10, target=10, items=30, overdue=0, on_time=0.9),
-    ]))
+    scores = by_unit(
+        rank_units(
+            d,
+            [
+                status("T1", "town_a", done=5, target=10, items=10, overdue=2, on_time=0.5),
+                status("T2", "town_a", done=10, target=10, items=30, overdue=0, on_time=0.9),
+            ],
+        )
+    )
     a = scores["town_a"]
     # completion: mean of 0.5 and 1; on time weighted by items: (0.5×10 + 0.9×30)/40; overdue 2 of 40 items
     assert a.completion == pytest.approx(0.75)
@@ -91,10 +108,15 @@ def test_an_overdue_unit_never_ranks_above_one_without_at_equal_completion(steps
     # town_a: 10 items overdue, red, but punctual before; town_b: nothing overdue, though it was late often
     for a_rate, b_rate in [(0.95, 0.2), (None, 0.0), (0.9, 0.9), (0.5, None), (1.0, 0.0)]:
         for items in (10, 100, 100_000):
-            scores = by_unit(rank_units(d, [
-                status("T1", "town_a", done=8, target=10, items=items, overdue=10, on_time=a_rate),
-                status("T2", "town_b", done=8, target=10, items=items, overdue=0, on_time=b_rate),
-            ]))
+            scores = by_unit(
+                rank_units(
+                    d,
+                    [
+                        status("T1", "town_a", done=8, target=10, items=items, overdue=10, on_time=a_rate),
+                        status("T2", "town_b", done=8, target=10, items=items, overdue=0, on_time=b_rate),
+                    ],
+                )
+            )
             a, b = scores["town_a"], scores["town_b"]
             assert a.red == 1 and b.red == 0
             assert a.completion == b.completion
@@ -105,25 +127,36 @@ def test_an_overdue_unit_never_ranks_above_one_without_at_equal_completion(steps
 
 
 def test_with_custom_weights_too(steps):
-    for weights in ("{completion: 1, on_time: 9, overdue: 0}", "{completion: 0, on_time: 1, overdue: 0}",
-                    "{completion: 1, on_time: 1, overdue: 1}"):
+    for weights in (
+        "{completion: 1, on_time: 9, overdue: 0}",
+        "{completion: 0, on_time: 1, overdue: 0}",
+        "{completion: 1, on_time: 1, overdue: 1}",
+    ):
         d = definition(LIST + f"ranking: {weights}\n", steps)
-        scores = by_unit(rank_units(d, [
-            status("T1", "town_a", done=3, target=10, overdue=10, items=1000, on_time=0.99),
-            status("T2", "town_b", done=3, target=10, overdue=0, items=1000, on_time=0.1),
-        ]))
+        scores = by_unit(
+            rank_units(
+                d,
+                [
+                    status("T1", "town_a", done=3, target=10, overdue=10, items=1000, on_time=0.99),
+                    status("T2", "town_b", done=3, target=10, overdue=0, items=1000, on_time=0.1),
+                ],
+            )
+        )
         assert (scores["town_a"].rank, scores["town_b"].rank) == (2, 1), weights
 
 
 def test_kinds_are_never_mixed(steps):
     d = definition(steps=steps)
-    scores = rank_units(d, [
-        status("T1", "town_a", done=2, target=10),
-        status("T2", "bureau_x", done=9, target=10),
-        status("T3", "town_b", done=5, target=10),
-        status("T4", "bureau_y", done=1, target=10),
-        status("T5", "office", done=3, target=10),
-    ])
+    scores = rank_units(
+        d,
+        [
+            status("T1", "town_a", done=2, target=10),
+            status("T2", "bureau_x", done=9, target=10),
+            status("T3", "town_b", done=5, target=10),
+            status("T4", "bureau_y", done=1, target=10),
+            status("T5", "office", done=3, target=10),
+        ],
+    )
     groups = by_kind(scores)
     assert [(kind, [(s.unit, s.rank) for s in units]) for kind, units in groups] == [
         ("乡镇", [("town_b", 1), ("town_a", 2)]),
@@ -136,10 +169,15 @@ def test_kinds_are_never_mixed(steps):
 
 def test_an_overdue_unit_is_capped_only_by_peers_of_its_kind(steps):
     d = definition(steps=steps)
-    scores = by_unit(rank_units(d, [
-        status("T1", "town_a", overdue=1, items=10, on_time=0.9),
-        status("T2", "bureau_x", overdue=0, items=10, on_time=0.1),  # a bureau: not town_a's peer
-    ]))
+    scores = by_unit(
+        rank_units(
+            d,
+            [
+                status("T1", "town_a", overdue=1, items=10, on_time=0.9),
+                status("T2", "bureau_x", overdue=0, items=10, on_time=0.1),  # a bureau: not town_a's peer
+            ],
+        )
+    )
     assert scores["town_a"].on_time_counted == pytest.approx(0.9) and not scores["town_a"].on_time_capped
 
 
@@ -153,14 +191,20 @@ def test_units_without_tasks_are_not_ranked(steps):
     assert [s.unit for s in rank_units(definition(steps=steps), [status("T1", "town_b")])] == ["town_b"]
 
 
-@pytest.mark.parametrize("weights, message", [
-    ("{completion: 0, on_time: 0, overdue: 0}", "c.yaml:15:1: 排名权重不能全为 0:至少给 completion、on_time、overdue 中的一项大于 0 的权重。"),
-    ("{completion: -1, on_time: 0, overdue: 1}", "c.yaml:15:23: -1 不能小于 0。"),
-    ("{completion: 50, on_time: 30}", "c.yaml:15:10: 缺少必填项 “overdue”。"),
-    ("{completion: 50, on_time: 30, overdue: 20, late: 5}", "c.yaml:15:53: 不认识的键 “late”。"),
-    ("{completion: 50, ontime: 30, overdue: 20}", "c.yaml:15:27: 不认识的键 “ontime”,是不是 “on_time”?"),
-    ("{completion: lots, on_time: 30, overdue: 20}", "c.yaml:15:23: 应为数字,实际是 “lots”。"),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (
+            "{completion: 0, on_time: 0, overdue: 0}",
+            "c.yaml:15:1: 排名权重不能全为 0:至少给 completion、on_time、overdue 中的一项大于 0 的权重。",
+        ),
+        ("{completion: -1, on_time: 0, overdue: 1}", "c.yaml:15:23: -1 不能小于 0。"),
+        ("{completion: 50, on_time: 30}", "c.yaml:15:10: 缺少必填项 “overdue”。"),
+        ("{completion: 50, on_time: 30, overdue: 20, late: 5}", "c.yaml:15:53: 不认识的键 “late”。"),
+        ("{completion: 50, ontime: 30, overdue: 20}", "c.yaml:15:27: 不认识的键 “ontime”,是不是 “on_time”?"),
+        ("{completion: lots, on_time: 30, overdue: 20}", "c.yaml:15:23: 应为数字,实际是 “lots”。"),
+    ],
+)
 def test_bad_weights_are_located_errors(weights, message, steps):
     result = validate_text(LIST + f"ranking: {weights}\n", "c.yaml", steps)
     assert message in [p.format() for p in result.errors], [p.format() for p in result.errors]

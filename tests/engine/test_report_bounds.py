@@ -1,5 +1,6 @@
 """Reports that can't lie by accident: only plain decimals are amounts, and an amount beyond what remains of the
 target (or of the part reported) needs an explicit confirmation (``over``) that the audit trail keeps."""
+
 from __future__ import annotations
 
 import json
@@ -15,34 +16,37 @@ from engine.runtime.progress import report
 from engine.store.tables import events, progress
 
 
-@pytest.mark.parametrize("typed, words", [
-    ("1e9", "不是普通的十进制数"),
-    ("1E3", "科学计数法"),
-    ("NaN", "不是一个具体的数"),
-    ("Infinity", "不是一个具体的数"),
-    ("-inf", "不是一个具体的数"),
-    ("∞", "不是一个具体的数"),
-    ("0x10", "十六进制"),
-    ("1_000", "下划线"),
-    ("1,000", "千位分隔符"),
-    ("１２", "全角"),
-    ("３．５", "全角"),
-    ("12场", "不是普通的十进制数"),
-    ("很多", "不是数字"),
-    ("abc", "不是数字"),
-    ("1.2.3", "最多一个小数点"),
-    ("", "没有填写数量"),
-    ("   ", "没有填写数量"),
-    (None, "没有填写数量"),
-    ("-3", "不能是负数"),
-    ("−3", "不能是负数"),  # the minus sign U+2212
-    ("0", "必须大于 0"),
-    ("0.0000", "必须大于 0"),
-    ("1.23456", "最多保留 4 位小数"),
-    ("10000000000000000", "整数部分最多 16 位"),  # 17 digits: does not fit NUMERIC(20,4)
-    (float("nan"), "不是一个具体的数"),
-    (1e20, "不是普通的十进制数"),  # a JSON number Python writes as 1e+20
-])
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("1e9", "不是普通的十进制数"),
+        ("1E3", "科学计数法"),
+        ("NaN", "不是一个具体的数"),
+        ("Infinity", "不是一个具体的数"),
+        ("-inf", "不是一个具体的数"),
+        ("∞", "不是一个具体的数"),
+        ("0x10", "十六进制"),
+        ("1_000", "下划线"),
+        ("1,000", "千位分隔符"),
+        ("１２", "全角"),
+        ("３．５", "全角"),
+        ("12场", "不是普通的十进制数"),
+        ("很多", "不是数字"),
+        ("abc", "不是数字"),
+        ("1.2.3", "最多一个小数点"),
+        ("", "没有填写数量"),
+        ("   ", "没有填写数量"),
+        (None, "没有填写数量"),
+        ("-3", "不能是负数"),
+        ("−3", "不能是负数"),  # the minus sign U+2212
+        ("0", "必须大于 0"),
+        ("0.0000", "必须大于 0"),
+        ("1.23456", "最多保留 4 位小数"),
+        ("10000000000000000", "整数部分最多 16 位"),  # 17 digits: does not fit NUMERIC(20,4)
+        (float("nan"), "不是一个具体的数"),
+        (1e20, "不是普通的十进制数"),  # a JSON number Python writes as 1e+20
+    ],
+)
 def test_refused_amounts_quote_what_was_typed(typed, words):
     with pytest.raises(InputError) as refused:
         parse_amount(typed)
@@ -66,12 +70,23 @@ def test_a_long_typed_value_is_shortened_in_the_message():
     assert len(str(refused.value)) < 300 and "…" in str(refused.value)
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("12", Decimal("12")), (" 3.5 ", Decimal("3.5")), ("+7", Decimal("7")), (".5", Decimal("0.5")), ("5.", Decimal("5")),
-    ("0.0001", Decimal("0.0001")), ("3.50000", Decimal("3.5")), ("100", Decimal("100")),
-    ("9999999999999999.9999", Decimal("9999999999999999.9999")), ("00012", Decimal("12")),
-    (12, Decimal("12")), (2.5, Decimal("2.5")),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("12", Decimal("12")),
+        (" 3.5 ", Decimal("3.5")),
+        ("+7", Decimal("7")),
+        (".5", Decimal("0.5")),
+        ("5.", Decimal("5")),
+        ("0.0001", Decimal("0.0001")),
+        ("3.50000", Decimal("3.5")),
+        ("100", Decimal("100")),
+        ("9999999999999999.9999", Decimal("9999999999999999.9999")),
+        ("00012", Decimal("12")),
+        (12, Decimal("12")),
+        (2.5, Decimal("2.5")),
+    ],
+)
 def test_plain_decimals_are_accepted(typed, value):
     amount = parse_amount(typed)
     assert amount == value and str(amount) == str(value)
@@ -132,8 +147,11 @@ def test_a_part_report_beyond_the_whole_needs_over(store, yanting, clock):
 def test_english_over_message(store, yanting, clock, monkeypatch):
     monkeypatch.setenv("QINGDAN_LANG", "en")
     report(store, task="T5", amount="20", actor="zhang", clock=clock)
-    with pytest.raises(InputError, match=r"task T5 has a target of 25 场, 20 场 reported, 5 场 remaining; reporting 7 场 "
-                                         r"goes beyond the target\. If it really did, confirm that it goes beyond the target\."):
+    with pytest.raises(
+        InputError,
+        match=r"task T5 has a target of 25 场, 20 场 reported, 5 场 remaining; reporting 7 场 "
+        r"goes beyond the target\. If it really did, confirm that it goes beyond the target\.",
+    ):
         report(store, task="T5", amount="7", actor="zhang", clock=clock)
 
 

@@ -1,4 +1,5 @@
 """Firing transitions: the checks in order, one transaction, and concurrent fires."""
+
 import threading
 
 import pytest
@@ -21,7 +22,13 @@ def test_fire_moves_the_item_and_records_an_event(store, yanting, clock, plugins
     assert (result.from_state, result.to_state) == ("planning", "plan_approved")
     assert state_of(store, "林农镇玉城村") == "plan_approved"
     [event] = [e for e in task_history(store, "T1", "林农镇玉城村") if e["kind"] == "transition"]
-    assert (event["actor"], event["trigger"], event["from"], event["to"], event["note"]) == ("li", "approve_plan", "planning", "plan_approved", "方案审定")
+    assert (event["actor"], event["trigger"], event["from"], event["to"], event["note"]) == (
+        "li",
+        "approve_plan",
+        "planning",
+        "plan_approved",
+        "方案审定",
+    )
     assert event["at"] == "2017-03-01T09:30:00+08:00"
 
 

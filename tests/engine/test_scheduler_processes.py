@@ -1,4 +1,5 @@
 """Several scheduler processes against one database never double-send; the real scheduler process runs passes."""
+
 import os
 import signal
 import subprocess
@@ -50,8 +51,9 @@ def test_scheduler_command_runs_passes_until_stopped(store, db_url, steps, qingd
     load(store, [definition_of(YANTING, steps)], clock=FixedClock(at("2017-06-01")))
     env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
     env.update(QINGDAN_DATABASE_URL=db_url, QINGDAN_NOW="2017-07-24T09:30")
-    proc = subprocess.Popen([qingdan.executable, "scheduler", "--interval", "1"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [qingdan.executable, "scheduler", "--interval", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and count(store)[0] == 0:

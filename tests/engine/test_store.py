@@ -1,4 +1,5 @@
 """The store: schema through Alembic, refusal of unknown schema versions, UTC timestamps."""
+
 import datetime as dt
 
 import pytest

@@ -1,4 +1,5 @@
 """Reminders, overdue notices and escalations: the exact days, exactly once, through downtime and crashes."""
+
 import datetime as dt
 
 import pytest
@@ -57,8 +58,14 @@ def days(store, **where):
         keys = dict(conn.execute(select(tasks.c.id, tasks.c.key)).all())
     found = []
     for row in rows:
-        entry = (row["created_at"].astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat(), row["kind"],
-                 keys.get(row["task_id"]), names.get(row["item_id"]), row["recipient"], (row["milestone"], row["period_start"], row["item_deadline_id"]))
+        entry = (
+            row["created_at"].astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat(),
+            row["kind"],
+            keys.get(row["task_id"]),
+            names.get(row["item_id"]),
+            row["recipient"],
+            (row["milestone"], row["period_start"], row["item_deadline_id"]),
+        )
         if all(entry[["day", "kind", "task", "item", "recipient"].index(k)] == v for k, v in where.items()):
             found.append(entry)
     return found
@@ -94,11 +101,24 @@ def test_a_simulated_year(year, clock, plugins):
     ticks = passes_between(store, dt.date(2017, 1, 1), hours=(9, 17))
     ticks(until=at("2017-06-10"))
     # one village reaches building in time and gets nothing about that milestone
-    tender = {"announced": "2017-05-02", "bid_deadline": "2017-05-26", "winner": "绵阳某建设公司", "amount": "86.5",
-              "award_notice": "2017-06-05"}
+    tender = {
+        "announced": "2017-05-02",
+        "bid_deadline": "2017-05-26",
+        "winner": "绵阳某建设公司",
+        "amount": "86.5",
+        "award_notice": "2017-06-05",
+    }
     for trigger, actor in [("approve_plan", "li"), ("open_tender", "zhang"), ("award", "zhang")]:
-        fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=FixedClock(at("2017-06-10")), plugins=plugins,
-             data=tender if trigger == "award" else None)
+        fire(
+            store,
+            task="T1",
+            item="林农镇玉城村",
+            trigger=trigger,
+            actor=actor,
+            clock=FixedClock(at("2017-06-10")),
+            plugins=plugins,
+            data=tender if trigger == "award" else None,
+        )
     ticks(until=at("2017-07-05"))
     # the July visit to 一组王家 is reported; 二组李家 is not
     report(store, task="T10", amount="1", item="一组王家", actor="zhang", clock=FixedClock(at("2017-07-05")))
@@ -106,28 +126,46 @@ def test_a_simulated_year(year, clock, plugins):
 
     # T1 building 2017-07-20 (Thu): reminders 5 and 1 working days before, overdue, then leader and head
     assert [d[:2] for d in days(store, task="T1", item="八角镇人民村") if d[0] < "2017-08-01"] == [
-        ("2017-07-13", "reminder"), ("2017-07-19", "reminder"), ("2017-07-21", "overdue"),
-        ("2017-07-24", "escalation"), ("2017-07-28", "escalation")]
+        ("2017-07-13", "reminder"),
+        ("2017-07-19", "reminder"),
+        ("2017-07-21", "overdue"),
+        ("2017-07-24", "escalation"),
+        ("2017-07-28", "escalation"),
+    ]
     assert [d[4] for d in days(store, task="T1", item="八角镇人民村", kind="escalation") if d[0] < "2017-08-01"] == ["li", "wang"]
     assert not [d for d in days(store, task="T1", item="林农镇玉城村") if d[5][0] == "building"]
     # its award (notice 2017-06-05) derived a contract deadline 30 days later, chased like any deadline
     assert [d[:2] for d in days(store, task="T1", item="林农镇玉城村") if d[5][2] is not None][:3] == [
-        ("2017-06-28", "reminder"), ("2017-07-04", "reminder"), ("2017-07-06", "overdue")]
+        ("2017-06-28", "reminder"),
+        ("2017-07-04", "reminder"),
+        ("2017-07-06", "overdue"),
+    ]
 
     # National Day: 1 working day before 2017-10-09 is Saturday 2017-09-30; overdue on 10-10, escalations 10-11, 10-17
     assert [d[:2] for d in days(store, task="T9")] == [
-        ("2017-09-30", "reminder"), ("2017-10-10", "overdue"), ("2017-10-11", "escalation"), ("2017-10-17", "escalation")]
+        ("2017-09-30", "reminder"),
+        ("2017-10-10", "overdue"),
+        ("2017-10-11", "escalation"),
+        ("2017-10-17", "escalation"),
+    ]
 
     # T6 premiered 2017-07-01 (Sat): 3 and 1 calendar days before, then working days after
     assert [d[:2] for d in days(store, task="T6")] == [
-        ("2017-06-28", "reminder"), ("2017-06-30", "reminder"), ("2017-07-03", "overdue"),
-        ("2017-07-04", "escalation"), ("2017-07-10", "escalation")]
+        ("2017-06-28", "reminder"),
+        ("2017-06-30", "reminder"),
+        ("2017-07-03", "overdue"),
+        ("2017-07-04", "escalation"),
+        ("2017-07-10", "escalation"),
+    ]
 
     # monthly duty, July: only the household not visited is chased (5 days before 07-31; overdue 08-01)
     july = [d for d in days(store, task="T10") if "2017-07-20" <= d[0] <= "2017-08-10"]
     assert [(d[0], d[1], d[3]) for d in july] == [
-        ("2017-07-26", "reminder", "二组李家"), ("2017-08-01", "overdue", "二组李家"), ("2017-08-02", "escalation", "二组李家"),
-        ("2017-08-08", "escalation", "二组李家")]
+        ("2017-07-26", "reminder", "二组李家"),
+        ("2017-08-01", "overdue", "二组李家"),
+        ("2017-08-02", "escalation", "二组李家"),
+        ("2017-08-08", "escalation", "二组李家"),
+    ]
     # every month of the year produced its reminders for both households (January to December)
     assert len(days(store, task="T10", kind="reminder")) == 12 * 2 - 1
 
@@ -188,7 +226,10 @@ def test_nothing_for_met_deadlines_reached_targets_and_removed_deadlines(year, s
     store = year
     edited = year_list(steps).source_json  # unchanged list, to check reload keeps notices in place
     assert edited
-    text = YANTING.read_text(encoding="utf-8").replace("    deadlines: {premiered: 2017-07-01}\n", "    deadlines: {premiered: 2017-08-01}\n") + EXTRA_TASKS
+    text = (
+        YANTING.read_text(encoding="utf-8").replace("    deadlines: {premiered: 2017-07-01}\n", "    deadlines: {premiered: 2017-08-01}\n")
+        + EXTRA_TASKS
+    )
     moved = validate_text(text, "y.yaml", steps).definition
     load(store, [moved], clock=FixedClock(at("2017-06-01")))
     report(store, task="T3", amount="1748", actor="chen", clock=FixedClock(at("2017-09-01")))

@@ -1,4 +1,5 @@
 """qingdan's checklist validation: every problem found, located, and explained."""
+
 import filecmp
 
 import pytest
@@ -108,13 +109,13 @@ def test_examples_mean_what_they_say(steps):
 
 def test_typo_key_gets_a_suggestion(steps):
     assert errors(BASE.replace("    deadlines: {done: 2017-11-30}", "    deadline: {done: 2017-11-30}"), steps) == [
-        "c.yaml:46:5: 不认识的键 “deadline”,是不是 “deadlines”?"]
+        "c.yaml:46:5: 不认识的键 “deadline”,是不是 “deadlines”?"
+    ]
 
 
 def test_yes_no_where_text_is_expected(steps):
     text = BASE.replace("title: 放映电影", "title: no")
-    assert errors(text, steps) == [
-        "c.yaml:39:12: “no” 在 YAML 里会被当成是/否;如果是文字请加引号('no'),如果是是/否请写 true 或 false。"]
+    assert errors(text, steps) == ["c.yaml:39:12: “no” 在 YAML 里会被当成是/否;如果是文字请加引号('no'),如果是是/否请写 true 或 false。"]
 
 
 def test_leading_zero_number(steps):
@@ -131,14 +132,17 @@ def test_wrong_types(steps):
 
 def test_impossible_date(steps):
     assert errors(BASE.replace("done: 2017-09-29", "done: 2017-02-30"), steps) == [
-        "c.yaml:37:13: 日期 2017-02-30 不存在(请检查月份和日期)。"]
+        "c.yaml:37:13: 日期 2017-02-30 不存在(请检查月份和日期)。"
+    ]
 
 
 def test_unknown_references(steps):
-    text = (BASE.replace("unit: culture}", "unit: cultre}")
-            .replace("responsible: zhang\n    leader: li\n    target", "responsible: zhangg\n    leader: li\n    target")
-            .replace("workflow: build", "workflow: buld")
-            .replace("roles: [inspector]", "roles: [checker]"))
+    text = (
+        BASE.replace("unit: culture}", "unit: cultre}")
+        .replace("responsible: zhang\n    leader: li\n    target", "responsible: zhangg\n    leader: li\n    target")
+        .replace("workflow: build", "workflow: buld")
+        .replace("roles: [inspector]", "roles: [checker]")
+    )
     found = errors(text, steps)
     assert "c.yaml:10:43: 单位 “cultre” 没有定义,是不是 “culture”?" in found
     assert "c.yaml:11:28: “checker” 不是可用的值;可用:'head', 'leader', 'staff' or 'inspector'。" in found
@@ -152,7 +156,8 @@ def test_workflow_structure(steps):
         "      - {trigger: finish, from: building, to: done, by: [responsible, leader]}\n"
         "      - {trigger: reopen, from: done, to: planning}\n"
         "      - {trigger: go, from: nowhere, to: limbo}\n"
-        "      - {trigger: start, from: planning, to: done}")
+        "      - {trigger: start, from: planning, to: done}",
+    )
     text = text.replace("      done: {label: 完成, final: true}", "      done: {label: 完成, final: true}\n      orphan: {label: 孤立}")
     found = errors(text, steps)
     assert "c.yaml:24:33: “done” 是终态(final),不能再有流转。" in found
@@ -164,7 +169,8 @@ def test_workflow_structure(steps):
 
 def test_deadline_for_missing_state(steps):
     assert errors(BASE.replace("      building: 2017-07-20", "      builded: 2017-07-20"), steps) == [
-        "c.yaml:36:7: 状态 “builded” 没有定义,是不是 “building”?"]
+        "c.yaml:36:7: 状态 “builded” 没有定义,是不是 “building”?"
+    ]
 
 
 def test_duplicate_task_ids_and_items(steps):
@@ -186,8 +192,7 @@ def test_task_kind_none_or_two(steps):
 
 
 def test_part_larger_than_target(steps):
-    assert errors(BASE.replace("quantity: 30}", "quantity: 300}"), steps) == [
-        "c.yaml:45:42: 分项 poor 的数量 300 超过任务总目标 100。"]
+    assert errors(BASE.replace("quantity: 30}", "quantity: 300}"), steps) == ["c.yaml:45:42: 分项 poor 的数量 300 超过任务总目标 100。"]
 
 
 def test_unknown_step_type_lists_the_known_ones(steps):
@@ -216,7 +221,8 @@ def test_calendar_gap_is_an_error_that_says_how_to_add_the_year(steps):
 def test_english_messages(steps, monkeypatch):
     monkeypatch.setenv("QINGDAN_LANG", "en")
     assert errors(BASE.replace("deadlines: {done", "deadline: {done"), steps) == [
-        "c.yaml:46:5: unknown key 'deadline'; did you mean 'deadlines'?"]
+        "c.yaml:46:5: unknown key 'deadline'; did you mean 'deadlines'?"
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "- a\n- b\n", "just text", "checklist: 5\n", "tasks: {}\n", "{{{", "checklist:\n  id: [\n"])
@@ -226,12 +232,14 @@ def test_garbage_gives_problems_not_exceptions(text, steps):
 
 
 def test_empty_sections_are_errors(steps):
-    found = errors(BASE[:BASE.index("tasks:")] + "tasks: []\n", steps)
+    found = errors(BASE[: BASE.index("tasks:")] + "tasks: []\n", steps)
     assert found == ["c.yaml:27:1: “tasks:” 部分是空的,至少要有一项。"]
 
 
 def test_suggestions_come_from_the_same_level(steps):
-    assert "c.yaml:6:13: 不认识的键 “nmae”,是不是 “name”?" in errors(BASE.replace("  culture: {name: 文化股}", "  culture: {nmae: 文化股}"), steps)
+    assert "c.yaml:6:13: 不认识的键 “nmae”,是不是 “name”?" in errors(
+        BASE.replace("  culture: {name: 文化股}", "  culture: {nmae: 文化股}"), steps
+    )
     # a key that is valid elsewhere but not here is not suggested as itself
     found = errors(BASE.replace("units:\n", "unit: x\nunits:\n"), steps)
     assert found == ["c.yaml:5:1: 不认识的键 “unit”,是不是 “units”?"]
@@ -242,12 +250,16 @@ def test_ids_may_not_contain_colons(steps):
 
 
 def test_role_nobody_holds_and_dead_end_warnings(steps):
-    text = (BASE.replace("  zhao: {name: 赵敏, roles: [inspector]}\n", "")
-            .replace("by: [responsible, leader]}", "by: [inspector]}")
-            .replace("      - {trigger: start, from: planning, to: building, by: [responsible]}",
-                     "      - {trigger: start, from: planning, to: building, by: [responsible]}\n"
-                     "      - {trigger: stall, from: planning, to: stuck}")
-            .replace("      done: {label: 完成, final: true}", "      done: {label: 完成, final: true}\n      stuck: {label: 停滞}"))
+    text = (
+        BASE.replace("  zhao: {name: 赵敏, roles: [inspector]}\n", "")
+        .replace("by: [responsible, leader]}", "by: [inspector]}")
+        .replace(
+            "      - {trigger: start, from: planning, to: building, by: [responsible]}",
+            "      - {trigger: start, from: planning, to: building, by: [responsible]}\n"
+            "      - {trigger: stall, from: planning, to: stuck}",
+        )
+        .replace("      done: {label: 完成, final: true}", "      done: {label: 完成, final: true}\n      stuck: {label: 停滞}")
+    )
     result = validate_text(text, "c.yaml", steps)
     assert result.ok
     messages = [p.message for p in result.warnings]
@@ -258,7 +270,8 @@ def test_role_nobody_holds_and_dead_end_warnings(steps):
 def test_milestones_due_out_of_order_warn(steps):
     result = validate_text(BASE.replace("building: 2017-07-20", "building: 2017-10-20"), "c.yaml", steps)
     assert result.ok and [p.format() for p in result.warnings] == [
-        "c.yaml:37:13: 警告:“done” 的期限 2017-09-29 早于它之前的节点 “building” 的期限 2017-10-20。"]
+        "c.yaml:37:13: 警告:“done” 的期限 2017-09-29 早于它之前的节点 “building” 的期限 2017-10-20。"
+    ]
 
 
 def test_graph_rules_have_one_home_in_the_workflow_definition(steps, monkeypatch):
@@ -267,11 +280,13 @@ def test_graph_rules_have_one_home_in_the_workflow_definition(steps, monkeypatch
     from engine.definition.definitions import WorkflowDef
 
     assert not any(hasattr(validation, name) for name in ("_reachable", "_closure", "_forward", "_reached"))
-    text = (BASE.replace("      - {trigger: start, from: planning, to: building, by: [responsible]}",
-                         "      - {trigger: start, from: planning, to: building, by: [responsible]}\n"
-                         "      - {trigger: stall, from: planning, to: stuck}")
-            .replace("      done: {label: 完成, final: true}", "      done: {label: 完成, final: true}\n      stuck: {label: 停滞}\n"
-                     "      orphan: {label: 孤立}"))
+    text = BASE.replace(
+        "      - {trigger: start, from: planning, to: building, by: [responsible]}",
+        "      - {trigger: start, from: planning, to: building, by: [responsible]}\n      - {trigger: stall, from: planning, to: stuck}",
+    ).replace(
+        "      done: {label: 完成, final: true}",
+        "      done: {label: 完成, final: true}\n      stuck: {label: 停滞}\n      orphan: {label: 孤立}",
+    )
     result = validate_text(text, "c.yaml", steps)
     assert "c.yaml:21:7: 状态 “orphan” 从初始状态 “planning” 无法到达。" in [p.format() for p in result.errors]
     assert "c.yaml:20:14: 警告:从状态 “stuck” 无法到达任何终态,子项到这里就办不完了。" in [p.format() for p in result.warnings]
@@ -285,11 +300,19 @@ def test_workflow_graph_of_a_file_with_undefined_states(steps):
     from engine.definition import schema
     from engine.definition.definitions import workflow_graph
 
-    wf = schema.Workflow.model_validate({
-        "title": "w", "initial": "a",
-        "states": {"a": {"label": "A"}, "b": {"label": "B"}, "c": {"label": "C"}, "end": {"label": "E", "final": True}},
-        "transitions": [{"trigger": "go", "from": ["a", "nowhere"], "to": "b"}, {"trigger": "x", "from": "b", "to": "limbo"},
-                        {"trigger": "y", "from": "limbo", "to": "c"}, {"trigger": "done", "from": "b", "to": "end"}]})
+    wf = schema.Workflow.model_validate(
+        {
+            "title": "w",
+            "initial": "a",
+            "states": {"a": {"label": "A"}, "b": {"label": "B"}, "c": {"label": "C"}, "end": {"label": "E", "final": True}},
+            "transitions": [
+                {"trigger": "go", "from": ["a", "nowhere"], "to": "b"},
+                {"trigger": "x", "from": "b", "to": "limbo"},
+                {"trigger": "y", "from": "limbo", "to": "c"},
+                {"trigger": "done", "from": "b", "to": "end"},
+            ],
+        }
+    )
     graph = workflow_graph("w", wf)
     assert graph.successors == {"a": {"b"}, "b": {"end"}, "c": frozenset(), "end": frozenset()}
     assert graph.unreachable == ("c",) and graph.dead_ends == () and graph.final_states == {"end"}
@@ -300,4 +323,5 @@ def test_unit_kind_is_optional_text(steps):
     assert validate_text(BASE.replace("culture: {name: 文化股}", "culture: {name: 文化股, kind: 部门}"), "c.yaml", steps).ok
     assert errors(BASE.replace("culture: {name: 文化股}", "culture: {name: 文化股, kind: ''}"), steps) == ["c.yaml:6:30: 不能为空。"]
     assert errors(BASE.replace("culture: {name: 文化股}", "culture: {name: 文化股, knd: 部门}"), steps) == [
-        "c.yaml:6:24: 不认识的键 “knd”,是不是 “kind”?"]
+        "c.yaml:6:24: 不认识的键 “knd”,是不是 “kind”?"
+    ]

@@ -1,6 +1,7 @@
 """Property: over a simulated summer of random fires and reports (some with back-dated activity dates), the sweep
 never sends an overdue notice or an escalation for a milestone that status calls on time, late or void (only
 for missed ones), never a reminder for one that is not open, and ``overdue`` never exceeds a task's items."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,11 +33,15 @@ T1_ITEMS = ("林农镇玉城村", "八角镇人民村", "茶亭燕来村")
 T1_MOVES = (("approve_plan", "li"), ("open_tender", "zhang"), ("award", "zhang"), ("finish", "zhang"))
 T6_MOVES = (("script_done", "zhang"), ("cast_done", "zhang"), ("premiere", "zhang"))
 
-actions = st.lists(st.one_of(
-    st.tuples(st.just("t1"), st.integers(0, (END - START).days), st.sampled_from(T1_ITEMS), st.integers(0, 3)),
-    st.tuples(st.just("t6"), st.integers(0, (END - START).days), st.just(None), st.integers(0, 2)),
-    st.tuples(st.just("visit"), st.integers(0, (END - START).days), st.sampled_from(("一组王家", "二组李家")), st.integers(0, 6)),
-), min_size=1, max_size=14)
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("t1"), st.integers(0, (END - START).days), st.sampled_from(T1_ITEMS), st.integers(0, 3)),
+        st.tuples(st.just("t6"), st.integers(0, (END - START).days), st.just(None), st.integers(0, 2)),
+        st.tuples(st.just("visit"), st.integers(0, (END - START).days), st.sampled_from(("一组王家", "二组李家")), st.integers(0, 6)),
+    ),
+    min_size=1,
+    max_size=14,
+)
 
 
 @pytest.mark.slow
@@ -71,14 +76,31 @@ def _act(store, checklist_id, when, kind, item, choice, day):
     try:
         if kind == "t1":
             trigger, actor = T1_MOVES[choice]
-            fire(store, task="T1", item=item, trigger=trigger, actor=actor, clock=clock, plugins=PLUGINS, checklist=checklist_id,
-                 data=AWARD if trigger == "award" else None)
+            fire(
+                store,
+                task="T1",
+                item=item,
+                trigger=trigger,
+                actor=actor,
+                clock=clock,
+                plugins=PLUGINS,
+                checklist=checklist_id,
+                data=AWARD if trigger == "award" else None,
+            )
         elif kind == "t6":
             trigger, actor = T6_MOVES[choice]
             fire(store, task="T6", item=None, trigger=trigger, actor=actor, clock=clock, plugins=PLUGINS, checklist=checklist_id)
         else:
-            report(store, task="T10", amount="1", item=item, actor="zhang", clock=clock, checklist=checklist_id,
-                   on=day - dt.timedelta(days=choice))
+            report(
+                store,
+                task="T10",
+                amount="1",
+                item=item,
+                actor="zhang",
+                clock=clock,
+                checklist=checklist_id,
+                on=day - dt.timedelta(days=choice),
+            )
         note(f"{when:%m-%d} {kind} {item} {choice}")
     except QingdanError as refused:
         note(f"{when:%m-%d} {kind} {item} {choice} refused: {str(refused)[:50]}")
@@ -96,10 +118,14 @@ def _check(store, checklist_id, moment, passed, checked):
         rows = conn.execute(select(notices).where(notices.c.id.in_([n.id for n in mine]))).mappings().all()
     for row in rows:
         task = next(t for t in status.tasks if judged[t.id] is not None and _row_task(store, row["task_id"]) == t.id)
-        verdicts = [m.verdict.verdict for item in judged[task.id].items if item.item_id == row["item_id"] or task.kind == "target"
-                    for m in item.milestones
-                    if (m.milestone, m.period_start, m.item_deadline_id) == (row["milestone"], row["period_start"], row["item_deadline_id"])
-                    and m.due == row["due_date"]]
+        verdicts = [
+            m.verdict.verdict
+            for item in judged[task.id].items
+            if item.item_id == row["item_id"] or task.kind == "target"
+            for m in item.milestones
+            if (m.milestone, m.period_start, m.item_deadline_id) == (row["milestone"], row["period_start"], row["item_deadline_id"])
+            and m.due == row["due_date"]
+        ]
         wanted = Verdict.OPEN if row["kind"] == "reminder" else Verdict.MISSED
         assert verdicts == [wanted], (row["kind"], task.id, row["item_id"], row["milestone"], row["period_start"], verdicts)
         checked["notices"] += 1

@@ -9,6 +9,7 @@ Scenarios (Yanting list plus a monthly visiting duty), entered in the order they
 - missed then done: T6 正式上演 due 07-01, reached 07-21: late by 20 days, for good;
 - recurring period credited by activity date: the visit to 一组王家 made 01-31 and entered 02-01 counts for January.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,16 @@ def scripted(store, steps, plugins, qingdan):
     def fire_at(when, item, task, *moves):
         time.until(at(when))
         for trigger, actor, *data in moves:
-            fire(store, task=task, item=item, trigger=trigger, actor=actor, clock=FixedClock(at(when)), plugins=plugins,
-                 data=data[0] if data else None)
+            fire(
+                store,
+                task=task,
+                item=item,
+                trigger=trigger,
+                actor=actor,
+                clock=FixedClock(at(when)),
+                plugins=plugins,
+                data=data[0] if data else None,
+            )
 
     def inspect(when, values):
         time.until(at(when))
@@ -82,8 +91,10 @@ def scripted(store, steps, plugins, qingdan):
 
 
 def _milestones(task_json):
-    return {m["state"] or m.get("period_start"): {k: v for k, v in m.items() if k not in ("state", "due", "period_start") and v}
-            for m in task_json["milestones"]}
+    return {
+        m["state"] or m.get("period_start"): {k: v for k, v in m.items() if k not in ("state", "due", "period_start") and v}
+        for m in task_json["milestones"]
+    }
 
 
 def test_the_same_verdicts_everywhere(scripted, plugins, qingdan, tmp_path):
@@ -97,8 +108,11 @@ def test_the_same_verdicts_everywhere(scripted, plugins, qingdan, tmp_path):
 
     # T1: on time, one day late, nine missed; 玉城村 accepted, so its later milestones are met on time
     t1 = tasks["T1"]
-    assert _milestones(t1) == {"building": {"on_time": 1, "late": 1, "missed": 9}, "completed": {"on_time": 1, "open": 10},
-                               "accepted": {"on_time": 1, "open": 10}}
+    assert _milestones(t1) == {
+        "building": {"on_time": 1, "late": 1, "missed": 9},
+        "completed": {"on_time": 1, "open": 10},
+        "accepted": {"on_time": 1, "open": 10},
+    }
     assert t1["overdue"] == 9 <= t1["items"] == 11
     assert t1["on_time_rate"] == pytest.approx(3 / 13, abs=1e-4)  # 3 on time of 13 due: building ×11, completed and accepted of 玉城村
     # T6: missed then done is late for good; the light is done, not green history
@@ -118,8 +132,17 @@ def test_the_same_verdicts_everywhere(scripted, plugins, qingdan, tmp_path):
 
     create_account(store, "head", "head", clock=FixedClock(at(now)), password="correct-horse-1", people=[(CHECKLIST, "wang")])
     token = issue_token(store, "head", clock=FixedClock(at(now)))
-    app = create_app({"TESTING": True, "STORE": store, "CLOCK": FixedClock(at(now)), "PLUGINS": plugins, "SECRET_KEY": "t",
-                      "INSTANCE_PATH": str(tmp_path / "instance"), "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "STORE": store,
+            "CLOCK": FixedClock(at(now)),
+            "PLUGINS": plugins,
+            "SECRET_KEY": "t",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     client = app.test_client()
     api = client.get(f"/api/checklists/{CHECKLIST}/status", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 200 and api.get_json() == engine_json
@@ -143,8 +166,11 @@ def test_the_same_verdicts_everywhere(scripted, plugins, qingdan, tmp_path):
 
     # the sweep: no overdue notice for what status calls on time, late or void; one for each missed item
     with store.read() as conn:
-        sent = conn.execute(select(notices.c.kind, notices.c.milestone, notices.c.item_deadline_id, notices.c.item_id,
-                                   notices.c.due_date, notices.c.recipient).where(notices.c.kind == "overdue")).all()
+        sent = conn.execute(
+            select(
+                notices.c.kind, notices.c.milestone, notices.c.item_deadline_id, notices.c.item_id, notices.c.due_date, notices.c.recipient
+            ).where(notices.c.kind == "overdue")
+        ).all()
     from engine.store.tables import items
 
     with store.read() as conn:

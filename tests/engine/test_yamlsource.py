@@ -16,8 +16,7 @@ def test_positions_of_keys_and_values():
 
 
 def test_duplicate_key_is_reported_at_the_second_occurrence():
-    assert formatted("a: 1\nb: 2\na: 3\n") == [
-        "t.yaml:3:1: 键 “a” 重复出现(第一次在第 1 行);YAML 会悄悄只保留最后一个,请删去或改名。"]
+    assert formatted("a: 1\nb: 2\na: 3\n") == ["t.yaml:3:1: 键 “a” 重复出现(第一次在第 1 行);YAML 会悄悄只保留最后一个,请删去或改名。"]
 
 
 def test_yaml_11_surprises_are_flagged_not_silently_converted():
@@ -32,8 +31,7 @@ def test_scalars_are_resolved_strictly():
     from decimal import Decimal
 
     data = read_text("a: 42\nb: 172.12\nc: 2017-10-31\nd: ~\ne:\nf: 文化股\ng: '2017-10-31'\n", "t.yaml").data
-    assert data == {"a": 42, "b": Decimal("172.12"), "c": date(2017, 10, 31), "d": None, "e": None, "f": "文化股",
-                    "g": "2017-10-31"}
+    assert data == {"a": 42, "b": Decimal("172.12"), "c": date(2017, 10, 31), "d": None, "e": None, "f": "文化股", "g": "2017-10-31"}
 
 
 def test_impossible_date_has_a_position():

@@ -6,6 +6,7 @@ through the ``qingdan.plugins`` entry point when that directory is on the path, 
 the shared virtual environment (other test runs use it at the same time). The sample plugin in
 ``thirdparty_plugin/`` is installed with pip for real (``test_thirdparty.py``).
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -16,10 +17,22 @@ import pytest
 from tests.conftest import at
 
 ITEM = "林农镇玉城村"
-AWARD = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "四川蜀建建设有限公司", "amount": "45.6",
-         "publicity": "2017-06-14", "award_notice": "2017-06-19"}
-PASSING = {"文化广场面积": "210", "文化活动室面积": "95", "篮球场": "1", "乒乓球台": "2", "体育健身器材": "1",
-           "电脑、电视、话筒等电子设备齐全": "是"}
+AWARD = {
+    "announced": "2017-05-02",
+    "bid_deadline": "2017-05-25",
+    "winner": "四川蜀建建设有限公司",
+    "amount": "45.6",
+    "publicity": "2017-06-14",
+    "award_notice": "2017-06-19",
+}
+PASSING = {
+    "文化广场面积": "210",
+    "文化活动室面积": "95",
+    "篮球场": "1",
+    "乒乓球台": "2",
+    "体育健身器材": "1",
+    "电脑、电视、话筒等电子设备齐全": "是",
+}
 
 
 def installed_plugin(root: Path, dist: str, entry: str, module: str, source: str) -> Path:
@@ -44,6 +57,7 @@ def on_path(monkeypatch):
         monkeypatch.syspath_prepend(str(root))
         added.extend(p.stem for p in root.glob("*.py"))
         added.extend(p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+
     yield add
     for name in added:
         sys.modules.pop(name, None)
@@ -56,8 +70,9 @@ def move(store, clock, plugins, *steps, item=ITEM, task="T1"):
     result = None
     for trigger, actor, when, *data in steps:
         clock.at = at(when)
-        result = fire(store, task=task, item=item, trigger=trigger, actor=actor, clock=clock, plugins=plugins,
-                      data=data[0] if data else None)
+        result = fire(
+            store, task=task, item=item, trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data[0] if data else None
+        )
     return result
 
 
@@ -67,5 +82,12 @@ def to_tendering(store, clock, plugins, item=ITEM):
 
 def to_inspecting(store, clock, plugins, item=ITEM):
     to_tendering(store, clock, plugins, item)
-    return move(store, clock, plugins, ("award", "zhang", "2017-06-20", AWARD), ("finish", "zhang", "2017-09-01"),
-                ("request_inspection", "zhang", "2017-09-04"), item=item)
+    return move(
+        store,
+        clock,
+        plugins,
+        ("award", "zhang", "2017-06-20", AWARD),
+        ("finish", "zhang", "2017-09-01"),
+        ("request_inspection", "zhang", "2017-09-04"),
+        item=item,
+    )

@@ -1,4 +1,5 @@
 """The acceptance step: criteria, rounds, the verdict rules, separation of duties, rectification deadlines."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,11 @@ def test_every_criterion_judged_and_unmet_ones_described(yanting):
     t1, t2 = yanting.task_by_id["T1"], yanting.task_by_id["T2"]
     findings = evaluate(t1, dict(PASSING, 文化广场面积="180", 乒乓球台="1张", **{"电脑、电视、话筒等电子设备齐全": "否"}))
     assert [f.met for f in findings] == [False, True, True, False, True, False]
-    assert [f.unmet_text() for f in findings if not f.met] == ["文化广场面积 180 < 200 平方米", "乒乓球台 1 < 2 张",
-                                                              "电脑、电视、话筒等电子设备齐全:未达到"]
+    assert [f.unmet_text() for f in findings if not f.met] == [
+        "文化广场面积 180 < 200 平方米",
+        "乒乓球台 1 < 2 张",
+        "电脑、电视、话筒等电子设备齐全:未达到",
+    ]
     assert evaluate(t2, {"1": "92"})[0].unmet_text() == "广播通响率 92 < 95%"
     assert evaluate(t2, {"广播通响率": "95%"})[0].met  # the bound itself meets it
     huangjin = definition_of(HUANGJIN)
@@ -33,14 +37,17 @@ def test_every_criterion_judged_and_unmet_ones_described(yanting):
     assert [f.unmet_text() for f in found if not f.met] == ["每平方米造价 1200 > 1000 元"]
 
 
-@pytest.mark.parametrize("values,message", [
-    ({"文化广场面积": "210"}, "缺少:文化活动室面积、篮球场"),
-    (dict(PASSING, 舞台="有"), "没有验收标准 “舞台”;标准有:1. 文化广场面积"),
-    (dict(PASSING, **{"1": "210"}), "“文化广场面积” 给了两次"),
-    (dict(PASSING, 篮球场="一个"), "“篮球场” 的结果应是数字(个),不是 “一个”"),
-    (dict(PASSING, **{"电脑、电视、话筒等电子设备齐全": "差不多"}), "请填 是 或 否"),
-    (dict(PASSING, 篮球场="NaN"), "应是数字"),
-])
+@pytest.mark.parametrize(
+    "values,message",
+    [
+        ({"文化广场面积": "210"}, "缺少:文化活动室面积、篮球场"),
+        (dict(PASSING, 舞台="有"), "没有验收标准 “舞台”;标准有:1. 文化广场面积"),
+        (dict(PASSING, **{"1": "210"}), "“文化广场面积” 给了两次"),
+        (dict(PASSING, 篮球场="一个"), "“篮球场” 的结果应是数字(个),不是 “一个”"),
+        (dict(PASSING, **{"电脑、电视、话筒等电子设备齐全": "差不多"}), "请填 是 或 否"),
+        (dict(PASSING, 篮球场="NaN"), "应是数字"),
+    ],
+)
 def test_bad_results_are_refused(yanting, values, message):
     with pytest.raises(InputError, match=re.escape(message)):
         evaluate(yanting.task_by_id["T1"], values)
@@ -91,8 +98,17 @@ def test_a_direct_fire_follows_the_latest_round(store, yanting, clock, plugins):
 
     def round_event(number, passed, unmet):
         with store.write() as conn:
-            audit.append(conn, chain=yanting.id, at=clock.now(), actor="zhao", kind="inspection", checklist_id=yanting.id,
-                         task_key="T1", item_name=ITEM, data={"round": number, "passed": passed, "unmet": unmet})
+            audit.append(
+                conn,
+                chain=yanting.id,
+                at=clock.now(),
+                actor="zhao",
+                kind="inspection",
+                checklist_id=yanting.id,
+                task_key="T1",
+                item_name=ITEM,
+                data={"round": number, "passed": passed, "unmet": unmet},
+            )
 
     round_event(1, False, ["文化广场面积 180 < 200 平方米"])
     with pytest.raises(GuardRefused, match=re.escape("第 1 轮验收未通过(文化广场面积 180 < 200 平方米),不能执行 “pass”")):
@@ -107,8 +123,9 @@ def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugi
     from engine.definition.validation import validate_text
     from engine.runtime.loader import load
 
-    text = YANTING.read_text(encoding="utf-8").replace("li:    {name: 李文华, roles: [leader]}",
-                                                       "li:    {name: 李文华, roles: [leader, inspector]}")
+    text = YANTING.read_text(encoding="utf-8").replace(
+        "li:    {name: 李文华, roles: [leader]}", "li:    {name: 李文华, roles: [leader, inspector]}"
+    )
     definition = validate_text(text, "y.yaml", steps).definition
     load(store, [definition], clock=clock)
     to_inspecting(store, clock, plugins)
@@ -118,7 +135,10 @@ def test_only_inspectors_and_never_on_their_own_task(store, db_url, clock, plugi
         inspect(store, clock, plugins, PASSING, inspector="li")
     with pytest.raises(GuardRefused, match="验收与实施分离"):
         move(store, clock, plugins, ("pass", "li", "2017-09-05"))
-    with use_language("en"), pytest.raises(NotPermitted, match=r"李文华 is the leader of task T1 and may not inspect its items \(separation"):
+    with (
+        use_language("en"),
+        pytest.raises(NotPermitted, match=r"李文华 is the leader of task T1 and may not inspect its items \(separation"),
+    ):
         inspect(store, clock, plugins, PASSING, inspector="li")
 
 
@@ -130,10 +150,30 @@ def test_inspection_only_while_waiting_for_it(store, yanting, clock, plugins):
 
 
 def test_without_rectify_within_a_failure_starts_no_deadline(store, yanting, clock, plugins):
-    move(store, clock, plugins, ("approve_plan", "li", "2017-04-10"), ("open_tender", "liu", "2017-05-02"),
-         ("award", "liu", "2017-06-20", {"announced": "2017-05-02", "bid_deadline": "2017-05-10", "winner": "甲", "amount": "50",
-                                         "award_notice": "2017-06-19", "contract_signed": "2017-06-20"}),
-         ("finish", "liu", "2017-09-01"), ("request_inspection", "liu", "2017-09-04"), task="T7", item=None)
+    move(
+        store,
+        clock,
+        plugins,
+        ("approve_plan", "li", "2017-04-10"),
+        ("open_tender", "liu", "2017-05-02"),
+        (
+            "award",
+            "liu",
+            "2017-06-20",
+            {
+                "announced": "2017-05-02",
+                "bid_deadline": "2017-05-10",
+                "winner": "甲",
+                "amount": "50",
+                "award_notice": "2017-06-19",
+                "contract_signed": "2017-06-20",
+            },
+        ),
+        ("finish", "liu", "2017-09-01"),
+        ("request_inspection", "liu", "2017-09-04"),
+        task="T7",
+        item=None,
+    )
     result = inspect(store, clock, plugins, {"标识标牌按方案安装到位": "否"}, task="T7", item=None)
     assert result.fired.to_state == "rectifying" and result.rectify_due is None
     with store.read() as conn:
@@ -154,17 +194,23 @@ def test_validation_needs_criteria_and_clear_verdicts(steps):
     from engine.definition.validation import validate_text
 
     text = YANTING.read_text(encoding="utf-8")
-    no_criteria = text.replace("""    acceptance:
+    no_criteria = text.replace(
+        """    acceptance:
       - {check: 标识标牌按方案安装到位}
-""", "")
+""",
+        "",
+    )
     errors = [p.format() for p in validate_text(no_criteria, "y.yaml", steps).errors]
     assert errors == ["y.yaml:148:15: 任务的流程 construction 有验收步骤(“inspecting”),但任务没有列出验收标准(acceptance)。"]
     two_passes = text.replace(
         "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector]}",
         "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector]}\n"
-        "      - {trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}")
+        "      - {trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}",
+    )
     errors = [p.format() for p in validate_text(two_passes, "y.yaml", steps).errors]
     assert len(errors) == 3 and all("现在通过 2 条、不通过 1 条" in e for e in errors)
-    by_head = two_passes.replace("{trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}",
-                                 "{trigger: waive,              from: inspecting,              to: accepted,      by: [head]}")
+    by_head = two_passes.replace(
+        "{trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}",
+        "{trigger: waive,              from: inspecting,              to: accepted,      by: [head]}",
+    )
     assert validate_text(by_head, "y.yaml", steps).ok  # a head's own way out is not an inspector's verdict

@@ -1,6 +1,7 @@
 """The issue's "done when": one item of the Yanting list from planning to accepted through the real command,
 with the tendering rules, a failed inspection, its rectification deadline (reminded), the passing
 re-inspection and the contract deadline, all visible in history; then the same in-process."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,11 @@ def test_planning_to_accepted_through_the_command(qingdan, tmp_path):
     _ok(qingdan("fire", "T1", ITEM, "open_tender", "--as", "zhang", now="2017-05-02"))
 
     # tender data recorded beforehand; a 13-day bidding period is warned about now and refused at the award
-    done = _ok(qingdan("record", "T1", ITEM, "--as", "zhang", "--data", "announced=2017-05-02", "--data", "bid_deadline=2017-05-15",
-                       now="2017-05-03"))
+    done = _ok(
+        qingdan(
+            "record", "T1", ITEM, "--as", "zhang", "--data", "announced=2017-05-02", "--data", "bid_deadline=2017-05-15", now="2017-05-03"
+        )
+    )
     assert "少于法定的 20 日" in done.stderr
     refused = qingdan("fire", "T1", ITEM, "award", "--as", "zhang", now="2017-06-20")
     assert refused.returncode == 1 and "winner" in refused.stderr and "award_notice" in refused.stderr
@@ -41,8 +45,22 @@ def test_planning_to_accepted_through_the_command(qingdan, tmp_path):
     refused = qingdan("fire", "T1", ITEM, "award", "--as", "zhang", *award, now="2017-06-20")
     assert refused.returncode == 1 and "第二十四条" in refused.stderr and "13 日" in refused.stderr
     # corrected bid deadline; the winning candidate was published only 2 days before the notice: a warning
-    done = _ok(qingdan("fire", "T1", ITEM, "award", "--as", "zhang", *award, "--data", "bid_deadline=2017-05-25",
-                       "--data", "publicity=2017-06-17", now="2017-06-20"))
+    done = _ok(
+        qingdan(
+            "fire",
+            "T1",
+            ITEM,
+            "award",
+            "--as",
+            "zhang",
+            *award,
+            "--data",
+            "bid_deadline=2017-05-25",
+            "--data",
+            "publicity=2017-06-17",
+            now="2017-06-20",
+        )
+    )
     assert "tendering → building" in done.stdout
     assert "公示期不得少于 3 日" in done.stderr and "第五十四条" in done.stderr
 
@@ -64,8 +82,22 @@ def test_planning_to_accepted_through_the_command(qingdan, tmp_path):
     assert qingdan("inspect", "T1", ITEM, "--as", "zhang", *_checks(PASSING), now="2017-09-29").returncode == 1
     assert qingdan("inspect", "T1", ITEM, "--as", "chen", *_checks(PASSING), now="2017-09-29").returncode == 1
 
-    failed = _ok(qingdan("inspect", "T1", ITEM, "--as", "zhao", *_checks(FAILING), "--evidence", photo, "--note", "广场面积不足",
-                         now="2017-09-29", env=env))
+    failed = _ok(
+        qingdan(
+            "inspect",
+            "T1",
+            ITEM,
+            "--as",
+            "zhao",
+            *_checks(FAILING),
+            "--evidence",
+            photo,
+            "--note",
+            "广场面积不足",
+            now="2017-09-29",
+            env=env,
+        )
+    )
     assert "第 1 轮验收未通过:文化广场面积 180 < 200 平方米" in failed.stdout
     assert "inspecting → rectifying" in failed.stdout
     # 2017-09-29 failed; 10 working days: 09-30 (调休), 10-09 … 10-13, 10-16 … 10-19 (国庆 10-01…10-08 not counted)
@@ -86,12 +118,22 @@ def test_planning_to_accepted_through_the_command(qingdan, tmp_path):
     history = json.loads(_ok(qingdan("history", "T1", ITEM, "--json")).stdout)
     kinds = [(e["kind"], e["trigger"] or e["data"].get("key") or e["data"].get("round")) for e in history if e["kind"] != "notice"]
     assert kinds == [
-        ("transition", "approve_plan"), ("transition", "open_tender"), ("step_data", None),
-        ("transition", "award"), ("deadline", "contract"), ("step_data", None), ("deadline_met", "contract"),
-        ("transition", "finish"), ("transition", "request_inspection"),
-        ("inspection", 1), ("transition", "fail"), ("deadline", "rectify"),
-        ("transition", "request_inspection"), ("deadline_met", "rectify"),
-        ("inspection", 2), ("transition", "pass"),
+        ("transition", "approve_plan"),
+        ("transition", "open_tender"),
+        ("step_data", None),
+        ("transition", "award"),
+        ("deadline", "contract"),
+        ("step_data", None),
+        ("deadline_met", "contract"),
+        ("transition", "finish"),
+        ("transition", "request_inspection"),
+        ("inspection", 1),
+        ("transition", "fail"),
+        ("deadline", "rectify"),
+        ("transition", "request_inspection"),
+        ("deadline_met", "rectify"),
+        ("inspection", 2),
+        ("transition", "pass"),
     ]
     by_kind = {(e["kind"], e["data"].get("round")): e for e in history}
     first = by_kind[("inspection", 1)]
@@ -111,31 +153,66 @@ def test_planning_to_accepted_in_process(store, yanting, clock, plugins, tmp_pat
     from plugins.acceptance import record as inspect
 
     to_tendering(store, clock, plugins)
-    record_data(store, task="T1", item=ITEM, data={k: AWARD[k] for k in ("announced", "bid_deadline")}, actor="zhang", clock=clock,
-                plugins=plugins)
-    award = move(store, clock, plugins, ("award", "zhang", "2017-06-20", {k: v for k, v in AWARD.items() if k not in ("announced", "bid_deadline")}))
+    record_data(
+        store, task="T1", item=ITEM, data={k: AWARD[k] for k in ("announced", "bid_deadline")}, actor="zhang", clock=clock, plugins=plugins
+    )
+    award = move(
+        store, clock, plugins, ("award", "zhang", "2017-06-20", {k: v for k, v in AWARD.items() if k not in ("announced", "bid_deadline")})
+    )
     assert award.warnings == ()
     move(store, clock, plugins, ("finish", "zhang", "2017-09-01"), ("request_inspection", "zhang", "2017-09-04"))
     photo = tmp_path / "p.jpg"
     photo.write_bytes(b"photo")
-    failed = inspect(store, task="T1", item=ITEM, inspector="zhao", values=FAILING, clock=clock, plugins=plugins,
-                     evidence=[store_file(photo, tmp_path / "ev")], note="广场面积不足")
+    failed = inspect(
+        store,
+        task="T1",
+        item=ITEM,
+        inspector="zhao",
+        values=FAILING,
+        clock=clock,
+        plugins=plugins,
+        evidence=[store_file(photo, tmp_path / "ev")],
+        note="广场面积不足",
+    )
     assert (failed.round, failed.passed, failed.unmet) == (1, False, ("文化广场面积 180 < 200 平方米",))
     assert failed.fired.to_state == "rectifying" and str(failed.rectify_due) == "2017-09-18"
     move(store, clock, plugins, ("request_inspection", "zhang", "2017-09-11"))
     clock.at = clock.at.replace(day=12)
-    passed = inspect(store, task="T1", item=ITEM, inspector="zhao", values={str(i): v for i, v in enumerate(PASSING.values(), 1)},
-                     clock=clock, plugins=plugins)
+    passed = inspect(
+        store,
+        task="T1",
+        item=ITEM,
+        inspector="zhao",
+        values={str(i): v for i, v in enumerate(PASSING.values(), 1)},
+        clock=clock,
+        plugins=plugins,
+    )
     assert passed.passed and passed.fired.to_state == "accepted" and passed.rectify_due is None
     with store.read() as conn:
         item_id = conn.execute(select(items.c.id).where(items.c.name == ITEM)).scalar_one()
-        rounds = conn.execute(select(inspections.c.round, inspections.c.passed, inspections.c.evidence)
-                              .where(inspections.c.item_id == item_id).order_by(inspections.c.round)).all()
-        deadlines = conn.execute(select(item_deadlines.c.key, item_deadlines.c.due_date, item_deadlines.c.cleared_at)
-                                 .where(item_deadlines.c.item_id == item_id).order_by(item_deadlines.c.id)).all()
+        rounds = conn.execute(
+            select(inspections.c.round, inspections.c.passed, inspections.c.evidence)
+            .where(inspections.c.item_id == item_id)
+            .order_by(inspections.c.round)
+        ).all()
+        deadlines = conn.execute(
+            select(item_deadlines.c.key, item_deadlines.c.due_date, item_deadlines.c.cleared_at)
+            .where(item_deadlines.c.item_id == item_id)
+            .order_by(item_deadlines.c.id)
+        ).all()
     assert [(r.round, r.passed) for r in rounds] == [(1, False), (2, True)]
     assert json.loads(rounds[0].evidence)[0]["size"] == 5
     assert [(d.key, str(d.due_date), d.cleared_at is not None) for d in deadlines] == [
-        ("contract", "2017-07-19", False), ("rectify", "2017-09-18", True)]
+        ("contract", "2017-07-19", False),
+        ("rectify", "2017-09-18", True),
+    ]
     assert [e["trigger"] for e in task_history(store, "T1", ITEM) if e["kind"] == "transition"] == [
-        "approve_plan", "open_tender", "award", "finish", "request_inspection", "fail", "request_inspection", "pass"]
+        "approve_plan",
+        "open_tender",
+        "award",
+        "finish",
+        "request_inspection",
+        "fail",
+        "request_inspection",
+        "pass",
+    ]

@@ -1,4 +1,5 @@
 """Evidence files stored by content: where, how, and what comes back."""
+
 from __future__ import annotations
 
 import hashlib

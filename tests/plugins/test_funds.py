@@ -1,4 +1,5 @@
 """The funds extension: the budget option, the ledger's rules, and what the status board shows."""
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,17 @@ from engine.store.tables import funds_entries
 from plugins.funds import record, summary
 from tests.conftest import YANTING, at
 
-FUNDED = YANTING.read_text(encoding="utf-8").replace(
-    "    target: {quantity: 172.12, unit: 万元}\n    deadlines: {done: 2017-10-31}\n",
-    "    target: {quantity: 172.12, unit: 万元}\n    deadlines: {done: 2017-10-31}\n    funds: {budget: 172.12, unit: 万元}\n").replace(
-    "    tendering: {mandatory: true}\n    acceptance:\n      - {check: 广播通响率",
-    "    tendering: {mandatory: true}\n    funds: {budget: 60}\n    acceptance:\n      - {check: 广播通响率")
+FUNDED = (
+    YANTING.read_text(encoding="utf-8")
+    .replace(
+        "    target: {quantity: 172.12, unit: 万元}\n    deadlines: {done: 2017-10-31}\n",
+        "    target: {quantity: 172.12, unit: 万元}\n    deadlines: {done: 2017-10-31}\n    funds: {budget: 172.12, unit: 万元}\n",
+    )
+    .replace(
+        "    tendering: {mandatory: true}\n    acceptance:\n      - {check: 广播通响率",
+        "    tendering: {mandatory: true}\n    funds: {budget: 60}\n    acceptance:\n      - {check: 广播通响率",
+    )
+)
 
 
 @pytest.fixture
@@ -48,22 +55,32 @@ def test_the_ledger_keeps_its_order_allocated_disbursed_spent(store, funded, clo
     over = book(store, clock, "allocate", "100")
     assert over.totals.allocated == 200 and "超过预算 172.12 万元" in over.warnings[0]
     with store.read() as conn:
-        assert [(r.kind, float(r.amount), r.document) for r in conn.execute(
-            select(funds_entries.c.kind, funds_entries.c.amount, funds_entries.c.document).order_by(funds_entries.c.id))] == [
-            ("allocated", 100, "盐财教[2017]12号"), ("disbursed", 60, "盐财教[2017]12号"), ("spent", 50, "盐财教[2017]12号"),
-            ("allocated", 100, "盐财教[2017]12号")]
+        assert [
+            (r.kind, float(r.amount), r.document)
+            for r in conn.execute(
+                select(funds_entries.c.kind, funds_entries.c.amount, funds_entries.c.document).order_by(funds_entries.c.id)
+            )
+        ] == [
+            ("allocated", 100, "盐财教[2017]12号"),
+            ("disbursed", 60, "盐财教[2017]12号"),
+            ("spent", 50, "盐财教[2017]12号"),
+            ("allocated", 100, "盐财教[2017]12号"),
+        ]
 
 
-@pytest.mark.parametrize("changes,error,message", [
-    ({"action": "borrow"}, InputError, "allocate(下达)、disburse(拨付)或 spend(支出)"),
-    ({"amount": "0"}, InputError, "必须大于 0"),
-    ({"amount": "1.23456"}, InputError, "最多保留 4 位小数"),
-    ({"day": "2017-3-1"}, InputError, "YYYY-MM-DD"),
-    ({"day": "2017-03-02"}, InputError, "晚于今天 2017-03-01"),
-    ({"doc": " "}, InputError, "--doc"),
-    ({"actor": "zhao"}, NotPermitted, "赵敏 无权"),
-    ({"task": "T1"}, InputError, "任务 T1 没有资金预算"),
-])
+@pytest.mark.parametrize(
+    "changes,error,message",
+    [
+        ({"action": "borrow"}, InputError, "allocate(下达)、disburse(拨付)或 spend(支出)"),
+        ({"amount": "0"}, InputError, "必须大于 0"),
+        ({"amount": "1.23456"}, InputError, "最多保留 4 位小数"),
+        ({"day": "2017-3-1"}, InputError, "YYYY-MM-DD"),
+        ({"day": "2017-03-02"}, InputError, "晚于今天 2017-03-01"),
+        ({"doc": " "}, InputError, "--doc"),
+        ({"actor": "zhao"}, NotPermitted, "赵敏 无权"),
+        ({"task": "T1"}, InputError, "任务 T1 没有资金预算"),
+    ],
+)
 def test_refusals(store, funded, clock, changes, error, message):
     arguments = {"action": "allocate", "amount": "5", **changes}
     with pytest.raises(error, match=re.escape(message)):
@@ -76,7 +93,12 @@ def test_each_entry_is_an_audit_event(store, funded, clock):
     book(store, clock, "allocate", "100", actor="wang")
     [entry] = task_history(store, "T8")
     assert (entry["kind"], entry["actor"], entry["data"]["kind"], entry["data"]["amount"], entry["data"]["date"]) == (
-        "funds", "wang", "allocated", "100", "2017-03-01")
+        "funds",
+        "wang",
+        "allocated",
+        "100",
+        "2017-03-01",
+    )
     assert entry["data"]["totals"]["allocated"] == 100
 
 
@@ -88,8 +110,14 @@ def test_status_fields_and_the_yellow_light(store, funded, clock, plugins):
     book(store, clock, "allocate", "20", task="T2", actor="chen")
     clock.at = at("2017-09-25")  # T8 is due 2017-10-31: more than 30 days away
     board = {t.id: t for t in checklist_status(store, funded.id, clock, plugins).tasks}
-    assert board["T8"].extra["funds"] == {"budget": 172.12, "unit": "万元", "allocated": 100, "disbursed": 100, "spent": 0,
-                                          "execution_rate": 0}
+    assert board["T8"].extra["funds"] == {
+        "budget": 172.12,
+        "unit": "万元",
+        "allocated": 100,
+        "disbursed": 100,
+        "spent": 0,
+        "execution_rate": 0,
+    }
     assert board["T8"].light == "green"
     assert board["T2"].extra["funds"]["unit"] == "万元" and board["T2"].extra["funds"]["allocated"] == 20
     assert "funds" not in board["T1"].extra

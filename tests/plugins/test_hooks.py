@@ -1,5 +1,6 @@
 """One test per hook of ``engine/hookspecs.py``, through a small plugin of the test's own; the last test
 checks that every hook declared there is covered here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,9 +54,14 @@ def test_step_types_and_task_extensions_reach_validation():
 
     manager = get_plugin_manager(third_party=False, extra=[ProvidesBoth()])
     steps = step_types(manager)
-    text = YANTING.read_text(encoding="utf-8").replace("step: tendering}", "step: review}").replace(
-        "    tendering: {mandatory: true}\n    acceptance:\n      - {check: 文化广场面积",
-        "    review: {rounds: 2}\n    colour: 红\n    acceptance:\n      - {check: 文化广场面积")
+    text = (
+        YANTING.read_text(encoding="utf-8")
+        .replace("step: tendering}", "step: review}")
+        .replace(
+            "    tendering: {mandatory: true}\n    acceptance:\n      - {check: 文化广场面积",
+            "    review: {rounds: 2}\n    colour: 红\n    acceptance:\n      - {check: 文化广场面积",
+        )
+    )
     result = validate_text(text, "r.yaml", steps)
     assert [p.format() for p in result.errors] == []
     t1 = result.definition.task_by_id["T1"]
@@ -89,8 +95,11 @@ class Recorder:
     @hookimpl
     def qingdan_after_transition(self, context):
         if context.trigger == "approve_plan":
-            context.connection.execute(insert(step_records).values(
-                item_id=context.item_id, step="recorder", key="approved_by", value=context.actor, actor=context.actor, at=context.now))
+            context.connection.execute(
+                insert(step_records).values(
+                    item_id=context.item_id, step="recorder", key="approved_by", value=context.actor, actor=context.actor, at=context.now
+                )
+            )
             context.start_deadline("tender_open", "发布招标公告", context.today + dt.timedelta(days=10))
         if context.trigger == "open_tender":
             context.meet_deadline("tender_open")
@@ -105,7 +114,8 @@ def test_after_transition_writes_and_starts_deadlines_in_the_same_transaction(st
     with store.read() as conn:
         assert conn.execute(select(step_records.c.value).where(step_records.c.step == "recorder")).scalars().all() == ["li"]
         assert [(r.key, str(r.due_date), r.cleared_at) for r in conn.execute(select(item_deadlines))] == [
-            ("tender_open", "2017-04-20", None)]
+            ("tender_open", "2017-04-20", None)
+        ]
     move(store, clock, plugins, ("open_tender", "zhang", "2017-04-12"))
     kinds = [(e["kind"], e["data"].get("key")) for e in task_history(store, "T1", ITEM)]
     assert kinds == [("transition", None), ("deadline", "tender_open"), ("transition", None), ("deadline_met", "tender_open")]
@@ -207,11 +217,16 @@ def test_blueprints_nav_links_and_step_pages(store, yanting, clock, tmp_path, mo
     from web import create_app
 
     monkeypatch.setattr(engine.accounts, "PASSWORD_METHOD", "scrypt:1024:8:1")
-    engine.accounts.create_account(store, "zhang", "staff", clock=clock, password="correct-horse-1",
-                                   people=[(yanting.id, "zhang")])
+    engine.accounts.create_account(store, "zhang", "staff", clock=clock, password="correct-horse-1", people=[(yanting.id, "zhang")])
     move(store, clock, get_plugin_manager(), ("approve_plan", "li", "2017-04-10"), ("open_tender", "zhang", "2017-05-02"))
-    config = {"TESTING": True, "STORE": store, "CLOCK": clock, "SECRET_KEY": "s", "INSTANCE_PATH": str(tmp_path / "i"),
-              "WTF_CSRF_ENABLED": False}
+    config = {
+        "TESTING": True,
+        "STORE": store,
+        "CLOCK": clock,
+        "SECRET_KEY": "s",
+        "INSTANCE_PATH": str(tmp_path / "i"),
+        "WTF_CSRF_ENABLED": False,
+    }
     app = create_app({**config, "PLUGINS": get_plugin_manager(extra=[SurveyPages()])})
     client = app.test_client()
     client.post("/login", data={"account": "zhang", "password": "correct-horse-1"})

@@ -1,4 +1,5 @@
 """Start-up: what is loaded and listed, and every way a plugin can be broken, reported naming it (exit code 4)."""
+
 from __future__ import annotations
 
 import json
@@ -13,24 +14,38 @@ from engine.steps import DataField, StepType, TaskExtension
 from tests.plugins.conftest import installed_plugin
 
 BROKEN = {
-    "import_error": ("qingdan-broken-import", """
+    "import_error": (
+        "qingdan-broken-import",
+        """
         import qingdan_no_such_module  # noqa: F401
-        """, "ModuleNotFoundError"),
-    "unknown_hook": ("qingdan-typo", """
+        """,
+        "ModuleNotFoundError",
+    ),
+    "unknown_hook": (
+        "qingdan-typo",
+        """
         from engine.hookspecs import hookimpl
 
         @hookimpl
         def qingdan_step_type():
             return []
-        """, "qingdan_step_type"),
-    "wrong_arguments": ("qingdan-wrong-args", """
+        """,
+        "qingdan_step_type",
+    ),
+    "wrong_arguments": (
+        "qingdan-wrong-args",
+        """
         from engine.hookspecs import hookimpl
 
         @hookimpl
         def qingdan_guard_transition(context, request):
             return None
-        """, "request"),
-    "bad_step": ("qingdan-bad-step", """
+        """,
+        "request",
+    ),
+    "bad_step": (
+        "qingdan-bad-step",
+        """
         from engine.hookspecs import hookimpl
         from engine.steps import StepType
 
@@ -43,7 +58,9 @@ BROKEN = {
         @hookimpl
         def qingdan_step_types():
             return [Survey()]
-        """, "survey.guard"),
+        """,
+        "survey.guard",
+    ),
 }
 
 
@@ -103,17 +120,20 @@ def _step(name="survey", **attributes):
     return type("Custom", (StepType,), {"name": name, **attributes})()
 
 
-@pytest.mark.parametrize("provided,message", [
-    ((object(),), "插件 _Provides 有问题:qingdan_step_types 返回了"),
-    ((_step("Survey"),), "名称 'Survey' 无效"),
-    ((_step("tendering"),), "步骤类型 tendering 同时由 plugins.tendering 和 _Provides 提供"),
-    ((_step(task_options={"deadlines": dict}),), "任务键 deadlines 与清单格式自带的键重名"),
-    ((_step(task_options={"tendering": dict}),), "任务键 tendering 同时由 plugins.tendering 和"),
-    ((_step(data_fields=(DataField("a", "甲", "a"), DataField("a", "甲", "a"))),), "数据键重复"),
-    ((_step(data_fields=(DataField("a", "甲", "a", "colour"),)),), "类型 colour 无效"),
-    ((_step(leave_requires=("winner",)),), "要求的数据 winner 没有在 data_fields 中声明"),
-    ((_step(check_record=lambda self: None),), "survey.check_record 的参数应是 (record)"),
-])
+@pytest.mark.parametrize(
+    "provided,message",
+    [
+        ((object(),), "插件 _Provides 有问题:qingdan_step_types 返回了"),
+        ((_step("Survey"),), "名称 'Survey' 无效"),
+        ((_step("tendering"),), "步骤类型 tendering 同时由 plugins.tendering 和 _Provides 提供"),
+        ((_step(task_options={"deadlines": dict}),), "任务键 deadlines 与清单格式自带的键重名"),
+        ((_step(task_options={"tendering": dict}),), "任务键 tendering 同时由 plugins.tendering 和"),
+        ((_step(data_fields=(DataField("a", "甲", "a"), DataField("a", "甲", "a"))),), "数据键重复"),
+        ((_step(data_fields=(DataField("a", "甲", "a", "colour"),)),), "类型 colour 无效"),
+        ((_step(leave_requires=("winner",)),), "要求的数据 winner 没有在 data_fields 中声明"),
+        ((_step(check_record=lambda self: None),), "survey.check_record 的参数应是 (record)"),
+    ],
+)
 def test_step_types_are_checked_when_the_manager_is_built(provided, message):
     with pytest.raises(PluginError, match=re.escape(message)):
         get_plugin_manager(third_party=False, extra=[_Provides(*provided)])
@@ -206,11 +226,16 @@ def test_a_plugin_adds_a_command(qingdan, tmp_path):
     assert unknown.returncode == 2 and "hello" in unknown.stderr
 
 
-@pytest.mark.parametrize("source,message", [
-    (HELLO.replace('@click.command()', '@click.command("fire")'), "插件 clash 添加的命令 fire 与qingdan 自己的命令重名"),
-    (HELLO.replace("cli.add_command(hello)", "raise RuntimeError('no commands today')"),
-     "插件 clash 的 qingdan_register_commands 出错:RuntimeError: no commands today"),
-])
+@pytest.mark.parametrize(
+    "source,message",
+    [
+        (HELLO.replace("@click.command()", '@click.command("fire")'), "插件 clash 添加的命令 fire 与qingdan 自己的命令重名"),
+        (
+            HELLO.replace("cli.add_command(hello)", "raise RuntimeError('no commands today')"),
+            "插件 clash 的 qingdan_register_commands 出错:RuntimeError: no commands today",
+        ),
+    ],
+)
 def test_a_broken_plugin_command_exits_4_naming_the_plugin(qingdan, tmp_path, source, message):
     root = installed_plugin(tmp_path / "clash", "qingdan-clash", "clash", "qingdan_clash", source)
     env = {"PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}

@@ -1,5 +1,6 @@
 """The faces: ``engine`` (the engine's public API), ``engine.plugin`` (the one module plugins import) and ``web`` (what a
 plugin's pages import); plugins use nothing else of qingdan's, and no core module names a built-in plugin."""
+
 from __future__ import annotations
 
 import ast
@@ -28,16 +29,24 @@ def imports(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", PLUGIN_FILES, ids=lambda p: p.name if p.parent.name == "plugins" else "sample")
 def test_plugins_import_only_the_faces(path):
     """Of qingdan, a plugin imports ``engine.plugin``, its own modules and (for its pages) the web app's face ``web``."""
-    wrong = [name for name in imports(path) if name.split(".")[0] in QINGDAN
-             and name not in ("engine.plugin", "web", "plugins") and not name.startswith("plugins.")]
+    wrong = [
+        name
+        for name in imports(path)
+        if name.split(".")[0] in QINGDAN and name not in ("engine.plugin", "web", "plugins") and not name.startswith("plugins.")
+    ]
     assert not wrong, f"{path.name} imports {wrong}; use engine.plugin (or web for pages)"
 
 
 def test_no_core_module_names_a_built_in_plugin():
     named = re.compile(r"plugins\.(acceptance|funds|tendering|channels)|from plugins import|import plugins\b")
-    found = [f"{path.relative_to(ROOT)}:{number}" for folder in ("engine", "web") for path in sorted((ROOT / folder).rglob("*"))
-             if path.suffix in (".py", ".html") for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if named.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("engine", "web")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in (".py", ".html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if named.search(line)
+    ]
     assert not found, found
 
 
@@ -57,7 +66,9 @@ def test_the_faces_resolve_every_name():
 
 def test_importing_the_faces_is_cheap():
     """``import engine`` and ``import engine.plugin`` load nothing heavy: no Flask, no click, no SQLAlchemy."""
-    code = ("import sys, engine, engine.plugin; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'click', 'sqlalchemy', 'pydantic', 'pluggy'}))")
+    code = (
+        "import sys, engine, engine.plugin; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'click', 'sqlalchemy', 'pydantic', 'pluggy'}))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

@@ -1,5 +1,6 @@
 """The contract of ``engine.steps``, run against every step type and task extension the built-in plugins provide
 (a plugin added to qingdan's own ``qingdan.plugins`` entry points is held to the same rules)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,8 +57,9 @@ def test_required_keys_are_declared_and_deadlines_described(step):
 
 def test_a_transition_elsewhere_is_none_of_its_business(step, store, yanting, clock):
     """Between two states that are not this step's, the guard allows and after_transition starts nothing."""
-    context = TransitionContext(yanting, yanting.task_by_id["T1"], 1, "林农镇玉城村", "approve_plan", "planning", "plan_approved",
-                                "li", None, {}, clock.now(), None)
+    context = TransitionContext(
+        yanting, yanting.task_by_id["T1"], 1, "林农镇玉城村", "approve_plan", "planning", "plan_approved", "li", None, {}, clock.now(), None
+    )
     assert step.guard(context) is None
     step.after_transition(context)
     assert (context.started, context.warnings) == ([], [])

@@ -1,4 +1,5 @@
 """The tendering step: the award's data, the 20-day and 3-day rules, the contract deadline and ``record``."""
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,12 @@ def award(store, clock, plugins, item=ITEM, task="T1", **changes):
 
 def deadlines(store, item=ITEM):
     with store.read() as conn:
-        return conn.execute(select(item_deadlines.c.key, item_deadlines.c.due_date, item_deadlines.c.cleared_at)
-                            .join(items, items.c.id == item_deadlines.c.item_id).where(items.c.name == item)
-                            .order_by(item_deadlines.c.id)).all()
+        return conn.execute(
+            select(item_deadlines.c.key, item_deadlines.c.due_date, item_deadlines.c.cleared_at)
+            .join(items, items.c.id == item_deadlines.c.item_id)
+            .where(items.c.name == item)
+            .order_by(item_deadlines.c.id)
+        ).all()
 
 
 def test_award_needs_every_key_and_names_the_missing(store, yanting, clock, plugins):
@@ -45,12 +49,15 @@ def test_award_moves_on_and_records_the_data(store, yanting, clock, plugins):
     assert stored == {**AWARD, "amount": "45.6"}
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"award_notice": "2017/06/19"}, "YYYY-MM-DD"),
-    ({"award_notice": "20170619"}, "YYYY-MM-DD"),
-    ({"amount": "-3"}, "大于 0"),
-    ({"winner": "  "}, "不能为空"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"award_notice": "2017/06/19"}, "YYYY-MM-DD"),
+        ({"award_notice": "20170619"}, "YYYY-MM-DD"),
+        ({"amount": "-3"}, "大于 0"),
+        ({"winner": "  "}, "不能为空"),
+    ],
+)
 def test_bad_values_are_refused_as_input(store, yanting, clock, plugins, changes, message):
     to_tendering(store, clock, plugins)
     with pytest.raises(InputError, match=message):
@@ -65,10 +72,13 @@ def test_what_has_happened_is_not_in_the_future(store, yanting, clock, plugins):
     record(store, task="T1", item=ITEM, data={"bid_deadline": "2017-05-25"}, actor="zhang", clock=clock, plugins=plugins)
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"award_notice": "2017-05-20"}, "中标通知书发出日期(award_notice 2017-05-20)不能早于中标候选人公示日期"),
-    ({"bid_deadline": "2017-04-30"}, "投标截止日期(bid_deadline 2017-04-30)不能早于招标公告发布日期"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"award_notice": "2017-05-20"}, "中标通知书发出日期(award_notice 2017-05-20)不能早于中标候选人公示日期"),
+        ({"bid_deadline": "2017-04-30"}, "投标截止日期(bid_deadline 2017-04-30)不能早于招标公告发布日期"),
+    ],
+)
 def test_dates_must_be_in_order_and_past(store, yanting, clock, plugins, changes, message):
     to_tendering(store, clock, plugins)
     with pytest.raises(GuardRefused, match=re.escape(message)):
@@ -108,8 +118,10 @@ def test_award_starts_the_contract_deadline_met_by_the_signing(store, yanting, c
     [(key, due, cleared)] = deadlines(store)
     assert (key, due.isoformat(), cleared) == ("contract", "2017-07-19", None)
     with store.read() as conn:
-        rules = sorted((r.kind, r.rule_index if r.rule_index is not None else -1) for r in conn.execute(
-            select(schedule.c.kind, schedule.c.rule_index).where(schedule.c.item_deadline_id.is_not(None))))
+        rules = sorted(
+            (r.kind, r.rule_index if r.rule_index is not None else -1)
+            for r in conn.execute(select(schedule.c.kind, schedule.c.rule_index).where(schedule.c.item_deadline_id.is_not(None)))
+        )
     assert rules == [("escalation", 0), ("escalation", 1), ("overdue", -1), ("reminder", 0), ("reminder", 1)]
     clock.at = at("2017-07-14")
     result = record(store, task="T1", item=ITEM, data={"contract_signed": "2017-07-14"}, actor="zhang", clock=clock, plugins=plugins)
@@ -125,7 +137,10 @@ def test_a_corrected_award_notice_moves_the_contract_deadline(store, yanting, cl
     award(store, clock, plugins)
     clock.at = at("2017-06-21")
     record(store, task="T1", item=ITEM, data={"award_notice": "2017-06-20"}, actor="li", clock=clock, plugins=plugins)
-    assert [(k, d.isoformat(), c is None) for k, d, c in deadlines(store)] == [("contract", "2017-07-19", False), ("contract", "2017-07-20", True)]
+    assert [(k, d.isoformat(), c is None) for k, d, c in deadlines(store)] == [
+        ("contract", "2017-07-19", False),
+        ("contract", "2017-07-20", True),
+    ]
 
 
 def test_contract_signing_needs_the_award_notice_and_comes_after_it(store, yanting, clock, plugins):
@@ -140,8 +155,15 @@ def test_contract_signing_needs_the_award_notice_and_comes_after_it(store, yanti
 
 def test_record_warns_early_about_a_short_bidding_period(store, yanting, clock, plugins):
     to_tendering(store, clock, plugins)
-    result = record(store, task="T1", item=ITEM, data={"announced": "2017-05-02", "bid_deadline": "2017-05-12"}, actor="zhang",
-                    clock=clock, plugins=plugins)
+    result = record(
+        store,
+        task="T1",
+        item=ITEM,
+        data={"announced": "2017-05-02", "bid_deadline": "2017-05-12"},
+        actor="zhang",
+        clock=clock,
+        plugins=plugins,
+    )
     assert len(result.warnings) == 1 and "只有 10 日" in result.warnings[0]
 
 

@@ -3,6 +3,7 @@ its ``qingdan.plugins`` entry point, and a checklist using its step type validat
 the real command and in-process. Nothing is installed into the shared virtual environment: pip installs
 into a directory of this test run (``--target``), which is put on the path of the commands that should
 see it."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -39,8 +40,19 @@ def sample_plugin(tmp_path_factory):
     source = tmp_path_factory.mktemp("src") / "thirdparty_plugin"
     shutil.copytree(PACKAGE, source)  # the build writes into its source tree: keep the repository clean
     target = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", "--disable-pip-version-check",
-               "--target", str(target), str(source)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-compile",
+        "--disable-pip-version-check",
+        "--target",
+        str(target),
+        str(source),
+    ]
     if _can_build_offline():
         command.insert(4, "--no-build-isolation")
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -70,8 +82,20 @@ def test_installed_plugin_through_the_command(qingdan, sample_plugin):
 
     refused = qingdan("fire", "S1", ITEM, "survey_done", "--as", "sun", "--data", "surveyed_on=2019-04-02", now="2019-04-03", env=env)
     assert refused.returncode == 1 and "踏勘人员(surveyors)" in refused.stderr
-    refused = qingdan("fire", "S1", ITEM, "survey_done", "--as", "sun", "--data", "surveyed_on=2019-04-02", "--data", "surveyors=孙磊",
-                      now="2019-04-03", env=env)
+    refused = qingdan(
+        "fire",
+        "S1",
+        ITEM,
+        "survey_done",
+        "--as",
+        "sun",
+        "--data",
+        "surveyed_on=2019-04-02",
+        "--data",
+        "surveyors=孙磊",
+        now="2019-04-03",
+        env=env,
+    )
     assert refused.returncode == 1 and "至少需要 2 人" in refused.stderr
     assert qingdan("record", "S1", ITEM, "--as", "sun", "--data", "surveyed_on=2019-04-06", now="2019-04-08", env=env).returncode == 0
     moved = qingdan("fire", "S1", ITEM, "survey_done", "--as", "sun", "--data", "surveyors=孙磊、宋敏", now="2019-04-08", env=env)
@@ -107,10 +131,26 @@ def test_installed_plugin_in_process(store, sample_plugin, on_path):
     load(store, [result.definition], clock=clock)
     fire(store, task="S1", item=ITEM, trigger="start_survey", actor="sun", clock=clock, plugins=plugins)
     with pytest.raises(GuardRefused, match="至少需要 2 人"):
-        fire(store, task="S1", item=ITEM, trigger="survey_done", actor="sun", clock=clock, plugins=plugins,
-             data={"surveyed_on": "2019-02-28", "surveyors": "孙磊"})
-    done = fire(store, task="S1", item=ITEM, trigger="survey_done", actor="sun", clock=clock, plugins=plugins,
-                data={"surveyed_on": "2019-02-28", "surveyors": "孙磊, 宋敏"})
+        fire(
+            store,
+            task="S1",
+            item=ITEM,
+            trigger="survey_done",
+            actor="sun",
+            clock=clock,
+            plugins=plugins,
+            data={"surveyed_on": "2019-02-28", "surveyors": "孙磊"},
+        )
+    done = fire(
+        store,
+        task="S1",
+        item=ITEM,
+        trigger="survey_done",
+        actor="sun",
+        clock=clock,
+        plugins=plugins,
+        data={"surveyed_on": "2019-02-28", "surveyors": "孙磊, 宋敏"},
+    )
     assert (done.to_state, done.warnings) == ("designing", ())
     bad = CHECKLIST.read_text(encoding="utf-8").replace("min_people: 2", "min_people: 12")
     from engine.definition.validation import validate_text

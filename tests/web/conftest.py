@@ -1,6 +1,7 @@
 """Fixtures of the web tests in the flaskr style: ``app`` (the Yanting list loaded, one account per role, the clock
 at 2017-07-21 10:00 Shanghai, on SQLite and PostgreSQL), ``client``, ``auth`` (log in as a role) and ``tokens``
 (an API token per role)."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,9 @@ def accounts(store, clock, yanting):
     from engine.accounts import create_account
 
     for account_id, (role, person) in ACCOUNTS.items():
-        create_account(store, account_id, role, clock=clock, password=PASSWORD, display_name=account_id,
-                       people=[(CHECKLIST, person)] if person else [])
+        create_account(
+            store, account_id, role, clock=clock, password=PASSWORD, display_name=account_id, people=[(CHECKLIST, person)] if person else []
+        )
     return ACCOUNTS
 
 
@@ -44,8 +46,17 @@ def app(store, clock, plugins, yanting, accounts, tmp_path):
     from web import create_app
 
     clock.at = at("2017-07-21T10:00")
-    return create_app({"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins, "SECRET_KEY": "test-secret",
-                       "INSTANCE_PATH": str(tmp_path / "instance"), "WTF_CSRF_ENABLED": False})
+    return create_app(
+        {
+            "TESTING": True,
+            "STORE": store,
+            "CLOCK": clock,
+            "PLUGINS": plugins,
+            "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """engine.accounts: passwords, lockout, tokens, people links, role capacities, audit events."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,9 @@ from tests.web.conftest import CHECKLIST, PASSWORD
 
 
 def test_create_and_read(store, clock, yanting):
-    made = accounts.create_account(store, "zhang1", "staff", clock=clock, password=PASSWORD, display_name="张明",
-                                   people=[(CHECKLIST, "zhang")])
+    made = accounts.create_account(
+        store, "zhang1", "staff", clock=clock, password=PASSWORD, display_name="张明", people=[(CHECKLIST, "zhang")]
+    )
     assert (made.role, made.people, made.has_password, made.disabled) == ("staff", ((CHECKLIST, "zhang"),), True, False)
     assert made.person_in(yanting) == "zhang"
     assert [a.id for a in accounts.list_accounts(store)] == ["zhang1"]
@@ -24,11 +26,14 @@ def test_create_and_read(store, clock, yanting):
     assert stored.startswith("scrypt:") and PASSWORD not in stored
 
 
-@pytest.mark.parametrize("account_id, role, password, message", [
-    ("ok", "boss", PASSWORD, "角色 “boss” 不存在"),
-    ("bad id", "staff", PASSWORD, "只能由字母"),
-    ("ok", "staff", "short", "密码至少 8 个字符"),
-])
+@pytest.mark.parametrize(
+    "account_id, role, password, message",
+    [
+        ("ok", "boss", PASSWORD, "角色 “boss” 不存在"),
+        ("bad id", "staff", PASSWORD, "只能由字母"),
+        ("ok", "staff", "short", "密码至少 8 个字符"),
+    ],
+)
 def test_create_refusals(store, clock, account_id, role, password, message):
     with pytest.raises(InputError, match=message):
         accounts.create_account(store, account_id, role, clock=clock, password=password)

@@ -1,4 +1,5 @@
 """Admin pages (accounts, checklist upload with located problems, audit) and the inspection cycle."""
+
 from __future__ import annotations
 
 import io
@@ -10,8 +11,14 @@ from engine.runtime.fire import fire
 from tests.conftest import HUANGJIN, YANTING
 from tests.web.conftest import CHECKLIST
 
-AWARD = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某公司", "amount": "30", "award_notice": "2017-06-01",
-         "contract_signed": "2017-06-10"}
+AWARD = {
+    "announced": "2017-05-02",
+    "bid_deadline": "2017-05-25",
+    "winner": "某公司",
+    "amount": "30",
+    "award_notice": "2017-06-01",
+    "contract_signed": "2017-06-10",
+}
 
 
 def text(response) -> str:
@@ -48,8 +55,9 @@ def test_account_actions(client, auth, store):
 def test_upload_shows_problems_beside_their_lines(client, auth):
     auth.login("admin")
     bad = YANTING.read_text(encoding="utf-8").replace("    deadlines: {done: 2017-09-30}", "    deadline: {done: 2017-09-30}")
-    response = client.post("/admin/checklists", data={"action": "validate", "file": (io.BytesIO(bad.encode()), "bad.yaml")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/admin/checklists", data={"action": "validate", "file": (io.BytesIO(bad.encode()), "bad.yaml")}, content_type="multipart/form-data"
+    )
     page = text(response)
     assert response.status_code == 422
     row = page.split('id="L113"')[1].split('id="L114"')[0]
@@ -61,8 +69,11 @@ def test_upload_then_load(client, auth, store):
     from engine.catalog import checklist_ids
 
     auth.login("admin")
-    checked = client.post("/admin/checklists", data={"action": "validate", "file": (io.BytesIO(HUANGJIN.read_bytes()), "hj.yaml")},
-                          content_type="multipart/form-data")
+    checked = client.post(
+        "/admin/checklists",
+        data={"action": "validate", "file": (io.BytesIO(HUANGJIN.read_bytes()), "hj.yaml")},
+        content_type="multipart/form-data",
+    )
     assert checked.status_code == 200 and 'id="load-button"' in text(checked)
     loaded = client.post("/admin/checklists", data={"action": "load", "name": "hj.yaml", "text": HUANGJIN.read_text(encoding="utf-8")})
     assert loaded.status_code == 200 and "已载入" in text(loaded)
@@ -85,8 +96,13 @@ def test_audit_page_verifies(client, auth, store):
 
 
 def _to_inspection(store, clock, plugins, item="林农镇玉城村"):
-    for trigger, actor, data in (("approve_plan", "li", None), ("open_tender", "zhang", None), ("award", "zhang", AWARD),
-                                 ("finish", "zhang", None), ("request_inspection", "zhang", None)):
+    for trigger, actor, data in (
+        ("approve_plan", "li", None),
+        ("open_tender", "zhang", None),
+        ("award", "zhang", AWARD),
+        ("finish", "zhang", None),
+        ("request_inspection", "zhang", None),
+    ):
         fire(store, task="T1", item=item, trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
 
 
@@ -116,8 +132,13 @@ def test_inspection_cycle(client, auth, store, clock, plugins, app, tmp_path):
     auth.login("inspector")
     page = text(client.get(url, query_string={"item": "林农镇玉城村"}))
     assert "第 1 轮" in page and "活动室面积不足" in page and "文化活动室面积: 60" in page
-    ok = {**CRITERIA_OK, "item": "林农镇玉城村", "expect_state": "inspecting", "note": "全部达标",
-          "evidence": (io.BytesIO(b"photo"), "photo.jpg")}
+    ok = {
+        **CRITERIA_OK,
+        "item": "林农镇玉城村",
+        "expect_state": "inspecting",
+        "note": "全部达标",
+        "evidence": (io.BytesIO(b"photo"), "photo.jpg"),
+    }
     assert client.post(url, data=ok, content_type="multipart/form-data").status_code == 302
     page = text(client.get(url, query_string={"item": "林农镇玉城村"}))
     assert "第 2 轮" in page and "photo.jpg" in page and "此子项现在不在验收环节" in page

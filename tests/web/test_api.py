@@ -1,4 +1,5 @@
 """The JSON API: Bearer tokens, the same JSON and the same words as the CLI, scope, inbox, and the OpenAPI document."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,17 +25,31 @@ def test_status_scope_for_staff(client, tokens):
 
 
 def test_fire_and_report(client, tokens):
-    response = client.post("/api/fire", json={"task": "T1", "item": "林农镇玉城村", "trigger": "approve_plan", "note": "审定"},
-                           headers=bearer(tokens["leader"]))
+    response = client.post(
+        "/api/fire",
+        json={"task": "T1", "item": "林农镇玉城村", "trigger": "approve_plan", "note": "审定"},
+        headers=bearer(tokens["leader"]),
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["from"], body["to"], body["item"]) == ("planning", "plan_approved", "林农镇玉城村")
-    response = client.post("/api/report", json={"task": "T4", "amount": 163, "part": "poor", "note": "贫困村"},
-                           headers=bearer(tokens["staff2"]))
+    response = client.post(
+        "/api/report", json={"task": "T4", "amount": 163, "part": "poor", "note": "贫困村"}, headers=bearer(tokens["staff2"])
+    )
     assert response.status_code == 200
-    assert response.get_json() | {"entry": 0} == {"entry": 0, "task": "T4", "amount": 163, "part": "poor", "item": None, "total": 163,
-                                                  "part_total": 163, "target": 5472, "reached": False, "on": "2017-07-21",
-                                                  "over": False}
+    assert response.get_json() | {"entry": 0} == {
+        "entry": 0,
+        "task": "T4",
+        "amount": 163,
+        "part": "poor",
+        "item": None,
+        "total": 163,
+        "part_total": 163,
+        "target": 5472,
+        "reached": False,
+        "on": "2017-07-21",
+        "over": False,
+    }
 
 
 def test_refusals_use_the_cli_words(client, tokens, qingdan):
@@ -66,8 +81,19 @@ def test_report_over_the_target_and_on_a_past_day(client, tokens, qingdan):
         assert bad.status_code == 400 and "应是 true 或 false" in bad.get_json()["error"]
     done = client.post("/api/report", json={"task": "T5", "amount": 7, "over": True, "on": "2017-07-20"}, headers=headers)
     assert done.status_code == 200, done.get_json()
-    assert done.get_json() | {"entry": 0} == {"entry": 0, "task": "T5", "amount": 7, "part": None, "item": None, "total": 27,
-                                              "part_total": None, "target": 25, "reached": True, "on": "2017-07-20", "over": True}
+    assert done.get_json() | {"entry": 0} == {
+        "entry": 0,
+        "task": "T5",
+        "amount": 7,
+        "part": None,
+        "item": None,
+        "total": 27,
+        "part_total": None,
+        "target": 25,
+        "reached": True,
+        "on": "2017-07-20",
+        "over": True,
+    }
     for on, words in (("2017-07-22", "之后"), ("2017-06-01", "太早"), ("20.7.2017", "看不懂")):
         bad = client.post("/api/report", json={"task": "T4", "amount": 1, "on": on}, headers=bearer(tokens["staff2"]))
         assert bad.status_code == 400 and words in bad.get_json()["error"], (on, bad.get_json())
@@ -88,8 +114,9 @@ def test_fire_on_a_past_day(client, tokens, store):
 
 
 def test_correct(client, tokens):
-    entry = client.post("/api/report", json={"task": "T5", "amount": 3, "on": "2017-07-20"},
-                        headers=bearer(tokens["staff"])).get_json()["entry"]
+    entry = client.post("/api/report", json={"task": "T5", "amount": 3, "on": "2017-07-20"}, headers=bearer(tokens["staff"])).get_json()[
+        "entry"
+    ]
     refused = client.post("/api/correct", json={"task": "T5", "entry": entry}, headers=bearer(tokens["staff2"]))
     assert refused.status_code == 403  # another unit's staff
     response = client.post("/api/correct", json={"task": "T5", "entry": entry, "note": "重复报送"}, headers=bearer(tokens["staff"]))
@@ -117,11 +144,14 @@ def test_stale_expect_state_is_a_conflict(client, tokens):
     assert response.status_code == 409 and "已被他人改为" in response.get_json()["error"]
 
 
-@pytest.mark.parametrize("who, body, status, words", [
-    ("staff", {"task": "T2", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),  # another unit's task
-    ("staff2", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
-    ("inspector", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
-])
+@pytest.mark.parametrize(
+    "who, body, status, words",
+    [
+        ("staff", {"task": "T2", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),  # another unit's task
+        ("staff2", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
+        ("inspector", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
+    ],
+)
 def test_fire_scope(client, tokens, who, body, status, words):
     response = client.post("/api/fire", json=body, headers=bearer(tokens[who]))
     assert response.status_code == status and words in response.get_json()["error"]
@@ -130,10 +160,21 @@ def test_fire_scope(client, tokens, who, body, status, words):
 def test_staff_cannot_pass_an_inspection(client, tokens, store, clock, plugins):
     from engine.runtime.fire import fire
 
-    award = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某公司", "amount": "30", "award_notice": "2017-06-01",
-             "contract_signed": "2017-06-10"}
-    for trigger, actor, data in (("approve_plan", "li", None), ("open_tender", "zhang", None), ("award", "zhang", award),
-                                 ("finish", "zhang", None), ("request_inspection", "zhang", None)):
+    award = {
+        "announced": "2017-05-02",
+        "bid_deadline": "2017-05-25",
+        "winner": "某公司",
+        "amount": "30",
+        "award_notice": "2017-06-01",
+        "contract_signed": "2017-06-10",
+    }
+    for trigger, actor, data in (
+        ("approve_plan", "li", None),
+        ("open_tender", "zhang", None),
+        ("award", "zhang", award),
+        ("finish", "zhang", None),
+        ("request_inspection", "zhang", None),
+    ):
         fire(store, task="T1", item="1", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
     response = client.post("/api/fire", json={"task": "T1", "item": "1", "trigger": "pass"}, headers=bearer(tokens["staff"]))
     assert response.status_code == 403

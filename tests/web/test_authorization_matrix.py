@@ -4,6 +4,7 @@ can add a page or endpoint without deciding who may use it.
 Pages are requested with a logged-in session, the API with the role's Bearer token ("anon": neither). POSTs carry
 an empty or harmless body: for a role that may use the route the request gets past the role check and is refused
 by validation (400/404/422) or succeeds; for the others it is 401/403 (or the login redirect, 302)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The board's SQL query count does not grow with the number of tasks or items (bench/web.py measures the time)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -30,8 +31,17 @@ def test_board_queries_do_not_grow(store, clock, plugins, steps, tmp_path):
     from web import create_app
 
     create_account(store, "boss", "head", clock=clock, password=PASSWORD, people=[(CHECKLIST_ID, "wang")])
-    app = create_app({"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins, "SECRET_KEY": "x",
-                      "INSTANCE_PATH": str(tmp_path / "i"), "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "STORE": store,
+            "CLOCK": clock,
+            "PLUGINS": plugins,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     client = app.test_client()
     client.post("/login", data={"account": "boss", "password": PASSWORD})
     counts = []

@@ -1,4 +1,5 @@
 """``qingdan users ...`` and ``qingdan serve`` as real subprocesses."""
+
 from __future__ import annotations
 
 import json
@@ -44,13 +45,16 @@ def test_users_lifecycle(loaded):
     assert qingdan("audit", "verify").returncode == 0
 
 
-@pytest.mark.parametrize("args, words", [
-    (("users", "add", "x1", "--role", "staff", "--person", "yanting-wenguang-2017:nobody"), "中没有人员 “nobody”"),
-    (("users", "add", "x1", "--role", "staff", "--person", "other-list:zhang"), "没有清单 “other-list”"),
-    (("users", "add", "bad id", "--role", "staff"), "只能由字母"),
-    (("users", "disable", "ghost"), "没有账号 “ghost”"),
-    (("users", "reset", "ghost", "--password-stdin"), "标准输入中没有读到密码"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("users", "add", "x1", "--role", "staff", "--person", "yanting-wenguang-2017:nobody"), "中没有人员 “nobody”"),
+        (("users", "add", "x1", "--role", "staff", "--person", "other-list:zhang"), "没有清单 “other-list”"),
+        (("users", "add", "bad id", "--role", "staff"), "只能由字母"),
+        (("users", "disable", "ghost"), "没有账号 “ghost”"),
+        (("users", "reset", "ghost", "--password-stdin"), "标准输入中没有读到密码"),
+    ],
+)
 def test_users_refusals(loaded, args, words):
     result = loaded(*args, input="")
     assert result.returncode == 1 and words in result.stderr and "Traceback" not in result.stderr
@@ -87,8 +91,14 @@ def test_serve_demo(qingdan, tmp_path):
     port = _free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
     environ.update({"QINGDAN_DATABASE_URL": qingdan.db_url, "QINGDAN_HOME": str(tmp_path / "home"), "PYTHONUNBUFFERED": "1"})
-    process = subprocess.Popen([qingdan.executable, "serve", "--demo", "--port", str(port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=environ, cwd=tmp_path)
+    process = subprocess.Popen(
+        [qingdan.executable, "serve", "--demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environ,
+        cwd=tmp_path,
+    )
     try:
         status, page = _wait(f"http://127.0.0.1:{port}/login", process)
         assert status == 200 and 'name="password"' in page

@@ -6,6 +6,7 @@ on, saving screenshots under tests/artifacts/:
 3. an inspector fails an item on an unmet criterion, the staff member resubmits, the inspector passes it and the
    board shows it done.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,16 +24,22 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 from playwright import sync_api  # noqa: E402  (a test dependency: a missing one is an error, not a skip)
 
 # A missing browser fails the journeys loudly; only an explicit QINGDAN_SKIP_BROWSER=1 skips them.
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")]
 
 
 @pytest.fixture(autouse=True)
 def _browser_present():
     assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium (or set QINGDAN_SKIP_BROWSER=1 on purpose)"
 
-AWARD = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某公司", "amount": "30", "award_notice": "2017-06-01",
-         "contract_signed": "2017-06-10"}
+
+AWARD = {
+    "announced": "2017-05-02",
+    "bid_deadline": "2017-05-25",
+    "winner": "某公司",
+    "amount": "30",
+    "award_notice": "2017-06-01",
+    "contract_signed": "2017-06-10",
+}
 
 
 @pytest.fixture
@@ -43,8 +50,15 @@ def live(store, clock, plugins, yanting, accounts, tmp_path):
     from web import create_app
 
     clock.at = at("2017-07-21T10:00")
-    app = create_app({"STORE": store, "CLOCK": clock, "PLUGINS": plugins, "INSTANCE_PATH": str(tmp_path / "live-instance"),
-                      "EVIDENCE_DIR": str(tmp_path / "evidence")})
+    app = create_app(
+        {
+            "STORE": store,
+            "CLOCK": clock,
+            "PLUGINS": plugins,
+            "INSTANCE_PATH": str(tmp_path / "live-instance"),
+            "EVIDENCE_DIR": str(tmp_path / "evidence"),
+        }
+    )
     server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="qingdan-test")
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -56,8 +70,9 @@ def live(store, clock, plugins, yanting, accounts, tmp_path):
 @pytest.fixture
 def browser():
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield launched
         launched.close()
 
@@ -81,8 +96,9 @@ def shot(request):
 
 
 def new_page(browser, base, phone=False):
-    context = browser.new_context(viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
-                                  device_scale_factor=1, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}, device_scale_factor=1, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base = base
@@ -169,8 +185,13 @@ def _inspect(page, values: dict, note: str):
 def test_inspection_fail_resubmit_pass(live, browser, shot, store, clock, plugins, tmp_path):
     from engine.runtime.fire import fire
 
-    for trigger, actor, data in (("approve_plan", "li", None), ("open_tender", "zhang", None), ("award", "zhang", AWARD),
-                                 ("finish", "zhang", None), ("request_inspection", "zhang", None)):
+    for trigger, actor, data in (
+        ("approve_plan", "li", None),
+        ("open_tender", "zhang", None),
+        ("award", "zhang", AWARD),
+        ("finish", "zhang", None),
+        ("request_inspection", "zhang", None),
+    ):
         fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
     numbers = {"c0": "260", "c1": "60", "c2": "1", "c3": "2", "c4": "1", "c5": True}
     page = new_page(browser, live)

@@ -1,4 +1,5 @@
 """The pages: board, task page, my work (fire, report, stale forms), scope refusals, inbox, language."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,14 @@ from engine.runtime.fire import fire
 from tests.conftest import at
 from tests.web.conftest import CHECKLIST
 
-AWARD = {"announced": "2017-05-02", "bid_deadline": "2017-05-25", "winner": "某建设公司", "amount": "30",
-         "award_notice": "2017-06-01", "contract_signed": "2017-06-10"}
+AWARD = {
+    "announced": "2017-05-02",
+    "bid_deadline": "2017-05-25",
+    "winner": "某建设公司",
+    "amount": "30",
+    "award_notice": "2017-06-01",
+    "contract_signed": "2017-06-10",
+}
 
 
 def text(response) -> str:
@@ -97,8 +104,14 @@ def test_step_data_form_and_award(client, auth, store, clock, plugins):
     assert 'name="data_winner"' in page and 'name="data_award_notice"' in page
     refused = client.post("/my/fire", data={"checklist": CHECKLIST, "task": "T1", "item": "八角镇人民村", "trigger": "award"})
     assert refused.status_code == 409 and "需要先给出招投标数据" in text(refused)
-    form = {"checklist": CHECKLIST, "task": "T1", "item": "八角镇人民村", "trigger": "award", "expect_state": "tendering",
-            **{f"data_{k}": v for k, v in AWARD.items()}}
+    form = {
+        "checklist": CHECKLIST,
+        "task": "T1",
+        "item": "八角镇人民村",
+        "trigger": "award",
+        "expect_state": "tendering",
+        **{f"data_{k}": v for k, v in AWARD.items()},
+    }
     assert client.post("/my/fire", data=form).status_code == 302
     assert "tendering → building" in text(client.get("/my/"))
 
@@ -172,13 +185,15 @@ def test_board_shows_funds_execution(client, auth, store, clock, steps):
     from tests.conftest import YANTING
 
     text_ = YANTING.read_text(encoding="utf-8").replace(
-        "    target: {quantity: 172.12, unit: 万元}\n", "    target: {quantity: 172.12, unit: 万元}\n    funds: {budget: 172.12}\n")
+        "    target: {quantity: 172.12, unit: 万元}\n", "    target: {quantity: 172.12, unit: 万元}\n    funds: {budget: 172.12}\n"
+    )
     checked = validate_text(text_, "yanting.yaml", steps)
     assert checked.ok, [p.format() for p in checked.errors]
     load(store, [checked.definition], clock=clock)
     for action, amount in (("allocate", "172.12"), ("disburse", "100"), ("spend", "43.03")):
-        record(store, task="T8", action=action, amount=amount, on_date="2017-07-01", document="川财教〔2017〕137号", actor="he",
-               clock=clock)
+        record(
+            store, task="T8", action=action, amount=amount, on_date="2017-07-01", document="川财教〔2017〕137号", actor="he", clock=clock
+        )
     auth.login("head")
     row = text(client.get(f"/board/{CHECKLIST}")).split('id="task-T8"')[1].split("</tr>")[0]
     assert "支出 43.03/172.12 万元 (25%)" in row and "已拨付 100" in row
@@ -195,11 +210,26 @@ def test_my_work_for_every_demo_role_and_a_recurring_duty(store, clock, plugins,
     clock.at = at(DEMO_NOW)
     passwords = prepare(store, clock, plugins).passwords
     for account_id, person in (("hj-ma", "ma"), ("hj-song", "song")):  # R5's responsible person and its leader
-        create_account(store, account_id, "staff" if person == "ma" else "leader", clock=clock, password="correct-horse-1",
-                       people=[("huangjin-village-2019", person)])
+        create_account(
+            store,
+            account_id,
+            "staff" if person == "ma" else "leader",
+            clock=clock,
+            password="correct-horse-1",
+            people=[("huangjin-village-2019", person)],
+        )
         passwords[account_id] = "correct-horse-1"
-    app = create_app({"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins, "SECRET_KEY": "test-secret",
-                      "INSTANCE_PATH": str(tmp_path / "instance"), "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "STORE": store,
+            "CLOCK": clock,
+            "PLUGINS": plugins,
+            "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     client = app.test_client()
     roles = {account_id: role for account_id, (role, _, _) in DEMO_ACCOUNTS.items()} | {"hj-ma": "staff", "hj-song": "leader"}
     shown = {}

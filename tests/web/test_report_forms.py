@@ -1,6 +1,7 @@
 """Reports on the web can't lie by accident: an amount beyond the target needs the 确认超出目标 box, the activity
 date field credits the day it happened, and the reporter or the task's leader can correct a report from the task
 page (a reversing entry; the original stays)."""
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,10 @@ def test_reporter_and_leader_correct_from_the_task_page(client, auth):
     entry = re.search(r'name="entry" value="(\d+)"', page).group(1)
     auth.logout()
     auth.login("leader")
-    done = client.post("/my/correct", data={"checklist": CHECKLIST, "task": "T5", "entry": entry, "note": "重复报送",
-                                            "next": f"/board/{CHECKLIST}/tasks/T5"})
+    done = client.post(
+        "/my/correct",
+        data={"checklist": CHECKLIST, "task": "T5", "entry": entry, "note": "重复报送", "next": f"/board/{CHECKLIST}/tasks/T5"},
+    )
     assert done.status_code == 302
     page = client.get(f"/board/{CHECKLIST}/tasks/T5").get_data(as_text=True)
     assert f'name="entry" value="{entry}"' not in page  # an entry is reversed once

@@ -1,4 +1,5 @@
 """CSRF, cookies, headers, throttling, session revocation, the secret key, and no tracebacks."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,9 @@ from tests.web.conftest import CHECKLIST, PASSWORD, bearer
 def csrf_app(store, clock, plugins, yanting, accounts, tmp_path):
     from web import create_app
 
-    return create_app({"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins,
-                       "INSTANCE_PATH": str(tmp_path / "csrf-instance")})
+    return create_app(
+        {"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins, "INSTANCE_PATH": str(tmp_path / "csrf-instance")}
+    )
 
 
 def token_of(page: str) -> str:
@@ -30,7 +32,9 @@ def test_csrf_on_every_form_but_not_the_api(csrf_app, tokens):
     assert client.post("/login", data={"account": "staff", "password": PASSWORD, "csrf_token": token_of(login_page)}).status_code == 302
     my = client.get("/my/").get_data(as_text=True)
     assert client.post("/my/report", data={"checklist": CHECKLIST, "task": "T5", "amount": "1"}).status_code == 400
-    assert client.post("/my/report", data={"checklist": CHECKLIST, "task": "T5", "amount": "1", "csrf_token": token_of(my)}).status_code == 302
+    assert (
+        client.post("/my/report", data={"checklist": CHECKLIST, "task": "T5", "amount": "1", "csrf_token": token_of(my)}).status_code == 302
+    )
     # the API takes no session and needs no CSRF token: a Bearer token is the credential
     assert client.post("/api/report", json={"task": "T5", "amount": 1}).status_code == 401
     assert client.post("/api/report", json={"task": "T5", "amount": 1}, headers=bearer(tokens["staff"])).status_code == 200
@@ -45,7 +49,9 @@ def test_cookie_flags_and_headers(client):
     page = client.get("/my/")
     for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
         assert header in page.headers
-    assert "default-src 'self'" in page.headers["Content-Security-Policy"] and "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    assert (
+        "default-src 'self'" in page.headers["Content-Security-Policy"] and "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    )
     assert page.headers["Cache-Control"] == "no-store"
 
 

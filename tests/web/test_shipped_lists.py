@@ -1,6 +1,7 @@
 """Every shipped list (``checklists/*.yaml``, so a new one is covered by itself), at several dates of its year, on
 both databases: ``qingdan status --json`` works, the status API returns the same document, and the board and every
 task page render for a head — with counts that make sense (overdue items never exceed a task's items)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,14 @@ def test_status_board_and_task_pages(path, store, steps, plugins, qingdan, tmp_p
     load(store, [definition], clock=FixedClock(dt.datetime(year, 1, 1, 8, tzinfo=ZONE)))
     heads = definition.holders_of("head")
     person = heads[0] if heads else next(iter(definition.people))
-    create_account(store, "head", "head", clock=FixedClock(dt.datetime(year, 1, 1, 9, tzinfo=ZONE)), password="correct-horse-1",
-                   people=[(definition.id, person)])
+    create_account(
+        store,
+        "head",
+        "head",
+        clock=FixedClock(dt.datetime(year, 1, 1, 9, tzinfo=ZONE)),
+        password="correct-horse-1",
+        people=[(definition.id, person)],
+    )
     token = issue_token(store, "head", clock=FixedClock(dt.datetime(year, 1, 1, 9, tzinfo=ZONE)))
     for when in DATES:
         now = f"{year}-{when}"
@@ -40,11 +47,23 @@ def test_status_board_and_task_pages(path, store, steps, plugins, qingdan, tmp_p
         for task in document["tasks"]:
             assert 0 <= task["overdue"] <= max(task["items"], 1), task
             for milestone in task["milestones"]:
-                assert sum(milestone[k] for k in ("on_time", "late", "missed", "open", "void")) in (task["items"], 1), (task["id"], milestone)
+                assert sum(milestone[k] for k in ("on_time", "late", "missed", "open", "void")) in (task["items"], 1), (
+                    task["id"],
+                    milestone,
+                )
 
         clock = FixedClock(dt.datetime.fromisoformat(now).replace(tzinfo=ZONE))
-        app = create_app({"TESTING": True, "STORE": store, "CLOCK": clock, "PLUGINS": plugins, "SECRET_KEY": "t",
-                          "INSTANCE_PATH": str(tmp_path / "instance"), "WTF_CSRF_ENABLED": False})
+        app = create_app(
+            {
+                "TESTING": True,
+                "STORE": store,
+                "CLOCK": clock,
+                "PLUGINS": plugins,
+                "SECRET_KEY": "t",
+                "INSTANCE_PATH": str(tmp_path / "instance"),
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
         client = app.test_client()
         api = client.get(f"/api/checklists/{definition.id}/status", headers={"Authorization": f"Bearer {token}"})
         assert api.status_code == 200 and api.get_json() == document

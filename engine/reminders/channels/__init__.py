@@ -3,6 +3,7 @@
 Each channel delivers one notice once per call and reports a precise ``DeliveryResult``; the
 scheduler decides whom to notify, logs deliveries and retries. Nothing here touches the database.
 """
+
 from __future__ import annotations
 
 from engine.reminders.channels.base import DEFAULT_TIMEOUT, Channel, DeliveryResult, Message, Recipient

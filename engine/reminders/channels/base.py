@@ -4,6 +4,7 @@ A channel delivers one notice to one person, once per call, and reports the outc
 It must not touch the database, retry, sleep, or decide who is notified: the scheduler logs every
 delivery, claims each notice once and retries the ones whose result says a retry could help.
 """
+
 from __future__ import annotations
 
 import abc

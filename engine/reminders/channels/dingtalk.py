@@ -8,6 +8,7 @@ silently drop a reminder, so this small client checks ``errcode == 0`` itself (s
 This module builds the URL, signature and payload; it must not retry or log, and never echoes the
 webhook URL or secret in a result.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,8 +35,7 @@ def sign(secret: str, timestamp_ms: int) -> str:
     secret over ``f"{timestamp}\\n{secret}"``. It is URL-encoded exactly once, when it is put in
     the query string.
     """
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
@@ -50,9 +50,14 @@ def signed_url(webhook: str, secret: str, timestamp_ms: int) -> str:
 class DingTalkChannel(Channel):
     name = "dingtalk"
 
-    def __init__(self, settings: DingTalkSettings, *, timeout: float = DEFAULT_TIMEOUT,
-                 clock: Callable[[], float] = time.time,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        settings: DingTalkSettings,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        clock: Callable[[], float] = time.time,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.settings = settings
         # DingTalk rejects timestamps more than an hour off, so the clock is injectable for tests.
@@ -69,20 +74,33 @@ class DingTalkChannel(Channel):
         own = recipient.dingtalk
         url = own or self.settings.webhook
         if not url:
-            return DeliveryResult.failed(say(
-                "钉钉消息未发送：未配置 QINGDAN_DINGTALK_WEBHOOK，{name} 也没有自己的机器人地址。",
-                "DingTalk message not sent: QINGDAN_DINGTALK_WEBHOOK is not set and {name} has no robot of their own.",
-                name=recipient.name), retryable=False)
+            return DeliveryResult.failed(
+                say(
+                    "钉钉消息未发送：未配置 QINGDAN_DINGTALK_WEBHOOK，{name} 也没有自己的机器人地址。",
+                    "DingTalk message not sent: QINGDAN_DINGTALK_WEBHOOK is not set and {name} has no robot of their own.",
+                    name=recipient.name,
+                ),
+                retryable=False,
+            )
         if not check_webhook_url(url):
-            return DeliveryResult.failed(say(
-                "钉钉消息未发送：{name} 的机器人地址不是有效的 http(s) 地址。",
-                "DingTalk message not sent: the robot URL for {name} is not a valid http(s) URL.",
-                name=recipient.name), retryable=False)
+            return DeliveryResult.failed(
+                say(
+                    "钉钉消息未发送：{name} 的机器人地址不是有效的 http(s) 地址。",
+                    "DingTalk message not sent: the robot URL for {name} is not a valid http(s) URL.",
+                    name=recipient.name,
+                ),
+                retryable=False,
+            )
         # The secret belongs to the site-wide robot; a person's own robot is posted to unsigned
         # unless it is that same robot (signing another robot's URL would only earn 310000).
         if self.settings.secret and url == self.settings.webhook:
             url = signed_url(url, self.settings.secret, round(self._clock() * 1000))
         payload = {"msgtype": "text", "text": {"content": robot_content(message)}}
-        return post_to_robot(url, payload, service=say("钉钉机器人", "DingTalk robot"),
-                             timeout=self.timeout, retry_errcodes=RETRY_ERRCODES,
-                             ssl_context=self._ssl_context)
+        return post_to_robot(
+            url,
+            payload,
+            service=say("钉钉机器人", "DingTalk robot"),
+            timeout=self.timeout,
+            retry_errcodes=RETRY_ERRCODES,
+            ssl_context=self._ssl_context,
+        )

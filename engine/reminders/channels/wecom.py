@@ -8,6 +8,7 @@ client checks ``errcode == 0`` itself (see ``robot.py``).
 This module builds the payload only; it must not retry or log, and never echoes the webhook URL
 (it carries the robot's key) in a result.
 """
+
 from __future__ import annotations
 
 import ssl
@@ -26,8 +27,7 @@ MAX_CONTENT_BYTES = 2048
 class WeComChannel(Channel):
     name = "wecom"
 
-    def __init__(self, settings: WeComSettings, *, timeout: float = DEFAULT_TIMEOUT,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, settings: WeComSettings, *, timeout: float = DEFAULT_TIMEOUT, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(timeout=timeout)
         self.settings = settings
         self._ssl_context = ssl_context
@@ -41,17 +41,30 @@ class WeComChannel(Channel):
     def send(self, recipient: Recipient, message: Message) -> DeliveryResult:
         url = recipient.wecom or self.settings.webhook
         if not url:
-            return DeliveryResult.failed(say(
-                "企业微信消息未发送：未配置 QINGDAN_WECOM_WEBHOOK，{name} 也没有自己的机器人地址。",
-                "WeCom message not sent: QINGDAN_WECOM_WEBHOOK is not set and {name} has no robot of their own.",
-                name=recipient.name), retryable=False)
+            return DeliveryResult.failed(
+                say(
+                    "企业微信消息未发送：未配置 QINGDAN_WECOM_WEBHOOK，{name} 也没有自己的机器人地址。",
+                    "WeCom message not sent: QINGDAN_WECOM_WEBHOOK is not set and {name} has no robot of their own.",
+                    name=recipient.name,
+                ),
+                retryable=False,
+            )
         if not check_webhook_url(url):
-            return DeliveryResult.failed(say(
-                "企业微信消息未发送：{name} 的机器人地址不是有效的 http(s) 地址。",
-                "WeCom message not sent: the robot URL for {name} is not a valid http(s) URL.",
-                name=recipient.name), retryable=False)
+            return DeliveryResult.failed(
+                say(
+                    "企业微信消息未发送：{name} 的机器人地址不是有效的 http(s) 地址。",
+                    "WeCom message not sent: the robot URL for {name} is not a valid http(s) URL.",
+                    name=recipient.name,
+                ),
+                retryable=False,
+            )
         content = robot_content(message, max_bytes=MAX_CONTENT_BYTES)
         payload = {"msgtype": "text", "text": {"content": content}}
-        return post_to_robot(url, payload, service=say("企业微信机器人", "WeCom robot"),
-                             timeout=self.timeout, retry_errcodes=RETRY_ERRCODES,
-                             ssl_context=self._ssl_context)
+        return post_to_robot(
+            url,
+            payload,
+            service=say("企业微信机器人", "WeCom robot"),
+            timeout=self.timeout,
+            retry_errcodes=RETRY_ERRCODES,
+            ssl_context=self._ssl_context,
+        )

@@ -1,5 +1,6 @@
 """Real servers on 127.0.0.1 for channel tests: an SMTP server (aiosmtpd), a robot-webhook HTTP
 server, a port nobody listens on, and a port that accepts connections but never answers."""
+
 from __future__ import annotations
 
 import email
@@ -29,6 +30,7 @@ def free_port() -> int:
 
 # ---------------------------------------------------------------- SMTP
 
+
 @dataclass
 class ReceivedMail:
     mail_from: str
@@ -57,14 +59,19 @@ class RecordingHandler:
         if self.data_reply:
             return self.data_reply
         mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.mails.append(ReceivedMail(
-            mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos),
-            subject=str(mail["Subject"]), body=mail.get_content(), message=mail))
+        self.mails.append(
+            ReceivedMail(
+                mail_from=envelope.mail_from,
+                rcpt_tos=list(envelope.rcpt_tos),
+                subject=str(mail["Subject"]),
+                body=mail.get_content(),
+                message=mail,
+            )
+        )
         return "250 Message accepted for delivery"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data == (
-            SMTP_USER.encode(), self.password.encode())
+        ok = isinstance(auth_data, LoginPassword) and auth_data == (SMTP_USER.encode(), self.password.encode())
         # handled=False makes aiosmtpd answer 535 itself; with True the client would wait forever
         return AuthResult(success=ok, handled=False)
 
@@ -80,8 +87,7 @@ class SmtpServer:
 def smtp_server():
     handler = RecordingHandler()
     # AUTH without TLS is fine on loopback and lets the tests cover login.
-    controller = Controller(handler, hostname=HOST, port=free_port(),
-                            authenticator=handler.authenticate, auth_require_tls=False)
+    controller = Controller(handler, hostname=HOST, port=free_port(), authenticator=handler.authenticate, auth_require_tls=False)
     controller.start()
     try:
         yield SmtpServer(HOST, controller.port, handler)
@@ -90,6 +96,7 @@ def smtp_server():
 
 
 # ---------------------------------------------------------------- HTTP robot
+
 
 @dataclass
 class RobotRequest:
@@ -132,9 +139,15 @@ class _RobotHandler(BaseHTTPRequestHandler):
         robot: RobotServer = self.server.robot
         parts = urllib.parse.urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        robot.requests.append(RobotRequest(
-            path=parts.path, query=urllib.parse.parse_qs(parts.query), raw_query=parts.query,
-            headers=dict(self.headers.items()), body=body))
+        robot.requests.append(
+            RobotRequest(
+                path=parts.path,
+                query=urllib.parse.parse_qs(parts.query),
+                raw_query=parts.query,
+                headers=dict(self.headers.items()),
+                body=body,
+            )
+        )
         if robot.hold:
             robot.release.wait(10)
         self.send_response(robot.status)
@@ -174,6 +187,7 @@ def robot_server(monkeypatch):
 
 
 # ---------------------------------------------------------------- broken peers
+
 
 @pytest.fixture
 def closed_port() -> int:

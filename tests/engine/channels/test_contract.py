@@ -3,6 +3,7 @@
 Each channel gets a harness that points it at a real local server, reads back what that server
 received, and knows how to make the server refuse. The tests themselves are channel-agnostic.
 """
+
 from __future__ import annotations
 
 import time
@@ -63,26 +64,25 @@ def _email(request) -> Harness:
     handler = server.handler
 
     def make(host, port, timeout):
-        return EmailChannel(SmtpSettings(host=host, port=port, user=SMTP_USER, password=SMTP_PASSWORD,
-                                         sender="清单系统 <qingdan@example.gov.cn>"), timeout=timeout)
+        return EmailChannel(
+            SmtpSettings(host=host, port=port, user=SMTP_USER, password=SMTP_PASSWORD, sender="清单系统 <qingdan@example.gov.cn>"),
+            timeout=timeout,
+        )
 
     def refuse_rcpt(reply):
         return lambda: setattr(handler, "rcpt_reply", reply)
 
     return Harness(
-        make=make, port=server.port,
+        make=make,
+        port=server.port,
         # MIME text travels with CRLF line ends and a final line end; a mail reader shows neither
-        received=lambda: [(m.subject, m.body.replace("\r\n", "\n").removesuffix("\n"),
-                           ",".join(m.rcpt_tos))
-                          for m in handler.mails],
+        received=lambda: [(m.subject, m.body.replace("\r\n", "\n").removesuffix("\n"), ",".join(m.rcpt_tos)) for m in handler.mails],
         destination=PERSON.email,
         unconfigured=EmailChannel(SmtpSettings()),
         refusals={
-            "rcpt 550": (refuse_rcpt("550 5.1.1 <zhangsan@example.gov.cn>: User unknown"), False,
-                         ("550", "User unknown")),
+            "rcpt 550": (refuse_rcpt("550 5.1.1 <zhangsan@example.gov.cn>: User unknown"), False, ("550", "User unknown")),
             "rcpt 451": (refuse_rcpt("451 4.7.1 Greylisted, try again later"), True, ("451", "Greylisted")),
-            "data 554": (lambda: setattr(handler, "data_reply", "554 5.7.1 Rejected as spam"), False,
-                         ("554", "spam")),
+            "data 554": (lambda: setattr(handler, "data_reply", "554 5.7.1 Rejected as spam"), False, ("554", "spam")),
             "auth 535": (lambda: setattr(handler, "password", "another"), False, ("535",)),
         },
         secrets=(SMTP_PASSWORD,),
@@ -96,8 +96,7 @@ def _robot_refusals(robot, rate_limit: int, refusal: tuple[int, str]):
     code, msg = refusal
     return {
         f"errcode {code}": (answer(200, {"errcode": code, "errmsg": msg}), False, (str(code), msg)),
-        f"errcode {rate_limit}": (answer(200, {"errcode": rate_limit, "errmsg": "send too fast"}), True,
-                                  (str(rate_limit),)),
+        f"errcode {rate_limit}": (answer(200, {"errcode": rate_limit, "errmsg": "send too fast"}), True, (str(rate_limit),)),
         "http 500": (answer(500, b"Internal Server Error"), True, ("500",)),
         "http 502 with errcode": (answer(502, {"errcode": -1, "errmsg": "system busy"}), True, ("502",)),
         "http 404": (answer(404, b"not found"), False, ("404",)),
@@ -113,6 +112,7 @@ def _robot_received(robot, token_param):
             subject, _, text = content.partition("\n\n")
             out.append((subject, text, r.query[token_param][0]))
         return out
+
     return received
 
 
@@ -124,8 +124,11 @@ def _dingtalk(request) -> Harness:
         return DingTalkChannel(DingTalkSettings(webhook=url, secret=DING_SECRET), timeout=timeout)
 
     return Harness(
-        make=make, port=robot.port, received=_robot_received(robot, "access_token"),
-        destination=DING_TOKEN, unconfigured=DingTalkChannel(DingTalkSettings()),
+        make=make,
+        port=robot.port,
+        received=_robot_received(robot, "access_token"),
+        destination=DING_TOKEN,
+        unconfigured=DingTalkChannel(DingTalkSettings()),
         refusals=_robot_refusals(robot, 130101, (310000, "sign not match")),
         secrets=(DING_TOKEN, DING_SECRET),
     )
@@ -135,24 +138,24 @@ def _wecom(request) -> Harness:
     robot = request.getfixturevalue("robot_server")
 
     def make(host, port, timeout):
-        return WeComChannel(WeComSettings(webhook=f"http://{host}:{port}/cgi-bin/webhook/send?key={WECOM_KEY}"),
-                            timeout=timeout)
+        return WeComChannel(WeComSettings(webhook=f"http://{host}:{port}/cgi-bin/webhook/send?key={WECOM_KEY}"), timeout=timeout)
 
     return Harness(
-        make=make, port=robot.port, received=_robot_received(robot, "key"),
-        destination=WECOM_KEY, unconfigured=WeComChannel(WeComSettings()),
+        make=make,
+        port=robot.port,
+        received=_robot_received(robot, "key"),
+        destination=WECOM_KEY,
+        unconfigured=WeComChannel(WeComSettings()),
         refusals=_robot_refusals(robot, 45009, (93000, "invalid webhook url")),
         secrets=(WECOM_KEY,),
     )
 
 
 HARNESSES = {"email": _email, "dingtalk": _dingtalk, "wecom": _wecom}
-REFUSALS = [
-    ("email", s) for s in ("rcpt 550", "rcpt 451", "data 554", "auth 535")
-] + [
-    (c, s) for c, (rate, code) in {"dingtalk": (130101, 310000), "wecom": (45009, 93000)}.items()
-    for s in (f"errcode {code}", f"errcode {rate}", "http 500", "http 502 with errcode",
-              "http 404", "http 200 not json")
+REFUSALS = [("email", s) for s in ("rcpt 550", "rcpt 451", "data 554", "auth 535")] + [
+    (c, s)
+    for c, (rate, code) in {"dingtalk": (130101, 310000), "wecom": (45009, 93000)}.items()
+    for s in (f"errcode {code}", f"errcode {rate}", "http 500", "http 502 with errcode", "http 404", "http 200 not json")
 ]
 
 
@@ -178,8 +181,7 @@ def test_delivers_chinese_message_exactly(harness):
     _assert_no_secrets(harness, result)
 
 
-@pytest.mark.parametrize("harness, scenario", REFUSALS, indirect=["harness"],
-                         ids=[f"{c}-{s}" for c, s in REFUSALS])
+@pytest.mark.parametrize("harness, scenario", REFUSALS, indirect=["harness"], ids=[f"{c}-{s}" for c, s in REFUSALS])
 def test_refusal_is_reported_with_retryable_flag(harness, scenario):
     refuse, retryable, shown = harness.refusals[scenario]
     refuse()

@@ -4,6 +4,7 @@ Documented algorithm (open.dingtalk.com, custom robot security settings): string
 timestamp + "\\n" + secret; HMAC-SHA256 keyed with the secret; Base64; then URL-encode (UTF-8).
 The test recomputes it from what the server received, independently of the code under test.
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,7 @@ PERSON = Recipient(person_id="p-2", name="李四")
 
 
 def expected_sign(secret: str, timestamp: str) -> str:
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 

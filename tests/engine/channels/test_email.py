@@ -1,4 +1,5 @@
 """What the email channel does beyond the shared contract: the headers and encoding of the mail."""
+
 from __future__ import annotations
 
 from engine.reminders.channels import EmailChannel, Message, Recipient, SmtpSettings
@@ -8,8 +9,7 @@ PERSON = Recipient(person_id="p-1", name="张三", email="zhangsan@example.gov.c
 
 
 def _channel(server, **settings):
-    return EmailChannel(SmtpSettings(host=server.host, port=server.port,
-                                     sender="清单系统 <qingdan@example.gov.cn>", **settings), timeout=5)
+    return EmailChannel(SmtpSettings(host=server.host, port=server.port, sender="清单系统 <qingdan@example.gov.cn>", **settings), timeout=5)
 
 
 def test_mail_is_7bit_safe_and_carries_the_notice_headers(smtp_server):

@@ -1,5 +1,6 @@
 """What the DingTalk and WeCom robot channels do beyond the shared contract: per-person webhooks,
 the payload they post, oversized text, redirects."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,7 @@ def _wecom(global_url):
     return WeComChannel(WeComSettings(webhook=global_url), timeout=5)
 
 
-ROBOTS = pytest.mark.parametrize("make, field", [(_dingtalk, "dingtalk"), (_wecom, "wecom")],
-                                 ids=["dingtalk", "wecom"])
+ROBOTS = pytest.mark.parametrize("make, field", [(_dingtalk, "dingtalk"), (_wecom, "wecom")], ids=["dingtalk", "wecom"])
 
 
 @ROBOTS
@@ -35,8 +35,7 @@ def test_posts_a_text_message_starting_with_the_subject(robot_server, make, fiel
     assert result.ok, result.detail
     (received,) = robot_server.requests
     assert received.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert received.json == {"msgtype": "text",
-                             "text": {"content": f"{MESSAGE.subject}\n\n{MESSAGE.text}"}}
+    assert received.json == {"msgtype": "text", "text": {"content": f"{MESSAGE.subject}\n\n{MESSAGE.text}"}}
     assert received.json["text"]["content"].splitlines()[0] == MESSAGE.subject
 
 

@@ -1,4 +1,5 @@
 """The real ``qingdan`` command in subprocesses: outputs, exit codes, JSON shapes, no tracebacks."""
+
 import json
 
 import pytest
@@ -21,8 +22,10 @@ def test_validate_ok_prints_a_summary(qingdan):
 
 def test_validate_errors_are_file_line_col_and_exit_1(qingdan, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(YANTING.read_text(encoding="utf-8").replace("    deadlines: {done: 2017-09-30}", "    deadline: {done: 2017-09-30}"),
-                   encoding="utf-8")
+    bad.write_text(
+        YANTING.read_text(encoding="utf-8").replace("    deadlines: {done: 2017-09-30}", "    deadline: {done: 2017-09-30}"),
+        encoding="utf-8",
+    )
     result = qingdan("validate", bad)
     assert result.returncode == 1
     assert f"{bad}:113:5: 不认识的键 “deadline”,是不是 “deadlines”?" in result.stderr
