@@ -68,8 +68,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "require_person": ("engine.runtime.permissions", "require_person"),
     "capacities": ("engine.runtime.permissions", "capacities"),
     "check_may_record": ("engine.runtime.stepdata", "check_may_record"),
-    "may_view_task": ("engine.accounts", "may_view_task"),
-    "check_account_fire": ("engine.accounts", "check_account_fire"),
+    "may_view_task": ("engine.account_rules", "may_view_task"),
+    "check_account_fire": ("engine.account_rules", "check_account_fire"),
     # the audit chain, item deadlines, evidence, the tables
     "append_event": ("engine.runtime.audit", "append"),
     "add_item_deadline": ("engine.runtime.deadlines", "add_item_deadline"),
@@ -195,7 +195,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names above are imported when first used
-    from engine.accounts import check_account_fire, may_view_task
+    from engine.account_rules import check_account_fire, may_view_task
     from engine.amounts import parse_amount
     from engine.catalog import checklist_ids, get_checklist
     from engine.cli.context import (

@@ -6,7 +6,7 @@ Layers, lowest first (a module may import its own layer and those below):
 1. ``store``, ``dates``
 2. ``definition`` (what a list means; pure planning of its deadlines)
 3. lookups and contracts: ``catalog``, ``steps``, ``hookspecs``, ``pluginmanager``
-4. ``runtime`` (changing state), ``accounts`` (web accounts and tokens, audited)
+4. ``runtime`` (changing state), ``accounts`` (web accounts and tokens, audited), ``account_rules``
 5. ``queries`` (reading state for people)
 6. ``reminders`` (the sweep, delivery, the scheduler)
 7. faces: ``plugin`` (what plugins import), ``cli``, ``engine/__init__``
@@ -38,6 +38,7 @@ LAYERS = {
     "pluginmanager": 3,
     "runtime": 4,
     "accounts": 4,
+    "account_rules": 4,
     "queries": 5,
     "reminders": 6,
     "plugin": 7,

@@ -8,7 +8,8 @@ import functools
 from flask import g
 from flask_login import current_user
 
-from engine.accounts import may_view_task, role_word
+from engine.account_rules import may_view_task
+from engine.accounts import role_word
 from engine.i18n import say
 from web.errors import refuse
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from engine import ChecklistDef, TaskDef
-from engine.accounts import REPORT_CAPACITIES, may_act
+from engine.account_rules import REPORT_CAPACITIES, may_act
 from web.plugin_pages import PageLink, pages_of
 from web.step_forms import step_fields, wants_evidence
 

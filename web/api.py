@@ -16,11 +16,8 @@ import functools
 from flask import Blueprint, g, jsonify, request
 
 import engine
-from engine.accounts import (
-    account_for_token,
-    may_view_task,
-    role_word,
-)
+from engine.account_rules import may_view_task
+from engine.accounts import account_for_token, role_word
 from engine.errors import InputError
 from engine.i18n import say
 from engine.numbers import as_json_number

@@ -12,7 +12,7 @@ from flask import current_app
 
 import engine
 from engine import InputError, say
-from engine.accounts import acting_person, check_account_fire, check_account_report
+from engine.account_rules import acting_person, check_account_fire, check_account_report
 from web import services
 
 

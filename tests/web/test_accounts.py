@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine import accounts
+from engine import account_rules, accounts
 from engine.errors import InputError, NotFound, NotPermitted
 from engine.store.tables import accounts as accounts_table
 from engine.store.tables import api_tokens
@@ -115,13 +115,13 @@ def test_role_narrows_what_the_person_may_do(store, clock, yanting):
     accounts.create_account(store, "root", "admin", clock=clock, password=PASSWORD)
     as_staff, head, inspector, admin = (accounts.get_account(store, i) for i in ("wang-as-staff", "wang", "zhao", "root"))
     with pytest.raises(NotPermitted, match="无权对任务 T1 执行 “approve_plan”"):
-        accounts.check_account_fire(as_staff, yanting, t1, approve.by, "approve_plan")
-    assert accounts.check_account_fire(head, yanting, t1, approve.by, "approve_plan") == "wang"
+        account_rules.check_account_fire(as_staff, yanting, t1, approve.by, "approve_plan")
+    assert account_rules.check_account_fire(head, yanting, t1, approve.by, "approve_plan") == "wang"
     with pytest.raises(NotPermitted, match="无权为任务 T5 报送进度"):
-        accounts.check_account_report(inspector, yanting, t5)
+        account_rules.check_account_report(inspector, yanting, t5)
     with pytest.raises(NotPermitted, match="没有关联清单"):
-        accounts.check_account_report(admin, yanting, t5)
-    assert accounts.may_view_task(inspector, yanting, t1) and not accounts.may_view_task(inspector, yanting, t5)
+        account_rules.check_account_report(admin, yanting, t5)
+    assert account_rules.may_view_task(inspector, yanting, t1) and not account_rules.may_view_task(inspector, yanting, t5)
 
 
 def test_account_changes_are_audited_without_secrets(store, clock):

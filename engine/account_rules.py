@@ -1,0 +1,99 @@
+"""What an account may do on a task (pure): the capacities each role may act in, and the checks the pages and the
+API make before the engine checks again. A staff account acts only as a task's responsible person, an inspector
+only as an inspector, a head and a leader in their capacities.
+"""
+
+from __future__ import annotations
+
+from engine.accounts import Account, role_word
+from engine.definition.definitions import ChecklistDef, TaskDef
+from engine.errors import NotPermitted
+from engine.i18n import say
+
+#: the ``by`` words of a workflow (see engine.runtime.permissions) each role may act in
+ROLE_CAPACITIES = {
+    "head": frozenset({"head", "leader", "responsible"}),
+    "leader": frozenset({"leader", "responsible"}),
+    "staff": frozenset({"responsible"}),
+    "inspector": frozenset({"inspector"}),
+    "admin": frozenset(),
+}
+
+
+#: the capacities that may report progress (engine.runtime.permissions.check_report)
+REPORT_CAPACITIES = frozenset({"responsible", "leader", "head"})
+
+
+def may_act(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...] | frozenset) -> bool:
+    """Whether the account, through its person in ``checklist``, holds one of the ``by`` words on ``task``."""
+    from engine.runtime.permissions import capacities
+
+    person = account.person_in(checklist)
+    if person is None or account.disabled:
+        return False
+    return bool(capacities(checklist, task, person) & ROLE_CAPACITIES.get(account.role, frozenset()) & set(by))
+
+
+def acting_person(account: Account, checklist: ChecklistDef) -> str:
+    person = account.person_in(checklist)
+    if person is None:
+        raise NotPermitted(
+            say(
+                "账号 {a} 没有关联清单 {c} 中的人员,不能在其中操作。",
+                "account {a} is not linked to a person of checklist {c} and cannot act in it.",
+                a=account.id,
+                c=checklist.id,
+            )
+        )
+    return person
+
+
+def check_account_fire(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...], trigger: str) -> str:
+    """The person to fire as, or NotPermitted when the account's role does not allow this trigger on this task."""
+    person = acting_person(account, checklist)
+    if not may_act(account, checklist, task, by):
+        raise NotPermitted(
+            say(
+                "账号 {a}({r})无权对任务 {t} 执行 “{g}”。",
+                "account {a} ({r}) may not fire '{g}' on task {t}.",
+                a=account.id,
+                r=role_word(account.role),
+                t=task.id,
+                g=trigger,
+            )
+        )
+    return person
+
+
+def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDef) -> str:
+    person = acting_person(account, checklist)
+    if not may_act(account, checklist, task, REPORT_CAPACITIES):
+        raise NotPermitted(
+            say(
+                "账号 {a}({r})无权为任务 {t} 报送进度。",
+                "account {a} ({r}) may not report progress on task {t}.",
+                a=account.id,
+                r=role_word(account.role),
+                t=task.id,
+            )
+        )
+    return person
+
+
+def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef) -> bool:
+    """Heads, leaders and admins see every task; staff their own tasks and their unit's; inspectors tasks with an
+    acceptance step."""
+    if account.role in ("head", "leader", "admin"):
+        return True
+    person = account.person_in(checklist)
+    if person is None:
+        return False
+    if account.role == "staff":
+        own_unit = checklist.people[person].unit
+        return person in (task.responsible, task.leader) or (own_unit is not None and own_unit == task.unit)
+    if account.role == "inspector":
+        if task.kind != "workflow":
+            return False
+        workflow = checklist.workflows[task.workflow]
+        return any(state.step == "acceptance" for state in workflow.states.values())
+    return False
