@@ -62,6 +62,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "OpenTask": ("engine.runtime.opening", "OpenTask"),
     "refuse_without_workflow": ("engine.runtime.opening", "refuse_without_workflow"),
     "lock_item": ("engine.runtime.stepdata", "lock_item"),
+    "activity_date": ("engine.runtime.activity", "activity_date"),
     "fire_in": ("engine.runtime.fire", "fire_in"),
     "FireResult": ("engine.runtime.fire", "FireResult"),
     # who may act
@@ -100,6 +101,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
 }
 
 __all__ = [
+    "activity_date",
     "Bound",
     "Channel",
     "ChannelSettings",
@@ -230,6 +232,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
         Recipient,
         builtin_channels,
     )
+    from engine.runtime.activity import activity_date
     from engine.runtime.audit import append as append_event
     from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
     from engine.runtime.evidence import Evidence

@@ -169,6 +169,7 @@ class TransitionContext(_Effects):
     started: list = field(default_factory=list)
     met: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    on: dt.date | None = None  # the activity date, when it is not the day of entry
     #: ``step → recorded values``, handed in by the runtime that holds the transaction (steps never read tables)
     read_recorded: Any = field(default=None, repr=False, compare=False)
     _known: dict = field(default_factory=dict, repr=False, compare=False)
@@ -192,6 +193,10 @@ class TransitionContext(_Effects):
 
     @property
     def today(self) -> dt.date:
+        """The day this firing happened: its activity date (``fire --on``), else today in the checklist's zone.
+        Deadlines a step derives (a rectification period, a contract) count from it."""
+        if self.on is not None:
+            return self.on
         from engine.dates.clock import local_date
 
         return local_date(self.now, self.checklist.timezone)

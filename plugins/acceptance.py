@@ -21,20 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
 from engine.plugin import (
-    Bound,
     DeadlineRule,
     DurationText,
     InputError,
     NotPermitted,
     OptionIssue,
     StepType,
-    Text,
+    activity_date,
     append_event,
     as_workflow_def,
     fire_in,
@@ -42,31 +39,15 @@ from engine.plugin import (
     lock_item,
     open_deadlines,
     parse_duration,
-    plain,
     require_person,
     say,
     tables,
     task_transaction,
 )
+from plugins.acceptance_criteria import Criterion, Finding, evaluate
 
 events, inspections = tables.events, tables.inspections
 STEP = "acceptance"
-YES = {"是", "有", "合格", "达标", "符合", "通过", "齐全", "yes", "y", "true", "1", "ok", "✓", "√"}
-NO = {"否", "无", "不合格", "不达标", "不符合", "不通过", "不齐全", "no", "n", "false", "0", "✗", "×"}
-
-
-class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    check: Text
-    unit: Text | None = None
-    min: Bound | None = None
-    max: Bound | None = None
-
-    @property
-    def yes_no(self) -> bool:
-        """A criterion without bounds is a plain check: met or not."""
-        return self.min is None and self.max is None
 
 
 class Acceptance(StepType):
@@ -228,118 +209,6 @@ def _separation(checklist, task, actor: str) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- criteria
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    unit: str | None
-    min: Decimal | None
-    max: Decimal | None
-    value: Decimal | bool
-    met: bool
-
-    def as_json(self) -> dict:
-        shown = self.value if isinstance(self.value, bool) else plain(self.value)
-        return {"check": self.check, "unit": self.unit, "min": _opt(self.min), "max": _opt(self.max), "value": shown, "met": self.met}
-
-    def unmet_text(self) -> str:
-        if isinstance(self.value, bool):
-            return say("{c}:未达到", "{c}: not met", c=self.check)
-        unit = "" if not self.unit else self.unit if self.unit in ("%", "‰") else f" {self.unit}"
-        if self.min is not None and self.value < self.min:
-            return f"{self.check} {plain(self.value)} < {plain(self.min)}{unit}"
-        return f"{self.check} {plain(self.value)} > {plain(self.max)}{unit}"
-
-
-def _opt(value):
-    return None if value is None else plain(value)
-
-
-def criteria_of(task) -> list[Criterion]:
-    """The task's criteria, rebuilt from the stored (JSON) options."""
-    return [
-        Criterion.model_validate({k: v for k, v in raw.items() if v is not None}, strict=False)
-        for raw in task.options.get("acceptance") or ()
-    ]
-
-
-def evaluate(task, values: dict) -> list[Finding]:
-    """Judge a value per criterion. ``values`` maps a criterion's text (or its 1-based number) to a number, a
-    yes/no word or a bool. Every criterion needs a value; unknown or repeated names are refused."""
-    criteria = criteria_of(task)
-    if not criteria:
-        raise InputError(say("任务 {t} 没有验收标准。", "task {t} has no acceptance criteria.", t=task.id))
-    by_name: dict[str, object] = {}
-    for key, value in values.items():
-        name = _criterion_name(criteria, str(key).strip())
-        if name in by_name:
-            raise InputError(say("验收标准 “{c}” 给了两次。", "criterion '{c}' is given twice.", c=name))
-        by_name[name] = value
-    missing = [c.check for c in criteria if c.check not in by_name]
-    if missing:
-        raise InputError(say("每项验收标准都要填写结果,缺少:{m}。", "every criterion needs a value; missing: {m}.", m="、".join(missing)))
-    return [_judge(c, by_name[c.check]) for c in criteria]
-
-
-def _criterion_name(criteria, key: str) -> str:
-    for criterion in criteria:
-        if criterion.check == key:
-            return criterion.check
-    if key.isdigit() and 1 <= int(key) <= len(criteria):
-        return criteria[int(key) - 1].check
-    listing = "; ".join(f"{i}. {c.check}" for i, c in enumerate(criteria, 1))
-    raise InputError(
-        say("没有验收标准 “{k}”;标准有:{l}(可写名称或序号)。", "no criterion '{k}'; the criteria: {l} (name or number).", k=key, l=listing)
-    )
-
-
-def _judge(criterion: Criterion, raw) -> Finding:
-    if criterion.yes_no:
-        value = _yes_no(criterion, raw)
-        return Finding(criterion.check, criterion.unit, None, None, value, value)
-    value = _number(criterion, raw)
-    met = (criterion.min is None or value >= criterion.min) and (criterion.max is None or value <= criterion.max)
-    return Finding(criterion.check, criterion.unit, criterion.min, criterion.max, value, met)
-
-
-def _yes_no(criterion: Criterion, raw) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise InputError(
-        say("“{c}” 是是否项,请填 是 或 否,不是 “{v}”。", "'{c}' is a yes/no check: give yes or no, not '{v}'.", c=criterion.check, v=raw)
-    )
-
-
-def _number(criterion: Criterion, raw) -> Decimal:
-    if isinstance(raw, bool):
-        raise InputError(say("“{c}” 需要数值。", "'{c}' needs a number.", c=criterion.check))
-    text = str(raw).strip()
-    if criterion.unit and text.endswith(criterion.unit):
-        text = text[: -len(criterion.unit)].strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise InputError(
-            say(
-                "“{c}” 的结果应是数字{u},不是 “{v}”。",
-                "'{c}' needs a number{u}, not '{v}'.",
-                c=criterion.check,
-                u=f"({criterion.unit})" if criterion.unit else "",
-                v=raw,
-            )
-        )
-    return value
-
-
 # ---------------------------------------------------------------- rounds
 
 
@@ -403,8 +272,12 @@ def record(
     note: str | None = None,
     checklist: str | None = None,
     expect_state: str | None = None,
+    on=None,
 ) -> RoundResult:
     """Record one inspection round and fire pass or fail, in one transaction.
+
+    ``on``: the day the inspection took place (``engine.runtime.activity``), default today; it is the round's
+    date, the date the item reached the verdict's state, and the day a rectification period counts from.
 
     ``evidence`` is a sequence of ``engine.runtime.evidence.Evidence`` already stored (``store_file`` / ``store_stream``).
     """
@@ -434,6 +307,7 @@ def record(
         refusal = _separation(definition, task_def, inspector)
         if refusal:
             raise NotPermitted(refusal)
+        on_day = activity_date(on, now, definition.timezone)
         findings = evaluate(task_def, values)
         passed = all(f.met for f in findings)
         unmet = tuple(f.unmet_text() for f in findings if not f.met)
@@ -451,6 +325,7 @@ def record(
                 results=json.dumps(results, ensure_ascii=False),
                 evidence=json.dumps(files, ensure_ascii=False),
                 note=note,
+                on_date=on_day,
             )
         )
         append_event(
@@ -463,7 +338,8 @@ def record(
             task_key=task_def.id,
             item_name=row.name,
             note=note,
-            data={"round": number, "passed": passed, "results": results, "unmet": list(unmet), "evidence": files},
+            data={"round": number, "passed": passed, "results": results, "unmet": list(unmet), "evidence": files}
+            | ({"on": on_day.isoformat()} if on is not None else {}),
         )
         passes, fails = verdict_triggers(workflow, row.state)
         fired = fire_in(
@@ -477,6 +353,7 @@ def record(
             data={"round": number},
             checklist=definition.id,
             expect_state=expect_state or row.state,
+            on=on_day,
         )
         due = next((d for key, _, d in open_deadlines(conn, row.id) if key == "rectify"), None) if not passed else None
     return RoundResult(number, passed, tuple(findings), unmet, tuple(evidence), fired, due)

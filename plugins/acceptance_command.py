@@ -16,10 +16,11 @@ from engine.plugin import InputError, common_options, echo_warnings, pass_app, s
 @click.option("--check", "checks", multiple=True, metavar="NAME=VALUE", help="验收标准(名称或序号)=结果 / criterion (name or number)=value")
 @click.option("--evidence", multiple=True, type=click.Path(dir_okay=False), help="证明材料文件 / an evidence file")
 @click.option("--note", default=None, help="验收意见 / a note")
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD", help="验收的日期(不填为今天)/ the day of the inspection (default today)")
 @click.option("--checklist", default=None)
 @common_options
 @pass_app
-def inspect(app, words, actor, checks, evidence, note, checklist):
+def inspect(app, words, actor, checks, evidence, note, checklist, on):
     """录入一轮验收结果,并据此通过或退回整改 / record an inspection round; it passes or fails the item."""
     from plugins.acceptance import record as record_round
 
@@ -50,6 +51,7 @@ def inspect(app, words, actor, checks, evidence, note, checklist):
         evidence=files,
         note=note,
         checklist=checklist,
+        on=on,
     )
     fired = result.fired
     if result.passed:

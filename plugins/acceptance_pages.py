@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from engine.plugin import Conflict, InputError, check_account_fire, items_in_step, may_view_task, say, show_instant, task_transaction
-from plugins.acceptance import STEP, acceptance_states, criteria_of, record, rounds, verdict_triggers
+from plugins.acceptance import STEP, acceptance_states, record, rounds, verdict_triggers
+from plugins.acceptance_criteria import criteria_of
 from web import account, current_services, require_task_view, roles, store_evidence
 
 bp = Blueprint("inspection", __name__, url_prefix="/inspect", template_folder="templates")
@@ -110,6 +111,7 @@ def record_round(checklist_id, task_id):
         note=(form.get("note") or "").strip() or None,
         checklist=definition.id,
         expect_state=row.state,
+        on=(form.get("on") or "").strip() or None,
     )
     if result.passed:
         flash(say("{t} / {i}:第 {r} 轮验收通过。", "{t} / {i}: inspection round {r} passed.", t=task.id, i=row.name, r=result.round), "ok")

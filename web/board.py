@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 import engine
 from engine.pluginmanager import step_types
 from web import presenters, services
+from web import timeline as timelines
 from web.access import ALL_ROLES, BOARD_ROLES, account, require_task_view, roles
 from web.actions import actions_for, may_report
 
@@ -51,7 +52,7 @@ def checklist(checklist_id):
     unit, person, light = request.args.get("unit") or None, request.args.get("person") or None, request.args.get("light") or None
     rows = presenters.filter_rows(all_rows, unit=unit, person=person, light=light)
     listed, hidden = (rows, 0) if request.args.get("all") else presenters.most_urgent(rows, current_app.config["BOARD_ROWS"])
-    timeline = presenters.timeline(definition, listed, status.today, limit=current_app.config["BOARD_TIMELINE_ROWS"])
+    timeline = timelines.timeline(definition, listed, status.today, limit=current_app.config["BOARD_TIMELINE_ROWS"])
     return render_template(
         "board.html",
         definition=definition,

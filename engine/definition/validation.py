@@ -15,22 +15,12 @@ from pydantic import TypeAdapter, ValidationError
 from engine.definition import schema
 from engine.definition.date_checks import DateChecks
 from engine.definition.definitions import ChecklistDef, compile_checklist, workflow_graph
+from engine.definition.key_paths import REQUIRED_SECTIONS, SECTIONS, all_model_keys, model_at
 from engine.definition.pydantic_messages import problems_from
 from engine.definition.task_checks import TaskChecks
 from engine.definition.yamlsource import Source, read_file, read_text
 from engine.errors import Problem
 from engine.i18n import say
-
-SECTIONS = {
-    "checklist": schema.ChecklistHeader,
-    "units": dict[schema.Key, schema.Unit],
-    "people": dict[schema.Key, schema.Person],
-    "workflows": dict[schema.Key, schema.Workflow],
-    "defaults": schema.Rules,
-    "ranking": schema.RankingWeights,
-    "tasks": list,
-}
-REQUIRED_SECTIONS = ("checklist", "units", "people", "tasks")
 
 
 @dataclass
@@ -162,9 +152,9 @@ class _Checker(TaskChecks, DateChecks):
 
     def keys_for(self, path) -> list[str]:
         """The keys allowed in the mapping at ``path``, for did-you-mean suggestions."""
-        model = _model_at(tuple(path))
+        model = model_at(tuple(path))
         if model is None:
-            return sorted(set(_all_model_keys()) | set(self.option_keys))
+            return sorted(set(all_model_keys()) | set(self.option_keys))
         keys = [info.alias or name for name, info in model.model_fields.items()] if model is not SECTIONS else list(SECTIONS)
         if model is schema.Task:
             keys += list(self.option_keys)
@@ -388,52 +378,3 @@ def _zh() -> bool:
     from engine.i18n import language
 
     return language() == "zh"
-
-
-_PATTERNS = [
-    ((), SECTIONS),
-    (("checklist",), schema.ChecklistHeader),
-    (("checklist", "calendar"), schema.CalendarSpec),
-    (("units", None), schema.Unit),
-    (("people", None), schema.Person),
-    (("workflows", None), schema.Workflow),
-    (("workflows", None, "states", None), schema.State),
-    (("workflows", None, "transitions", None), schema.Transition),
-    (("defaults",), schema.Rules),
-    (("defaults", "escalate", None), schema.Escalation),
-    (("ranking",), schema.RankingWeights),
-    (("tasks", None), schema.Task),
-    (("tasks", None, "target"), schema.Target),
-    (("tasks", None, "parts", None), schema.Part),
-    (("tasks", None, "recurring"), schema.Recurring),
-    (("tasks", None, "escalate", None), schema.Escalation),
-]
-
-
-def _model_at(path: tuple):
-    for pattern, model in _PATTERNS:
-        if len(pattern) == len(path) and all(p is None or p == q for p, q in zip(pattern, path)):
-            return model
-    return None
-
-
-def _all_model_keys():
-    models = [
-        schema.ChecklistHeader,
-        schema.CalendarSpec,
-        schema.Unit,
-        schema.Person,
-        schema.State,
-        schema.Transition,
-        schema.Workflow,
-        schema.Escalation,
-        schema.Rules,
-        schema.RankingWeights,
-        schema.Target,
-        schema.Part,
-        schema.Recurring,
-        schema.Task,
-    ]
-    for model in models:
-        for name, info in model.model_fields.items():
-            yield info.alias or name

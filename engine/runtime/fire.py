@@ -142,6 +142,7 @@ def fire_in(
         conn,
         step_data=given,
         read_recorded=lambda step: stepdata.recorded(conn, row.id, step),
+        on=on_day,
     )
     for step in involved:
         refusal = missing_data(step, context) or step.guard(context)

@@ -186,3 +186,33 @@ def _item_row(page: str, item: str) -> str:
     found = re.search(r"<tr[^>]*>(?:(?!</tr>).)*" + re.escape(item) + r"(?:(?!</tr>).)*</tr>", page, re.S)
     assert found, f"no row for {item}"
     return found.group(0)
+
+
+def test_a_state_named_with_an_at_sign_is_judged_like_any_other(store, steps, plugins):
+    """Rule and deadline keys used to be strings like ``"{state}@{date}"``, split again in several places: a state
+    named ``plan@v2`` reached on time was green on the board and still sent an overdue notice."""
+    from engine.definition.validation import validate_text
+    from tests.conftest import YANTING
+
+    text = YANTING.read_text(encoding="utf-8").replace("building", "plan@v2")
+    checked = validate_text(text, "y.yaml", steps)
+    assert checked.ok, [p.format() for p in checked.errors]
+    load(store, [checked.definition], clock=FixedClock(at("2017-06-01T08:00")))
+    time = Timeline(store)
+    time.next_day = dt.date(2017, 6, 1)
+    time.until(at("2017-07-10T10:00"))
+    for trigger, actor, data in (("approve_plan", "li", None), ("open_tender", "zhang", None), ("award", "zhang", AWARD)):
+        fire(store, task="T1", item=A, trigger=trigger, actor=actor, clock=FixedClock(at("2017-07-10T10:00")), plugins=plugins, data=data)
+    time.until(at("2017-08-10T10:00"))
+    t1 = next(
+        t for t in checklist_status(store, CHECKLIST, FixedClock(at("2017-08-10T10:00")), plugins).as_json()["tasks"] if t["id"] == "T1"
+    )
+    assert _milestones(t1)["plan@v2"] == {"on_time": 1, "missed": 10}
+    with store.read() as conn:
+        from engine.store.tables import items
+
+        a_id = conn.execute(select(items.c.id).where(items.c.name == A)).scalar_one()
+        about_a = conn.execute(select(notices.c.kind).where(notices.c.item_id == a_id, notices.c.milestone == "plan@v2")).scalars().all()
+        overdue = conn.execute(select(notices.c.item_id).where(notices.c.kind == "overdue", notices.c.milestone == "plan@v2")).all()
+    assert "overdue" not in about_a and "escalation" not in about_a
+    assert len(overdue) == 10

@@ -12,7 +12,8 @@ from engine.i18n import use_language
 from engine.runtime import audit
 from engine.runtime.evidence import store_file
 from engine.store.tables import item_deadlines, items
-from plugins.acceptance import evaluate, record, rounds, verdict_triggers
+from plugins.acceptance import record, rounds, verdict_triggers
+from plugins.acceptance_criteria import evaluate
 from tests.conftest import HUANGJIN, YANTING, at, definition_of
 from tests.plugins.conftest import ITEM, PASSING, move, to_inspecting
 
