@@ -139,6 +139,7 @@ def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
         "overdue": say("逾期 {} 项", "{} overdue"),
         "left": say("还有 {} 天", "{} days left"),
         "today": say("今天到期", "due today"),
+        "along": say("{p}% · 完成 {f}/{n} {u}", "{p}% · {f}/{n} {u} finished"),
         "pace": say("时间过 {}%,任务完成 {}%", "time {}% gone, {}% done"),
         "spent": say("支出", "spent"),
         "disbursed": say("已拨付", "disbursed"),
@@ -188,7 +189,10 @@ def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
         )
         row.funds = row.extra.pop("funds", None) or {}
         row.width = f"{share * 100:.1f}"
-        row.progress_text = f"{plain(status.done)}/{plain(target)} {unit_word}"
+        if task.kind == "workflow":  # done weighs how far each item is along: show it as a share, and the finished items
+            row.progress_text = words["along"].format(p=f"{share * 100:.0f}", f=status.finished or 0, n=plain(target), u=unit_word)
+        else:
+            row.progress_text = f"{plain(status.done)}/{plain(target)} {unit_word}"
         if row.pace:
             row.pace_text = words["pace"].format(int(row.pace["elapsed"] * 100), int(row.pace["done"] * 100))
         if row.overdue:
@@ -290,7 +294,7 @@ def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
     found = []
     for group, (kind, scores) in enumerate(by_kind(rank_units(definition, statuses))):
         for s in scores:
-            on_time = f"— ({words['unknown']})" if s.on_time_rate is None else f"{s.on_time_rate * 100:.0f}%"
+            on_time = words["unknown"] if s.on_time_rate is None else f"{s.on_time_rate * 100:.0f}%"
             row = UnitRank(
                 unit=s.unit,
                 name=s.name,
