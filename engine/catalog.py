@@ -36,8 +36,9 @@ def get_checklist(conn, checklist_id: str, *, known: tuple | None = None) -> Che
                 "没有清单 “{c}”;已载入:{k}。",
                 "no checklist '{c}'; loaded: {k}.",
                 c=checklist_id,
-                k=", ".join(known) or say("无(先运行 qingdan load)", "none (run qingdan load first)"),
-            )
+                k=", ".join(known) or say("无,请先载入清单", "none; load a checklist first"),
+            ),
+            field="load" if not known else None,
         )
     key = (row.id, row.revision, row.source_sha256)
     found = _cache.get(key)
@@ -78,11 +79,12 @@ def find_task(conn, name: str, checklist_id: str | None = None) -> TaskRef:
         where = say("清单 {c} 中", "in checklist {c} ", c=checklist_id) if checklist_id else ""
         raise NotFound(
             say(
-                "{w}没有任务 “{t}”。用 qingdan status 查看任务编号。",
-                "no task '{t}' {w}; see qingdan status for task ids.",
+                "{w}没有任务 “{t}”。",
+                "no task '{t}' {w}.",
                 w=where,
                 t=name,
-            )
+            ),
+            field="status",
         )
     if len(rows) > 1:
         raise NotFound(

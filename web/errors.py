@@ -53,6 +53,9 @@ def form_hint(field: str | None) -> str:
     found = {
         "over": lambda: say("请勾选“确认超出目标”后再提交。", "Tick 'confirm beyond the target' and submit again."),
         "on": lambda: say("发生日期填在“发生日期”一栏。", "Give it in the 'activity date' field."),
+        "report": lambda: say("在“报送进度”里报送。", "Use the report form."),
+        "history": lambda: say("报送记录的编号见任务页的“全部记录”。", "Report numbers are in the task page's full history."),
+        "load": lambda: say("管理员在“清单”页载入。", "An administrator loads lists on the checklists page."),
     }.get(field or "")
     return found() if found else ""
 

@@ -44,12 +44,13 @@ def refuse_without_workflow(task: TaskDef) -> None:
     kind = say("数量目标", "quantity-target") if task.kind == "target" else say("周期性", "recurring")
     raise InvalidTrigger(
         say(
-            "任务 {t} 是{k}任务,没有流程:流程动作、步骤数据和验收只用于流程任务,它的进度请用 qingdan report 报送。",
+            "任务 {t} 是{k}任务,没有流程:流程动作、步骤数据和验收只用于流程任务,它的进度请报送数量。",
             "task {t} is a {k} task without a workflow: triggers, step data and inspections apply to workflow "
-            "tasks only; report its progress with qingdan report.",
+            "tasks only; report its progress instead.",
             t=task.id,
             k=kind,
-        )
+        ),
+        field="report",
     )
 
 

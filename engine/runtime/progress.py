@@ -71,10 +71,11 @@ def report(
         if task_def.kind == "workflow":
             raise InvalidTrigger(
                 say(
-                    "任务 {t} 按流程推进,不报送数量;请用 qingdan fire。",
-                    "task {t} moves through a workflow and takes no amounts; use qingdan fire.",
+                    "任务 {t} 按流程推进,不报送数量,请推进它的流程。",
+                    "task {t} moves through a workflow and takes no amounts; move its workflow on instead.",
                     t=task_def.id,
-                )
+                ),
+                field="fire",
             )
         check_report(definition, task_def, actor)
         part_def = None
@@ -216,11 +217,12 @@ def correct(
         if original is None or original["reverses"] is not None:
             raise NotFound(
                 say(
-                    "任务 {t} 没有编号为 {e} 的报送记录(编号见 qingdan history)。",
-                    "task {t} has no report number {e} (see qingdan history).",
+                    "任务 {t} 没有编号为 {e} 的报送记录。",
+                    "task {t} has no report number {e}.",
                     t=task_def.id,
                     e=entry,
-                )
+                ),
+                field="history",
             )
         already = conn.execute(select(progress.c.id).where(progress.c.reverses == entry)).first()
         if already is not None:

@@ -58,8 +58,9 @@ def test_who_may_report(store, yanting, clock):
 def test_unknown_part_and_workflow_task(store, yanting, clock):
     with pytest.raises(NotFound, match="没有分项 “rich”;分项有:poor"):
         report(store, task="T4", amount="1", actor="chen", clock=clock, part="rich")
-    with pytest.raises(InvalidTrigger, match="qingdan fire"):
+    with pytest.raises(InvalidTrigger, match="请推进它的流程") as refused:
         report(store, task="T1", amount="1", actor="zhang", clock=clock)
+    assert refused.value.field == "fire"  # the CLI adds "用 qingdan fire 推进流程。" (engine/cli/hints.py)
 
 
 def test_correction_is_a_reversing_entry(store, yanting, clock):

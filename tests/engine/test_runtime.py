@@ -115,8 +115,9 @@ def test_expected_state_mismatch_is_a_conflict(store, yanting, clock, plugins):
 
 
 def test_target_task_has_no_triggers(store, yanting, clock, plugins):
-    with pytest.raises(InvalidTrigger, match="qingdan report"):
+    with pytest.raises(InvalidTrigger, match="它的进度请报送数量") as refused:
         fire(store, task="T4", item=None, trigger="finish", actor="chen", clock=clock, plugins=plugins)
+    assert refused.value.field == "report"
 
 
 def test_two_simultaneous_fires_exactly_one_wins(db_url, store, yanting, clock):

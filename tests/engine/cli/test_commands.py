@@ -118,7 +118,7 @@ def test_audit_verify_ok_and_broken(loaded, db_url):
 
 def test_unknown_task_and_unreachable_database(loaded, qingdan):
     missing = loaded("fire", "T99", "x", "--as", "li")
-    assert missing.returncode == 1 and "没有任务 “T99”" in missing.stderr
+    assert missing.returncode == 1 and "没有任务 “T99”" in missing.stderr and "任务编号见 qingdan status" in missing.stderr
     down = qingdan("status", env={"QINGDAN_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert down.returncode == 3 and "无法连接数据库" in down.stderr and "Traceback" not in down.stderr
 
