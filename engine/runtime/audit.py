@@ -6,8 +6,9 @@ number and hash, so deleting the newest events is detected too. Appending locks 
 (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serializes writers), which is
 what keeps two concurrent writers from forking a chain.
 
-Time runs forward in a chain: ``chain_heads.at`` keeps the entry time of the newest event, and an event
-entered earlier than that is refused (``InputError``, nothing written). What happened earlier is entered
+Time runs forward in a chain: ``chain_heads.at`` keeps the entry time of the newest event, and a person's event
+entered earlier than that (by more than ``CLOCK_SKEW``, the leeway concurrent workers need) is refused
+(``InputError``, nothing written); the sweep's own notice events are not, since scheduler processes interleave. What happened earlier is entered
 now with its activity date (``engine.runtime.activity``), never with a back-dated entry time. Events
 entered at an instant of a set clock (``--now``, ``QINGDAN_NOW``, the demo; ``engine.dates.clock.is_set``)
 carry ``"clock": "set"`` in their data, so a simulation can never pass for the real record.
@@ -71,41 +72,59 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     """Append events in order, moving the chain head with a compare-and-set.
 
     The head this process last saw is tried first (one UPDATE that also locks the row); when another
-    process moved it meanwhile, or when the entries look earlier than that head, the head is read under
-    a lock and the events are chained after it. Entries earlier than the head's entry time (or than an
-    entry before them) are refused before anything is written.
+    process moved it meanwhile, the head is read under a lock and the events are chained after it.
+    People's entries earlier than the head's entry time (beyond ``CLOCK_SKEW``) are refused before anything
+    is written; the sweep's own events (actor ``system``) are not: two scheduler processes interleave.
     """
     if not entries:
         return []
     newest = _in_order(chain, entries)
     key = (id(conn.engine), chain)
     guess = _heads.get(key)
-    if guess is not None and (guess[2] is None or guess[2] <= entries[0]["at"]):
+    if guess is not None and _fits(entries, guess[2]):
         rows = _chain(chain, entries, guess[0], guess[1])
         moved = conn.execute(
             update(chain_heads)
             .where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0], chain_heads.c.hash == guess[1])
-            .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest)
+            .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=_later(newest, guess[2]))
         ).rowcount
         if moved == 1:
             conn.execute(insert(events), rows)
-            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], newest)
+            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], _later(newest, guess[2]))
             return rows
     query = select(chain_heads.c.seq, chain_heads.c.hash, chain_heads.c.at).where(chain_heads.c.chain == chain)
     if conn.dialect.name != "sqlite":
         query = query.with_for_update()
     head = conn.execute(query).first()
-    if head is not None and head.at is not None:
-        _refuse_earlier(chain, entries[0]["at"], head.at)
+    head_at = head.at if head is not None else None
+    for entry in entries:
+        if head_at is not None and not _fits([entry], head_at):
+            _refuse_earlier(chain, entry["at"], head_at)
     seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
     rows = _chain(chain, entries, seq, prev)
+    at = _later(newest, head_at)
     if head:
-        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest))
+        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=at))
     else:
-        conn.execute(insert(chain_heads).values(chain=chain, seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=newest))
+        conn.execute(insert(chain_heads).values(chain=chain, seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=at))
     conn.execute(insert(events), rows)
-    _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], newest)
+    _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], at)
     return rows
+
+
+#: how much earlier than the head a person's entry may be: concurrent requests on several workers read the clock
+#: before they lock the chain head, and servers' clocks differ by seconds. Back-dating is refused beyond it.
+CLOCK_SKEW = dt.timedelta(minutes=2)
+SYSTEM_ACTOR = "system"
+
+
+def _fits(entries: list[dict], head_at: dt.datetime | None) -> bool:
+    """Whether every person's entry is no earlier than ``head_at`` (less the allowed skew)."""
+    return head_at is None or all(e["actor"] == SYSTEM_ACTOR or e["at"] >= head_at - CLOCK_SKEW for e in entries)
+
+
+def _later(at: dt.datetime, head_at: dt.datetime | None) -> dt.datetime:
+    return at if head_at is None or at > head_at else head_at
 
 
 def _in_order(chain: str, entries: list[dict]) -> dt.datetime:
@@ -113,7 +132,7 @@ def _in_order(chain: str, entries: list[dict]) -> dt.datetime:
     newest = entries[0]["at"]
     for entry in entries[1:]:
         _refuse_earlier(chain, entry["at"], newest)
-        newest = entry["at"]
+        newest = max(newest, entry["at"])
     return newest
 
 

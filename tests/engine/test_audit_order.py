@@ -143,3 +143,22 @@ def test_a_simulated_year_on_a_fresh_database_passes_and_verifies(qingdan):
     assert back.stderr.startswith("错误:审计链 yanting-wenguang-2017 的最新记录登记于 2017-12-20T09:00:00+08:00")
     verified = qingdan("audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_concurrent_workers_and_scheduler_processes_are_not_time_travel(store, yanting, clock, plugins):
+    """Two web workers read the clock before they lock the chain head, so the later to commit may be a moment
+    earlier: within ``CLOCK_SKEW`` that is accepted. The sweep's own notice events (actor ``system``) are never
+    refused: scheduler processes interleave. The head keeps the newest entry time either way."""
+    clock.advance(days=1)
+    report(store, task="T5", amount="1", actor="zhang", clock=clock)
+    newest = clock.now()
+    moment_earlier = FixedClock(newest - dt.timedelta(seconds=30))
+    report(store, task="T5", amount="1", actor="zhang", clock=moment_earlier)
+    with store.write() as conn:
+        audit.append(conn, chain="yanting-wenguang-2017", at=newest - dt.timedelta(days=3), actor="system", kind="notice", data={})
+    with store.read() as conn:
+        head_at = conn.execute(select(chain_heads.c.at).where(chain_heads.c.chain == "yanting-wenguang-2017")).scalar_one()
+        assert head_at == newest
+        assert audit.verify(conn).ok
+    with pytest.raises(InputError, match="只能向前"):
+        report(store, task="T5", amount="1", actor="zhang", clock=FixedClock(newest - audit.CLOCK_SKEW - dt.timedelta(seconds=1)))

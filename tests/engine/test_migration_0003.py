@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import text
 
 from engine.dates.clock import FixedClock
@@ -16,8 +17,15 @@ from tests.conftest import YANTING, definition_of
 UTC = dt.UTC
 
 
-def test_upgrade_from_0002_back_fills(db_url, steps):
-    store = open_store(db_url)
+@pytest.fixture
+def old_store(db_url):
+    opened = open_store(db_url)
+    yield opened
+    opened.dispose()  # its pooled connections are closed, not left to the garbage collector
+
+
+def test_upgrade_from_0002_back_fills(old_store, steps):
+    store = old_store
     upgrade(store, "0002")
     definition = definition_of(YANTING, steps)
     t0 = dt.datetime(2017, 3, 1, 1, 0, tzinfo=UTC)
