@@ -91,11 +91,16 @@ class TaskMilestones:
     items: list[ItemMilestones]
     summary: list[MilestoneSummary]
 
+    def shared(self) -> list[tuple[list[Milestone], int]]:
+        """Each distinct list of judged milestones with the number of items it stands for (items in the same
+        state with the same dates share one)."""
+        return _distinct(self.items)
+
     @property
     def overdue_items(self) -> int:
         """Items that are behind now: a missed milestone (for a recurring duty, the last period that ended)."""
         if self.task.kind != TaskKind.RECURRING:
-            return sum(1 for item in self.items if item.overdue)
+            return sum(n for milestones, n in _distinct(self.items) if any(m.verdict.verdict == Verdict.MISSED for m in milestones))
         ended = [m.period_start for item in self.items for m in item.milestones if m.verdict.verdict != Verdict.OPEN]
         if not ended:
             return 0
@@ -166,27 +171,30 @@ def task_milestones(conn, definition: ChecklistDef, task: TaskDef, task_row_id: 
 
 
 def _workflow(definition, task, rows, reached, own, today) -> list[ItemMilestones]:
+    """Items in the same state with the same reach dates share one judged list (thousands of items, a few lists)."""
     workflow = definition.workflows[task.workflow]
     dated = sorted(task.deadlines.items(), key=lambda kv: kv[1])
+    shared: dict[tuple, list[Milestone]] = {}
     found = []
     for row in rows:
-        item = ItemMilestones(row.id, row.name, row.state)
         dates = reached.get(row.id, {})
-        ended = row.state in workflow.final_states
         counted = workflow.reached.get(row.state, frozenset())
-        for state, due in dated:
-            item.milestones.append(Milestone(state, due, judge(due, dates.get(state), today, moot=ended and state not in counted)))
-        for deadline in own.get(row.id, ()):
-            item.milestones.append(
-                Milestone(
-                    None,
-                    deadline.due_date,
-                    judge(deadline.due_date, deadline.met_on, today, moot=ended),
-                    item_deadline_id=deadline.id,
-                    label=deadline.label,
-                )
-            )
-        found.append(item)
+        when = tuple(dates.get(state) for state, _ in dated)
+        signature = (row.state, when)
+        milestones = shared.get(signature)
+        if milestones is None:
+            ended = row.state in workflow.final_states
+            milestones = shared[signature] = [
+                Milestone(state, due, judge(due, day, today, moot=ended and state not in counted)) for (state, due), day in zip(dated, when)
+            ]
+        mine = own.get(row.id)
+        if mine:
+            ended = row.state in workflow.final_states
+            milestones = milestones + [
+                Milestone(None, d.due_date, judge(d.due_date, d.met_on, today, moot=ended), item_deadline_id=d.id, label=d.label)
+                for d in mine
+            ]
+        found.append(ItemMilestones(row.id, row.name, row.state, milestones))
     return found
 
 
@@ -227,16 +235,28 @@ def _day_reached(amounts_by_day: dict[dt.date, Decimal], target) -> dt.date | No
     return since
 
 
+def _distinct(found: list[ItemMilestones]) -> list[tuple[list[Milestone], int]]:
+    """Each distinct milestone list with the number of items sharing it."""
+    counts: dict[int, list] = {}
+    for item in found:
+        slot = counts.get(id(item.milestones))
+        if slot is None:
+            counts[id(item.milestones)] = [item.milestones, 1]
+        else:
+            slot[1] += 1
+    return [(milestones, n) for milestones, n in counts.values()]
+
+
 def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
     summary: dict[tuple, MilestoneSummary] = {}
-    for item in found:
-        for m in item.milestones:
+    for milestones, n in _distinct(found):
+        for m in milestones:
             if m.item_deadline_id is not None:
                 continue  # an item's own deadline is not one of the task's milestones
             slot = summary.setdefault(
                 (m.due, m.milestone or "", m.period_start or dt.date.min), MilestoneSummary(m.milestone, m.due, m.period_start, {})
             )
-            slot.counts[m.verdict.verdict] = slot.counts.get(m.verdict.verdict, 0) + 1
+            slot.counts[m.verdict.verdict] = slot.counts.get(m.verdict.verdict, 0) + n
             slot.most_late = max(slot.most_late, m.verdict.days_late)
     return [summary[key] for key in sorted(summary)]
 

@@ -192,8 +192,8 @@ def _next_open(milestones, today: dt.date) -> tuple[dt.date | None, str | None]:
     """The earliest deadline from today on that some item has still to meet."""
     upcoming = sorted(
         (m.due, m.milestone or "", m.label or "")
-        for item in milestones.items
-        for m in item.milestones
+        for shared, _ in milestones.shared()
+        for m in shared
         if m.verdict.verdict == Verdict.OPEN and m.due >= today
     )
     if not upcoming:

@@ -22,7 +22,7 @@ from engine.errors import StrandedData
 from engine.i18n import say
 from engine.runtime import audit
 from engine.runtime.deadlines import replan_checklist
-from engine.runtime.reaching import forget_reached
+from engine.runtime.reaching import forget_reached, record_initial
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
 
@@ -88,6 +88,7 @@ def _create(conn, definition: ChecklistDef, now, actor, progress) -> LoadReport:
         checklist_id=definition.id,
         data={"revision": 1, "sha256": digest(definition), "tasks": report.tasks_added, "items": report.items_added},
     )
+    record_initial(conn, definition, now)
     replan_checklist(conn, definition, now)
     return report
 
@@ -329,6 +330,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         }
     ] + reset_events
     audit.append_many(conn, definition.id, entries)
+    record_initial(conn, definition, now)
     replan_checklist(conn, definition, now)
     return report
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, exists, literal, select
 
 from engine.definition.definitions import WorkflowDef
 from engine.runtime.deadlines import clear_item_deadline
-from engine.store.tables import item_deadlines, item_reached
+from engine.store.tables import item_deadlines, item_reached, items, tasks
 
 
 def record_reached(conn, workflow: WorkflowDef, *, item_id: int, state: str, on: dt.date, now: dt.datetime) -> list:
@@ -42,3 +42,27 @@ def forget_reached(conn, item_ids: list[int]) -> None:
     """An item sent back to its workflow's start has reached nothing yet."""
     for start in range(0, len(item_ids), 500):
         conn.execute(delete(item_reached).where(item_reached.c.item_id.in_(item_ids[start : start + 500])))
+
+
+def record_initial(conn, definition, now: dt.datetime) -> None:
+    """Items waiting in their workflow's initial state have reached the states it counts: when a task dates one
+    of those (rare: a milestone on the initial state), note the day they were loaded, as a fire would."""
+    from engine.dates.clock import local_date
+
+    day = local_date(now, definition.timezone)
+    for task in definition.tasks:
+        if task.workflow is None:
+            continue
+        workflow = definition.workflows[task.workflow]
+        for state in sorted(workflow.reached.get(workflow.initial, frozenset()) & set(task.deadlines)):
+            waiting = (
+                select(items.c.id, literal(state), literal(day), literal(now, type_=item_reached.c.entered_at.type))
+                .join(tasks, tasks.c.id == items.c.task_id)
+                .where(
+                    tasks.c.checklist_id == definition.id,
+                    tasks.c.key == task.id,
+                    items.c.state == workflow.initial,
+                    ~exists().where(and_(item_reached.c.item_id == items.c.id, item_reached.c.state == state)),
+                )
+            )
+            conn.execute(item_reached.insert().from_select(["item_id", "state", "reached_on", "entered_at"], waiting))

@@ -216,3 +216,18 @@ def test_a_state_named_with_an_at_sign_is_judged_like_any_other(store, steps, pl
         overdue = conn.execute(select(notices.c.item_id).where(notices.c.kind == "overdue", notices.c.milestone == "plan@v2")).all()
     assert "overdue" not in about_a and "escalation" not in about_a
     assert len(overdue) == 10
+
+
+def test_a_milestone_on_the_initial_state_is_reached_when_loaded(store, steps, plugins):
+    from engine.definition.validation import validate_text
+    from tests.conftest import YANTING
+
+    text = YANTING.read_text(encoding="utf-8").replace(
+        "      building: 2017-07-20\n", "      planning: 2017-03-10\n      building: 2017-07-20\n"
+    )
+    checked = validate_text(text, "y.yaml", steps)
+    load(store, [checked.definition], clock=FixedClock(at("2017-03-01T10:00")))
+    t1 = next(
+        t for t in checklist_status(store, CHECKLIST, FixedClock(at("2017-04-01T10:00")), plugins).as_json()["tasks"] if t["id"] == "T1"
+    )
+    assert _milestones(t1)["planning"] == {"on_time": 11} and t1["overdue"] == 0
