@@ -49,14 +49,12 @@ class Milestone:
 
 @dataclass
 class ItemMilestones:
+    """One item's milestones, judged. Items in the same state with the same dates share one list: never mutate it."""
+
     item_id: int | None
     name: str | None
     state: str | None
     milestones: list[Milestone] = field(default_factory=list)
-
-    @property
-    def overdue(self) -> bool:
-        return any(m.verdict.verdict == Verdict.MISSED for m in self.milestones)
 
 
 @dataclass
@@ -108,14 +106,6 @@ class TaskMilestones:
         return sum(
             1 for item in self.items if any(m.period_start == latest and m.verdict.verdict == Verdict.MISSED for m in item.milestones)
         )
-
-    @property
-    def counts(self) -> dict[Verdict, int]:
-        total: dict[Verdict, int] = {}
-        for item in self.items:
-            for m in item.milestones:
-                total[m.verdict.verdict] = total.get(m.verdict.verdict, 0) + 1
-        return total
 
     @property
     def on_time_rate(self) -> float | None:
