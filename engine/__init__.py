@@ -14,8 +14,9 @@ so a command starts fast and ``import engine`` never imports Flask.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from engine.lazy import lazy_exports
 
 # name → (module, attribute in it); ``None`` as the attribute: the module itself
 _EXPORTS: dict[str, tuple[str, str | None]] = {
@@ -201,19 +202,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    try:
-        module_name, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}") from None
-    module = importlib.import_module(module_name)
-    value = module if attribute is None else getattr(module, attribute)
-    globals()[name] = value  # the next lookup is an ordinary attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports("engine", _EXPORTS, globals(), __all__)
 
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names above are imported when first used

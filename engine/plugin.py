@@ -13,8 +13,9 @@ command line (click) nor anything of the web.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from engine.lazy import lazy_exports
 
 # name → (module, attribute in it); ``None`` as the attribute: the module itself
 _EXPORTS: dict[str, tuple[str, str | None]] = {
@@ -181,19 +182,7 @@ def as_workflow_def(workflow):
     return workflow if isinstance(workflow, WorkflowDef) else _workflow("_", workflow)
 
 
-def __getattr__(name: str):
-    try:
-        module_name, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'engine.plugin' has no attribute {name!r}") from None
-    module = importlib.import_module(module_name)
-    value = module if attribute is None else getattr(module, attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports("engine.plugin", _EXPORTS, globals(), __all__)
 
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names above are imported when first used

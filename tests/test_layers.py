@@ -24,6 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = {
     "errors": 0,
+    "lazy": 0,
     "i18n": 0,
     "numbers": 0,
     "amounts": 0,
