@@ -29,6 +29,13 @@ class MilestoneVerdict:
             return (self.reached_on - self.due).days
         return 0
 
+    def days_overdue(self, today: dt.date) -> int:
+        """Calendar days a missed milestone has been overdue on ``today`` (0 unless missed): the figure a
+        circular or a ledger prints beside an overdue item."""
+        if self.verdict == Verdict.MISSED:
+            return max(0, (today - self.due).days)
+        return 0
+
     @property
     def counts_as_due(self) -> bool:
         """Whether it enters the on-time rate: it has come due (met, late or missed), and is not moot."""

@@ -4,11 +4,11 @@ the engine never imports the web or the plugins, and ``engine`` imports without 
 Layers, lowest first (a module may import its own layer and those below):
 0. vocabulary and rules with no data: ``errors``, ``i18n``, ``numbers``, ``amounts``, ``kinds``, ``verdicts``
 1. ``store``, ``dates``
-2. ``definition`` (what a list means; pure planning of its deadlines)
+2. ``definition`` (what a list means; pure planning of its deadlines), ``importing`` (an Excel list as a draft file)
 3. lookups and contracts: ``catalog``, ``steps``, ``hookspecs``, ``pluginmanager``
 4. ``runtime`` (changing state), ``accounts`` (web accounts and tokens, audited), ``account_rules``
 5. ``queries`` (reading state for people)
-6. ``reminders`` (the sweep, delivery, the scheduler)
+6. ``reminders`` (the sweep, delivery, the scheduler), ``documents`` (台账, 调度表, 通报, 工作汇报 and the list as Excel)
 7. faces: ``plugin`` (what plugins import), ``cli``, ``engine/__init__``
 """
 
@@ -33,6 +33,7 @@ LAYERS = {
     "store": 1,
     "dates": 1,
     "definition": 2,
+    "importing": 2,
     "catalog": 3,
     "steps": 3,
     "hookspecs": 3,
@@ -42,6 +43,7 @@ LAYERS = {
     "account_rules": 4,
     "queries": 5,
     "reminders": 6,
+    "documents": 6,
     "plugin": 7,
     "cli": 7,
     "__init__": 7,

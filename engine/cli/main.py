@@ -104,6 +104,8 @@ COMMAND_MODULES = (
     "engine.cli.step_commands",
     "engine.cli.notice_commands",
     "engine.cli.admin_commands",
+    "engine.cli.import_commands",
+    "engine.cli.export_commands",
 )
 #: front ends (the web's ``serve`` and ``users``) add their commands through this entry point group, so the
 #: engine never imports them: ``[project.entry-points."qingdan.commands"] web = "web.commands:COMMANDS"``

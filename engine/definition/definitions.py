@@ -222,6 +222,8 @@ class ChecklistDef:
     source_json: str = ""  # the normalized file, stored so the definition can be rebuilt without it
     unit_kinds: dict[str, str | None] = field(default_factory=dict)  # unit id → its kind (乡镇, 部门 …) or None
     ranking_weights: RankingWeights = DEFAULT_RANKING_WEIGHTS
+    measures: tuple[tuple[str, str | None], ...] = ()  # documents.measures: (title, text) for the work report
+    requirements: str | None = None  # documents.requirements: the circular's closing paragraph
 
     @cached_property
     def task_by_id(self) -> dict[str, TaskDef]:
@@ -282,6 +284,8 @@ def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, di
             if model.ranking is not None
             else DEFAULT_RANKING_WEIGHTS
         ),
+        measures=tuple((m.title, m.text) for m in model.documents.measures),
+        requirements=model.documents.requirements,
     )
 
 

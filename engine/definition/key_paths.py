@@ -13,6 +13,7 @@ SECTIONS = {
     "workflows": dict[schema.Key, schema.Workflow],
     "defaults": schema.Rules,
     "ranking": schema.RankingWeights,
+    "documents": schema.Documents,
     "tasks": list,
 }
 
@@ -32,6 +33,8 @@ PATTERNS = [
     (("defaults",), schema.Rules),
     (("defaults", "escalate", None), schema.Escalation),
     (("ranking",), schema.RankingWeights),
+    (("documents",), schema.Documents),
+    (("documents", "measures", None), schema.Measure),
     (("tasks", None), schema.Task),
     (("tasks", None, "target"), schema.Target),
     (("tasks", None, "parts", None), schema.Part),
@@ -59,6 +62,8 @@ def all_model_keys():
         schema.Escalation,
         schema.Rules,
         schema.RankingWeights,
+        schema.Documents,
+        schema.Measure,
         schema.Target,
         schema.Part,
         schema.Recurring,

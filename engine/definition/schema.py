@@ -199,6 +199,18 @@ class Task(BaseModel):
     note: Text | None = None
 
 
+class Measure(Strict):
+    title: Text
+    text: Text | None = None
+
+
+class Documents(Strict):
+    # What the office's documents say that the data cannot: the work report's 二、工作举措 and the circular's
+    # closing requirements (docs/documents.md).
+    measures: list[Measure] = []
+    requirements: Text | None = None
+
+
 class ChecklistFile(Strict):
     checklist: ChecklistHeader
     units: dict[Key, Unit] = Field(min_length=1)
@@ -206,6 +218,7 @@ class ChecklistFile(Strict):
     workflows: dict[Key, Workflow] = {}
     defaults: Rules = Rules()
     ranking: RankingWeights | None = None
+    documents: Documents = Documents()
     tasks: list[Task] = Field(min_length=1)
 
 

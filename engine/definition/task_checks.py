@@ -19,6 +19,7 @@ SECTIONS = {
     "workflows": dict[schema.Key, schema.Workflow],
     "defaults": schema.Rules,
     "ranking": schema.RankingWeights,
+    "documents": schema.Documents,
     "tasks": list,
 }
 REQUIRED_SECTIONS = ("checklist", "units", "people", "tasks")

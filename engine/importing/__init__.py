@@ -1,0 +1,1 @@
+"""An Excel task list as a draft checklist file."""
