@@ -1,0 +1,140 @@
+"""Everything an office document states about a list on a date, gathered once: the one source of every export.
+
+The ledger (台账), the dispatch table (调度表), the circular (通报) and the work report (工作汇报) print these
+facts and compute nothing of their own: progress, verdicts, lights and overdue counts come from
+``engine.queries.status`` (as of the statement date), scores and ranks from ``engine.queries.ranking``, the
+days a milestone is overdue from ``engine.verdicts``. So a document, the board and ``status --json`` agree.
+
+Data with activity dates after the statement date is left out (``checklist_status(as_of=…)``), so a half-year
+report written in July states the figures of June 30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.definition.definitions import ChecklistDef, TaskDef
+from engine.queries.ranking import UnitScore
+from engine.queries.status import ChecklistStatus, TaskStatus
+
+PERIOD_KINDS = ("week", "month", "quarter", "half", "year")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # one of PERIOD_KINDS
+    start: dt.date
+    end: dt.date  # the period's last day (the statement date may fall before it)
+    label: str  # "2017年6月", "2017年上半年", "2017年第26周(6月26日至7月2日)"
+
+
+@dataclass(frozen=True)
+class MilestoneFact:
+    label: str  # the state's label (方案已审定), 完成 for a target's done, the period for a duty, an item deadline's own label
+    due: dt.date
+    reached_on: dt.date | None
+    verdict: str  # engine.kinds.Verdict value: on_time, late, missed, open, void
+    words: str  # engine.verdicts.describe: 按时完成, 逾期完成(晚 3 天), 已逾期, 未到期, 不再需要
+    days_overdue: int  # missed milestones: days overdue on the statement date, else 0
+
+
+@dataclass(frozen=True)
+class InspectionFact:
+    task: TaskDef
+    item: str
+    round: int
+    on_date: dt.date
+    inspector: str  # the inspector's name
+    passed: bool
+    unmet: tuple[str, ...]  # each unmet criterion in words: "文化广场面积 150(要求不少于 200)"
+    rectify_due: dt.date | None  # the rectification deadline a failed round set, if any
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    on_date: dt.date
+    amount: Decimal
+    part: str | None  # the part's title
+    note: str | None
+    person: str  # the reporter's name
+
+
+@dataclass
+class ItemFacts:
+    """One ledger row: an item of a task (a target or duty task without items is one row)."""
+
+    task: TaskDef
+    item: str
+    unit: str  # the unit's name
+    responsible: str  # the responsible person's name
+    owner: str | None  # the item's own owner, when items have owners; else None
+    stage: str | None  # the workflow state's label as of the date; None for target and recurring tasks
+    milestones: list[MilestoneFact]
+    done: Decimal | None  # target tasks: the task's running total; recurring: this period's reports of the item
+    target: Decimal | None
+    last_report: ReportFact | None
+    evidence: int  # files attached (inspection rounds, step records)
+    inspections: list[InspectionFact]
+    closed_on: dt.date | None  # 销号: the day the item reached a final state; None while open
+    light: str  # engine.kinds.Light value of the task (green, yellow, red, done)
+    light_words: str
+
+
+@dataclass
+class TaskFacts:
+    task: TaskDef
+    status: TaskStatus  # as of the statement date
+    unit: str
+    responsible: str
+    leader: str
+    target_unit: str | None  # 场次, 个 … (workflow tasks: None; items are counted)
+    done: Decimal  # cumulative as of the date (workflow: items in a final state)
+    target: Decimal
+    period_done: Decimal | None  # reported with activity dates inside the period (workflow: items finished in it)
+    completion: float | None  # done / target, 0..1 (None without a target)
+    time_elapsed: float | None  # the share of the task's time gone by on the date (same rule as pace)
+    gap: float | None  # completion − time_elapsed: negative means behind (时间过半,任务过半)
+    light: str
+    light_words: str
+    parts: list[tuple[str, Decimal, Decimal]]  # (title, done, quantity)
+    reached: list[tuple[str, dt.date, int]]  # stages reached: (label, first date, items that reached it)
+    upcoming: list[tuple[str, dt.date, int]]  # next milestones: (label, due, items still to reach it), soonest first
+    remaining: Decimal | None  # target − done (None without a target); never negative
+    funds: dict[str, Decimal] | None  # {"allocated", "disbursed", "spent"} as of the date, when the task has a budget
+    notes: list[ReportFact]  # reports with a note in the period (problems people wrote down), oldest first
+    overdue_items: int
+
+
+@dataclass(frozen=True)
+class OverdueFact:
+    task: TaskDef
+    item: str
+    milestone: str  # label
+    due: dt.date
+    days_overdue: int
+    unit: str
+    responsible: str
+
+
+@dataclass
+class Facts:
+    checklist: ChecklistDef
+    as_of: dt.date
+    period: Period | None
+    status: ChecklistStatus
+    tasks: list[TaskFacts]
+    items: list[ItemFacts]
+    ranking: list[tuple[str | None, list[UnitScore]]]  # engine.queries.ranking.by_kind: per kind, by rank
+    overdue: list[OverdueFact]  # worst (most days overdue) first
+    failed_inspections: list[InspectionFact]  # items whose latest round failed, as of the date
+    totals: dict = field(default_factory=dict)
+    # totals: tasks, items, done_tasks, lights {green, yellow, red, done}, overdue_items, on_time_rate (float|None),
+    # completion (float: mean completion over tasks with a target)
+
+
+def gather(store, checklist_id: str, clock, plugins=None, *, as_of: dt.date | None = None, period: str | None = None) -> Facts:
+    """The facts of a loaded list on ``as_of`` (default: the clock's local date), with figures for the
+    ``period`` (one of PERIOD_KINDS) that contains it."""
+    raise NotImplementedError("being written")
