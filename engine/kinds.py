@@ -38,3 +38,24 @@ class RuleKind(StrEnum):
     REMINDER = "reminder"
     OVERDUE = "overdue"
     ESCALATION = "escalation"
+
+
+def light_word(light: str) -> str:
+    """A light in words, the same on the board, in notices and in the exports."""
+    from engine.i18n import say
+
+    return {"red": say("红灯", "red"), "yellow": say("黄灯", "yellow"), "green": say("绿灯", "green"), "done": say("已完成", "done")}.get(
+        light, light
+    )
+
+
+def reason_word(reason: str | None) -> str:
+    """Why a task's light is not green, in words."""
+    from engine.i18n import say
+
+    return {
+        "overdue": say("已逾期", "overdue"),
+        "deadline_near": say("期限临近", "deadline near"),
+        "pace": say("进度落后于时间", "behind the pace of the year"),
+        "plugin": say("需关注", "needs attention"),
+    }.get(reason or "", reason or "")

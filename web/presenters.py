@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.i18n import say
+from engine.kinds import light_word, reason_word  # noqa: F401 (the templates call them through presenters)
 from engine.numbers import plain
 from engine.verdicts import describe
 
@@ -22,21 +23,6 @@ class ItemDeadline:
     due: dt.date
     state: str  # an engine.kinds.Verdict value: on_time | late | missed | open | void
     text: str  # the verdict in words (engine.verdicts.describe)
-
-
-def light_word(light: str) -> str:
-    return {"red": say("红灯", "red"), "yellow": say("黄灯", "yellow"), "green": say("绿灯", "green"), "done": say("已完成", "done")}.get(
-        light, light
-    )
-
-
-def reason_word(reason: str | None) -> str:
-    return {
-        "overdue": say("已逾期", "overdue"),
-        "deadline_near": say("期限临近", "deadline near"),
-        "pace": say("进度落后于时间", "behind the pace of the year"),
-        "plugin": say("需关注", "needs attention"),
-    }.get(reason or "", reason or "")
 
 
 def kind_word(kind: str) -> str:

@@ -121,9 +121,16 @@ def _progress_printer():
 @click.command()
 @click.argument("checklist", required=False)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="截至某日的情况(按实际发生日期重算)/ restate as of an earlier date",
+)
 @common_options
 @pass_app
-def status(app, checklist, as_json):
+def status(app, checklist, as_json, as_of):
     """各任务进度、状态分布、下一节点和逾期数 / progress, states, next deadline and overdue count per task."""
     from engine.catalog import checklist_ids
     from engine.queries.status import checklist_status
@@ -140,12 +147,23 @@ def status(app, checklist, as_json):
         chosen = ids
     else:
         chosen = [checklist]
-    boards = [checklist_status(app.store, cid, app.clock, app.plugins) for cid in chosen]
+    boards = [checklist_status(app.store, cid, app.clock, app.plugins, as_of=_statement_date(app, cid, as_of)) for cid in chosen]
     if as_json:
         click.echo(json.dumps(boards[0].as_json(), ensure_ascii=False, indent=2))
         return
     for board in boards:
         click.echo(_render_board(board))
+
+
+def _statement_date(app, checklist_id: str, as_of):
+    if as_of is None:
+        return None
+    from engine.catalog import get_checklist
+    from engine.runtime.activity import statement_date
+
+    with app.store.read() as conn:
+        zone = get_checklist(conn, checklist_id).timezone
+    return statement_date(as_of, app.clock.now(), zone)
 
 
 LIGHTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "done": "✅"}

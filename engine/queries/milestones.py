@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from engine.dates.clock import local_date
 from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import TaskKind, Verdict
@@ -118,10 +119,17 @@ class TaskMilestones:
 
 
 def checklist_milestones(
-    conn, definition: ChecklistDef, today: dt.date, task_rows: dict[str, int], *, only: set[str] | None = None
+    conn,
+    definition: ChecklistDef,
+    today: dt.date,
+    task_rows: dict[str, int],
+    *,
+    only: set[str] | None = None,
+    restate: bool = False,
 ) -> dict[str, TaskMilestones]:
     """Per task id: every item's milestones judged on ``today``. ``task_rows``: task id → row id (live tasks);
-    ``only``: limit to these task ids."""
+    ``only``: limit to these task ids. ``restate``: ``today`` is a past statement date: what happened with an
+    activity date after it is left out, and each workflow item stands in the state it had reached by then."""
     wanted = {key: row for key, row in task_rows.items() if only is None or key in only}
     row_ids = list(wanted.values())
     if not row_ids:
@@ -133,9 +141,10 @@ def checklist_milestones(
         .order_by(items.c.position)
     ):
         by_task.setdefault(row.task_id, []).append(row)
-    reached = _reached_dates(conn, row_ids)
-    own = _item_deadlines(conn, row_ids)
-    sums = _sums_by_day(conn, row_ids)
+    until = today if restate else None
+    reached = _reached_dates(conn, row_ids, until)
+    own = _item_deadlines(conn, row_ids, until, definition.timezone)
+    sums = _sums_by_day(conn, row_ids, until)
     first_loaded = first_loaded_day(conn, definition) or dt.date.min
     result = {}
     for task in definition.tasks:
@@ -144,6 +153,8 @@ def checklist_milestones(
             continue
         rows = by_task.get(row_id, [])
         if task.kind == TaskKind.WORKFLOW:
+            if restate:
+                rows = [_as_of(definition.workflows[task.workflow], row, reached.get(row.id, {})) for row in rows]
             found = _workflow(definition, task, rows, reached, own, today)
         elif task.kind == TaskKind.TARGET:
             found = _target(task, rows, sums.get(row_id, {}), today)
@@ -254,22 +265,51 @@ def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
 # ---------------------------------------------------------------- reads
 
 
-def _reached_dates(conn, row_ids: list[int]) -> dict[int, dict[str, dt.date]]:
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    task_id: int
+    name: str
+    state: str | None
+
+
+def _as_of(workflow, row, dates: dict[str, dt.date]) -> _Row:
+    """The state an item stood in at the end of the statement date (``dates`` already stop there): its present
+    state if it had reached it by then, else the furthest state it had reached, else the workflow's start. An
+    item that went back (rectification) and came forward again counts its present state from the first time."""
+    if row.state in dates or not dates and row.state == workflow.initial:
+        return row
+    if not dates:
+        return _Row(row.id, row.task_id, row.name, workflow.initial)
+    furthest = max(dates, key=lambda state: (len(workflow.reached.get(state, ())), dates[state]))
+    return _Row(row.id, row.task_id, row.name, furthest)
+
+
+def _reached_dates(conn, row_ids: list[int], until: dt.date | None = None) -> dict[int, dict[str, dt.date]]:
     found: dict[int, dict[str, dt.date]] = {}
     query = (
         select(item_reached.c.item_id, item_reached.c.state, item_reached.c.reached_on)
         .join(items, items.c.id == item_reached.c.item_id)
         .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))
     )
+    if until is not None:
+        query = query.where(item_reached.c.reached_on <= until)
     for row in conn.execute(query):
         found.setdefault(row.item_id, {})[row.state] = row.reached_on
     return found
 
 
-def _item_deadlines(conn, row_ids: list[int]) -> dict[int, list]:
+def _item_deadlines(conn, row_ids: list[int], until: dt.date | None = None, zone: str = "Asia/Shanghai") -> dict[int, list]:
     found: dict[int, list] = {}
     query = (
-        select(item_deadlines.c.id, item_deadlines.c.item_id, item_deadlines.c.label, item_deadlines.c.due_date, item_deadlines.c.met_on)
+        select(
+            item_deadlines.c.id,
+            item_deadlines.c.item_id,
+            item_deadlines.c.label,
+            item_deadlines.c.due_date,
+            item_deadlines.c.met_on,
+            item_deadlines.c.created_at,
+        )
         .join(items, items.c.id == item_deadlines.c.item_id)
         .where(
             items.c.task_id.in_(row_ids),
@@ -279,11 +319,25 @@ def _item_deadlines(conn, row_ids: list[int]) -> dict[int, list]:
         .order_by(item_deadlines.c.due_date, item_deadlines.c.id)
     )
     for row in conn.execute(query):
+        if until is not None:
+            if local_date(row.created_at, zone) > until:
+                continue  # it appeared after the statement date
+            if row.met_on is not None and row.met_on > until:
+                row = _Deadline(row.id, row.item_id, row.label, row.due_date, None)
         found.setdefault(row.item_id, []).append(row)
     return found
 
 
-def _sums_by_day(conn, row_ids: list[int]) -> dict[int, dict]:
+@dataclass(frozen=True)
+class _Deadline:
+    id: int
+    item_id: int
+    label: str
+    due_date: dt.date
+    met_on: dt.date | None
+
+
+def _sums_by_day(conn, row_ids: list[int], until: dt.date | None = None) -> dict[int, dict]:
     """task row → {item id → {activity day → amount}}; the whole task's sums under the key None."""
     found: dict[int, dict] = {}
     query = (
@@ -292,6 +346,8 @@ def _sums_by_day(conn, row_ids: list[int]) -> dict[int, dict]:
         .where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value)
         .group_by(progress.c.task_id, progress.c.item_id, progress.c.on_date)
     )
+    if until is not None:
+        query = query.where(progress.c.on_date <= until)
     for task_id, item_id, day, amount in conn.execute(query):
         slot = found.setdefault(task_id, {})
         for key in {item_id, None}:

@@ -90,10 +90,16 @@ class ChecklistStatus:
         }
 
 
-def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None) -> ChecklistStatus:
+def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None, *, as_of: dt.date | None = None) -> ChecklistStatus:
+    """Where the list stands today, or restated as of an earlier statement date ``as_of``: reports, reached
+    states, met deadlines and inspections with activity dates after it are left out, so a half-year report
+    written in July states June 30's figures (the board and the API always use today)."""
     with store.read() as conn:
         definition = catalog.get_checklist(conn, checklist_id)
         today = local_date(clock.now(), definition.timezone)
+        restate = as_of is not None and as_of < today
+        if as_of is not None:
+            today = as_of
         task_ids = {
             r.key: r.id
             for r in conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False)))
@@ -113,11 +119,13 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         for task_id, part, amount in conn.execute(
             select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount))
             .join(tasks, tasks.c.id == progress.c.task_id)
-            .where(tasks.c.checklist_id == checklist_id)
+            .where(tasks.c.checklist_id == checklist_id, progress.c.on_date <= today)
             .group_by(progress.c.task_id, progress.c.part)
         ):
             sums[(task_id, part)] = Decimal(amount)
-        judged = checklist_milestones(conn, definition, today, task_ids)
+        judged = checklist_milestones(conn, definition, today, task_ids, restate=restate)
+        if restate:
+            histogram = _states_of(judged, task_ids)
         hooked = _plugin_fields(plugins, definition, conn, today)
     result = []
     for task in definition.tasks:
@@ -140,6 +148,18 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         _light(definition, task, status, today, hooked.get(task.id))
         result.append(status)
     return ChecklistStatus(definition, today, result)
+
+
+def _states_of(judged: dict, task_ids: dict[str, int]) -> dict[int, dict[str, int]]:
+    """Items per state as the restated milestones have them (the state each stood in on the statement date)."""
+    histogram: dict[int, dict[str, int]] = {}
+    for task_key, found in judged.items():
+        if found.task.kind != TaskKind.WORKFLOW:
+            continue
+        slot = histogram.setdefault(task_ids[task_key], {})
+        for item in found.items:
+            slot[item.state] = slot.get(item.state, 0) + 1
+    return histogram
 
 
 def _base(task: TaskDef, done, target) -> TaskStatus:
@@ -220,6 +240,16 @@ def _plugin_fields(plugins, definition: ChecklistDef, conn, today: dt.date) -> d
     return merged
 
 
+def time_elapsed(definition: ChecklistDef, task: TaskDef, today: dt.date) -> Decimal:
+    """The share of a task's time gone by at the end of ``today``, 0 to 1 (时间过半): from January 1 of the list's
+    year to its ``done`` deadline, else its last dated milestone, else December 31. The pace light and the
+    dispatch table's time progress both use it."""
+    due = task.deadlines.get(DONE) or (max(task.deadlines.values()) if task.deadlines else dt.date(definition.year, 12, 31))
+    start = dt.date(definition.year, 1, 1)
+    span = max(1, (due - start).days + 1)
+    return Decimal(min(max((today - start).days + 1, 0), span)) / Decimal(span)
+
+
 def _light(definition: ChecklistDef, task: TaskDef, status: TaskStatus, today: dt.date, hooked: dict | None) -> None:
     if hooked:
         status.extra = dict(hooked["fields"])
@@ -234,10 +264,7 @@ def _light(definition: ChecklistDef, task: TaskDef, status: TaskStatus, today: d
         if today >= window_opens:
             status.light, status.reason = Light.YELLOW, "deadline_near"
     if task.pace and task.kind == TaskKind.TARGET:
-        due = task.deadlines.get(DONE) or dt.date(definition.year, 12, 31)
-        start = dt.date(definition.year, 1, 1)
-        span = max(1, (due - start).days + 1)
-        elapsed = Decimal(min(max((today - start).days + 1, 0), span)) / Decimal(span)
+        elapsed = time_elapsed(definition, task, today)
         actual = min(Decimal(1), status.done / status.target) if status.target else Decimal(0)
         status.pace = {"elapsed": round(float(elapsed), 3), "done": round(float(actual), 3)}
         if elapsed - actual > PACE_MARGIN and status.light == "green":

@@ -82,3 +82,33 @@ def activity_date(on, now: dt.datetime, timezone: str, *, every: str | None = No
             field="on",
         )
     return day
+
+
+def statement_date(as_of, now: dt.datetime, timezone: str) -> dt.date:
+    """The date a document or a restated status speaks for (``--as-of``): today when not given, never after
+    today (figures of a day that has not ended yet would change under the reader)."""
+    today = local_date(now, timezone)
+    try:
+        day = parse_activity_date(as_of)
+    except InputError:
+        raise InputError(
+            say(
+                "截至日期 “{d}” 看不懂,请写成 2017-06-30 这样的年-月-日。",
+                "the as-of date '{d}' is not understood; write it as year-month-day, e.g. 2017-06-30.",
+                d=as_of,
+            ),
+            field="as_of",
+        ) from None
+    if day is None:
+        return today
+    if day > today:
+        raise InputError(
+            say(
+                "截至日期 {d} 在今天({t})之后;只能统计到今天为止。",
+                "the as-of date {d} is after today ({t}); figures can only be stated up to today.",
+                d=day.isoformat(),
+                t=today.isoformat(),
+            ),
+            field="as_of",
+        )
+    return day
