@@ -129,12 +129,16 @@ def _totals(task, sums: dict) -> Totals:
     return Totals(budget, unit, **{kind: sums.get(kind, Decimal(0)) for kind in KINDS})
 
 
-def summary(conn, checklist) -> dict[str, Totals]:
-    """Totals of every task with a budget in one checklist, in one grouped query."""
+def summary(conn, checklist, until: dt.date | None = None) -> dict[str, Totals]:
+    """Totals of every task with a budget in one checklist, in one grouped query; ``until``: entries dated on
+    or before it only (a status restated as of an earlier date)."""
     with_funds = [task for task in checklist.tasks if options_of(task)]
     if not with_funds:
         return {}
-    sums = _sums(conn, tasks.c.checklist_id == checklist.id)
+    where = tasks.c.checklist_id == checklist.id
+    if until is not None:
+        where = where & (funds_entries.c.on_date <= until)
+    sums = _sums(conn, where)
     return {task.id: _totals(task, sums.get(task.id, {})) for task in with_funds}
 
 
@@ -303,7 +307,7 @@ def qingdan_register_commands(cli):
 @hookimpl
 def qingdan_checklist_status(checklist, connection, today):
     found = {}
-    for task_id, totals in summary(connection, checklist).items():
+    for task_id, totals in summary(connection, checklist, until=today).items():
         info = {"fields": {"funds": totals.as_json()}, "light": None, "reason": None}
         task = checklist.task_by_id[task_id]
         near = sorted(d for d in task.deadlines.values() if today <= d <= today + dt.timedelta(days=WINDOW_DAYS))

@@ -137,4 +137,102 @@ class Facts:
 def gather(store, checklist_id: str, clock, plugins=None, *, as_of: dt.date | None = None, period: str | None = None) -> Facts:
     """The facts of a loaded list on ``as_of`` (default: the clock's local date), with figures for the
     ``period`` (one of PERIOD_KINDS) that contains it."""
-    raise NotImplementedError("being written")
+    from engine.documents import fact_reads as reads
+    from engine.documents.fact_rows import item_facts, overdue_facts, task_facts
+    from engine.queries.ranking import by_kind, rank_units
+    from engine.queries.status import checklist_status
+
+    status = checklist_status(store, checklist_id, clock, plugins, as_of=as_of)
+    definition, today = status.checklist, status.today
+    span = period_of_kind(period, today) if period else None
+    with store.read() as conn:
+        rows = reads.item_rows(conn, checklist_id)
+        reports = reads.reports(conn, checklist_id, today)
+        reached = reads.reached(conn, checklist_id, today)
+        rounds = reads.rounds(conn, checklist_id, today, definition.timezone)
+        appeared = reads.deadlines_set(conn, checklist_id)
+        task_rows = {r.key: r.id for r in conn.execute(_task_keys(checklist_id))}
+    context = _Context(definition, today, span, rows, reports, reached, rounds, appeared, task_rows)
+    tasks = [task_facts(context, s) for s in status.tasks]
+    item_list = [fact for s in status.tasks for fact in item_facts(context, s)]
+    failed = [f.inspections[-1] for f in item_list if f.inspections and not f.inspections[-1].passed]
+    facts = Facts(
+        checklist=definition,
+        as_of=today,
+        period=span,
+        status=status,
+        tasks=tasks,
+        items=item_list,
+        ranking=by_kind(rank_units(definition, status.tasks)),
+        overdue=overdue_facts(context, status.tasks),
+        failed_inspections=failed,
+    )
+    facts.totals = _totals(status, tasks)
+    return facts
+
+
+@dataclass
+class _Context:
+    """What the row builders share: the definition, the date, the period and the rows read once."""
+
+    definition: ChecklistDef
+    today: dt.date
+    period: Period | None
+    rows: list
+    reports: list
+    reached: dict
+    rounds: dict
+    appeared: dict
+    task_rows: dict[str, int]
+
+
+def _task_keys(checklist_id: str):
+    from sqlalchemy import select
+
+    from engine.store.tables import tasks
+
+    return select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False))
+
+
+def period_of_kind(kind: str, day: dt.date) -> Period:
+    """The period of kind ``kind`` containing ``day``, with its name as a document writes it."""
+    from engine.dates.periods import period_of
+
+    if kind not in PERIOD_KINDS:
+        raise ValueError(kind)
+    if kind == "half":
+        first = day.month <= 6
+        start, end = (dt.date(day.year, 1, 1), dt.date(day.year, 6, 30)) if first else (dt.date(day.year, 7, 1), dt.date(day.year, 12, 31))
+        return Period(kind, start, end, f"{day.year}年{'上' if first else '下'}半年")
+    start, end = period_of(kind, day)
+    if kind == "month":
+        label = f"{day.year}年{day.month}月"
+    elif kind == "quarter":
+        label = f"{day.year}年第{'一二三四'[(day.month - 1) // 3]}季度"
+    elif kind == "week":
+        label = f"{start.year}年第{start.isocalendar()[1]}周({start.month}月{start.day}日至{end.month}月{end.day}日)"
+    else:
+        label = f"{day.year}年"
+    return Period(kind, start, end, label)
+
+
+def _totals(status: ChecklistStatus, tasks: list[TaskFacts]) -> dict:
+    from engine.verdicts import on_time_rate
+
+    lights = {"green": 0, "yellow": 0, "red": 0, "done": 0}
+    counts: dict = {}
+    for task in status.tasks:
+        lights[str(task.light)] = lights.get(str(task.light), 0) + 1
+        for summary in task.milestones:
+            for verdict, n in summary.counts.items():
+                counts[verdict] = counts.get(verdict, 0) + n
+    rated = [t.completion for t in tasks if t.completion is not None]
+    return {
+        "tasks": len(status.tasks),
+        "items": sum(t.items for t in status.tasks),
+        "done_tasks": lights["done"],
+        "lights": lights,
+        "overdue_items": sum(t.overdue for t in status.tasks),
+        "on_time_rate": on_time_rate(counts),
+        "completion": sum(rated) / len(rated) if rated else None,
+    }
