@@ -45,9 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
 
-    from web import admin, api, auth, board, mywork
+    from web import admin, api, auth, board, documents, mywork
 
-    for module in (auth, board, mywork, admin, api):
+    for module in (auth, board, documents, mywork, admin, api):
         app.register_blueprint(module.bp)
     extensions.csrf.exempt(api.bp)  # the API authenticates with Bearer tokens, never with the session cookie
     plugin_pages.register(app, app.extensions["qingdan"].plugins)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 import engine
+from engine.documents.exports import KINDS
 from engine.pluginmanager import step_types
 from web import presenters, services
 from web import timeline as timelines
 from web.access import ALL_ROLES, BOARD_ROLES, account, require_task_view, roles
 from web.actions import actions_for, may_report
+from web.documents import may_download
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -65,6 +67,8 @@ def checklist(checklist_id):
         filters={"unit": unit, "person": person, "light": light},
         total=len(all_rows),
         hidden=hidden,
+        may_export=may_download(account(), definition),
+        export_kinds=KINDS,
     )
 
 

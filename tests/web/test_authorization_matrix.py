@@ -31,6 +31,7 @@ MATRIX = {
     ("auth.password", "POST"): ("/account/password", {"current": "wrong"}, row(302, 400, 400, 400, 400, 400)),
     ("board.index", "GET"): ("/board/", None, row(302, 200, 200, 403, 403, 200)),
     ("board.checklist", "GET"): (f"/board/{CHECKLIST}", None, row(302, 200, 200, 403, 403, 200)),
+    ("documents.page", "GET"): (f"/board/{CHECKLIST}/documents", None, row(302, 200, 200, 403, 403, 200)),
     ("board.task", "GET"): (f"/board/{CHECKLIST}/tasks/T1", None, row(302, 200, 200, 200, 200, 200)),
     ("mywork.index", "GET"): ("/my/", None, row(302, 200, 200, 200, 403, 403)),
     ("mywork.fire", "POST"): ("/my/fire", {}, row(302, 404, 404, 404, 403, 403)),
