@@ -142,7 +142,14 @@ class _Checker(TaskChecks, DateChecks):
         # rebuilds to exactly this one.
         normalized = [task.model_copy(update=options.get(task.id, {})) for _, task in tasks]
         model = schema.ChecklistFile.model_construct(
-            checklist=header, units=units, people=people, workflows=workflows, defaults=defaults, ranking=ranking, tasks=normalized
+            checklist=header,
+            units=units,
+            people=people,
+            workflows=workflows,
+            defaults=defaults,
+            ranking=ranking,
+            documents=parsed.get("documents") or schema.Documents(),
+            tasks=normalized,
         )
         definition = compile_checklist(model, options)
         self._notice_days(definition, tasks)
