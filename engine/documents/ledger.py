@@ -111,13 +111,18 @@ def ledger_columns(facts: Facts) -> list[Column]:
         columns.append(Column("具体负责人", "具体负责人", lambda i: i.owner, s.CENTER, minimum=8))
     columns.append(Column("当前环节", "当前环节", lambda i: i.stage, s.CENTER, minimum=10, cap=16))
     columns.extend(milestone_columns(facts.items))
+    if any(task.kind != "workflow" for task in facts.checklist.tasks):  # the list has reported tasks
+        columns.extend(
+            [
+                Column("进度", "完成", lambda i: i.done, s.RIGHT, s.NUMBER_FORMAT, minimum=8),
+                Column("进度", "目标", lambda i: i.target, s.RIGHT, s.NUMBER_FORMAT, minimum=8),
+                Column("进度", "计量单位", lambda i: i.task.target_unit if i.target is not None else None, s.CENTER, minimum=6),
+                Column("最近报送", "报送内容", _report_words, minimum=12, cap=22),
+                Column("最近报送", "报送日期", lambda i: i.last_report.on_date if i.last_report else None, s.CENTER, minimum=11),
+            ]
+        )
     columns.extend(
         [
-            Column("进度", "完成", lambda i: i.done, s.RIGHT, s.NUMBER_FORMAT, minimum=8),
-            Column("进度", "目标", lambda i: i.target, s.RIGHT, s.NUMBER_FORMAT, minimum=8),
-            Column("进度", "计量单位", lambda i: i.task.target_unit if i.target is not None else None, s.CENTER, minimum=6),
-            Column("最近报送", "报送内容", _report_words, minimum=12, cap=22),
-            Column("最近报送", "报送日期", lambda i: i.last_report.on_date if i.last_report else None, s.CENTER, minimum=11),
             Column("佐证(件)", "佐证(件)", lambda i: i.evidence, s.CENTER, minimum=8),
             Column("验收", "轮次", lambda i: i.inspections[-1].round if i.inspections else None, s.CENTER, minimum=6),
             Column("验收", "结果", _inspection_words, minimum=10, cap=24),

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from engine.dates.clock import FixedClock
 from tests.engine.documents import halfyear
 from tests.engine.documents.sheets import (
     LIGHT_FILLS,
@@ -185,3 +186,29 @@ def test_an_unknown_list_is_named(store, plugins, qingdan, kind):
     assert "Traceback" not in refused.stderr
     english = qingdan("export", kind, "yanting-2017", now=NOW, lang="en")
     assert english.returncode == 1 and "no checklist 'yanting-2017'" in english.stderr
+
+
+def test_a_list_with_few_milestones_gets_a_column_group_for_each(store, plugins, qingdan, tmp_path):
+    """T1 alone, before any award: three milestones (施工中, 已完工, 已验收销号), so three groups of columns."""
+    from engine.definition.validation import validate_text
+    from engine.pluginmanager import step_types
+    from engine.runtime.fire import fire
+    from engine.runtime.loader import load
+
+    text = halfyear.TEXT[: halfyear.TEXT.index("  - id: T2")]
+    definition = validate_text(text, "t1.yaml", step_types(plugins)).definition
+    clock = FixedClock(halfyear.instant("2017-01-03"))
+    load(store, [definition], clock=clock)
+    clock.at = halfyear.instant("2017-02-20")
+    fire(store, task="T1", item=halfyear.YUCHENG, trigger="approve_plan", actor="li", clock=clock, plugins=plugins)
+    path, _ = export(qingdan, tmp_path, "ledger", "--as-of", "2017-02-28", now="2017-03-01T09:00")
+    with opened(path) as workbook:
+        ws = workbook["台账"]
+        groups = [ws.cell(3, c).value for c in range(7, 16)]
+        assert groups == ["施工中", None, None, "已完工", None, None, "已验收销号", None, None]
+        assert [ws.cell(4, c).value for c in range(7, 10)] == ["计划日期", "实际日期", "情况"]
+        rows = two_row_records(ws, HEADER_ROW)
+    assert len(rows) == 11
+    assert {r["施工中/计划日期"] for r in rows} == {dt.datetime(2017, 7, 20)}
+    assert {r["已验收销号/情况"] for r in rows} == {"未到期"}
+    assert Counter(r["当前环节"] for r in rows) == {"编制实施方案": 10, "方案已审定": 1}
