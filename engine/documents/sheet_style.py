@@ -42,6 +42,7 @@ NUMBER_FORMAT = "#,##0.####"  # up to the 4 decimals amounts may carry, none sho
 LINE_HEIGHT = 15  # points per line: what LibreOffice needs for CJK text (checked for 10 and 11 points)
 MAX_WIDTH = 50
 PAGE_FOOTER = "第 &P 页 共 &N 页"
+HEADER_TITLE_MAX = 120
 
 
 def text_width(text: str) -> int:
@@ -225,7 +226,7 @@ def print_setup(ws: Worksheet, *, title: str, as_of: dt.date, title_rows: str, l
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.25
-    ws.oddHeader.left.text = title
+    ws.oddHeader.left.text = title[:HEADER_TITLE_MAX].replace("&", "&&")  # & starts a code; Excel refuses headers over 255 chars
     ws.oddHeader.left.size = 9
     ws.oddHeader.right.text = as_of_words(as_of)
     ws.oddHeader.right.size = 9

@@ -212,3 +212,15 @@ def test_a_list_with_few_milestones_gets_a_column_group_for_each(store, plugins,
     assert {r["施工中/计划日期"] for r in rows} == {dt.datetime(2017, 7, 20)}
     assert {r["已验收销号/情况"] for r in rows} == {"未到期"}
     assert Counter(r["当前环节"] for r in rows) == {"编制实施方案": 10, "方案已审定": 1}
+
+
+def test_the_ledger_reports_its_progress(store, plugins, tmp_path, monkeypatch):
+    from engine.documents import ledger
+    from engine.documents.facts import gather
+
+    clock = halfyear.simulate(store, plugins)
+    facts = gather(store, halfyear.CHECKLIST, clock, plugins, period="month")
+    monkeypatch.setattr(ledger, "PROGRESS_EVERY", 10)
+    seen = []
+    ledger.write_ledger(facts, tmp_path / "l.xlsx", progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(10, 23), (20, 23), (23, 23)]
