@@ -117,14 +117,14 @@ def new_document() -> Document:
 
 
 def _page_numbers(section) -> None:
-    """ "— 1 —" centred in the footer, 4号 宋体: the PAGE field between two em dashes."""
+    """Page numbers "— 1 —" centred in the footer, 4号 宋体: the PAGE field between two em dashes."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.first_line_indent = Pt(0)
     set_font(paragraph.add_run("— "), SONG, 14)
-    run = paragraph.add_run()
-    set_font(run, SONG, 14)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()  # a run for each part of the field, as Word writes it
+        set_font(run, SONG, 14)
         if kind:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)

@@ -215,7 +215,7 @@ def _problems(facts, as_of: str) -> list[dict]:
         if tf.task.kind == TaskKind.TARGET and tf.gap is not None and tf.gap < 0
     ]
     failed = [
-        f"{i.task.title}{i.item}:{day(i.on_date, year)}第{i.round}轮验收未通过,未达标准:{';'.join(i.unmet) or '见验收记录'}"
+        f"{i.task.title}({i.item}):{day(i.on_date, year)}第{i.round}轮验收未通过,未达标准:{';'.join(i.unmet) or '见验收记录'}"
         + (f",须于{day(i.rectify_due, year)}前整改到位。" if i.rectify_due else "。")
         for i in facts.failed_inspections
     ]

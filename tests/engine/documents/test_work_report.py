@@ -81,7 +81,7 @@ def test_the_half_year_report_states_the_figures_of_june_30(store, plugins, qing
     pace = tasks["T4"]["pace"]
     behind = Decimal(str(pace["elapsed"] - pace["done"])) * 100
     assert fw(f"全年完成全县农村放映公益电影:完成52.2%,时间进度{pace['elapsed'] * 100:.1f}%,落后{behind:.1f}个百分点") in problems
-    assert fw(f"{halfyear.YUCHENG}:6月8日第1轮验收未通过,未达标准:文化广场面积 180 平方米(要求不少于 200)") in problems
+    assert fw(f"综合文化服务中心({halfyear.YUCHENG}):6月8日第1轮验收未通过,未达标准:文化广场面积 180 平方米(要求不少于 200)") in problems
     assert fw("部分农户外出务工,安装需预约。(陈红,6月29日)") in problems
     assert "无逾期事项" not in problems
 
