@@ -153,7 +153,10 @@ def checklists():
 def upload_checklist():
     svc = services.get()
     upload = request.files.get("file")
-    if upload is not None and upload.filename:
+    findings = None
+    if upload is not None and upload.filename and upload.filename.lower().endswith(".xlsx"):
+        name, raw, findings = _imported(upload)
+    elif upload is not None and upload.filename:
         raw = upload.read()
         name = upload.filename
     else:
@@ -166,13 +169,49 @@ def upload_checklist():
     if not text.strip():
         raise InputError(say("请上传清单文件或粘贴其内容。", "upload a checklist file or paste its text."))
     checked = engine.validate_text(text, name, engine.step_types(svc.plugins))
-    result = {"name": name, "text": text, "checked": checked, "listing": _listing(text, checked.problems), "report": None}
+    result = {
+        "name": name,
+        "text": text,
+        "checked": checked,
+        "listing": _listing(text, checked.problems),
+        "report": None,
+        "findings": findings,
+    }
     status = 200 if checked.ok else 422
     if checked.ok and request.form.get("action") == "load":
         result["report"] = engine.load(
             svc.store, [checked.definition], clock=svc.clock, actor=account().id, force=request.form.get("force") == "1"
         )[0]
     return render_template("admin_checklists.html", loaded=svc.definitions(), result=result), status
+
+
+def _imported(upload) -> tuple[str, bytes, list]:
+    """An Excel list as received from above, drafted into a checklist file (``qingdan import``): its YAML, and
+    what the clerk should check, cell by cell."""
+    import os
+    import tempfile
+
+    from engine.importing.findings import ImportFailed
+    from engine.importing.workbook import import_workbook
+
+    year = (request.form.get("year") or "").strip()
+    if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+        raise InputError(
+            say("年份 “{y}” 看不懂,请写四位数字,如 2019。", "the year '{y}' is not understood; write four digits, e.g. 2019.", y=year),
+            field="year",
+        )
+    folder = tempfile.mkdtemp(prefix="qingdan-import-")
+    path = os.path.join(folder, os.path.basename(upload.filename) or "list.xlsx")
+    try:
+        upload.save(path)
+        imported = import_workbook(path, year=int(year) if year else None)
+    except ImportFailed as err:
+        raise InputError(str(err)) from None
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    return f"{imported.list_id}.yaml", imported.text.encode("utf-8"), imported.findings
 
 
 # ---------------------------------------------------------------- audit and deliveries
