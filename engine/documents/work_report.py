@@ -236,7 +236,7 @@ def _plan(facts, tf, number: int) -> dict:
     task, year = tf.task, facts.checklist.year
     text = f"{number}.{sentence(_goal(tf))}"
     if tf.light == Light.DONE:
-        text += "已全面完成,巩固成果。"
+        text += "已全面完成。"
     else:
         steps = []
         late: dict[str, list[str]] = {}
