@@ -217,15 +217,17 @@ def period_of_kind(kind: str, day: dt.date) -> Period:
 
 
 def _totals(status: ChecklistStatus, tasks: list[TaskFacts]) -> dict:
+    """The list's overall figures. The on-time rate here counts every milestone of every item that has come due,
+    the items' own deadlines (a contract, a rectification) included, so it never reads 100% beside overdue items."""
     from engine.verdicts import on_time_rate
 
     lights = {"green": 0, "yellow": 0, "red": 0, "done": 0}
     counts: dict = {}
     for task in status.tasks:
         lights[str(task.light)] = lights.get(str(task.light), 0) + 1
-        for summary in task.milestones:
-            for verdict, n in summary.counts.items():
-                counts[verdict] = counts.get(verdict, 0) + n
+        for milestones, n in task.judged.shared():
+            for m in milestones:
+                counts[m.verdict.verdict] = counts.get(m.verdict.verdict, 0) + n
     rated = [t.completion for t in tasks if t.completion is not None]
     return {
         "tasks": len(status.tasks),

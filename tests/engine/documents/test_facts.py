@@ -51,6 +51,9 @@ def test_facts_agree_with_the_status(store, plugins):
     }
     assert [n.note for n in by_id["T5"].notes] == []  # the note was written in May, outside June
     assert facts.totals["overdue_items"] == sum(t["overdue"] for t in status.values())
+    # every milestone that came due, the items' own contract and rectification deadlines included (on time: T7's
+    # and 三清村's contracts, T7's acceptance; late: 玉城村's contract; missed: 人民村's contract, 玉城村's rectification)
+    assert facts.totals["on_time_rate"] is not None and facts.totals["on_time_rate"] < 1
     overdue = [(o.task.id, o.item, o.milestone, o.due, o.days_overdue) for o in facts.overdue]
     assert overdue == [
         ("T1", halfyear.RENMIN, "签订书面合同", dt.date(2017, 6, 9), 21),
