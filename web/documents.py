@@ -65,7 +65,7 @@ def page(checklist_id):
             errors["kind"] = say("请选择要导出的文档。", "choose a document to export.")
         else:
             try:
-                day = statement_date(chosen["as_of"] or None, svc.clock.now(), definition.timezone)
+                day = statement_date(chosen["as_of"] or None, svc.clock.now(), definition.timezone, definition.year)
             except InputError as err:
                 errors["as_of"] = str(err)
             else:

@@ -162,8 +162,8 @@ def _statement_date(app, checklist_id: str, as_of):
     from engine.runtime.activity import statement_date
 
     with app.store.read() as conn:
-        zone = get_checklist(conn, checklist_id).timezone
-    return statement_date(as_of, app.clock.now(), zone)
+        definition = get_checklist(conn, checklist_id)
+    return statement_date(as_of, app.clock.now(), definition.timezone, definition.year)
 
 
 LIGHTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "done": "✅"}

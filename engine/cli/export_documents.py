@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from engine.cli.context import common_options, pass_app
+from engine.cli.export_facts import gather_facts
 from engine.i18n import say
 
 PERIODS = ("half", "year", "month")
@@ -18,18 +19,6 @@ PERIODS = ("half", "year", "month")
 
 def _stage(zh: str, en: str, **values) -> None:
     click.echo(say(zh, en, **values), err=True)
-
-
-def _gather(app, checklist: str, as_of: str | None, period: str | None):
-    from engine.catalog import get_checklist
-    from engine.documents.facts import gather
-    from engine.runtime.activity import statement_date
-
-    with app.store.read() as conn:
-        zone = get_checklist(conn, checklist).timezone
-    day = statement_date(as_of, app.clock.now(), zone)
-    _stage("正在汇总 {c} 截至 {d} 的数据……", "gathering {c} as of {d}…", c=checklist, d=day.isoformat())
-    return gather(app.store, checklist, app.clock, app.plugins, as_of=day, period=period)
 
 
 def _template(kind: str, override: str | None):
@@ -78,7 +67,7 @@ def circular_command(app, checklist, as_of, output, template):
     """导出通报(Word)/ export a circular (Word): figures, ranking, overdue items, failed inspections."""
     from engine.documents import circular
 
-    facts = _gather(app, checklist, as_of, None)
+    facts = gather_facts(app, checklist, as_of, None)
     chosen = _template("circular", template)
     path = output or f"通报-{checklist}-{facts.as_of.isoformat()}.docx"
     _stage("正在写入通报……", "writing the circular…")
@@ -104,7 +93,7 @@ def report_command(app, checklist, period, as_of, output, template):
     """导出工作汇报(Word,五个部分)/ export a work report (Word, in five parts)."""
     from engine.documents import work_report
 
-    facts = _gather(app, checklist, as_of, period)
+    facts = gather_facts(app, checklist, as_of, period)
     chosen = _template("report", template)
     path = output or f"汇报-{checklist}-{period}-{facts.as_of.isoformat()}.docx"
     _stage("正在写入工作汇报……", "writing the report…")

@@ -7,13 +7,12 @@ package are imported inside the commands, so ``qingdan --help`` stays fast.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
 from engine.cli.context import common_options, pass_app
-from engine.errors import InputError
+from engine.cli.export_facts import gather_facts, stage
 from engine.i18n import say
 
 PERIODS = ("week", "month")
@@ -47,7 +46,7 @@ def ledger_command(app, checklist, as_of, output):
     """导出台账(Excel,每个子项一行,另附月度调度表)/ export the ledger: one row per item, with the month's dispatch table."""
     from engine.documents.ledger import write_ledger
 
-    facts = _gather(app, checklist, as_of, LEDGER_PERIOD)
+    facts = gather_facts(app, checklist, as_of, LEDGER_PERIOD)
     path = output or Path(f"台账-{checklist}-{facts.as_of.isoformat()}.xlsx")
     _stage(say("写入台账:{n} 个子项……", "writing the ledger: {n} items…", n=len(facts.items)))
     if len(facts.items) >= BAR_FROM_ROWS:
@@ -81,47 +80,15 @@ def dispatch_command(app, checklist, period, as_of, output):
     """导出调度表(Excel,各任务本期与累计完成、时间进度、差距,各单位排名)/ export the weekly or monthly dispatch table."""
     from engine.documents.dispatch import write_dispatch
 
-    facts = _gather(app, checklist, as_of, period)
+    facts = gather_facts(app, checklist, as_of, period)
     path = output or Path(f"调度表-{checklist}-{facts.as_of.isoformat()}.xlsx")
     _stage(say("写入调度表:{n} 项任务……", "writing the dispatch table: {n} tasks…", n=len(facts.tasks)))
     write_dispatch(facts, path)
     click.echo(say("已写入 {p}", "written: {p}", p=path))
 
 
-def _gather(app, checklist: str, as_of, period: str):
-    from engine.catalog import get_checklist
-    from engine.documents.facts import gather
-
-    with app.store.read() as conn:
-        definition = get_checklist(conn, checklist)  # an unknown list: NotFound, naming the loaded ones
-    day = statement_date(as_of, app.clock.now(), definition)
-    _stage(say("汇总 {c} 截至 {d} 的数据……", "gathering {c} as of {d}…", c=checklist, d=day.isoformat()))
-    return gather(app.store, checklist, app.clock, app.plugins, as_of=day, period=period)
-
-
-def statement_date(as_of, now: dt.datetime, definition) -> dt.date:
-    """The engine's statement-date rule (not after today), and not before the list's year: a list says nothing
-    about the year before it."""
-    from engine.runtime.activity import statement_date as engine_statement_date
-
-    day = engine_statement_date(as_of, now, definition.timezone)
-    start = dt.date(definition.year, 1, 1)
-    if day < start:
-        raise InputError(
-            say(
-                "截至日期 {d} 早于清单的年度({y} 年);请给 {s} 以后的日期。",
-                "the as-of date {d} is before the list's year ({y}); give a date from {s} on.",
-                d=day.isoformat(),
-                y=definition.year,
-                s=start.isoformat(),
-            ),
-            field="as_of",
-        )
-    return day
-
-
 def _stage(words: str) -> None:
-    click.echo(words, err=True)
+    stage(words)
 
 
 COMMANDS = [ledger_command, dispatch_command]

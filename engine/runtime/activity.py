@@ -84,9 +84,10 @@ def activity_date(on, now: dt.datetime, timezone: str, *, every: str | None = No
     return day
 
 
-def statement_date(as_of, now: dt.datetime, timezone: str) -> dt.date:
+def statement_date(as_of, now: dt.datetime, timezone: str, year: int | None = None) -> dt.date:
     """The date a document or a restated status speaks for (``--as-of``): today when not given, never after
-    today (figures of a day that has not ended yet would change under the reader)."""
+    today (figures of a day that has not ended yet would change under the reader), and never before the list's
+    ``year`` (a list says nothing about the year before it)."""
     today = local_date(now, timezone)
     try:
         day = parse_activity_date(as_of)
@@ -108,6 +109,17 @@ def statement_date(as_of, now: dt.datetime, timezone: str) -> dt.date:
                 "the as-of date {d} is after today ({t}); figures can only be stated up to today.",
                 d=day.isoformat(),
                 t=today.isoformat(),
+            ),
+            field="as_of",
+        )
+    if year is not None and day < dt.date(year, 1, 1):
+        raise InputError(
+            say(
+                "截至日期 {d} 早于清单的年度({y} 年);请给 {s} 以后的日期。",
+                "the as-of date {d} is before the list's year ({y}); give a date from {s} on.",
+                d=day.isoformat(),
+                y=year,
+                s=dt.date(year, 1, 1).isoformat(),
             ),
             field="as_of",
         )

@@ -53,6 +53,8 @@ def test_a_date_after_today_is_explained_beside_its_field_and_the_choice_is_kept
     assert answer.status_code == 422
     assert 'id="as-of-error"' in page and "2017-08-01" in page and "之后" in page
     assert 'value="report" required checked' in page and '<option value="year" selected>' in page
+    before = client.get(PAGE, query_string={"kind": "ledger", "as_of": "2016-12-31"})
+    assert before.status_code == 422 and "早于清单的年度" in before.get_data(as_text=True)
     garbled = client.get(PAGE, query_string={"kind": "ledger", "as_of": "6月30日"})
     assert garbled.status_code == 422 and "看不懂" in garbled.get_data(as_text=True)
 
