@@ -13,7 +13,6 @@ from openpyxl import Workbook
 
 from engine.documents import sheet_style as s
 from engine.documents.facts import Facts, TaskFacts
-from engine.queries.status import PACE_MARGIN
 
 SHEET = "调度表"
 HEADER_ROW = 3
@@ -82,7 +81,7 @@ def _task_row(ws, row: int, number: int, task: TaskFacts) -> None:
 
 def behind(task: TaskFacts) -> bool:
     """Whether the gap is printed in red: behind the time by more than the board's pace margin."""
-    return task.gap is not None and task.gap < -float(PACE_MARGIN)
+    return task.behind_pace
 
 
 def _unit_table(ws, row: int, facts: Facts) -> int:

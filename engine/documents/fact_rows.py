@@ -9,11 +9,11 @@ import datetime as dt
 from decimal import Decimal
 
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
-from engine.documents.facts import InspectionFact, ItemFacts, MilestoneFact, OverdueFact, ReportFact, TaskFacts
+from engine.documents.facts import InspectionFact, ItemFacts, MilestoneFact, OverdueFact, PartFact, ReportFact, TaskFacts
 from engine.i18n import say
 from engine.kinds import TaskKind, Verdict, light_word
 from engine.numbers import plain
-from engine.queries.status import TaskStatus, time_elapsed
+from engine.queries.status import PACE_MARGIN, TaskStatus, time_elapsed
 from engine.verdicts import describe
 
 
@@ -70,6 +70,7 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
             period_done = sum((r.amount for r in context.reports if r.task_id == row_id and period.start <= r.on_date <= today), Decimal(0))
     completion = float(done / target) if target else None
     elapsed = float(time_elapsed(definition, task, today))
+    gap = None if completion is None else min(completion, 1.0) - elapsed
     return TaskFacts(
         task=task,
         status=status,
@@ -82,10 +83,11 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
         period_done=period_done,
         completion=completion,
         time_elapsed=elapsed,
-        gap=None if completion is None else min(completion, 1.0) - elapsed,
+        gap=gap,
+        behind_pace=gap is not None and gap < -float(PACE_MARGIN),
         light=str(status.light),
         light_words=light_word(status.light),
-        parts=[(part.title, status.parts.get(part.id, (Decimal(0), part.quantity))[0], part.quantity) for part in task.parts],
+        parts=[_part(part, status.parts.get(part.id, (Decimal(0), part.quantity))[0]) for part in task.parts],
         reached=_stages_reached(workflow, own_items, context.reached) if workflow is not None else [],
         upcoming=[
             (milestone_label(definition, task, m), m.due, m.counts.get(Verdict.OPEN, 0))
@@ -101,6 +103,10 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
         ],
         overdue_items=status.overdue,
     )
+
+
+def _part(part, done: Decimal) -> PartFact:
+    return PartFact(part.title, done, part.quantity, float(done / part.quantity) if part.quantity else None)
 
 
 def _stages_reached(workflow, own_items, reached) -> list[tuple[str, dt.date, int]]:

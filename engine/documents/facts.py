@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.queries.ranking import UnitScore
@@ -82,6 +83,13 @@ class ItemFacts:
     light_words: str
 
 
+class PartFact(NamedTuple):
+    title: str
+    done: Decimal
+    quantity: Decimal
+    completion: float | None  # done / quantity, 0..1 (None for a part of quantity 0)
+
+
 @dataclass
 class TaskFacts:
     task: TaskDef
@@ -98,13 +106,14 @@ class TaskFacts:
     gap: float | None  # completion − time_elapsed: negative means behind (时间过半,任务过半)
     light: str
     light_words: str
-    parts: list[tuple[str, Decimal, Decimal]]  # (title, done, quantity)
+    parts: list[PartFact]
     reached: list[tuple[str, dt.date, int]]  # stages reached: (label, first date, items that reached it)
     upcoming: list[tuple[str, dt.date, int]]  # next milestones: (label, due, items still to reach it), soonest first
     remaining: Decimal | None  # target − done (None without a target); never negative
     funds: dict[str, Decimal] | None  # {"allocated", "disbursed", "spent"} as of the date, when the task has a budget
     notes: list[ReportFact]  # reports with a note in the period (problems people wrote down), oldest first
     overdue_items: int
+    behind_pace: bool = False  # behind the time by more than the status board's pace margin (时间过半,任务过半)
 
 
 @dataclass(frozen=True)

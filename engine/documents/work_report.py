@@ -105,8 +105,8 @@ def _goal(tf) -> str:
     if task.kind == TaskKind.WORKFLOW and tf.target <= 1:
         return task.title
     text = f"{task.title}{num(tf.target)}{_unit(tf)}"
-    for part_title, _done, quantity in tf.parts:
-        text += f",其中{part_title}{num(quantity)}{_unit(tf)}"
+    for part in tf.parts:
+        text += f",其中{part.title}{num(part.quantity)}{_unit(tf)}"
     return text
 
 
@@ -129,13 +129,13 @@ def _measures(d) -> list[dict]:
 
 
 def _planned(facts, tf) -> str:
-    """计划于7月20日前施工中、9月5日前已完工: the list's dated milestones of a workflow task."""
+    """计划于7月20日前进入“施工中”阶段、9月5日前进入“已完工”阶段: the list's dated milestones of a workflow task."""
     task = tf.task
     if task.kind != TaskKind.WORKFLOW or not task.deadlines:
         return ""
     workflow = facts.checklist.workflows[task.workflow]
     dated = sorted(task.deadlines.items(), key=lambda pair: pair[1])
-    return "计划于" + "、".join(f"{day(due, facts.checklist.year)}前“{workflow.label(state)}”" for state, due in dated) + "。"
+    return "计划于" + "、".join(f"{day(due, facts.checklist.year)}前进入“{workflow.label(state)}”阶段" for state, due in dated) + "。"
 
 
 def _progress(facts, tf, number: int, when: str) -> dict:
@@ -149,8 +149,8 @@ def _progress(facts, tf, number: int, when: str) -> dict:
         text += _stages(facts, tf, as_of)
     elif tf.done:
         text += f"截至{as_of},累计完成{num(tf.done)}{_unit(tf)},占目标的{percent(tf.completion)}"
-        for part_title, done, quantity in tf.parts:
-            text += f";其中{part_title}{num(done)}{_unit(tf)}(目标{num(quantity)}{_unit(tf)})"
+        for part in tf.parts:
+            text += f";其中{part.title}{num(part.done)}{_unit(tf)},占{percent(part.completion)}"
         if tf.period_done is not None and tf.period_done != tf.done:
             text += f";{when}完成{num(tf.period_done)}{_unit(tf)}"
         text += "。"
@@ -212,7 +212,7 @@ def _problems(facts, as_of: str) -> list[dict]:
     behind = [
         f"{tf.task.title}:完成{percent(tf.completion)},时间进度{percent(tf.time_elapsed)},落后{points(tf.gap)}个百分点。"
         for tf in facts.tasks
-        if tf.task.kind == TaskKind.TARGET and tf.gap is not None and tf.gap < 0
+        if tf.task.kind == TaskKind.TARGET and tf.behind_pace
     ]
     failed = [
         f"{i.task.title}({i.item}):{day(i.on_date, year)}第{i.round}轮验收未通过,未达标准:{';'.join(i.unmet) or '见验收记录'}"

@@ -38,7 +38,9 @@ def test_facts_agree_with_the_status(store, plugins):
     t4 = by_id["T4"]
     assert (t4.done, t4.target, t4.target_unit) == (Decimal(2854), Decimal(5472), "场次")
     assert t4.period_done == Decimal(506)  # June's reports: 477 and the poor villages' 29
-    assert t4.parts == [("贫困村放映", Decimal(163), Decimal(300))]
+    assert [tuple(p[:3]) for p in t4.parts] == [("贫困村放映", Decimal(163), Decimal(300))]
+    assert t4.parts[0].completion == pytest.approx(163 / 300)
+    assert not t4.behind_pace and by_id["T5"].behind_pace  # T4 lags 2 points, T5 11.5: the pace margin is 10
     assert t4.remaining == Decimal(5472 - 2854)
     for task_id, fact in by_id.items():
         assert fact.light == status[task_id]["light"]
