@@ -32,12 +32,18 @@ from engine.i18n import say
     "column_spec",
     help='列名映射,如 "工作内容=title,时间节点=due,F=partner",或一个 JSON/YAML 映射文件 / header=field mapping, or a JSON/YAML file',
 )
+@click.option(
+    "--workflows",
+    "workflows",
+    type=click.Path(dir_okay=False),
+    help="流程映射文件:哪些任务用哪个流程(见 docs/import.md)/ which tasks run which workflow (docs/import.md)",
+)
 @click.option("--sheet", "sheet_name", help="读哪个工作表;默认第一个非空的 / which sheet (default: the first non-empty one)")
 @click.option("--id", "list_id", help="清单编号;默认由文件名和年份生成 / the list id (default: from the file name and year)")
 @common_options
 @pass_app
 @click.pass_context
-def import_command(ctx, app, xlsx, output, load_it, year, column_spec, sheet_name, list_id):
+def import_command(ctx, app, xlsx, output, load_it, year, column_spec, workflows, sheet_name, list_id):
     """把 Excel 任务清单转成清单文件(YAML),列出需要核对的单元格 / turn an Excel task list into a checklist file."""
     from engine.definition.validation import validate_text
     from engine.importing.findings import ImportFailed
@@ -49,7 +55,7 @@ def import_command(ctx, app, xlsx, output, load_it, year, column_spec, sheet_nam
             say("清单编号 “{i}” 不能为空,也不能含空格或冒号。", "the list id '{i}' must not be empty or hold spaces or colons.", i=list_id)
         )
     try:
-        imported = import_workbook(xlsx, sheet_name=sheet_name, year=year, column_spec=column_spec, list_id=list_id)
+        imported = import_workbook(xlsx, sheet_name=sheet_name, year=year, column_spec=column_spec, list_id=list_id, workflows=workflows)
     except ImportFailed as err:
         raise InputError(str(err)) from None
     for finding in imported.findings:

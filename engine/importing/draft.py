@@ -45,15 +45,19 @@ class Draft:
             self.findings.append(Finding(ref, message or comment))
 
 
-def build(grid: Grid, layout: Layout, rows: list[RowData], *, list_id: str, title: str, year: int) -> Draft:
+def build(grid: Grid, layout: Layout, rows: list[RowData], *, list_id: str, title: str, year: int, workflow_map=None) -> Draft:
     draft = Draft({"checklist": {"id": list_id, "title": title, "year": year}})
     registry = Registry()
     builder = _Builder(grid, layout, draft, registry, year)
+    builder.workflow_map = workflow_map
     tasks = [builder.task(row, index) for index, row in enumerate(rows)]
     draft.data["units"] = registry.units
     draft.data["people"] = registry.people
-    if any(task.get("workflow") == "simple" for task in tasks):
-        draft.data["workflows"] = {"simple": SIMPLE_WORKFLOW}
+    workflows = {name: workflow_map.workflows[name] for name in sorted(builder.used_workflows)} if workflow_map else {}
+    if any(task.get("workflow") == "simple" for task in tasks) and "simple" not in workflows:
+        workflows["simple"] = SIMPLE_WORKFLOW
+    if workflows:
+        draft.data["workflows"] = workflows
     draft.data["defaults"] = DEFAULTS
     draft.data["tasks"] = tasks
     for pid, person in registry.people.items():
@@ -66,6 +70,8 @@ class _Builder(TaskKinds):
     def __init__(self, grid: Grid, layout: Layout, draft: Draft, registry: Registry, year: int):
         self.grid, self.layout, self.draft, self.registry, self.year = grid, layout, draft, registry, year
         self.ids: set[str] = set()
+        self.workflow_map = None
+        self.used_workflows: set[str] = set()
         self.unit_staff: dict[str, str] = {}  # unit id → its first responsible person
         self.header_ref = grid.ref(layout.first, 1)
         self.said: set[str] = set()

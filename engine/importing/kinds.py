@@ -24,7 +24,8 @@ def one_line(text: str) -> str:
 
 
 class TaskKinds:
-    """Needs ``self.draft``, ``self.layout``, ``self.year``, ``self.ref(row, field)`` and ``self.once(key, ref, message)``."""
+    """Needs ``self.draft``, ``self.layout``, ``self.year``, ``self.ref(row, field)``, ``self.once(key, ref, message)``,
+    ``self.workflow_map`` (``engine.importing.workflow_map``, or None) and ``self.used_workflows``."""
 
     def kind(self, row: RowData, cell: dict, task: dict, note: notes.NoteParts, path: tuple) -> None:
         due_text, target_text = cell.get("due", ""), cell.get("target", "")
@@ -43,6 +44,14 @@ class TaskKinds:
             self.recurring(row, task, note, path, limit, period, target_text)
             return
         due = self.due(row, path, limit, due_text)
+        mapped = self.workflow_map.pick(task["title"], cell.get("section") or row.section) if self.workflow_map else None
+        if mapped is not None:
+            task["workflow"] = mapped.workflow
+            task["deadlines"] = {mapped.deadline: due}
+            if target_text:
+                note.labelled[notes.TARGET] = one_line(target_text)
+            self.used_workflows.add(mapped.workflow)
+            return
         figure = read_figure(target_text) if target_text else None
         if target_text and (figure is None or not figure.exact):
             note.labelled[notes.TARGET] = one_line(target_text)

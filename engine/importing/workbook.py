@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from engine.i18n import say
 from engine.importing import columns, draft, rows, sheet, writer
 from engine.importing.findings import Finding, ImportFailed
+from engine.importing.workflow_map import read_workflow_map
 
 
 @dataclass
@@ -30,9 +31,16 @@ class Imported:
 
 
 def import_workbook(
-    path: str, *, sheet_name: str | None = None, year: int | None = None, column_spec: str | None = None, list_id: str | None = None
+    path: str,
+    *,
+    sheet_name: str | None = None,
+    year: int | None = None,
+    column_spec: str | None = None,
+    list_id: str | None = None,
+    workflows: str | None = None,
 ) -> Imported:
     mapping = columns.parse_columns(column_spec)
+    workflow_map = read_workflow_map(workflows) if workflows else None
     grid = sheet.read_grid(path, sheet_name)
     layout = columns.find_layout(grid, mapping)
     task_rows, skipped = rows.task_rows(grid, layout)
@@ -58,7 +66,7 @@ def import_workbook(
             )
         )
     list_id = list_id or default_id(grid.file, year)
-    made = draft.build(grid, layout, task_rows, list_id=list_id, title=title, year=year)
+    made = draft.build(grid, layout, task_rows, list_id=list_id, title=title, year=year, workflow_map=workflow_map)
     made.findings[:0] = found
     made.findings.sort(key=lambda f: _position(f.ref))
     text = writer.write_yaml(made, source=grid.file, sheet=grid.sheet, extra_lines=layout.title_lines)
