@@ -39,8 +39,9 @@ def _row(definition: ChecklistDef, task: TaskDef) -> list:
         if len(deadlines) > 1:
             workflow = definition.workflows[task.workflow]
             remark.append("节点:" + "、".join(f"{workflow.label(s)}{write_due(d, definition.year)}" for d, s in deadlines))
-    if task.parts:
-        remark.append("其中" + "、".join(f"{p.title}{plain(p.quantity)}{task.target_unit}" for p in task.parts))
+    of_which = "其中" + "、".join(f"{p.title}{plain(p.quantity)}{task.target_unit}" for p in task.parts)
+    if task.parts and of_which not in (parts.remark or ""):  # imported lists keep the sheet's own 其中… in 备注
+        remark.append(of_which)
     if parts.remark:
         remark.append(parts.remark)
     seq = int(task.id[1:]) if task.id[:1] == "T" and task.id[1:].isdigit() else task.id

@@ -147,3 +147,19 @@ def per_period(text) -> PerPeriod | None:
     if count:
         return PerPeriod(EVERY_WORDS[match.group(1)], max(1, int(count.group(1))), count.group(2))
     return PerPeriod(EVERY_WORDS[match.group(1)], 1, None)
+
+
+_OF_WHICH = re.compile(r"其中([^;;。]*)")
+_SUB = re.compile(rf"^\s*(\D+?)\s*({_NUMBER})\s*(\S*)\s*$")
+
+
+def sub_figures(text: str, unit: str) -> list[tuple[str, Decimal]]:
+    """The parts a target names after 其中 (``其中护林员199个``, ``其中贫困村放映300场次、学校50场次``): (title,
+    quantity) of each written in the target's own unit (or with none); others are left to the note."""
+    found = []
+    for match in _OF_WHICH.finditer(normalize(text or "")):
+        for piece in re.split(r"[、,,]", match.group(1)):
+            sub = _SUB.match(piece)
+            if sub and sub.group(3) in ("", unit):
+                found.append((sub.group(1).strip(), Decimal(sub.group(2))))
+    return found

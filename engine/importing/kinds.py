@@ -13,10 +13,11 @@ import re
 
 from engine.i18n import say
 from engine.importing import notes
-from engine.importing.figures import per_period, read_figure
+from engine.importing.figures import per_period, read_figure, sub_figures
 from engine.importing.phrases import EVERY_TEXT, normalize, read_time_limit
 from engine.importing.registry import split_names
 from engine.importing.rows import RowData
+from engine.numbers import plain
 
 
 def one_line(text: str) -> str:
@@ -57,6 +58,7 @@ class TaskKinds:
             note.labelled[notes.TARGET] = one_line(target_text)
         if figure is not None:
             task["target"] = {"quantity": figure.quantity, "unit": figure.unit}
+            self.parts(row, task, path, figure, [target_text, cell.get("remark", "")])
             if figure.guess:
                 self.draft.guess(
                     (*path, "target"),
@@ -82,6 +84,20 @@ class TaskKinds:
                 (*path, "workflow"), self.ref(row, "target"), say("猜测:", "guess: ") + why, why + say(",请核对。", "; check it.")
             )
         task["deadlines"] = {"done": due}
+
+    def parts(self, row: RowData, task: dict, path: tuple, figure, texts: list[str]) -> None:
+        """其中… sub-figures in the target's unit become the task's parts (a guess: the clerk checks them)."""
+        found = [sub for text in texts for sub in sub_figures(text, figure.unit) if sub[1] <= figure.quantity]
+        if not found:
+            return
+        task["parts"] = [{"id": f"p{n}", "title": title, "quantity": quantity} for n, (title, quantity) in enumerate(found, 1)]
+        listed = "、".join(f"{title}{plain(quantity)}{figure.unit}" for title, quantity in found)
+        self.draft.guess(
+            (*path, "parts"),
+            self.ref(row, "remark" if "remark" in row.cells else "target"),
+            say("猜测:按“其中…”记为分项 {p}", "guess: parts from 其中…: {p}", p=listed),
+            say("“其中…”记为分项:{p},请核对。", "the 其中… figures became parts: {p}; check them.", p=listed),
+        )
 
     def due(self, row: RowData, path: tuple, limit, due_text: str) -> dt.date:
         year_end = dt.date(self.year, 12, 31)

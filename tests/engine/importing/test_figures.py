@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.importing.figures import per_period, read_figure
+from engine.importing.figures import per_period, read_figure, sub_figures
 
 EXACT = [
     ("5472场次", "5472", "场次"),
@@ -81,3 +81,18 @@ def test_a_target_per_period(text, every, at_least):
 
 def test_a_plain_target_is_not_per_period():
     assert per_period("233个") is None
+
+
+@pytest.mark.parametrize(
+    "text, unit, parts",
+    [
+        ("其中护林员199个", "个", [("护林员", Decimal(199))]),
+        ("全年5472场次,其中贫困村放映300场次", "场次", [("贫困村放映", Decimal(300))]),
+        ("其中贫困村300场次、学校50场次", "场次", [("贫困村", Decimal(300)), ("学校", Decimal(50))]),
+        ("其中护林员199人", "个", []),  # another unit: left to the note
+        ("42户+16户", "户", []),
+        ("", "个", []),
+    ],
+)
+def test_sub_figures_after_qizhong(text, unit, parts):
+    assert sub_figures(text, unit) == parts

@@ -39,10 +39,11 @@ def test_huangjin_import_prints_the_cells_to_check_and_loads(qingdan, tmp_path, 
     assert problems == [
         f"huangjin-town-2019.xlsx {SHEET}!A2: 表中没有“分管领导”列,所有任务的分管领导暂定为“待定(分管领导)”,请在 people 里改成真实姓名。",
         f"huangjin-town-2019.xlsx {SHEET}!D4: 从“新增贷款80万元,到期贷款按时收回”中取数量 80万元:目标不止一句,只有“80万元”计为数量,请核对。",
+        f"huangjin-town-2019.xlsx {SHEET}!I6: “其中…”记为分项:护林员199个,请核对。",
         f"huangjin-town-2019.xlsx {SHEET}!D7: 从“培训3期150人次”中取数量 3期:有 2 个数字,取了第一个,请核对。",
         f"huangjin-town-2019.xlsx {SHEET}!H9: 时限写的是“长期坚持”,按目标“每周不少于5天”定为每周至少5次,请核对。",
     ]
-    assert "huangjin-town-2019.xlsx:7 项任务,4 处需要核对,已写入 huangjin.yaml。" in done.stderr
+    assert "huangjin-town-2019.xlsx:7 项任务,5 处需要核对,已写入 huangjin.yaml。" in done.stderr
     assert "+ huangjin-town-2019:已载入,7 项任务" in done.stdout
     assert "Traceback" not in done.stderr
     assert qingdan("validate", "huangjin.yaml").returncode == 0
@@ -122,7 +123,9 @@ def test_yanting_export_then_import_gives_the_same_list(qingdan, tmp_path, steps
     again = validate_file(str(tmp_path / "again.yaml"), steps).definition
     assert again.title == original.title and again.year == original.year
     assert summary(again) == summary(original)
-    assert next(t for t in again.tasks if t.id == "T4").note == "其中贫困村放映300场次"
+    t4 = next(t for t in again.tasks if t.id == "T4")
+    assert t4.note == "其中贫困村放映300场次"
+    assert [(p.title, p.quantity) for p in t4.parts] == [("贫困村放映", 300)]  # the part comes back from 其中…
 
 
 def test_huangjin_import_export_import_gives_the_same_list(qingdan, tmp_path, steps):

@@ -31,8 +31,9 @@ def test_huangjin_example_imports_into_a_valid_list_with_its_guesses_commented(s
     result, d = imported(HUANGJIN_XLSX, steps)
     assert (d.id, d.year, d.title) == ("huangjin-town-2019", 2019, "黄金镇2019年巩固脱贫成果重点工作任务分解表")
     sheet = "2019年任务分解表"
-    assert list(refs(result)) == [f"{sheet}!A2", f"{sheet}!D4", f"{sheet}!D7", f"{sheet}!H9"]
+    assert list(refs(result)) == [f"{sheet}!A2", f"{sheet}!D4", f"{sheet}!I6", f"{sheet}!D7", f"{sheet}!H9"]
     assert "分管领导" in refs(result)[f"{sheet}!A2"]
+    assert refs(result)[f"{sheet}!I6"] == "“其中…”记为分项:护林员199个,请核对。"
     tasks = {t.id: t for t in d.tasks}
     assert [t.title for t in d.tasks][:2] == ["发放扶贫小额信贷", "猕猴桃产业园建设"]
     assert (tasks["T1"].target, tasks["T1"].target_unit, tasks["T1"].deadlines) == (Decimal(80), "万元", {"done": dt.date(2019, 12, 31)})
@@ -40,6 +41,7 @@ def test_huangjin_example_imports_into_a_valid_list_with_its_guesses_commented(s
     assert (tasks["T2"].deadlines["done"], tasks["T3"].deadlines["done"]) == (dt.date(2019, 9, 30), dt.date(2019, 6, 30))
     assert (tasks["T3"].target, tasks["T3"].target_unit) == (Decimal(233), "个")
     assert tasks["T3"].note == "类别:就业扶贫;配合:各村;其中护林员199个"
+    assert [(p.title, p.quantity) for p in tasks["T3"].parts] == [("护林员", Decimal(199))]
     assert tasks["T4"].deadlines["done"] == dt.date(2019, 6, 30)
     assert (tasks["T5"].every, tasks["T5"].at_least) == ("month", 1)
     assert (tasks["T6"].every, tasks["T6"].at_least) == ("week", 5)
