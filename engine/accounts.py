@@ -19,7 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.dates.clock import Clock
@@ -28,7 +28,7 @@ from engine.errors import InputError, NotFound
 from engine.i18n import say
 from engine.runtime import audit
 from engine.store import Store
-from engine.store.tables import account_people, accounts, api_tokens
+from engine.store.tables import account_people, accounts, api_tokens, login_failures
 
 ROLES = ("head", "leader", "staff", "inspector", "admin")
 ROLE_WORDS = {
@@ -242,6 +242,7 @@ def set_password(store: Store, account_id: str, password: str, *, clock: Clock, 
                 password_hash=hash_password(password), session_version=accounts.c.session_version + 1, failed_logins=0, locked_until=None
             )
         )
+        conn.execute(delete(login_failures).where(login_failures.c.name_sha256 == _login_key(account_id)))
         _event(conn, now, actor, "password_set", account_id, {})
 
 
@@ -253,7 +254,8 @@ def reset_password(store: Store, account_id: str, *, clock: Clock, actor: str = 
 
 
 def set_disabled(store: Store, account_id: str, disabled: bool, *, clock: Clock, actor: str = "admin") -> None:
-    """Disable (every session and token stops working at once) or enable an account."""
+    """Disable (every session ends and every token is revoked at once) or enable an account (with no token: issue
+    new ones)."""
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)
@@ -262,6 +264,11 @@ def set_disabled(store: Store, account_id: str, disabled: bool, *, clock: Clock,
             .where(accounts.c.id == account_id)
             .values(disabled=disabled, session_version=accounts.c.session_version + 1, failed_logins=0, locked_until=None)
         )
+        conn.execute(delete(login_failures).where(login_failures.c.name_sha256 == _login_key(account_id)))
+        if disabled:  # its tokens end for good: enabling the account again does not bring them back
+            conn.execute(
+                update(api_tokens).where(api_tokens.c.account_id == account_id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=now)
+            )
         _event(conn, now, actor, "account_disabled" if disabled else "account_enabled", account_id, {})
 
 
@@ -292,37 +299,90 @@ class LoginResult:
 
 
 _DUMMY_HASH: str | None = None
+#: a name's failures in a row are forgotten after this long without an attempt
+FAILURES_FORGOTTEN = dt.timedelta(days=1)
+
+
+def _login_key(account_id: str) -> str:
+    return hashlib.sha256((account_id or "").encode("utf-8")).hexdigest()
+
+
+def _count_attempt(conn, dialect: str, key: str, now) -> bool:
+    """Count one attempt on the name ``key`` BEFORE its password is checked, in one statement (an upsert with a
+    condition, atomic on SQLite and PostgreSQL alike). False when the name is locked, or when as many attempts as
+    allowed are counted already (being checked right now): then no password may be checked."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    table = login_failures
+    # a count left at the limit without a lock (a process died between counting and checking) goes stale
+    stale = table.c.updated_at <= now - LOCKOUT
+    statement = (
+        upsert(table)
+        .values(name_sha256=key, failed=1, locked_until=None, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.name_sha256],
+            set_={
+                "failed": case((table.c.failed >= MAX_FAILED_LOGINS, 1), else_=table.c.failed + 1),
+                "locked_until": None,
+                "updated_at": now,
+            },
+            where=or_(table.c.locked_until.is_(None), table.c.locked_until <= now) & or_(table.c.failed < MAX_FAILED_LOGINS, stale),
+        )
+        .returning(table.c.failed)
+    )
+    return conn.execute(statement).first() is not None
 
 
 def authenticate(store: Store, account_id: str, password: str, *, clock: Clock) -> LoginResult:
-    """Check a password. Failures are counted; after ``MAX_FAILED_LOGINS`` in a row the account is locked for
-    ``LOCKOUT`` (kept in the database, so every web worker sees it). An unknown id costs the same hash time."""
+    """Check a password. Each attempt is counted in the database before its password is checked, atomically, so
+    parallel logins cannot check more than ``MAX_FAILED_LOGINS`` passwords in a row; when that many failed the name
+    is locked for ``LOCKOUT`` (every web worker sees it). A name no account has is counted, checked (against a
+    dummy hash, the same time) and locked exactly the same way, so the answers never tell whether an account
+    exists; that an account is disabled is said only after its right password. A success clears the count."""
     global _DUMMY_HASH
     now = clock.now()
-    with store.read() as conn:
+    key = _login_key(account_id)
+    with store.write() as conn:
+        if not _count_attempt(conn, store.dialect, key, now):
+            return LoginResult(None, "locked")
         row = conn.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
     if row is None or row["password_hash"] is None:
         if _DUMMY_HASH is None:
             _DUMMY_HASH = hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password or "")
-        return LoginResult(None, "unknown")
+        right = False
+    else:
+        right = check_password_hash(row["password_hash"], password or "")
+    with store.write() as conn:
+        if right:
+            conn.execute(delete(login_failures).where(login_failures.c.name_sha256 == key))
+        else:
+            locked = conn.execute(
+                update(login_failures)
+                .where(login_failures.c.name_sha256 == key, login_failures.c.failed >= MAX_FAILED_LOGINS)
+                .values(failed=0, locked_until=now + LOCKOUT, updated_at=now)
+            ).rowcount
+            if locked and row is not None:
+                _event(conn, now, account_id, "account_locked", account_id, {"minutes": int(LOCKOUT.total_seconds() // 60)})
+            conn.execute(
+                delete(login_failures).where(
+                    login_failures.c.updated_at < now - FAILURES_FORGOTTEN,
+                    or_(login_failures.c.locked_until.is_(None), login_failures.c.locked_until < now),
+                )
+            )
+    if not right:
+        return LoginResult(None, "unknown" if row is None or row["password_hash"] is None else "password")
     if row["disabled"]:
         return LoginResult(None, "disabled")
-    if row["locked_until"] is not None and row["locked_until"] > now:
-        return LoginResult(None, "locked")
-    if not check_password_hash(row["password_hash"], password or ""):
-        with store.write() as conn:
-            failed = conn.execute(select(accounts.c.failed_logins).where(accounts.c.id == account_id)).scalar_one() + 1
-            values = {"failed_logins": failed}
-            if failed >= MAX_FAILED_LOGINS:
-                values = {"failed_logins": 0, "locked_until": now + LOCKOUT}
-                _event(conn, now, account_id, "account_locked", account_id, {"minutes": int(LOCKOUT.total_seconds() // 60)})
-            conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
-        return LoginResult(None, "password")
-    if row["failed_logins"] or row["locked_until"] is not None:
-        with store.write() as conn:
-            conn.execute(update(accounts).where(accounts.c.id == account_id).values(failed_logins=0, locked_until=None))
     return LoginResult(get_account(store, account_id))
+
+
+def end_sessions(store: Store, account_id: str) -> None:
+    """End every session of the account (logging out ends them all: a copied cookie stops working too)."""
+    with store.write() as conn:
+        conn.execute(update(accounts).where(accounts.c.id == account_id).values(session_version=accounts.c.session_version + 1))
 
 
 def login_refusal(reason: str | None) -> str:

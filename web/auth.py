@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from engine.accounts import authenticate, login_refusal, set_password
+from engine.accounts import authenticate, end_sessions, login_refusal, set_password
 from engine.errors import InputError
 from engine.i18n import SUPPORTED, say
 from web import services
 from web.access import ALL_ROLES, account, roles
 from web.errors import refuse
-from web.extensions import WebUser
+from web.extensions import WebUser, start_session_clock
 from web.security import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -36,20 +36,21 @@ def login():
         return render_template("login.html", next=request.args.get("next", ""))
     throttle = current_app.extensions["qingdan_login_throttle"]
     address = request.remote_addr or "-"
-    if throttle.blocked(address):
+    place = throttle.take(address)  # counted before the password is checked: parallel logins cannot overrun it
+    if place is None:
         refuse(429, say("登录失败次数过多,请几分钟后再试。", "too many failed logins from here; try again in a few minutes."))
     account_id = (request.form.get("account") or "").strip()
     result = authenticate(services.get().store, account_id, request.form.get("password") or "", clock=services.get().clock)
     if not result.ok:
-        throttle.failed(address)
         flash(login_refusal(result.reason), "error")
         return render_template("login.html", next=request.form.get("next", ""), account=account_id), 401
-    throttle.succeeded(address)
+    throttle.give_back(address, place)  # this login was no failure; the address's failures stay counted
     session.clear()  # a fresh session on login (no fixation); keep the chosen language
     if request.form.get("lang") in SUPPORTED:
         session["lang"] = request.form["lang"]
     login_user(WebUser(result.account))
     session.permanent = True
+    start_session_clock()
     return redirect(safe_next(request.form.get("next"), url_for("index")))
 
 
@@ -58,7 +59,11 @@ login.qingdan_roles = ("anonymous",)
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out everywhere: the account's session version is bumped, so this cookie, any copy of it and every other
+    session of the account stop working on the server, not only in this browser."""
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        end_sessions(services.get().store, current_user.id)
     logout_user()
     session.clear()
     if lang:

@@ -23,7 +23,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # set True behind HTTPS (docs/deploy.md)
     "SESSION_COOKIE_NAME": "qingdan_session",
-    "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=12),
+    "SESSION_IDLE_MINUTES": 120,  # a session unused this long ends (checked on the server)
+    "SESSION_MAX_HOURS": 12,  # a session ends this long after its login, used or not; also the cookie's lifetime
+    "SESSION_CLOCK": None,  # a callable giving wall-clock seconds (tests); None: time.time
     "REMEMBER_COOKIE_DURATION": dt.timedelta(days=7),
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # uploads: checklists and evidence
@@ -43,6 +45,8 @@ ENVIRONMENT = {
     "LANGUAGE": str,
     "SECRET_KEY": str,
     "SESSION_COOKIE_SECURE": bool,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_MAX_HOURS": int,
     "PROXY_FIX": int,
     "EVIDENCE_DIR": str,
     "LOGIN_IP_LIMIT": int,

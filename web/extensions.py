@@ -1,13 +1,19 @@
 """Flask-Login and CSRF protection, bound with ``init_app``; the logged-in user wraps an ``engine.accounts.Account``.
 
-The session stores ``ACCOUNT|SESSION_VERSION`` (Flask-Login's "alternative id"): disabling an account, resetting
-its password or changing its role bumps the version in the database, which ends every session at once.
-No remember-me cookie is issued.
+The session stores ``ACCOUNT|SESSION_VERSION`` (Flask-Login's "alternative id"), checked against the database on
+every request: logging out, disabling an account, resetting its password or changing its role bumps the version,
+which ends every session of the account at once, copies of the cookie included. The signed session also keeps
+when the account logged in and when it was last seen (``qd_login``, ``qd_seen``, seconds): a session idle for
+``SESSION_IDLE_MINUTES`` or older than ``SESSION_MAX_HOURS`` ends. No remember-me cookie is issued, and one that
+is presented (Flask-Login would read it) carries no login time, so it is refused too.
 """
 
 from __future__ import annotations
 
-from flask import request
+import datetime as dt
+import time
+
+from flask import current_app, request, session
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
@@ -37,18 +43,54 @@ class WebUser(UserMixin):
         return not self.account.disabled
 
 
+#: the session keys of the session clock (seconds since the epoch)
+LOGIN_AT, SEEN_AT = "qd_login", "qd_seen"
+
+
+def _session_now() -> int:
+    """Wall-clock seconds (``SESSION_CLOCK``, a callable, replaces ``time.time`` in tests): a session's life is real
+    time even when the engine's clock is set for a drill."""
+    return int((current_app.config.get("SESSION_CLOCK") or time.time)())
+
+
+def start_session_clock() -> None:
+    """Called right after ``login_user``: the session starts now."""
+    now = _session_now()
+    session[LOGIN_AT] = session[SEEN_AT] = now
+
+
+def _session_alive() -> bool:
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+        return False  # no login time: a remember-me cookie or a session from before the clock was kept
+    now = _session_now()
+    config = current_app.config
+    if now - login_at >= config["SESSION_MAX_HOURS"] * 3600 or now - seen_at >= config["SESSION_IDLE_MINUTES"] * 60:
+        return False
+    if now != seen_at:
+        session[SEEN_AT] = now
+    return True
+
+
 @login_manager.user_loader
 def _load(session_id: str):
     from engine.accounts import get_account
     from web import services
 
     account_id, _, version = session_id.rpartition("|")
-    if not account_id:
-        return None
+    if not account_id or not _session_alive():
+        return _end()
     account = get_account(services.get().store, account_id)
     if account is None or account.disabled or str(account.session_version) != version:
-        return None
+        return _end()
     return WebUser(account)
+
+
+def _end():
+    """The session is over: forget who it was (the language stays)."""
+    for key in ("_user_id", "_fresh", "_id", LOGIN_AT, SEEN_AT):
+        session.pop(key, None)
+    return None
 
 
 @login_manager.unauthorized_handler
@@ -62,6 +104,8 @@ def _unauthorized():
 
 
 def init_app(app) -> None:
+    # the signed cookie itself expires with the absolute lifetime (the server checks both limits anyway)
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=app.config["SESSION_MAX_HOURS"])
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     csrf.init_app(app)

@@ -1,9 +1,10 @@
 """The actions pages and the API share: fire a trigger and report progress as an account.
 
-The account's role and scope are checked first (``engine.accounts``: a staff account acts only as a task's
-responsible person, an inspector only as an inspector), then the engine runs the action as the account's
-person and checks everything again. The item's state as read here is passed as ``expect_state`` when the
-caller gave none, so the role check can never be about a different transition than the one fired.
+The account's role and scope are checked first (``engine.account_rules``: a staff account acts only as a task's
+responsible person, an inspector only as an inspector) for an early answer in the account's words, then the
+engine runs the action as the account's person and decides: a fire gets the role's capacities (``within``), checked
+with the transition the engine fires, inside its write transaction, against the state it writes, so an item moved
+between the read here and the write can never let a role fire what it may not.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import current_app
 
 import engine
 from engine import InputError, say
-from engine.account_rules import acting_person, check_account_fire, check_account_report
+from engine.account_rules import ROLE_CAPACITIES, acting_person, check_account_fire, check_account_report
 from web import services
 
 
@@ -58,6 +59,7 @@ def fire(
         checklist=definition.id,
         expect_state=expect_state or (row.state if row is not None else None),
         on=on or None,
+        within=ROLE_CAPACITIES.get(account.role, frozenset()),  # the role, checked in the engine's transaction
     )
 
 

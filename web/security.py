@@ -45,7 +45,11 @@ def init_app(app) -> None:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per client address in a sliding window of ``window`` seconds."""
+    """At most ``limit`` failed logins per client address in a sliding window of ``window`` seconds.
+
+    A login takes a place (``take``) before its password is checked, under the lock, so parallel logins from one
+    address cannot check more than ``limit`` passwords; a success gives back only its own place (``give_back``), never
+    the address's earlier failures."""
 
     def __init__(self, limit: int, window: float, clock=time.monotonic):
         self.limit, self.window, self.clock = limit, window, clock
@@ -63,23 +67,47 @@ class LoginThrottle:
         with self.lock:
             return len(self._trim(address)) >= self.limit
 
-    def failed(self, address: str) -> None:
+    def take(self, address: str) -> float | None:
+        """Count an attempt from ``address`` as failed until ``give_back``; None (nothing counted) when the address
+        has used up its limit."""
         with self.lock:
-            self._trim(address).append(self.clock())
+            found = self._trim(address)
+            if len(found) >= self.limit:
+                return None
+            stamp = self.clock()
+            found.append(stamp)
             if len(self.failures) > 10000:  # forget quiet addresses
                 for key in [k for k, v in self.failures.items() if not v][:5000]:
                     del self.failures[key]
+            return stamp
 
-    def succeeded(self, address: str) -> None:
+    def failed(self, address: str) -> None:
+        self.take(address)
+
+    def give_back(self, address: str, stamp: float) -> None:
+        """A login that succeeded was no failure: remove its own place (one entry), nothing else."""
         with self.lock:
-            self.failures.pop(address, None)
+            found = self.failures.get(address)
+            if found is not None:
+                try:
+                    found.remove(stamp)
+                except ValueError:  # already out of the window
+                    pass
+
+
+def _plain_path(target: str) -> bool:
+    """A same-site relative path: starts with one ``/``, no scheme or host, no backslash, and no control character
+    (a CR or LF would split the Location header, which Werkzeug refuses with an error)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
     """``target`` if it is a path on this site, else ``fallback``."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or not isinstance(target, str) or len(target) > 2000 or not _plain_path(target):
         return fallback
     return target

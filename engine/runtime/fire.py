@@ -17,12 +17,12 @@ from sqlalchemy import update
 
 from engine.dates.clock import Clock, local_date
 from engine.definition.machines import machine_for
-from engine.errors import Conflict, GuardRefused
+from engine.errors import Conflict, GuardRefused, NotPermitted
 from engine.i18n import say
 from engine.runtime import audit, stepdata
 from engine.runtime.activity import activity_date
 from engine.runtime.opening import open_task
-from engine.runtime.permissions import check_fire
+from engine.runtime.permissions import ACTOR_WORDS, capacities, check_fire
 from engine.runtime.reaching import record_reached
 from engine.steps import TransitionContext, missing_data, parse_step_data
 from engine.store import Store
@@ -41,6 +41,23 @@ class FireResult:
     warnings: tuple[str, ...] = ()
 
 
+def _check_within(definition, task_def, transition, actor: str, within: frozenset[str]) -> None:
+    """The actor holds one of the transition's ``by`` words in a capacity it may act in here (an account's role)."""
+    if capacities(definition, task_def, actor) & set(transition.by) & set(within):
+        return
+    allowed = say("、", ", ").join(say(*ACTOR_WORDS.get(word, (word, word))) for word in transition.by)
+    raise NotPermitted(
+        say(
+            "{p} 以此账号的角色无权对任务 {k} 执行 “{t}”:只有{a}可以。",
+            "{p} may not fire '{t}' on task {k} in this account's role: only {a} may.",
+            p=definition.people[actor].name,
+            k=task_def.id,
+            t=transition.trigger,
+            a=allowed,
+        )
+    )
+
+
 def fire(
     store: Store,
     *,
@@ -55,8 +72,11 @@ def fire(
     checklist: str | None = None,
     expect_state: str | None = None,
     on=None,
+    within: frozenset[str] | None = None,
 ) -> FireResult:
-    """Fire in a transaction of its own. ``on``: the activity date (``engine.runtime.activity``), default today."""
+    """Fire in a transaction of its own. ``on``: the activity date (``engine.runtime.activity``), default today.
+    ``within``: the capacities (``by`` words) the actor may act in here, e.g. an account role's
+    (``engine.account_rules.ROLE_CAPACITIES``), checked with the transition inside the transaction; None: all."""
     with store.write() as conn:
         return fire_in(
             conn,
@@ -71,6 +91,7 @@ def fire(
             checklist=checklist,
             expect_state=expect_state,
             on=on,
+            within=within,
         )
 
 
@@ -88,6 +109,7 @@ def fire_in(
     checklist: str | None = None,
     expect_state: str | None = None,
     on=None,
+    within: frozenset[str] | None = None,
 ) -> FireResult:
     """Fire inside the caller's write transaction (a plugin command that records data and fires at once)."""
     from engine.pluginmanager import step_types
@@ -109,6 +131,8 @@ def fire_in(
     dest = machine_for(workflow).next_state(row.state, trigger)
     transition = workflow.transition(trigger, row.state)
     check_fire(definition, task_def, transition, actor)
+    if within is not None:
+        _check_within(definition, task_def, transition, actor, within)
     registry = step_types(plugins)
     named = [name for name in (workflow.states[row.state].step, workflow.states[dest].step) if name]
     for name in named:

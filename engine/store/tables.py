@@ -298,9 +298,20 @@ accounts = Table(
     Column("password_hash", Text, nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("session_version", Integer, nullable=False, default=1),  # bump to revoke sessions and remember-me cookies
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("locked_until", UTCDateTime, nullable=True),
+    Column("failed_logins", Integer, nullable=False, default=0),  # no longer read: see login_failures (0004)
+    Column("locked_until", UTCDateTime, nullable=True),  # no longer read: see login_failures (0004)
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+login_failures = Table(
+    # Failed logins in a row per name typed at the login form, known account or not (so an unknown name is locked
+    # exactly like a real one); the name's SHA-256, so a password typed into the name field is not kept.
+    "login_failures",
+    metadata,
+    Column("name_sha256", String(64), primary_key=True),
+    Column("failed", Integer, nullable=False),  # attempts counted before their password was checked
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 account_people = Table(

@@ -74,7 +74,8 @@ def test_disabled_account_cannot_log_in_or_use_tokens(store, clock):
     assert accounts.authenticate(store, "a1", PASSWORD, clock=clock).reason == "disabled"
     assert accounts.account_for_token(store, token, clock=clock) is None
     accounts.set_disabled(store, "a1", False, clock=clock)
-    assert accounts.account_for_token(store, token, clock=clock).id == "a1"
+    assert accounts.account_for_token(store, token, clock=clock) is None  # disabling revoked it for good
+    assert accounts.account_for_token(store, accounts.issue_token(store, "a1", clock=clock), clock=clock).id == "a1"
 
 
 def test_tokens_are_stored_hashed_and_revocable(store, clock):
