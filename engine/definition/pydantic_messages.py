@@ -11,6 +11,7 @@ import difflib
 
 from pydantic import ValidationError
 
+from engine.definition import limits
 from engine.i18n import say
 
 TYPE_WORDS = {
@@ -69,6 +70,13 @@ def describe(error: dict, known_keys, path: tuple = ()) -> tuple[str, bool]:
         ), False
     if kind == "too_short":
         return say("不能为空。", "must not be empty."), False
+    if kind in ("string_too_long", "too_long"):
+        return say(
+            "太长了({n} 个字),最多 {m} 个字。",
+            "too long ({n} characters); at most {m}.",
+            n=len(value) if isinstance(value, str) else "?",
+            m=error.get("ctx", {}).get("max_length", ""),
+        ), False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(error.get("ctx", {}).values()), "")
         words = {
@@ -103,12 +111,16 @@ def _custom(code: str, value) -> str:
         return code.split(":", 1)[1]
     table = {
         "key_has_space": ("标识 “{v}” 不能为空,也不能含空格或冒号。", "the id '{v}' must not be empty or contain spaces or colons."),
+        "bad_id": (
+            "标识 “{v}” 只能用英文字母、数字和 - _ .(以字母或数字开头),最多 {n} 个字符。",
+            "the id '{v}' may hold only ASCII letters, digits and - _ . (starting with a letter or digit), at most {n} characters.",
+        ),
         "bad_time": ('时间 “{v}” 应写成 HH:MM(如 "09:00",请加引号)。', "the time '{v}' must look like HH:MM (e.g. \"09:00\", quoted)."),
         "bad_zone": ("不认识的时区 “{v}”(如 Asia/Shanghai)。", "unknown time zone '{v}' (e.g. Asia/Shanghai)."),
         "not_positive": ("数量 {v} 必须大于 0。", "the quantity {v} must be more than 0."),
     }
     zh, en = table.get(code, ("值 “{v}” 不正确。", "invalid value '{v}'."))
-    return say(zh, en, v=_show(value))
+    return say(zh, en, v=_show(value), n=limits.MAX_ID)
 
 
 def _show(value) -> str:
@@ -127,13 +139,16 @@ def problems_from(error: ValidationError, base_path: tuple, data, known_keys):
         loc = tuple(item["loc"])
         path, complete = data_path(loc, data)
         message, is_key = describe(item, known_keys, base_path + path)
+        is_key = is_key or (complete is False and loc[-1:] == ("[key]",))  # a mapping's key broke a rule: point at the key
         found.append((base_path + path, message, is_key, complete, item["type"]))
-    # A union reports every branch it tried; keep the branch errors that got deepest into the data.
+    # A union reports every branch it tried; keep the branch errors that got deepest into the data. Every proper
+    # prefix of every path, once: linear in the number of errors (comparing each error with every other took
+    # 529 s for 16,000 unknown keys).
+    below = {path[:length] for path, *_ in found for length in range(len(path))}
     kept = []
     seen = set()
     for path, message, is_key, complete, kind in found:
-        deeper = any(other[0][: len(path)] == path and len(other[0]) > len(path) for other in found)
-        if deeper and not complete and kind != "missing":
+        if path in below and not complete and kind != "missing":
             continue
         if (path, message) in seen:
             continue

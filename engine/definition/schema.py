@@ -15,8 +15,11 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from engine.amounts import MAXIMUM, quantity_problem
 from engine.dates.durations import parse_duration
+from engine.definition import limits
 from engine.errors import InputError
 
 ROLES = ("head", "leader", "staff", "inspector")
@@ -36,6 +39,9 @@ def _text(value):
 def _key(value: str) -> str:
     if not value or re.search(r"[\s:]", value):
         raise ValueError("key_has_space")
+    # ids are URL path segments and database keys: engine.definition.limits says which characters and how long
+    if len(value) > limits.MAX_ID or not limits.ID_PATTERN.fullmatch(value):
+        raise ValueError("bad_id")
     return value
 
 
@@ -75,12 +81,21 @@ def _quantity(value):
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+def _bounded(value: Decimal) -> Decimal:
+    # The same bounds as amounts (engine.amounts): a target of 1.0e999999999 would load and then hang every status.
+    problem = quantity_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("number_bounds", problem)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=limits.MAX_NAME)]
+LongText = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=limits.MAX_LONG_TEXT)]
 Key = Annotated[str, BeforeValidator(_text), AfterValidator(_key)]
 DurationText = Annotated[str, AfterValidator(_duration)]
-Quantity = Annotated[Decimal, BeforeValidator(_quantity), AfterValidator(_positive)]
-Bound = Annotated[Decimal, BeforeValidator(_quantity)]
-Count = Annotated[int, Field(ge=1)]
+Quantity = Annotated[Decimal, BeforeValidator(_quantity), AfterValidator(_bounded), AfterValidator(_positive)]
+Bound = Annotated[Decimal, BeforeValidator(_quantity), AfterValidator(_bounded)]
+Count = Annotated[int, Field(ge=1, le=int(MAXIMUM))]
 
 
 class Strict(BaseModel):
@@ -109,7 +124,7 @@ class Unit(Strict):
     kind: Text | None = None  # 乡镇, 部门 …: units are ranked only among units of the same kind
 
 
-Weight = Annotated[Decimal, BeforeValidator(_quantity), Field(ge=0)]
+Weight = Annotated[Decimal, BeforeValidator(_quantity), AfterValidator(_bounded), Field(ge=0)]
 
 
 class RankingWeights(Strict):
@@ -123,7 +138,7 @@ class Person(Strict):
     name: Text
     roles: list[Literal["head", "leader", "staff", "inspector"]] = ["staff"]
     unit: Key | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=limits.MAX_EMAIL)] | None = None
     phone: Text | None = None
 
 
@@ -196,19 +211,19 @@ class Task(BaseModel):
     pace: bool = False
     remind: list[DurationText] | None = None
     escalate: list[Escalation] | None = None
-    note: Text | None = None
+    note: LongText | None = None
 
 
 class Measure(Strict):
     title: Text
-    text: Text | None = None
+    text: LongText | None = None
 
 
 class Documents(Strict):
     # What the office's documents say that the data cannot: the work report's 二、工作举措 and the circular's
     # closing requirements (docs/documents.md).
     measures: list[Measure] = []
-    requirements: Text | None = None
+    requirements: LongText | None = None
 
 
 class ChecklistFile(Strict):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
 
-from engine.definition import schema
+from engine.definition import limits, schema
 from engine.definition.date_checks import DateChecks
 from engine.definition.definitions import ChecklistDef, compile_checklist, workflow_graph
 from engine.definition.key_paths import REQUIRED_SECTIONS, SECTIONS, all_model_keys, model_at
@@ -60,10 +60,31 @@ def _validate(source: Source, step_types: dict | None) -> Validated:
         source.problem((), say("文件结构过于复杂,无法检查。", "the file is too deeply nested to check."))
         definition = None
     problems = sorted(source.problems, key=lambda p: (p.line, p.column, p.severity))
+    failed = any(p.severity == "error" for p in problems)
+    problems = _capped(problems, source.dropped, source.file)
     result = Validated(source.file, None, problems)
-    if not result.errors:
+    if not failed:
         result.definition = definition
     return result
+
+
+def _capped(problems: list[Problem], dropped: int, file: str) -> list[Problem]:
+    """The first ``limits.MAX_PROBLEMS`` problems, and a last one counting the rest: nobody reads 16,000 lines, and
+    the first ones are the ones to fix first (later ones are often caused by them)."""
+    more = len(problems) - limits.MAX_PROBLEMS + dropped
+    if more <= 0:
+        return problems
+    shown = problems[: limits.MAX_PROBLEMS]
+    rest = problems[limits.MAX_PROBLEMS :]
+    line, column = (rest[0].line, rest[0].column) if rest else (shown[-1].line, shown[-1].column)
+    severity = "error" if dropped or any(p.severity == "error" for p in rest) else "warning"
+    summary = say(
+        "还有 {n} 个问题未列出(只列出了前 {m} 个);请先改正上面的问题,再重新检查。",
+        "{n} more problems are not listed (only the first {m} are); fix the ones above first, then check again.",
+        n=more,
+        m=limits.MAX_PROBLEMS,
+    )
+    return [*shown, Problem(file, line, column, summary, severity)]
 
 
 class _Checker(TaskChecks, DateChecks):
@@ -81,9 +102,9 @@ class _Checker(TaskChecks, DateChecks):
     def error(self, path, message, *, key=False):
         if message is None:
             return
-        # The reader already explained a bad scalar (an impossible date, a yes/no); one message a place.
-        where = self.src.where(path, key=key)
-        if any((p.line, p.column) == where and p.severity == "error" for p in self.src.problems):
+        # The reader already explained a bad scalar (an impossible date, a yes/no); one message a place. A set of
+        # places, not a scan of every problem so far: that scan made 16,000 unknown keys take minutes.
+        if self.src.where(path, key=key) in self.src.error_places:
             return
         self.src.problem(path, message, key=key)
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
+from engine.definition import limits
 from engine.errors import Problem
 from engine.i18n import say
 
@@ -34,8 +35,9 @@ _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-MAX_NODES = 1_000_000  # no checklist needs more entries than this
-MAX_REPEATS = 50_000  # nodes reached again through aliases: a "billion laughs" file hits this in a fraction of a second
+MAX_NODES = limits.MAX_NODES  # kept here too: older callers import them from this module
+MAX_REPEATS = limits.MAX_REPEATS
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks: lines are counted as libyaml counts them
 
 
 @dataclass
@@ -50,6 +52,22 @@ class Source:
     nodes: int = 0
     repeats: int = 0
     seen: set = field(default_factory=set)
+    error_places: set = field(default_factory=set)  # (line, column) of every error: one message a place
+    dropped: int = 0  # problems found after ``limits.MAX_KEPT_PROBLEMS`` were kept: only counted
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= limits.MAX_KEPT_PROBLEMS
+
+    def add(self, problem: Problem) -> Problem:
+        """Keep ``problem`` (or only count it once enough are kept); linear in the number of problems."""
+        if problem.severity == "error":
+            self.error_places.add((problem.line, problem.column))
+        if self.full:
+            self.dropped += 1
+        else:
+            self.problems.append(problem)
+        return problem
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column for ``path``; the nearest enclosing node when it has none of its own."""
@@ -65,20 +83,28 @@ class Source:
 
     def problem(self, path: Path, message: str, *, key: bool = False, severity: str = "error") -> Problem:
         line, column = self.where(path, key=key)
-        found = Problem(self.file, line, column, message, severity)
-        self.problems.append(found)
-        return found
+        return self.add(Problem(self.file, line, column, message, severity))
 
 
 def read_text(text: str, file: str) -> Source:
+    """Read ``text``: refused whole when it breaks a limit of ``engine.definition.limits`` or holds control characters,
+    before any node is built (so a huge or hostile file costs little time and memory)."""
     source = Source(file)
+    if _too_big(text, source) or _control_characters(text, source):
+        return source
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = _compose(text)
+    except _Refused as refused:
+        source.add(Problem(file, refused.line, refused.column, refused.message))
+        return source
+    except RecursionError:  # pragma: no cover - the composer is iterative and depth-limited
+        source.add(Problem(file, 1, 1, say("嵌套层次过深。", "nesting is too deep.")))
+        return source
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = err.problem or str(err)
-        source.problems.append(
+        source.add(
             Problem(
                 file,
                 line,
@@ -92,10 +118,10 @@ def read_text(text: str, file: str) -> Source:
         )
         return source
     except yaml.YAMLError as err:
-        source.problems.append(Problem(file, 1, 1, say("无法读取 YAML:{d}", "cannot read YAML: {d}", d=err)))
+        source.add(Problem(file, 1, 1, say("无法读取 YAML:{d}", "cannot read YAML: {d}", d=err)))
         return source
     if root is None:
-        source.problems.append(Problem(file, 1, 1, say("文件是空的。", "the file is empty.")))
+        source.add(Problem(file, 1, 1, say("文件是空的。", "the file is empty.")))
         return source
     try:
         source.data = _convert(root, (), source, depth=0)
@@ -104,7 +130,7 @@ def read_text(text: str, file: str) -> Source:
         source.seen.clear()
         source.value_at.clear()
         source.key_at.clear()
-        source.problems.append(
+        source.add(
             Problem(
                 file,
                 1,
@@ -123,17 +149,21 @@ def read_text(text: str, file: str) -> Source:
 def read_file(path: str) -> Source:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(limits.MAX_FILE_BYTES + 1)  # never more than the limit into memory
     except OSError as err:
         source = Source(path)
-        source.problems.append(Problem(path, 1, 1, say("无法打开文件:{d}", "cannot open the file: {d}", d=err.strerror or err)))
+        source.add(Problem(path, 1, 1, say("无法打开文件:{d}", "cannot open the file: {d}", d=err.strerror or err)))
+        return source
+    if len(raw) > limits.MAX_FILE_BYTES:
+        source = Source(path)
+        source.add(_too_big_problem(path, raw))
         return source
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         source = Source(path)
         line = raw[: err.start].count(b"\n") + 1
-        source.problems.append(
+        source.add(
             Problem(
                 path,
                 line,
@@ -148,6 +178,162 @@ def read_file(path: str) -> Source:
     return read_text(text, path)
 
 
+def _too_big_problem(file: str, raw: bytes) -> Problem:
+    line = raw[: limits.MAX_FILE_BYTES].count(b"\n") + 1  # where the limit is crossed
+    return Problem(
+        file,
+        line,
+        1,
+        say(
+            "文件太大(超过 {n} MiB);一个清单文件不需要这么大,请检查是否粘贴了别的内容,或把清单拆成几个文件。",
+            "the file is larger than {n} MiB; no checklist needs that much: check for pasted content, or split the list into several files.",
+            n=limits.MAX_FILE_BYTES // (1024 * 1024),
+        ),
+    )
+
+
+def _too_big(text: str, source: Source) -> bool:
+    if len(text) <= limits.MAX_FILE_BYTES // 4:  # a character is at most 4 bytes in UTF-8: no need to encode
+        return False
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) <= limits.MAX_FILE_BYTES:
+        return False
+    source.add(_too_big_problem(source.file, raw))
+    return True
+
+
+def _control_characters(text: str, source: Source) -> bool:
+    """Report every character YAML refuses at its own line and column (libyaml says only "control characters are not
+    allowed", at the start of its buffer). True when there was one: the file is then not parsed at all."""
+    found = False
+    line, line_start, breaks = 1, 0, _LINE_BREAK.finditer(text)
+    next_break = next(breaks, None)
+    for match in limits.CONTROL_CHARACTERS.finditer(text):
+        found = True
+        if source.full:
+            source.dropped += 1
+            continue
+        while next_break is not None and next_break.end() <= match.start():
+            line, line_start = line + 1, next_break.end()
+            next_break = next(breaks, None)
+        column = match.start() - line_start + 1
+        code = f"U+{ord(match.group()):04X}"
+        source.add(
+            Problem(
+                source.file,
+                line,
+                column,
+                say(
+                    "第 {l} 行第 {c} 列有一个看不见的控制字符({u}),请删除。",
+                    "line {l}, column {c} holds an invisible control character ({u}); delete it.",
+                    l=line,
+                    c=column,
+                    u=code,
+                ),
+            )
+        )
+    return found
+
+
+class _Refused(Exception):
+    """A limit broken while composing: where and why."""
+
+    def __init__(self, mark, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = mark.line + 1, mark.column + 1, message
+
+
+def _compose(text: str):
+    """The YAML node tree of ``text``'s single document, built from the parser's events without recursion and
+    refused at the first node that breaks a limit (depth, entries in one collection, entries in all, length of
+    a value), so that neither a huge nor a deeply nested file is ever built in full. Same nodes as ``yaml.compose``
+    (tags are not resolved: the reader resolves plain scalars itself)."""
+    loader = _Loader(text)
+    try:
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        root = _compose_document(loader)
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", None, "but found another document", event.start_mark
+            )
+        return root
+    finally:
+        loader.dispose()
+
+
+def _compose_document(loader):
+    anchors: dict = {}
+    stack: list = []  # open collections, each [node, its pending key node or None]; its length is the depth
+    total = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            node = stack.pop()[0]
+            node.end_mark = event.end_mark
+        else:
+            if stack:
+                parent, pending = stack[-1]
+                if len(parent.value) >= limits.MAX_ENTRIES and (pending is None or isinstance(parent, yaml.SequenceNode)):
+                    raise _Refused(event.start_mark, _too_many())
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+                node = anchors[event.anchor]
+            else:
+                total += 1
+                if total > limits.MAX_NODES:
+                    raise _Refused(event.start_mark, _too_many_in_all())
+                if len(stack) > limits.MAX_DEPTH:
+                    raise _Refused(event.start_mark, _too_deep())
+                if isinstance(event, yaml.ScalarEvent):
+                    if len(event.value) > limits.MAX_SCALAR_CHARS:
+                        raise _Refused(event.start_mark, _too_long())
+                    node = yaml.ScalarNode(event.tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                else:
+                    kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                    node = kind(event.tag, [], event.start_mark, None, flow_style=event.flow_style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                if not isinstance(event, yaml.ScalarEvent):
+                    stack.append([node, None])
+                    continue
+        if not stack:
+            return node
+        top = stack[-1]
+        if isinstance(top[0], yaml.SequenceNode):
+            top[0].value.append(node)
+        elif top[1] is None:
+            top[1] = node
+        else:
+            top[0].value.append((top[1], node))
+            top[1] = None
+
+
+def _too_deep() -> str:
+    return say(
+        "嵌套层次过深(超过 {n} 层);清单最多只需要六七层。",
+        "nesting is deeper than {n} levels; a checklist needs six or seven at most.",
+        n=limits.MAX_DEPTH,
+    )
+
+
+def _too_many() -> str:
+    return say("这一层的条目太多(超过 {n} 项)。", "too many entries at this level (more than {n}).", n=limits.MAX_ENTRIES)
+
+
+def _too_many_in_all() -> str:
+    return say("文件的条目太多(超过 {n} 项)。", "the file has too many entries (more than {n}).", n=limits.MAX_NODES)
+
+
+def _too_long() -> str:
+    return say("这个值太长(超过 {n} 个字符)。", "this value is too long (more than {n} characters).", n=limits.MAX_SCALAR_CHARS)
+
+
 def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -157,7 +343,7 @@ class _TooLarge(Exception):
 
 
 def _convert(node, path: Path, source: Source, depth: int):
-    if depth > 50:  # aliases can build very deep or cyclic trees; a checklist never needs this
+    if depth > limits.MAX_DEPTH:  # aliases can build very deep or cyclic trees; a checklist never needs this
         source.problem(path, say("嵌套层次过深。", "nesting is too deep."))
         return None
     source.nodes += 1
