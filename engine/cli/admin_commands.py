@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from engine.cli.context import common_options, pass_app
@@ -15,17 +17,93 @@ def audit():
 
 
 @audit.command("verify")
+@click.option(
+    "--checkpoints",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="检查点文件(默认 $QINGDAN_HOME/audit-checkpoints.jsonl 或 QINGDAN_AUDIT_CHECKPOINTS)/ the checkpoints file to compare with.",
+)
 @common_options
 @pass_app
-def audit_verify(app):
-    """校验审计链,报告第一处被改动、插入或删除的记录 / verify the hash chains."""
+def audit_verify(app, checkpoints):
+    """校验审计链与密钥校验码,并用审计记录核对各表的现状 / verify the chains, their MACs, and the state against the trail."""
     from engine.runtime.audit import verify
 
     with app.store.read() as conn:
-        result = verify(conn)
+        result = verify(conn, checkpoints=checkpoints)
+    for line in result.notes:
+        click.echo(line)
+    for line in result.unchecked:
+        click.echo(say("未能核对:{x}", "not checked: {x}", x=line))
     if not result.ok:
-        raise AuditBroken(result.finding.message)
+        problems = result.problems
+        for line in problems[:-1]:
+            click.echo(line, err=True)
+        raise AuditBroken(problems[-1] + (say("(共 {n} 处不符)", " ({n} problems in all)", n=len(problems)) if len(problems) > 1 else ""))
     click.echo(say("审计链完好:{c} 条链,{e} 条记录。", "audit trail intact: {c} chains, {e} events.", c=result.chains, e=result.events))
+
+
+@audit.command("checkpoint")
+@click.option("--checkpoints", type=click.Path(dir_okay=False, path_type=Path), default=None, help="检查点文件 / the checkpoints file.")
+@common_options
+@pass_app
+def audit_checkpoint(app, checkpoints):
+    """校验后把每条链的链头签名记入检查点文件(请另存到数据库主机以外)/ verify, then append a signed checkpoint of every chain head."""
+    click.echo(_checkpoint(app, checkpoints, "checkpoint"))
+
+
+@audit.command("rotate-key")
+@click.option("--checkpoints", type=click.Path(dir_okay=False, path_type=Path), default=None, help="检查点文件 / the checkpoints file.")
+@common_options
+@pass_app
+def audit_rotate_key(app, checkpoints):
+    """换用新的审计密钥(旧密钥保留,用于校验旧记录),并记一个检查点 / start a new audit key (old ones kept) and write a checkpoint."""
+    from engine.runtime.audit_keys import key_path, rotate
+
+    _verified(app, checkpoints)
+    key_id = rotate()
+    click.echo(
+        say(
+            "新的审计密钥 {k} 已写入 {p};旧密钥保留,用于校验旧记录。",
+            "new audit key {k} written to {p}; older keys are kept to verify older events.",
+            k=key_id,
+            p=key_path(),
+        )
+    )
+    click.echo(_checkpoint(app, checkpoints, "rotate-key"))
+
+
+def _verified(app, checkpoints):
+    from engine.runtime.audit import verify
+
+    with app.store.read() as conn:
+        result = verify(conn, checkpoints=checkpoints)
+    if not result.ok:
+        raise AuditBroken(
+            say(
+                "审计记录校验不通过,不写检查点:",
+                "the audit trail does not verify; no checkpoint written: ",
+            )
+            + "; ".join(result.problems)
+        )
+    return result, app.store
+
+
+def _checkpoint(app, checkpoints, reason: str) -> str:
+    from engine.runtime.audit_keys import checkpoints_path, database_label, keyring, write_checkpoint
+
+    result, store = _verified(app, checkpoints)
+    with store.read() as conn:
+        database = database_label(conn.engine.url)
+    record = write_checkpoint(keyring(), database, result.marks, path=checkpoints, reason=reason)
+    return say(
+        "检查点已写入 {p}:{n} 条链,{e} 条记录,密钥 {k}。请把这个文件另存到数据库主机以外。",
+        "checkpoint written to {p}: {n} chains, {e} events, key {k}. Ship this file off the database host.",
+        p=checkpoints or checkpoints_path(),
+        n=len(result.marks),
+        e=result.events,
+        k=record["key"],
+    )
 
 
 @click.group()

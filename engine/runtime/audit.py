@@ -1,7 +1,8 @@
 """The append-only, hash-chained audit trail (处处留痕,透明可查).
 
 Each checklist has its own chain (accounts and system events use the chain ``_system``). An event's
-hash covers its fields and the previous event's hash; ``chain_heads`` remembers the last sequence
+hash covers its fields and the previous event's hash, keyed with the audit key of the instance folder
+(HMAC-SHA256, ``engine.runtime.audit_keys``; events older than the key keep a plain SHA-256); ``chain_heads`` remembers the last sequence
 number and hash, so deleting the newest events is detected too. Appending locks the chain head row
 (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serializes writers), which is
 what keeps two concurrent writers from forking a chain.
@@ -19,13 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
 
 from engine.dates.clock import DEFAULT_ZONE, is_set, show
 from engine.errors import InputError
 from engine.i18n import say
+from engine.runtime.audit_keys import Keyring, keyring
 from engine.store.tables import chain_heads, events
 
 GENESIS = "0" * 64
@@ -40,7 +41,7 @@ def _stamp(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event_hash(row: dict) -> str:
+def _hashed_fields(row: dict) -> bytes:
     fields = [
         row["chain"],
         int(row["seq"]),
@@ -57,7 +58,17 @@ def event_hash(row: dict) -> str:
         row["data"],
         row["prev_hash"],
     ]
-    return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def event_hash(row: dict) -> str:
+    """The public, unkeyed hash of an event (events written before the audit key existed carry it)."""
+    return hashlib.sha256(_hashed_fields(row)).hexdigest()
+
+
+def event_mac(row: dict, ring: Keyring, key_id: str) -> str:
+    """HMAC-SHA256 of the same fields with audit key ``key_id``: what every event written now carries as its hash."""
+    return ring.mac(key_id, _hashed_fields(row))
 
 
 def append(conn, *, chain: str, at: dt.datetime, actor: str, kind: str, **fields) -> dict:
@@ -169,6 +180,7 @@ def forget_heads() -> None:
 
 
 def _chain(chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
+    ring = keyring()
     rows = []
     for entry in entries:
         seq += 1
@@ -189,144 +201,16 @@ def _chain(chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
         if is_set(entry["at"]):
             data = {**(data or {}), "clock": "set"}
         row["data"] = canonical(data)
-        row["hash"] = prev = event_hash(row)
+        row["hash"] = prev = event_mac(row, ring, ring.current)
         rows.append(row)
     return rows
 
 
-@dataclass(frozen=True)
-class Finding:
-    chain: str
-    seq: int
-    event_id: int | None
-    what: str  # "edited" | "deleted" | "inserted"
-    message: str
+def verify(conn, **options):
+    """Walk every chain and replay the trail against the state tables (``engine.runtime.audit_verify.verify``)."""
+    from engine.runtime.audit_verify import verify as walk
 
-
-@dataclass(frozen=True)
-class Verification:
-    chains: int
-    events: int
-    finding: Finding | None
-
-    @property
-    def ok(self) -> bool:
-        return self.finding is None
-
-
-def verify(conn) -> Verification:
-    """Walk every chain; report the first edited, inserted or deleted event."""
-    heads = {row.chain: (row.seq, row.hash) for row in conn.execute(select(chain_heads))}
-    total = 0
-    chains_seen = set()
-    result = conn.execution_options(yield_per=2000).execute(select(events).order_by(events.c.chain, events.c.seq))
-    current, expected_seq, prev = None, 1, GENESIS
-    finding = None
-    for row in result.mappings():
-        total += 1
-        if row["chain"] != current:
-            if current is not None:
-                finding = _check_tail(current, expected_seq - 1, prev, heads)
-                if finding:
-                    break
-            current, expected_seq, prev = row["chain"], 1, GENESIS
-            chains_seen.add(current)
-        finding = _check_row(row, expected_seq, prev)
-        if finding:
-            break
-        expected_seq, prev = row["seq"] + 1, row["hash"]
-    result.close()
-    if finding is None and current is not None:
-        finding = _check_tail(current, expected_seq - 1, prev, heads)
-    if finding is None:
-        for chain in sorted(set(heads) - chains_seen):
-            seq, _ = heads[chain]
-            finding = Finding(
-                chain,
-                1,
-                None,
-                "deleted",
-                say("链 {c} 的全部 {n} 条记录被删除。", "all {n} events of chain {c} were deleted.", c=chain, n=seq),
-            )
-            break
-    return Verification(len(heads | {c: None for c in chains_seen}), total, finding)
-
-
-def _check_row(row, expected_seq: int, prev: str) -> Finding | None:
-    chain, seq = row["chain"], row["seq"]
-    if event_hash(dict(row)) != row["hash"]:
-        return Finding(
-            chain,
-            seq,
-            row["id"],
-            "edited",
-            say("链 {c} 第 {s} 条记录(id {i})的内容被改动过。", "event {s} (id {i}) of chain {c} was edited.", c=chain, s=seq, i=row["id"]),
-        )
-    if seq > expected_seq:
-        return Finding(
-            chain,
-            expected_seq,
-            row["id"],
-            "deleted",
-            say(
-                "链 {c} 缺少第 {a}–{b} 条记录(被删除)。",
-                "events {a}–{b} of chain {c} are missing (deleted).",
-                c=chain,
-                a=expected_seq,
-                b=seq - 1,
-            ),
-        )
-    if row["prev_hash"] != prev:
-        return Finding(
-            chain,
-            seq,
-            row["id"],
-            "inserted",
-            say(
-                "链 {c} 第 {s} 条记录(id {i})与前一条接不上:记录被插入或替换。",
-                "event {s} (id {i}) of chain {c} does not follow the one before: an event was inserted or replaced.",
-                c=chain,
-                s=seq,
-                i=row["id"],
-            ),
-        )
-    return None
-
-
-def _check_tail(chain: str, last_seq: int, last_hash: str, heads: dict) -> Finding | None:
-    head = heads.get(chain)
-    if head is None:
-        return Finding(
-            chain,
-            last_seq,
-            None,
-            "inserted",
-            say("链 {c} 没有链头记录:整条链是后插入的。", "chain {c} has no head record: it was inserted.", c=chain),
-        )
-    seq, digest = head
-    if seq > last_seq:
-        return Finding(
-            chain,
-            last_seq + 1,
-            None,
-            "deleted",
-            say(
-                "链 {c} 最后的第 {a}–{b} 条记录被删除。",
-                "the last events {a}–{b} of chain {c} were deleted.",
-                c=chain,
-                a=last_seq + 1,
-                b=seq,
-            ),
-        )
-    if seq < last_seq or digest != last_hash:
-        return Finding(
-            chain,
-            seq + 1,
-            None,
-            "inserted",
-            say("链 {c} 在第 {s} 条之后有后插入的记录。", "events were inserted in chain {c} after event {s}.", c=chain, s=seq),
-        )
-    return None
+    return walk(conn, **options)
 
 
 def recent(conn, *, limit: int = 100, before: int | None = None, chain: str | None = None) -> list[dict]:

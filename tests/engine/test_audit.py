@@ -46,9 +46,18 @@ def test_deleted_newest_event(busy):
     assert check(busy).finding.what == "deleted"
 
 
+def _mac(row):
+    from engine.runtime.audit import event_mac
+    from engine.runtime.audit_keys import keyring
+
+    ring = keyring()
+    return event_mac(row, ring, ring.current)
+
+
 def test_inserted_event_with_a_rebuilt_chain_is_found_at_the_head(busy):
-    """A forger who inserts an event and re-hashes everything after it is still caught by the chain head."""
-    from engine.runtime.audit import event_hash
+    """A forger who inserts an event and re-MACs everything after it (holding the key, even) is still caught by the
+    chain head; one without the key is caught at the first event carrying no MAC (tests/engine/test_audit_proof.py)."""
+    event_hash = _mac
 
     with busy.write() as conn:
         old = dict(conn.execute(select(events).where(events.c.seq == 6)).mappings().one())
@@ -65,7 +74,7 @@ def test_inserted_event_with_a_rebuilt_chain_is_found_at_the_head(busy):
 
 
 def test_replaced_event_breaks_the_link(busy):
-    from engine.runtime.audit import event_hash
+    event_hash = _mac
 
     with busy.write() as conn:
         row = dict(conn.execute(select(events).where(events.c.seq == 4)).mappings().one())
