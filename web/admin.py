@@ -157,7 +157,14 @@ def upload_checklist():
     if upload is not None and upload.filename and upload.filename.lower().endswith(".xlsx"):
         name, raw, findings = _imported(upload)
     elif upload is not None and upload.filename:
-        raw = upload.read()
+        from engine.definition.limits import MAX_FILE_BYTES
+        from engine.definition.yamlsource import too_big_message
+
+        raw = upload.read(MAX_FILE_BYTES + 1)  # refused here, before decoding and composing a huge file
+        if len(raw) > MAX_FILE_BYTES:
+            refused = InputError(too_big_message(), field="file")
+            refused.http_status = 413
+            raise refused
         name = upload.filename
     else:
         raw = (request.form.get("text") or "").encode("utf-8")

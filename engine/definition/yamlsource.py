@@ -180,15 +180,15 @@ def read_file(path: str) -> Source:
 
 def _too_big_problem(file: str, raw: bytes) -> Problem:
     line = raw[: limits.MAX_FILE_BYTES].count(b"\n") + 1  # where the limit is crossed
-    return Problem(
-        file,
-        line,
-        1,
-        say(
-            "文件太大(超过 {n} MiB);一个清单文件不需要这么大,请检查是否粘贴了别的内容,或把清单拆成几个文件。",
-            "the file is larger than {n} MiB; no checklist needs that much: check for pasted content, or split the list into several files.",
-            n=limits.MAX_FILE_BYTES // (1024 * 1024),
-        ),
+    return Problem(file, line, 1, too_big_message())
+
+
+def too_big_message() -> str:
+    """What a file over ``limits.MAX_FILE_BYTES`` is told (the reader, and the web upload before reading it all)."""
+    return say(
+        "文件太大(超过 {n} MiB);一个清单文件不需要这么大,请检查是否粘贴了别的内容,或把清单拆成几个文件。",
+        "the file is larger than {n} MiB; no checklist needs that much: check for pasted content, or split the list into several files.",
+        n=limits.MAX_FILE_BYTES // (1024 * 1024),
     )
 
 
