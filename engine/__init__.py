@@ -53,6 +53,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "store_evidence_file": ("engine.runtime.evidence", "store_file"),
     "store_evidence_stream": ("engine.runtime.evidence", "store_stream"),
     "Evidence": ("engine.runtime.evidence", "Evidence"),
+    "evidence_intake": ("engine.runtime.evidence", "intake"),
+    "EvidenceQuotaExceeded": ("engine.runtime.evidence", "QuotaExceeded"),
     # reading
     "checklist_status": ("engine.queries.status", "checklist_status"),
     "task_history": ("engine.queries.history", "task_history"),
@@ -192,6 +194,8 @@ __all__ = [
     "step_types",
     "store_evidence_file",
     "store_evidence_stream",
+    "evidence_intake",
+    "EvidenceQuotaExceeded",
     "task_history",
     "task_transaction",
     "unread_count",
@@ -263,6 +267,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
     from engine.runtime.audit import recent as recent_events
     from engine.runtime.audit import verify as verify_audit
     from engine.runtime.evidence import Evidence
+    from engine.runtime.evidence import QuotaExceeded as EvidenceQuotaExceeded
+    from engine.runtime.evidence import intake as evidence_intake
     from engine.runtime.evidence import store_file as store_evidence_file
     from engine.runtime.evidence import store_stream as store_evidence_stream
     from engine.runtime.fire import FireResult, fire

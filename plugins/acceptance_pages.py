@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from engine.plugin import Conflict, InputError, check_account_fire, items_in_step, may_view_task, say, show_instant, task_transaction
 from plugins.acceptance import STEP, acceptance_states, record, rounds, verdict_triggers
 from plugins.acceptance_criteria import criteria_of
-from web import account, current_services, require_task_view, roles, store_evidence
+from web import account, current_services, evidence_intake, require_task_view, roles
 
 bp = Blueprint("inspection", __name__, url_prefix="/inspect", template_folder="templates")
 
@@ -98,21 +98,25 @@ def record_round(checklist_id, task_id):
     verdict = next(iter(passes + fails), None)
     transition = workflow.transition(verdict, row.state) if verdict else None
     person = check_account_fire(account(), definition, task, transition.by if transition else (), verdict or "pass")
-    evidence = store_evidence(request.files.getlist("evidence"))
-    result = record(
-        svc.store,
-        task=task.id,
-        item=row.name,
-        inspector=person,
-        values=values,
-        clock=svc.clock,
-        plugins=svc.plugins,
-        evidence=evidence,
-        note=(form.get("note") or "").strip() or None,
-        checklist=definition.id,
-        expect_state=row.state,
-        on=(form.get("on") or "").strip() or None,
-    )
+    # authorized: now the files may be stored (within the list's quota), and are removed if recording the round fails
+    with evidence_intake(definition.id) as taking:
+        evidence = [
+            taking.add(upload.filename, upload.stream) for upload in request.files.getlist("evidence") if upload and upload.filename
+        ]
+        result = record(
+            svc.store,
+            task=task.id,
+            item=row.name,
+            inspector=person,
+            values=values,
+            clock=svc.clock,
+            plugins=svc.plugins,
+            evidence=evidence,
+            note=(form.get("note") or "").strip() or None,
+            checklist=definition.id,
+            expect_state=row.state,
+            on=(form.get("on") or "").strip() or None,
+        )
     if result.passed:
         flash(say("{t} / {i}:第 {r} 轮验收通过。", "{t} / {i}: inspection round {r} passed.", t=task.id, i=row.name, r=result.round), "ok")
     else:

@@ -25,9 +25,10 @@ _EXPORTS = {
     "require_task_view": ("web.access", "require_task_view"),
     "current_services": ("web.services", "get"),
     "store_evidence": ("web.operations", "store_evidence"),
+    "evidence_intake": ("web.operations", "evidence_intake"),
 }
 
-__all__ = ["account", "create_app", "current_services", "require_task_view", "roles", "store_evidence"]
+__all__ = ["account", "create_app", "current_services", "evidence_intake", "require_task_view", "roles", "store_evidence"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -33,6 +33,7 @@ DEFAULTS = {
     "LOGIN_IP_WINDOW": 300,
     "PROXY_FIX": 0,  # number of trusted reverse proxies in front (X-Forwarded-For/-Proto), docs/deploy.md
     "EVIDENCE_DIR": None,  # default: the engine's evidence store (QINGDAN_EVIDENCE_DIR or $QINGDAN_HOME/evidence)
+    "EVIDENCE_QUOTA_MB": 2048,  # evidence one list may take on disk, in MiB (0: no limit); docs/security.md "Uploads"
     "BOARD_TIMELINE_ROWS": 60,  # tasks drawn on the timeline before asking to filter
     "BOARD_ROWS": 200,  # task rows listed on a board before the most urgent are kept (?all=1 lists every one)
 }
@@ -49,6 +50,7 @@ ENVIRONMENT = {
     "SESSION_MAX_HOURS": int,
     "PROXY_FIX": int,
     "EVIDENCE_DIR": str,
+    "EVIDENCE_QUOTA_MB": int,
     "LOGIN_IP_LIMIT": int,
 }
 

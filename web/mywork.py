@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import engine
 from engine import InputError, plain, say, step_types
+from engine.amounts import parse_id
 from web import operations, presenters, services
 from web.access import WORK_ROLES, account, roles
 from web.actions import actions_for, may_report
@@ -88,9 +89,6 @@ def fire():
     form = request.form
     data = operations.parse_data_text(form.get("data_text"))
     data.update({key[5:]: value.strip() for key, value in form.items() if key.startswith("data_") and key != "data_text" and value.strip()})
-    evidence = operations.save_evidence(request.files.getlist("evidence"))
-    if evidence:
-        data["evidence"] = evidence
     result = operations.fire(
         account(),
         task=form.get("task", ""),
@@ -101,6 +99,7 @@ def fire():
         checklist=form.get("checklist") or None,
         expect_state=form.get("expect_state") or None,
         on=form.get("on") or None,
+        uploads=request.files.getlist("evidence"),  # stored only once the account may fire this trigger
     )
     flash(
         say(
@@ -163,8 +162,8 @@ def correct():
     entry = (form.get("entry") or "").strip()
     if not entry.isascii() or not entry.isdigit():
         raise InputError(say("没有指明要更正哪一条报送记录。", "no report was named to correct."))
-    result = operations.correct(
-        account(), task=form.get("task", ""), entry=int(entry), note=form.get("note"), checklist=form.get("checklist") or None
+    result = operations.correct(  # a number beyond any row's (parse_id: None) reaches the engine, which finds no such entry
+        account(), task=form.get("task", ""), entry=parse_id(entry) or entry, note=form.get("note"), checklist=form.get("checklist") or None
     )
     flash(
         say(
@@ -196,11 +195,12 @@ def inbox():
 def mark_read():
     svc = services.get()
     me = account()
-    ids = [int(v) for v in request.form.getlist("id") if v.isdigit()]
+    posted = request.form.getlist("id")  # none posted: mark all read
+    ids = [number for number in map(parse_id, posted) if number is not None]
     count = 0
     for checklist_id, person in svc.people(me):
         mine = {n["id"] for n in engine.inbox(svc.store, person, checklist=checklist_id, unread=True, limit=10000)}
-        wanted = sorted(mine & set(ids)) if ids else None
+        wanted = sorted(mine & set(ids)) if posted else None
         if wanted is None and mine:
             count += engine.mark_read(svc.store, person, sorted(mine), svc.clock.now())
         elif wanted:

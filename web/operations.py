@@ -15,6 +15,7 @@ import engine
 from engine import InputError, say
 from engine.account_rules import ROLE_CAPACITIES, acting_person, check_account_fire, check_account_report
 from web import services
+from web.step_forms import wants_evidence
 
 
 def locate(task: str, item: str | None, checklist: str | None = None):
@@ -35,9 +36,13 @@ def fire(
     checklist: str | None = None,
     expect_state: str | None = None,
     on=None,
+    uploads=(),
 ):
+    """Fire as the account. ``uploads`` (evidence files) are stored only after the account's permission for this
+    trigger on this item was checked, within the list's quota, and removed again when the firing fails."""
     svc = services.get()
     definition, task_def, row = locate(task, item, checklist)
+    transition = None
     if task_def.kind == "workflow":
         transition = definition.workflows[task_def.workflow].transition(trigger, row.state)
         if transition is not None:
@@ -46,21 +51,35 @@ def fire(
             person = acting_person(account, definition)  # the engine explains why the trigger is not valid
     else:
         person = acting_person(account, definition)
-    return engine.fire(
-        svc.store,
-        task=task_def.id,
-        item=row.name if row is not None else item,
-        trigger=trigger,
-        actor=person,
-        clock=svc.clock,
-        plugins=svc.plugins,
-        note=note or None,
-        data=data or {},
-        checklist=definition.id,
-        expect_state=expect_state or (row.state if row is not None else None),
-        on=on or None,
-        within=ROLE_CAPACITIES.get(account.role, frozenset()),  # the role, checked in the engine's transaction
-    )
+    uploads = [u for u in uploads if u is not None and u.filename] if transition is not None else []
+    if uploads and not wants_evidence(definition, task_def, transition, row.state):
+        raise InputError(
+            say(
+                "“{g}” 不涉及需要证明材料的环节,不接收上传的文件。",
+                "'{g}' does not enter or leave a step that takes evidence; uploaded files are not accepted.",
+                g=trigger,
+            ),
+            field="evidence",
+        )
+    data = dict(data or {})
+    with evidence_intake(definition.id) as taking:
+        if uploads:
+            data["evidence"] = [taking.add(u.filename, u.stream).as_json() for u in uploads]
+        return engine.fire(
+            svc.store,
+            task=task_def.id,
+            item=row.name if row is not None else item,
+            trigger=trigger,
+            actor=person,
+            clock=svc.clock,
+            plugins=svc.plugins,
+            note=note or None,
+            data=data,
+            checklist=definition.id,
+            expect_state=expect_state or (row.state if row is not None else None),
+            on=on or None,
+            within=ROLE_CAPACITIES.get(account.role, frozenset()),  # the role, checked in the engine's transaction
+        )
 
 
 def report(
@@ -127,9 +146,23 @@ def parse_data_text(text: str | None) -> dict:
     return data
 
 
+def evidence_intake(checklist_id: str):
+    """``engine.evidence_intake`` for an action on a list, in the folder and within the quota the web config names
+    (``EVIDENCE_DIR``, ``EVIDENCE_QUOTA_MB``). Authorize the action first, then store files with ``intake.add`` and
+    record the action inside the ``with`` block: when it raises, the files it stored are removed."""
+    from pathlib import Path
+
+    folder = current_app.config.get("EVIDENCE_DIR")
+    quota = current_app.config.get("EVIDENCE_QUOTA_MB")
+    return engine.evidence_intake(
+        services.get().store, checklist_id, Path(folder) if folder else None, int(quota) if quota is not None else None
+    )
+
+
 def store_evidence(uploads) -> list:
     """Store uploaded files by content (``engine.store_evidence_stream``) in the folder the web config names
-    (``EVIDENCE_DIR``), else the command line's; returns ``engine.Evidence`` objects."""
+    (``EVIDENCE_DIR``), else the command line's; returns ``engine.Evidence`` objects. No authorization, quota or
+    clean-up: actions taking uploads use ``evidence_intake`` instead."""
     from pathlib import Path
 
     folder = current_app.config.get("EVIDENCE_DIR")
@@ -138,8 +171,3 @@ def store_evidence(uploads) -> list:
         for upload in uploads
         if upload is not None and upload.filename
     ]
-
-
-def save_evidence(uploads) -> list[dict]:
-    """Store uploaded evidence files and return ``[{name, sha256, size}]`` for the audit data."""
-    return [e.as_json() for e in store_evidence(uploads)]
