@@ -93,7 +93,7 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     key = (id(conn.engine), chain)
     guess = _heads.get(key)
     if guess is not None and _fits(entries, guess[2]):
-        rows = _chain(chain, entries, guess[0], guess[1])
+        rows = _chain(conn, chain, entries, guess[0], guess[1])
         moved = conn.execute(
             update(chain_heads)
             .where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0], chain_heads.c.hash == guess[1])
@@ -112,7 +112,7 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
         if head_at is not None and not _fits([entry], head_at):
             _refuse_earlier(chain, entry["at"], head_at)
     seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
-    rows = _chain(chain, entries, seq, prev)
+    rows = _chain(conn, chain, entries, seq, prev)
     at = _later(newest, head_at)
     if head:
         conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=at))
@@ -167,6 +167,17 @@ def _refuse_earlier(chain: str, at: dt.datetime, head: dt.datetime) -> None:
         )
 
 
+def _first_key(conn) -> Keyring:
+    """Create the audit key, and record in a signed checkpoint which chains of this database are older than it:
+    their events keep plain hashes, every later event must carry a MAC (``audit_verify``)."""
+    from engine.runtime.audit_keys import database_label, write_checkpoint
+
+    ring = keyring()
+    older = {row.chain: {"seq": row.seq, "hash": row.hash, "mac_from": None} for row in conn.execute(select(chain_heads))}
+    write_checkpoint(ring, database_label(conn.engine.url), older, reason="key-created")
+    return ring
+
+
 def newest_entry(conn) -> dt.datetime | None:
     """The entry time of the newest event of any chain (``None`` on an empty database): a set clock that
     restarts (the demo) continues from here rather than going back in time."""
@@ -179,8 +190,8 @@ def forget_heads() -> None:
     _heads.clear()
 
 
-def _chain(chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
-    ring = keyring()
+def _chain(conn, chain: str, entries: list[dict], seq: int, prev: str) -> list[dict]:
+    ring = keyring(create=False) or _first_key(conn)
     rows = []
     for entry in entries:
         seq += 1

@@ -53,7 +53,7 @@ class _Chain:
     prev: str = GENESIS
     mac_from: int | None = None  # the first event carrying a MAC
     keys: list[str] = field(default_factory=list)
-    must_mac_from: int | None = None  # from the checkpoint
+    plan: dict | None = None  # this chain in the newest checkpoint
     checkpoint_seq: int | None = None
     checkpoint_hash_seen: str | None = None
 
@@ -87,7 +87,7 @@ def verify(conn, *, ring: Keyring | None = _DEFAULT, checkpoints: Path | None = 
             state = seen[row["chain"]] = _Chain(row["chain"])
             plan = planned.get(state.name)
             if plan:
-                state.must_mac_from, state.checkpoint_seq = plan.get("mac_from"), plan.get("seq")
+                state.plan, state.checkpoint_seq = plan, plan.get("seq")
         finding = _check_row(row, state, ring)
         if finding is None:
             state.expected, state.prev = row["seq"] + 1, row["hash"]
@@ -153,21 +153,21 @@ def _check_row(row, state: _Chain, ring: Keyring | None) -> Finding | None:
             "edited",
             say("链 {c} 第 {s} 条记录(id {i})的内容被改动过。", "event {s} (id {i}) of chain {c} was edited.", c=chain, s=seq, i=row["id"]),
         )
-    required = state.mac_from is not None or (state.must_mac_from is not None and seq >= state.must_mac_from)
-    if key_id is None and required:
+    if key_id is None and ring is not None and (state.mac_from is not None or not _may_be_plain(state, seq)):
         return Finding(
             chain,
             seq,
             row["id"],
             "unkeyed",
             say(
-                "链 {c} 第 {s} 条记录(id {i})没有密钥校验码,而这条链从第 {m} 条起都应有:记录是用公开算法重算或伪造的。",
-                "event {s} (id {i}) of chain {c} carries no MAC although the chain has them from event {m} on: it was "
-                "recomputed or forged with the public algorithm.",
+                "链 {c} 第 {s} 条记录(id {i})没有密钥校验码,而审计密钥建立后的记录都应有(早于密钥的记录,检查点认到第 {m} 条):"
+                "记录是用公开算法重算或伪造的。",
+                "event {s} (id {i}) of chain {c} carries no MAC, although every event since the audit key must (the checkpoint "
+                "accepts events up to {m} as older than the key): it was recomputed or forged with the public algorithm.",
                 c=chain,
                 s=seq,
                 i=row["id"],
-                m=state.mac_from or state.must_mac_from,
+                m=_plain_until(state),
             ),
         )
     if seq > state.expected:
@@ -204,6 +204,18 @@ def _check_row(row, state: _Chain, ring: Keyring | None) -> Finding | None:
         if key_id not in state.keys:
             state.keys.append(key_id)
     return None
+
+
+def _plain_until(state: _Chain) -> int:
+    """The last sequence number of the chain the checkpoint accepts as written before the audit key."""
+    plan = state.plan or {}
+    if plan.get("mac_from") is not None:
+        return min(plan["mac_from"] - 1, state.mac_from - 1 if state.mac_from else plan["mac_from"] - 1)
+    return plan.get("seq", 0) if state.mac_from is None else min(plan.get("seq", 0), state.mac_from - 1)
+
+
+def _may_be_plain(state: _Chain, seq: int) -> bool:
+    return seq <= _plain_until(state)
 
 
 def _key_of(row: dict, ring: Keyring | None, last: str | None):
