@@ -54,6 +54,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "plain": ("engine.numbers", "plain"),
     "as_json_number": ("engine.numbers", "as_json_number"),
     "parse_amount": ("engine.amounts", "parse_amount"),
+    "parse_measure": ("engine.amounts", "parse_measure"),
     "Clock": ("engine.dates.clock", "Clock"),
     "local_date": ("engine.dates.clock", "local_date"),
     "show_instant": ("engine.dates.clock", "show"),
@@ -159,6 +160,7 @@ __all__ = [
     "open_task",
     "parse_amount",
     "parse_duration",
+    "parse_measure",
     "pass_app",
     "plain",
     "refuse_without_workflow",
@@ -187,7 +189,7 @@ __getattr__, __dir__ = lazy_exports("engine.plugin", _EXPORTS, globals(), __all_
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names above are imported when first used
     from engine.account_rules import check_account_fire, may_view_task
-    from engine.amounts import parse_amount
+    from engine.amounts import parse_amount, parse_measure
     from engine.catalog import checklist_ids, get_checklist
     from engine.cli.context import (
         common_options,

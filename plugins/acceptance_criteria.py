@@ -5,7 +5,7 @@ minimum, a maximum or a yes/no, values as inspectors type them (210, 是, ✓), 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -13,6 +13,7 @@ from engine.plugin import (
     Bound,
     InputError,
     Text,
+    parse_measure,
     plain,
     say,
 )
@@ -130,17 +131,16 @@ def _number(criterion: Criterion, raw) -> Decimal:
     if criterion.unit and text.endswith(criterion.unit):
         text = text[: -len(criterion.unit)].strip()
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+        return parse_measure(text)  # the one rule for numbers: plain decimals, at most 16 + 4 digits, finite
+    except InputError as err:
+        shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:40] + "…"
         raise InputError(
             say(
-                "“{c}” 的结果应是数字{u},不是 “{v}”。",
-                "'{c}' needs a number{u}, not '{v}'.",
+                "“{c}” 的结果应是数字{u},不是 “{v}”({m})。",
+                "'{c}' needs a number{u}, not '{v}' ({m}).",
                 c=criterion.check,
                 u=f"({criterion.unit})" if criterion.unit else "",
-                v=raw,
+                v=shown,
+                m=str(err).rstrip("。."),
             )
-        )
-    return value
+        ) from None

@@ -12,12 +12,14 @@ Refusals are 4xx with ``{"error": message}`` in the engine's words (what the CLI
 from __future__ import annotations
 
 import functools
+import json
 
 from flask import Blueprint, g, jsonify, request
 
 import engine
 from engine.account_rules import may_view_task
 from engine.accounts import account_for_token, role_word
+from engine.amounts import parse_id
 from engine.errors import InputError
 from engine.i18n import say
 from engine.numbers import as_json_number
@@ -59,8 +61,22 @@ def api_roles(*allowed: str):
     return decorate
 
 
+class _Written(str):
+    """A JSON number's text as it was written (``1.5``, ``1e309``, ``NaN``, a 5,000-digit integer): amounts are read
+    from the text by ``engine.amounts``, so a float never rounds 1234567890123.4567 nor turns 1e309 into infinity."""
+
+
+def _whole(text: str):
+    return int(text) if len(text) <= 30 else _Written(text)  # int() refuses 4,300 digits and more
+
+
 def _body() -> dict:
-    data = request.get_json(silent=True)
+    data = None
+    if request.is_json:
+        try:
+            data = json.loads(request.get_data(cache=True), parse_float=_Written, parse_int=_whole, parse_constant=_Written)
+        except ValueError:
+            data = None
     if not isinstance(data, dict):
         raise InputError(
             say(
@@ -77,7 +93,7 @@ def _text(data: dict, key: str, required: bool = False) -> str | None:
         if required:
             raise InputError(say("缺少字段 “{k}”。", "the field '{k}' is missing.", k=key))
         return None
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
+    if not isinstance(value, (str, int)) or isinstance(value, (bool, _Written)):
         raise InputError(say("字段 “{k}” 应是文字。", "the field '{k}' must be a string.", k=key))
     return str(value)
 
@@ -194,8 +210,10 @@ def correct():
     task = _text(data, "task", True)
     entry = data.get("entry")
     if isinstance(entry, str) and entry.strip().isascii() and entry.strip().isdigit():
-        entry = int(entry.strip())
-    if entry is None or isinstance(entry, bool) or not isinstance(entry, int):
+        entry = parse_id(entry) or entry.strip()  # a number beyond any row's reaches the engine, which finds no such entry
+    elif isinstance(entry, str) or isinstance(entry, bool) or not isinstance(entry, int):
+        entry = None
+    if entry is None:
         raise InputError(
             say(
                 "字段 “entry” 应是报送记录的编号(整数,见任务的记录)。",

@@ -219,8 +219,8 @@ def users_link(app, account_id, person, remove):
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
-@click.option("--port", default=5000, show_default=True, type=int, help="端口 / port")
-@click.option("--threads", default=8, show_default=True, type=int, help="工作线程数 / worker threads")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="端口 1–65535 / port")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="工作线程数 1–256 / worker threads")
 @click.option("--no-scheduler", is_flag=True, help="不在本进程运行催办调度 / leave the reminder scheduler out")
 @click.option(
     "--demo",

@@ -148,6 +148,9 @@ def status(app, checklist, as_json, as_of):
     else:
         chosen = [checklist]
     boards = [checklist_status(app.store, cid, app.clock, app.plugins, as_of=_statement_date(app, cid, as_of)) for cid in chosen]
+    for note in (task.unusable_note() for board in boards for task in board.tasks):
+        if note:  # stored figures no one could have entered: shown without them, and said so
+            click.echo(say("警告:{w}", "warning: {w}", w=note), err=True)
     if as_json:
         click.echo(json.dumps(boards[0].as_json(), ensure_ascii=False, indent=2))
         return

@@ -68,7 +68,13 @@ def tick(app, as_json, no_deliver):
 
 
 @click.command()
-@click.option("--interval", default=60, show_default=True, help="扫描间隔(秒)/ seconds between passes")
+@click.option(
+    "--interval",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1, 86400),
+    help="扫描间隔(秒,1–86400)/ seconds between passes",
+)
 @common_options
 @pass_app
 def scheduler(app, interval):

@@ -83,13 +83,18 @@ class OffsetClock(Clock):
         return set_instant(self.base.now() + self.offset)
 
 
+#: the years the clock may be set to (``--now``, ``QINGDAN_NOW``, the web's ``NOW``): a list's year is 2000–2100, and
+#: its notices and restatements may run a while past it
+CLOCK_YEARS = (2000, 2199)
+
+
 def parse_instant(text: str, zone: dt.tzinfo = DEFAULT_ZONE) -> dt.datetime:
     text = text.strip()
     try:
         if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day, dt.time(12, 0), zone)
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            value = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12, 0), zone)
+        else:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InputError(
             say(
@@ -98,7 +103,18 @@ def parse_instant(text: str, zone: dt.tzinfo = DEFAULT_ZONE) -> dt.datetime:
                 t=text,
             )
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    value = value if value.tzinfo else value.replace(tzinfo=zone)
+    if not CLOCK_YEARS[0] <= value.year <= CLOCK_YEARS[1]:  # year 1 or 9999 overflow at the first zone change or date step
+        raise InputError(
+            say(
+                "时间 “{t}” 超出可用的范围:引擎时钟只能设在 {a} 年至 {b} 年之间。",
+                "the time '{t}' is out of range: the engine clock can only be set between the years {a} and {b}.",
+                t=text,
+                a=CLOCK_YEARS[0],
+                b=CLOCK_YEARS[1],
+            )
+        )
+    return value
 
 
 def clock_from(now: str | None) -> Clock:

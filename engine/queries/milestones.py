@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from engine.amounts import usable
 from engine.dates.clock import local_date
 from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
@@ -343,7 +344,7 @@ def _sums_by_day(conn, row_ids: list[int], until: dt.date | None = None) -> dict
     query = (
         select(progress.c.task_id, progress.c.item_id, progress.c.on_date, func.sum(progress.c.amount))
         .join(tasks, tasks.c.id == progress.c.task_id)
-        .where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value)
+        .where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value, usable(progress.c.amount))
         .group_by(progress.c.task_id, progress.c.item_id, progress.c.on_date)
     )
     if until is not None:

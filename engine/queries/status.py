@@ -15,9 +15,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from engine import catalog
+from engine.amounts import usable
 from engine.dates.clock import Clock, local_date
 from engine.dates.periods import period_of
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
+from engine.i18n import say
 from engine.kinds import Light, TaskKind, Verdict
 from engine.numbers import as_json_number as _num
 from engine.queries.milestones import checklist_milestones
@@ -49,6 +51,20 @@ class TaskStatus:
     milestones: list = field(default_factory=list)  # engine.queries.milestones.MilestoneSummary, by due date
     finished: int | None = None  # workflow tasks: items in a final state
     judged: object = None  # engine.queries.milestones.TaskMilestones: every item's milestones, for pages and exports
+    excluded: int = 0  # stored report entries left out because no one could have entered them (see ``unusable_note``)
+
+    def unusable_note(self) -> str | None:
+        """The warning for entries left out of ``done``: infinite, NaN or beyond ``NUMERIC(20,4)``, written around the
+        engine (the engine refuses such amounts); status shows the rest rather than fail."""
+        if not self.excluded:
+            return None
+        return say(
+            "任务 {t} 有 {n} 条报送记录的数量无法使用(无穷大、非数或超出 16 位整数),进度未计入这些记录;请系统管理员核查数据库。",
+            "task {t} has {n} report entries whose amount cannot be used (infinite, not a number or beyond 16 integer digits); "
+            "its progress leaves them out. Ask your administrator to check the database.",
+            t=self.id,
+            n=self.excluded,
+        )
 
     @property
     def complete(self) -> bool:
@@ -73,6 +89,7 @@ class TaskStatus:
             "light": self.light,
             **({"pace": self.pace} if self.pace is not None else {}),
             **({"extra": self.extra} if self.extra else {}),
+            **({"excluded_entries": self.excluded, "warning": self.unusable_note()} if self.excluded else {}),
         }
 
 
@@ -119,10 +136,18 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         for task_id, part, amount in conn.execute(
             select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount))
             .join(tasks, tasks.c.id == progress.c.task_id)
-            .where(tasks.c.checklist_id == checklist_id, progress.c.on_date <= today)
+            .where(tasks.c.checklist_id == checklist_id, progress.c.on_date <= today, usable(progress.c.amount))
             .group_by(progress.c.task_id, progress.c.part)
         ):
             sums[(task_id, part)] = Decimal(amount)
+        excluded = dict(  # entries no one could have entered (a write around the engine): left out, and said so
+            conn.execute(
+                select(progress.c.task_id, func.count())
+                .join(tasks, tasks.c.id == progress.c.task_id)
+                .where(tasks.c.checklist_id == checklist_id, progress.c.on_date <= today, ~usable(progress.c.amount))
+                .group_by(progress.c.task_id)
+            ).all()
+        )
         judged = checklist_milestones(conn, definition, today, task_ids, restate=restate)
         if restate:
             histogram = _states_of(judged, task_ids)
@@ -140,6 +165,7 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         else:
             status = _recurring_status(task, item_counts.get(row_id, 0), milestones, today)
         status.items = item_counts.get(row_id, 0)
+        status.excluded = excluded.get(row_id, 0)
         status.overdue = min(milestones.overdue_items, max(status.items, 1 if task.kind == TaskKind.TARGET else 0))
         status.milestones = milestones.summary
         status.judged = milestones

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select, update
 
+from engine.amounts import parse_id
 from engine.dates.clock import show
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.errors import NotFound
@@ -155,7 +156,8 @@ def mark_read(store: Store, person: str, ids: list[int] | None, now: dt.datetime
     with store.write() as conn:
         condition = and_(notices.c.recipient == person, notices.c.read_at.is_(None))
         if ids is not None:
-            owned = {r.id for r in conn.execute(select(notices.c.id).where(notices.c.id.in_(ids), notices.c.recipient == person))}
+            asked = [number for number in (parse_id(i) for i in ids) if number is not None]  # beyond BIGINT: not there
+            owned = {r.id for r in conn.execute(select(notices.c.id).where(notices.c.id.in_(asked), notices.c.recipient == person))}
             missing = sorted(set(ids) - owned)
             if missing:
                 raise NotFound(

@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from engine.errors import InputError
+from engine.i18n import say
+
 JOB_ID = "qingdan-sweep"
 log = logging.getLogger("qingdan.scheduler")
 
@@ -84,6 +87,14 @@ def replan_all(store, clock) -> int:
 
 
 def build(context: SweepContext, *, blocking: bool, interval_seconds: int = 60, timezone: str = "Asia/Shanghai"):
+    if isinstance(interval_seconds, bool) or not isinstance(interval_seconds, int) or not 1 <= interval_seconds <= 86400:
+        raise InputError(
+            say(
+                "扫描间隔应是 1 到 86400 之间的整数秒,不是 {s}。",
+                "the interval between passes must be a whole number of seconds from 1 to 86400, not {s}.",
+                s=interval_seconds,
+            )
+        )
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(timezone=ZoneInfo(timezone))
     scheduler.add_job(

@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from engine import catalog
-from engine.amounts import parse_amount
+from engine.amounts import parse_amount, parse_id, shorten, usable
 from engine.dates.clock import Clock, local_date
 from engine.errors import InputError, InvalidTrigger, NotFound
 from engine.i18n import say
@@ -213,18 +213,23 @@ def correct(
         ref = catalog.find_task(conn, task, checklist)
         definition, task_def = ref.checklist, ref.task
         check_report(definition, task_def, actor)
-        original = conn.execute(select(progress).where(progress.c.id == entry, progress.c.task_id == ref.task_row_id)).mappings().first()
+        number = parse_id(entry)  # a number no row can have (beyond BIGINT) is simply not there
+        original = (
+            conn.execute(select(progress).where(progress.c.id == number, progress.c.task_id == ref.task_row_id)).mappings().first()
+            if number is not None
+            else None
+        )
         if original is None or original["reverses"] is not None:
             raise NotFound(
                 say(
                     "任务 {t} 没有编号为 {e} 的报送记录。",
                     "task {t} has no report number {e}.",
                     t=task_def.id,
-                    e=entry,
+                    e=shorten(str(entry)),
                 ),
                 field="history",
             )
-        already = conn.execute(select(progress.c.id).where(progress.c.reverses == entry)).first()
+        already = conn.execute(select(progress.c.id).where(progress.c.reverses == number)).first()
         if already is not None:
             raise InputError(
                 say("报送记录 {e} 已被更正过(更正记录 {c})。", "report {e} was already corrected (by entry {c}).", e=entry, c=already.id)
@@ -240,7 +245,7 @@ def correct(
                 actor=actor,
                 at=now,
                 on_date=original["on_date"],
-                reverses=entry,
+                reverses=number,
             )
             .returning(progress.c.id)
         ).scalar_one()
@@ -251,7 +256,7 @@ def correct(
             if original["item_id"] is not None
             else None
         )
-        data = {"entry": new_id, "reverses": entry, "amount": plain(-original["amount"]), "part": original["part"], "total": plain(total)}
+        data = {"entry": new_id, "reverses": number, "amount": plain(-original["amount"]), "part": original["part"], "total": plain(total)}
         if original["on_date"] != local_date(now, definition.timezone):
             data["on"] = original["on_date"].isoformat()  # counts where the reversed entry counted
         audit.append(
@@ -281,7 +286,8 @@ def correct(
 
 
 def _total(conn, task_row_id: int, part: str | None = None) -> Decimal:
-    query = select(func.coalesce(func.sum(progress.c.amount), 0)).where(progress.c.task_id == task_row_id)
+    # usable: a figure written around the engine (infinite, NaN, beyond NUMERIC(20,4)) is left out, as status does
+    query = select(func.coalesce(func.sum(progress.c.amount), 0)).where(progress.c.task_id == task_row_id, usable(progress.c.amount))
     if part is not None:
         query = query.where(progress.c.part == part)
     return Decimal(conn.execute(query).scalar_one())
