@@ -143,4 +143,24 @@ def db_current(app):
         store.dispose()
 
 
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@common_options
+@pass_app
+def db_backup(app, file):
+    """在线备份内嵌 SQLite 数据库到 FILE(服务运行时也可)/ copy the embedded SQLite database to FILE, online."""
+    from engine.store import default_database_url
+    from engine.store.backup import backup_sqlite
+
+    size = backup_sqlite(app.db_url or default_database_url(), file)
+    click.echo(say("已备份到 {f}({s} 字节)。", "backed up to {f} ({s} bytes).", f=file, s=size))
+    click.echo(
+        say(
+            "请同时备份实例目录 $QINGDAN_HOME(审计密钥、证明材料、web-instance),恢复时一起放回。",
+            "back up the instance folder $QINGDAN_HOME too (audit key, evidence files, web-instance) and restore it with the copy.",
+        ),
+        err=True,
+    )
+
+
 COMMANDS = [audit, db]
