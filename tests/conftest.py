@@ -33,6 +33,15 @@ def at(text_value: str) -> dt.datetime:
     return parse_instant(text_value)
 
 
+@pytest.fixture(autouse=True)
+def _instance_home(tmp_path_factory, monkeypatch):
+    """Each test has its own instance folder (``QINGDAN_HOME``: the audit key and checkpoints, evidence files), so
+    no test reads or writes the machine's ``~/.local/share/qingdan``; commands run by ``Runner`` get it too."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("QINGDAN_HOME", str(home))
+    return home
+
+
 @pytest.fixture(params=DATABASES)
 def db_url(request, tmp_path):
     if request.param == "sqlite":
@@ -110,7 +119,7 @@ class Runner:
         self.executable = shutil.which("qingdan", path=str(Path(sys.executable).parent)) or "qingdan"
 
     def __call__(self, *args, now: str | None = None, input: str | None = None, lang: str | None = None, env=None):
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_") or k == "QINGDAN_HOME"}
         environ["QINGDAN_DATABASE_URL"] = self.db_url
         if now:
             environ["QINGDAN_NOW"] = now

@@ -7,11 +7,14 @@ A new password or token is shown once in the answer to the POST that made it, ne
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, redirect, render_template, request, url_for
 
 import engine
 from engine import InputError, say
 from engine import accounts as engine_accounts
+from engine.amounts import parse_id
 from web import services
 from web.access import account, roles
 
@@ -202,7 +205,7 @@ def _imported(upload) -> tuple[str, bytes, list]:
     from engine.importing.workbook import import_workbook
 
     year = (request.form.get("year") or "").strip()
-    if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+    if year and not (re.fullmatch(r"[0-9]{4}", year) and 2000 <= int(year) <= 2100):
         raise InputError(
             say("年份 “{y}” 看不懂,请写四位数字,如 2019。", "the year '{y}' is not understood; write four digits, e.g. 2019.", y=year),
             field="year",
@@ -228,7 +231,7 @@ def _imported(upload) -> tuple[str, bytes, list]:
 @roles("admin")
 def audit():
     svc = services.get()
-    before = request.args.get("before", type=int)
+    before = parse_id(request.args.get("before") or "") if request.args.get("before") else None  # beyond BIGINT: from the newest
     chain = request.args.get("chain") or None
     with svc.store.read() as conn:
         rows = engine.recent_events(conn, limit=100, before=before, chain=chain)

@@ -50,3 +50,15 @@ def test_a_bad_year_is_refused(client, auth):
     auth.login("admin")
     answer = _upload(client, XLSX.read_bytes(), "huangjin-town-2019.xlsx", year="19年")
     assert answer.status_code == 400 and "19年" in answer.get_data(as_text=True)
+
+
+def test_a_year_in_other_digits_is_refused_not_a_crash(client, auth):
+    auth.login("admin")
+    answer = _upload(client, XLSX.read_bytes(), "huangjin-town-2019.xlsx", year="²⁰¹⁹")
+    assert answer.status_code == 400 and "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_the_audit_page_takes_any_before(client, auth):
+    auth.login("admin")
+    for before in ("9223372036854775808", "²", "-1", "abc", "12"):
+        assert client.get("/admin/audit", query_string={"before": before}).status_code == 200, before

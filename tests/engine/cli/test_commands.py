@@ -131,4 +131,6 @@ def test_bad_now_is_explained(loaded):
 def test_db_commands(qingdan):
     assert qingdan("db", "upgrade").returncode == 0
     current = qingdan("db", "current")
-    assert current.returncode == 0 and current.stdout.startswith("0003")
+    from engine.store.migrate import SCHEMA_REVISION
+
+    assert current.returncode == 0 and current.stdout.startswith(SCHEMA_REVISION)
