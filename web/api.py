@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 from flask import Blueprint, g, jsonify, request
 
@@ -257,7 +258,13 @@ def _people():
 @api_roles("head", "leader", "staff", "inspector")
 def inbox():
     store = services.get().store
-    unread_only = request.args.get("unread") in ("1", "true")
+    unread = request.args.get("unread")
+    # as documented (web/openapi.py): anything else is a mistake, said rather than ignored
+    if unread not in (None, "1", "true", "0", "false") or set(request.args) - {"unread"} or len(request.args.getlist("unread")) > 1:
+        raise InputError(
+            say("参数只能是 unread=1、true、0 或 false。", "the only parameter is unread=1, true, 0 or false."), field="unread"
+        )
+    unread_only = unread in ("1", "true")
     notices = []
     for checklist_id, person in _people():
         notices.extend(engine.inbox(store, person, checklist=checklist_id, unread=unread_only))
@@ -271,6 +278,8 @@ def inbox_read():
     svc = services.get()
     data = _body()
     ids = data.get("ids")
+    if isinstance(ids, list):  # 2.0 is a JSON integer too
+        ids = [int(i.split(".")[0]) if isinstance(i, _Written) and re.fullmatch(r"-?\d{1,20}\.0*", i) else i for i in ids]
     if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
         raise InputError(say("字段 “ids” 应是通知编号的列表。", "the field 'ids' must be a list of notice numbers."))
     count = 0

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import QingdanError
 from engine.i18n import say
@@ -84,7 +84,10 @@ def init_app(app) -> None:
     def _http(err: HTTPException):
         status = err.code or 500
         description = err.description if isinstance(err.description, str) and getattr(err, "_qingdan", False) else None
-        return answer(status, description or default_message(status))
+        response = make_response(answer(status, description or default_message(status)))
+        if isinstance(err, MethodNotAllowed) and err.valid_methods:  # RFC 9110: a 405 lists what is allowed
+            response.headers["Allow"] = ", ".join(err.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -9,6 +9,12 @@ def _errors(*codes: int) -> dict:
     return {str(code): ERROR for code in codes}
 
 
+# an empty string is a missing field to the API (web/api.py ``_text``)
+TASK = {"type": "string", "minLength": 1, "description": "task id, or CHECKLIST:TASK when ids repeat", "examples": ["T1"]}
+
+# notice numbers are BIGINT row ids; beyond that the API cannot read the number as one (web/api.py ``_whole``)
+NOTICE_NUMBER = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
 ACTIVITY_DATE = {
     "type": "string",
     "format": "date",
@@ -168,7 +174,7 @@ def document() -> dict:
                             "description": "notices",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inbox"}}},
                         },
-                        **_errors(401, 403),
+                        **_errors(400, 401, 403),
                     },
                 }
             },
@@ -180,7 +186,16 @@ def document() -> dict:
                         "required": True,
                         "content": {
                             "application/json": {
-                                "schema": {"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "integer"}}}}
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "ids": {
+                                            "type": ["array", "null"],
+                                            "items": NOTICE_NUMBER,
+                                            "description": "left out or null: every unread notice",
+                                        }
+                                    },
+                                }
                             }
                         },
                     },
@@ -269,9 +284,9 @@ def document() -> dict:
                     "type": "object",
                     "required": ["task", "trigger"],
                     "properties": {
-                        "task": {"type": "string", "description": "task id, or CHECKLIST:TASK when ids repeat", "examples": ["T1"]},
+                        "task": TASK,
                         "item": {"type": "string", "description": "item name or 1-based number; may be left out for a single-item task"},
-                        "trigger": {"type": "string", "examples": ["approve_plan"]},
+                        "trigger": {"type": "string", "minLength": 1, "examples": ["approve_plan"]},
                         "note": {"type": "string"},
                         "data": {"type": "object", "description": "data a step needs (as `--data KEY=VALUE`)"},
                         "checklist": {"type": "string"},
@@ -297,7 +312,7 @@ def document() -> dict:
                     "type": "object",
                     "required": ["task", "amount"],
                     "properties": {
-                        "task": {"type": "string"},
+                        "task": TASK,
                         "amount": {
                             "type": ["number", "string"],
                             "examples": ["3.5", 12],
@@ -326,7 +341,7 @@ def document() -> dict:
                     "type": "object",
                     "required": ["task", "entry"],
                     "properties": {
-                        "task": {"type": "string"},
+                        "task": TASK,
                         "entry": {"type": "integer", "description": "the report's entry number (from `/api/report` or the history)"},
                         "note": {"type": "string", "description": "why"},
                         "checklist": {"type": "string"},

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from engine.definition import schema
 from engine.definition.definitions import DONE
-from engine.errors import CalendarGap, InputError
+from engine.errors import CalendarGap, InputError, QingdanError
 from engine.i18n import say
 
 SECTIONS = {
@@ -39,9 +39,10 @@ class DateChecks:
         for (index, _), task in zip(tasks, definition.tasks):
             try:
                 firings = plan_task(definition, task)
-            except CalendarGap as err:
+            except (CalendarGap, InputError, OverflowError) as err:  # a gap in the calendar, or a duration past year 9999
                 path = ("tasks", index, "deadlines") if task.deadlines else ("tasks", index, "recurring")
-                self.error(path, str(err), key=True)
+                message = str(err) if isinstance(err, QingdanError) else say("日期超出可计算的范围。", "the date is out of range.")
+                self.error(path, message, key=True)
                 continue
             spilled: dict[tuple, dict[int, object]] = {}  # where → year → first provisional day
             for firing in sorted(firings, key=lambda f: f.day):
