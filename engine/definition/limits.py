@@ -42,8 +42,10 @@ MAX_LONG_TEXT = MAX_SCALAR_CHARS
 #: an e-mail address (RFC 5321's path limit)
 MAX_EMAIL = 254
 
-#: what an id may hold: it is a path segment of the web pages (/checklists/<id>/tasks/<id>) and a database key
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: what an id may hold: it is a path segment of the web pages (/checklists/<id>/tasks/<id>) and a database key.
+#: ``@`` is a plain character of a path segment (RFC 3986 pchar) and lists use it (``plan@v2``); ``/ ? # % :`` and
+#: spaces are not (``:`` separates CHECKLIST:TASK on the command line)
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")
 
 #: problems listed for one file; the rest are counted in a last line ("还有 N 个问题未列出")
 MAX_PROBLEMS = 200

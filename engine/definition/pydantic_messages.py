@@ -112,8 +112,8 @@ def _custom(code: str, value) -> str:
     table = {
         "key_has_space": ("标识 “{v}” 不能为空,也不能含空格或冒号。", "the id '{v}' must not be empty or contain spaces or colons."),
         "bad_id": (
-            "标识 “{v}” 只能用英文字母、数字和 - _ .(以字母或数字开头),最多 {n} 个字符。",
-            "the id '{v}' may hold only ASCII letters, digits and - _ . (starting with a letter or digit), at most {n} characters.",
+            "标识 “{v}” 只能用英文字母、数字和 - _ . @(以字母或数字开头),最多 {n} 个字符。",
+            "the id '{v}' may hold only ASCII letters, digits and - _ . @ (starting with a letter or digit), at most {n} characters.",
         ),
         "bad_time": ('时间 “{v}” 应写成 HH:MM(如 "09:00",请加引号)。', "the time '{v}' must look like HH:MM (e.g. \"09:00\", quoted)."),
         "bad_zone": ("不认识的时区 “{v}”(如 Asia/Shanghai)。", "unknown time zone '{v}' (e.g. Asia/Shanghai)."),
