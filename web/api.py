@@ -15,7 +15,7 @@ import functools
 import json
 import re
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import engine
 from engine.account_rules import may_view_task
@@ -133,22 +133,36 @@ def checklists():
 def status(checklist_id):
     svc = services.get()
     found = g.api_account
-    board = svc.status(checklist_id)
-    payload = board.as_json()
-    if found.role not in WIDE_ROLES:
-        if found.person_in(board.checklist) is None:
-            refuse(
-                403,
-                say(
-                    "账号 {a} 没有关联清单 {c} 中的人员。",
-                    "account {a} is not linked to a person of checklist {c}.",
-                    a=found.id,
-                    c=checklist_id,
-                ),
-            )
+    entry = svc.status_entry(checklist_id)
+    board = entry.status
+    wide = found.role in WIDE_ROLES
+    if not wide and found.person_in(board.checklist) is None:
+        refuse(
+            403,
+            say(
+                "账号 {a} 没有关联清单 {c} 中的人员。",
+                "account {a} is not linked to a person of checklist {c}.",
+                a=found.id,
+                c=checklist_id,
+            ),
+        )
+    # one ETag per list version, day, language and what this account may see: a 304 only while all are unchanged
+    tag = f"{entry.key}-{'all' if wide else found.id}"
+    if tag in request.if_none_match:
+        answer = Response(status=304)
+    elif wide:
+        body = entry.payloads.get("all")
+        if body is None:  # the whole list's JSON, serialized once per version
+            body = entry.payloads["all"] = current_app.json.dumps(board.as_json()).encode("utf-8")
+        answer = Response(body, mimetype="application/json")
+    else:
+        payload = board.as_json()
         visible = {t.id for t in board.checklist.tasks if may_view_task(found, board.checklist, t)}
         payload["tasks"] = [t for t in payload["tasks"] if t["id"] in visible]
-    return jsonify(payload)
+        answer = jsonify(payload)
+    answer.set_etag(tag)
+    answer.headers["Cache-Control"] = "private, no-cache"  # keep it, but ask again every time
+    return answer
 
 
 @bp.route("/fire", methods=["POST"])

@@ -3,12 +3,13 @@ and the few reads every page needs, each one call of the engine's public API (``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
 import engine
 from engine import Clock, FixedClock, OffsetClock, SystemClock, parse_instant
+from engine.queries.status_cache import StatusCache
 
 
 @dataclass
@@ -16,6 +17,7 @@ class Services:
     store: object
     clock: Clock
     plugins: object
+    cache: StatusCache = field(default_factory=StatusCache)
 
     def definitions(self) -> dict:
         """Every loaded checklist's definition, by id."""
@@ -27,8 +29,13 @@ class Services:
             return engine.get_checklist(conn, checklist_id)
 
     def status(self, checklist_id: str):
-        """The status board of one checklist, with the plugins' fields and lights (``engine.checklist_status``)."""
-        return engine.checklist_status(self.store, checklist_id, self.clock, self.plugins)
+        """The status board of one checklist, with the plugins' fields and lights (``engine.checklist_status``),
+        computed once per change of the list (``engine.queries.status_cache``)."""
+        return self.cache.status(self.store, checklist_id, self.clock, self.plugins).status
+
+    def status_entry(self, checklist_id: str):
+        """The cached status with the key the API's ETag is built on."""
+        return self.cache.status(self.store, checklist_id, self.clock, self.plugins)
 
     def people(self, account, definitions: dict | None = None) -> list[tuple[str, str]]:
         """``(checklist id, person)`` for every checklist the account acts in (``Account.person_in``)."""

@@ -1,0 +1,86 @@
+"""Status computed once per change: each list's status kept in memory, keyed by what it depends on.
+
+A list's status depends on its stored definition and state, the local date and the plugins. Every write that
+changes a list's state or definition (load, fire, report, correction, step data, inspection, funds entry, the
+sweep's notices) appends an event to the list's audit chain in the same transaction, so ``chain_heads.seq`` of
+the list's chain is a data version bumped atomically with the change. A read looks it up with one primary-key
+query and serves the cached status while the version, the local date and the language are unchanged; otherwise
+it computes it again with ``engine.queries.status.checklist_status`` (never a second set of rules). Worker
+processes share nothing but the database: a write in one is seen by the next read in any other, because the
+version is read from the database on every call.
+
+A write that bypasses the engine (SQL typed into the database) is not seen until the next change or day: the
+audit verification names such a change (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, select
+
+from engine.dates.clock import local_date
+from engine.i18n import language
+from engine.store.tables import chain_heads
+
+_VERSION = select(chain_heads.c.seq).where(chain_heads.c.chain == bindparam("chain"))
+
+
+@dataclass(frozen=True)
+class CachedStatus:
+    status: object  # engine.queries.status.ChecklistStatus
+    version: int
+    key: str  # the version, the date and the language, as one string: the API's ETag is built on it
+    payloads: dict = field(default_factory=dict, compare=False)  # serialized forms the faces keep with it
+
+
+def data_version(conn, checklist_id: str) -> int:
+    """The list's data version: the sequence number of the last event of its audit chain (0 before any)."""
+    return conn.execute(_VERSION, {"chain": checklist_id}).scalar() or 0
+
+
+class StatusCache:
+    """Statuses of the lists one process serves, least recently used dropped beyond ``size``."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._entries: OrderedDict[str, CachedStatus] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def status(self, store, checklist_id: str, clock, plugins=None) -> CachedStatus:
+        from engine.queries.status import checklist_status
+
+        with store.read() as conn:
+            version = data_version(conn, checklist_id)
+        lang = language()
+        with self._lock:
+            found = self._entries.get(checklist_id)
+        if found is not None and found.version == version:
+            today = local_date(clock.now(), found.status.checklist.timezone)
+            if found.key == _key(version, today, lang):
+                with self._lock:
+                    self._entries.move_to_end(checklist_id)
+                    self.hits += 1
+                return found
+        status = checklist_status(store, checklist_id, clock, plugins)
+        # the version read before computing: a write landing in between makes the next read compute again
+        entry = CachedStatus(status, version, _key(version, status.today, lang))
+        with self._lock:
+            self.misses += 1
+            self._entries[checklist_id] = entry
+            self._entries.move_to_end(checklist_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _key(version: int, today, lang: str) -> str:
+    return f"{version}-{today.isoformat()}-{lang}"
