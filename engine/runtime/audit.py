@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import json
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from engine.dates.clock import DEFAULT_ZONE, is_set, show
 from engine.errors import InputError
@@ -78,6 +78,22 @@ def append(conn, *, chain: str, at: dt.datetime, actor: str, kind: str, **fields
 
 _heads: dict[tuple, tuple[int, str, dt.datetime | None]] = {}  # (engine, chain) -> the head this process last wrote or read
 
+# The append path's statements, built once.
+_MOVE_HEAD = (
+    update(chain_heads)
+    .where(chain_heads.c.chain == bindparam("h_chain"), chain_heads.c.seq == bindparam("h_seq"), chain_heads.c.hash == bindparam("h_hash"))
+    .values(seq=bindparam("n_seq"), hash=bindparam("n_hash"), at=bindparam("n_at"))
+)
+_SET_HEAD = (
+    update(chain_heads)
+    .where(chain_heads.c.chain == bindparam("h_chain"))
+    .values(seq=bindparam("n_seq"), hash=bindparam("n_hash"), at=bindparam("n_at"))
+)
+_NEW_HEAD = insert(chain_heads)
+_READ_HEAD = select(chain_heads.c.seq, chain_heads.c.hash, chain_heads.c.at).where(chain_heads.c.chain == bindparam("h_chain"))
+_READ_HEAD_LOCKED = _READ_HEAD.with_for_update()
+_INSERT_EVENTS = insert(events)
+
 
 def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     """Append events in order, moving the chain head with a compare-and-set.
@@ -94,19 +110,16 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     guess = _heads.get(key)
     if guess is not None and _fits(entries, guess[2]):
         rows = _chain(conn, chain, entries, guess[0], guess[1])
+        at = _later(newest, guess[2])
         moved = conn.execute(
-            update(chain_heads)
-            .where(chain_heads.c.chain == chain, chain_heads.c.seq == guess[0], chain_heads.c.hash == guess[1])
-            .values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=_later(newest, guess[2]))
+            _MOVE_HEAD,
+            {"h_chain": chain, "h_seq": guess[0], "h_hash": guess[1], "n_seq": rows[-1]["seq"], "n_hash": rows[-1]["hash"], "n_at": at},
         ).rowcount
         if moved == 1:
-            conn.execute(insert(events), rows)
-            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], _later(newest, guess[2]))
+            conn.execute(_INSERT_EVENTS, rows)
+            _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], at)
             return rows
-    query = select(chain_heads.c.seq, chain_heads.c.hash, chain_heads.c.at).where(chain_heads.c.chain == chain)
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
-    head = conn.execute(query).first()
+    head = conn.execute(_READ_HEAD if conn.dialect.name == "sqlite" else _READ_HEAD_LOCKED, {"h_chain": chain}).first()
     head_at = head.at if head is not None else None
     for entry in entries:
         if head_at is not None and not _fits([entry], head_at):
@@ -115,10 +128,10 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     rows = _chain(conn, chain, entries, seq, prev)
     at = _later(newest, head_at)
     if head:
-        conn.execute(update(chain_heads).where(chain_heads.c.chain == chain).values(seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=at))
+        conn.execute(_SET_HEAD, {"h_chain": chain, "n_seq": rows[-1]["seq"], "n_hash": rows[-1]["hash"], "n_at": at})
     else:
-        conn.execute(insert(chain_heads).values(chain=chain, seq=rows[-1]["seq"], hash=rows[-1]["hash"], at=at))
-    conn.execute(insert(events), rows)
+        conn.execute(_NEW_HEAD, {"chain": chain, "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "at": at})
+    conn.execute(_INSERT_EVENTS, rows)
     _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], at)
     return rows
 

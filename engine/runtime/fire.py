@@ -7,13 +7,17 @@ may refuse (``qingdan_guard_transition``). The state is written with a compare-a
 item's version, so of two simultaneous fires exactly one wins and the other is refused. After the
 write, step types and plugins record their own rows and start or meet deadlines, in the same
 transaction.
+
+The path is lean: its statements are built once (``_MOVE``, and those of the opening, the audit append and
+``item_reached``), the task, item and definition revision are found in one statement (``engine.runtime.opening``)
+and the definition comes from the catalog's cache; nothing is built or parsed per fire that does not depend on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from engine.dates.clock import Clock, local_date
 from engine.definition.machines import machine_for
@@ -27,6 +31,13 @@ from engine.runtime.reaching import record_reached
 from engine.steps import TransitionContext, missing_data, parse_step_data
 from engine.store import Store
 from engine.store.tables import items
+
+# The compare-and-set on the item's version, built once.
+_MOVE = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"), items.c.version == bindparam("seen_version"))
+    .values(state=bindparam("dest"), version=bindparam("next_version"), state_since=bindparam("now"))
+)
 
 
 @dataclass(frozen=True)
@@ -176,9 +187,7 @@ def fire_in(
         if refusal:
             raise GuardRefused(refusal)
     changed = conn.execute(
-        update(items)
-        .where(items.c.id == row.id, items.c.version == row.version)
-        .values(state=dest, version=row.version + 1, state_since=now)
+        _MOVE, {"item_id": row.id, "seen_version": row.version, "dest": dest, "next_version": row.version + 1, "now": now}
     ).rowcount
     if changed != 1:
         raise Conflict(
@@ -205,7 +214,7 @@ def fire_in(
         note=note,
         data=data,
     )
-    met = record_reached(conn, workflow, item_id=row.id, state=dest, on=on_day, now=now)
+    met = record_reached(conn, workflow, item_id=row.id, state=dest, on=on_day, now=now, deadlines_open=ref.item_deadlines_open)
     audit.append_many(
         conn,
         definition.id,

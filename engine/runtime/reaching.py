@@ -11,31 +11,48 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, delete, exists, literal, select
+from sqlalchemy import and_, bindparam, delete, exists, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.definition.definitions import WorkflowDef
 from engine.runtime.deadlines import clear_item_deadline
 from engine.store.tables import item_deadlines, item_reached, items, tasks
 
 
-def record_reached(conn, workflow: WorkflowDef, *, item_id: int, state: str, on: dt.date, now: dt.datetime) -> list:
+def record_reached(
+    conn, workflow: WorkflowDef, *, item_id: int, state: str, on: dt.date, now: dt.datetime, deadlines_open: bool | None = None
+) -> list:
     """Note the states the item now counts as having reached; meet its deadlines waiting for them.
 
     Returns the met item deadlines as rows (key, label, due_date) for the caller's audit trail.
+    ``deadlines_open=False``: the caller knows the item has no open item deadline (``OpenTask.item_deadlines_open``),
+    so none is looked for.
     """
-    counted = workflow.reached.get(state, frozenset({state}))
-    known = {r.state for r in conn.execute(select(item_reached.c.state).where(item_reached.c.item_id == item_id))}
-    fresh = [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in sorted(counted - known)]
-    if fresh:
-        conn.execute(item_reached.insert(), fresh)
-    waiting = conn.execute(
-        select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
-            item_deadlines.c.item_id == item_id, item_deadlines.c.cleared_at.is_(None), item_deadlines.c.reach_state.in_(sorted(counted))
-        )
-    ).all()
+    counted = sorted(workflow.reached.get(state, frozenset({state})))
+    # one statement: the first date per (item, state) stays, a state reached before is left alone
+    conn.execute(
+        _INSERT_REACHED[conn.dialect.name],
+        [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in counted],
+    )
+    if deadlines_open is False:
+        return []
+    waiting = conn.execute(_WAITING, {"item_id": item_id, "states": counted}).all()
     for row in waiting:
         clear_item_deadline(conn, item_id=item_id, key=row.key, now=now, on=on)
     return waiting
+
+
+# Built once (``ON CONFLICT DO NOTHING`` is spelled by each dialect's own insert).
+_INSERT_REACHED = {
+    "sqlite": sqlite_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"]),
+    "postgresql": postgresql_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"]),
+}
+_WAITING = select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
+    item_deadlines.c.item_id == bindparam("item_id"),
+    item_deadlines.c.cleared_at.is_(None),
+    item_deadlines.c.reach_state.in_(bindparam("states", expanding=True)),
+)
 
 
 def forget_reached(conn, item_ids: list[int]) -> None:
