@@ -13,6 +13,7 @@ does the same for the hooks the command line and the web app call when they star
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass
 
 import pluggy
@@ -90,13 +91,32 @@ def _register(manager, load, name, source, shown) -> None:
     manager._qingdan_sources[registered] = source
 
 
+#: the last scan of the installed distributions' entry points, with the ``sys.path`` it was made on
+_scanned: tuple[tuple[str, ...], object] | None = None
+
+
+def installed_entry_points(group: str):
+    """The entry points of ``group`` the installed distributions declare, in the order they are found.
+
+    Scanning every distribution's metadata is the slow part of ``importlib.metadata.entry_points`` (all groups cost
+    about what one does), so one scan serves every group and every plugin manager this process builds, as long as
+    ``sys.path`` is the same: a directory put on the path (a plugin installed with ``pip --target``) is seen, a
+    package installed into a directory already on it is seen by the next process.
+    """
+    global _scanned
+    key = tuple(sys.path)
+    if _scanned is None or _scanned[0] != key:
+        from importlib.metadata import entry_points
+
+        _scanned = (key, entry_points())
+    return _scanned[1].select(group=group)
+
+
 def _load_entry_points(manager: pluggy.PluginManager, third_party: bool) -> None:
     """qingdan's own entry points first (by name), then, with ``third_party``, the others in the order the installed
     distributions are found."""
-    from importlib.metadata import entry_points
-
     own, others = [], []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
+    for entry in installed_entry_points(ENTRY_POINT_GROUP):
         dist = getattr(entry, "dist", None)
         (own if dist is not None and _normalized(dist.name) == DISTRIBUTION else others).append(entry)
     if not own:

@@ -42,9 +42,10 @@ class QingdanGroup(click.Group):
     def frontend_commands(self) -> dict[str, click.Command]:
         """The commands installed front ends add (``qingdan.commands`` entry points), loaded when first asked for."""
         if QingdanGroup._frontends is None:
-            from importlib.metadata import entry_points
+            from engine.pluginmanager import installed_entry_points
 
-            QingdanGroup._frontends = {command.name: command for entry in entry_points(group=FRONTEND_GROUP) for command in entry.load()}
+            found = installed_entry_points(FRONTEND_GROUP)
+            QingdanGroup._frontends = {command.name: command for entry in found for command in entry.load()}
         return QingdanGroup._frontends
 
     def plugin_commands(self, ctx) -> dict[str, tuple[click.Command, str]]:
