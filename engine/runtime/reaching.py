@@ -10,6 +10,7 @@ forgets what they had reached.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import and_, bindparam, delete, exists, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -31,10 +32,12 @@ def record_reached(
     """
     counted = sorted(workflow.reached.get(state, frozenset({state})))
     # one statement: the first date per (item, state) stays, a state reached before is left alone
-    conn.execute(
-        _INSERT_REACHED[conn.dialect.name],
-        [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in counted],
-    )
+    if conn.dialect.name == "sqlite":  # in-process: an executemany is the cheapest
+        conn.execute(_INSERT_REACHED_SQLITE, [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in counted])
+    else:  # one multi-row statement: one round trip
+        values = {"item_id": item_id, "on": on, "now": now}
+        values.update((f"state{i}", name) for i, name in enumerate(counted))
+        conn.execute(_insert_reached_server(len(counted)), values)
     if deadlines_open is False:
         return []
     waiting = conn.execute(_WAITING, {"item_id": item_id, "states": counted}).all()
@@ -43,11 +46,21 @@ def record_reached(
     return waiting
 
 
-# Built once (``ON CONFLICT DO NOTHING`` is spelled by each dialect's own insert).
-_INSERT_REACHED = {
-    "sqlite": sqlite_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"]),
-    "postgresql": postgresql_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"]),
-}
+# Built once; each dialect spells the conflict clause itself.
+_INSERT_REACHED_SQLITE = sqlite_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"])
+
+
+@functools.cache
+def _insert_reached_server(states: int):
+    """PostgreSQL's ``INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING`` for ``states`` rows, built once per size (one
+    statement and one round trip, where an executemany costs more)."""
+    rows = [
+        {"item_id": bindparam("item_id"), "state": bindparam(f"state{i}"), "reached_on": bindparam("on"), "entered_at": bindparam("now")}
+        for i in range(states)
+    ]
+    return postgresql_insert(item_reached).values(rows).on_conflict_do_nothing(index_elements=["item_id", "state"])
+
+
 _WAITING = select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
     item_deadlines.c.item_id == bindparam("item_id"),
     item_deadlines.c.cleared_at.is_(None),

@@ -165,3 +165,27 @@ def test_fires_from_threads_and_a_forked_child_keep_one_chain(store, yanting, cl
         seqs = [r.seq for r in conn.execute(select(events.c.seq).where(events.c.chain == yanting.id).order_by(events.c.seq))]
         assert seqs == list(range(1, len(seqs) + 1))
         assert verify(conn).ok
+
+
+def test_a_server_connection_dropped_while_idle_is_replaced(db_url):
+    """PostgreSQL: a pooled connection the server closed while it sat idle is pinged, found dead and replaced, so the
+    next transaction works. (SQLite has no server: its pooled connections are files of this process.)"""
+    if not db_url.startswith("postgresql"):
+        opened = open_store(db_url, ping_after_idle=0)
+        with opened.write() as conn:  # nothing to drop; the option is accepted and harmless
+            assert conn.exec_driver_sql("SELECT 1").scalar_one() == 1
+        opened.dispose()
+        return
+    opened = open_store(db_url, ping_after_idle=0)
+    killer = open_store(db_url)
+    try:
+        with opened.read() as conn:
+            backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with killer.write() as conn:
+            assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})").scalar_one() is True
+        with opened.write() as conn:
+            replaced = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        assert replaced != backend
+    finally:
+        killer.dispose()
+        opened.dispose()
