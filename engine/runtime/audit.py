@@ -93,6 +93,20 @@ _NEW_HEAD = insert(chain_heads)
 _READ_HEAD = select(chain_heads.c.seq, chain_heads.c.hash, chain_heads.c.at).where(chain_heads.c.chain == bindparam("h_chain"))
 _READ_HEAD_LOCKED = _READ_HEAD.with_for_update()
 _INSERT_EVENTS = insert(events)
+_EVENT_COLUMNS = [column for column in events.c if column.name != "id"]
+# PostgreSQL, one event: the head's compare-and-set and the event's insert in one statement (one round trip); the
+# event is inserted only when the head moved, so the rows it returns say whether the guess held (its row count does
+# not: with a data-modifying CTE the driver reports -1).
+_MOVED_HEAD = _MOVE_HEAD.returning(chain_heads.c.chain).cte("moved_head")
+_MOVE_HEAD_AND_INSERT = (
+    insert(events)
+    .from_select(
+        [column.name for column in _EVENT_COLUMNS],
+        select(*[bindparam(f"e_{column.name}", type_=column.type) for column in _EVENT_COLUMNS]).select_from(_MOVED_HEAD),
+    )
+    .add_cte(_MOVED_HEAD)
+    .returning(events.c.seq)
+)
 
 
 def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
@@ -111,12 +125,15 @@ def append_many(conn, chain: str, entries: list[dict]) -> list[dict]:
     if guess is not None and _fits(entries, guess[2]):
         rows = _chain(conn, chain, entries, guess[0], guess[1])
         at = _later(newest, guess[2])
-        moved = conn.execute(
-            _MOVE_HEAD,
-            {"h_chain": chain, "h_seq": guess[0], "h_hash": guess[1], "n_seq": rows[-1]["seq"], "n_hash": rows[-1]["hash"], "n_at": at},
-        ).rowcount
+        move = {"h_chain": chain, "h_seq": guess[0], "h_hash": guess[1], "n_seq": rows[-1]["seq"], "n_hash": rows[-1]["hash"], "n_at": at}
+        if len(rows) == 1 and conn.dialect.name != "sqlite":
+            params = {**move, **{f"e_{name}": value for name, value in rows[0].items()}}
+            moved = len(conn.execute(_MOVE_HEAD_AND_INSERT, params).all())
+        else:
+            moved = conn.execute(_MOVE_HEAD, move).rowcount
+            if moved == 1:
+                conn.execute(_INSERT_EVENTS, rows)
         if moved == 1:
-            conn.execute(_INSERT_EVENTS, rows)
             _heads[key] = (rows[-1]["seq"], rows[-1]["hash"], at)
             return rows
     head = conn.execute(_READ_HEAD if conn.dialect.name == "sqlite" else _READ_HEAD_LOCKED, {"h_chain": chain}).first()

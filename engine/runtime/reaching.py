@@ -10,9 +10,9 @@ forgets what they had reached.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
-from sqlalchemy import and_, bindparam, delete, exists, literal, select
+from sqlalchemy import String, and_, bindparam, delete, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -34,10 +34,8 @@ def record_reached(
     # one statement: the first date per (item, state) stays, a state reached before is left alone
     if conn.dialect.name == "sqlite":  # in-process: an executemany is the cheapest
         conn.execute(_INSERT_REACHED_SQLITE, [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in counted])
-    else:  # one multi-row statement: one round trip
-        values = {"item_id": item_id, "on": on, "now": now}
-        values.update((f"state{i}", name) for i, name in enumerate(counted))
-        conn.execute(_insert_reached_server(len(counted)), values)
+    else:
+        conn.execute(_INSERT_REACHED_SERVER, {"item_id": item_id, "states": counted, "on": on, "now": now})
     if deadlines_open is False:
         return []
     waiting = conn.execute(_WAITING, {"item_id": item_id, "states": counted}).all()
@@ -50,17 +48,21 @@ def record_reached(
 _INSERT_REACHED_SQLITE = sqlite_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"])
 
 
-@functools.cache
-def _insert_reached_server(states: int):
-    """PostgreSQL's ``INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING`` for ``states`` rows, built once per size (one
-    statement and one round trip, where an executemany costs more)."""
-    rows = [
-        {"item_id": bindparam("item_id"), "state": bindparam(f"state{i}"), "reached_on": bindparam("on"), "entered_at": bindparam("now")}
-        for i in range(states)
-    ]
-    return postgresql_insert(item_reached).values(rows).on_conflict_do_nothing(index_elements=["item_id", "state"])
-
-
+# PostgreSQL: one statement over an array of the states (``unnest``), so one round trip where an executemany costs
+# more; a multi-row ``VALUES`` would do too, but SQLAlchemy cannot cache such a statement and compiles it every time.
+_INSERT_REACHED_SERVER = (
+    postgresql_insert(item_reached)
+    .from_select(
+        ["item_id", "state", "reached_on", "entered_at"],
+        select(
+            bindparam("item_id", type_=item_reached.c.item_id.type),
+            func.unnest(bindparam("states", type_=ARRAY(String))).table_valued("state").render_derived(name="reached").c.state,
+            bindparam("on", type_=item_reached.c.reached_on.type),
+            bindparam("now", type_=item_reached.c.entered_at.type),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["item_id", "state"])
+)
 _WAITING = select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
     item_deadlines.c.item_id == bindparam("item_id"),
     item_deadlines.c.cleared_at.is_(None),
