@@ -4,8 +4,10 @@ Run ``python -m bench.core [--db URL] [--tasks 1000 --items 25 --fires 10000]``;
 what each figure means and the targets. Without ``--db`` a fresh SQLite file in a temporary directory is
 used; with a PostgreSQL URL a fresh schema ``bench_<random>`` is created and dropped at the end.
 
-The machine this runs on is shared and noisy, so the fire rate is reported as a ratio against a baseline
-measured in the same run, interleaved block by block with the engine's fires. Nothing here asserts: each
+The machine this runs on is shared and noisy, so a fire is reported beside a floor (the standard library's
+``sqlite3``, or psycopg alone, with a shared ``transitions`` Machine) and a raw Core baseline, all measured in
+the same run, interleaved block by block, each figure also as a multiple of the floor; on SQLite an anatomy of
+raw Core shows what a connection per transaction and statements built per call cost. Nothing here asserts: each
 target is printed as met or missed, and the figures are written to ``bench/results/core-<dialect>.json``.
 """
 
@@ -41,13 +43,16 @@ ZONE = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2017, 6, 1, 10, 0, tzinfo=ZONE)
 CHECKLIST_ID = "bench-core"
 FIRE_TRIGGER, FIRE_FROM, FIRE_TO, FIRE_ACTOR = "approve_plan", "planning", "plan_approved", "li"
+FAKE_HASH = "f" * 64  # the baseline's and floor's events carry no real hash: they measure the writes, not the chain
 
-TARGETS = {  # the issue's targets, for a SQLite file on the 2-core machine
+TARGETS = {  # the issues' targets, for a SQLite file on the 2-core machine (see ``targets`` for the exceptions)
     "load_s": ("validate + load", "<=", 5.0, "s"),
-    "fire_ratio": ("fire rate vs raw baseline", ">=", 0.40, ""),
+    "engine_ms_p50": ("one fire, p50", "<=", 1.0, "ms"),
     "status_s": ("status (in-process, cold)", "<=", 0.5, "s"),
     "peak_rss_mb": ("peak RSS", "<=", 300.0, "MB"),
 }
+SCALE_ITEMS, SCALE_LOAD_S = 100_000, 10.0  # the scale target: a list of 100,000 items validates and loads in ≤ 10 s
+PG_FIRE_MS = 2.0  # on PostgreSQL one fire's p50 may take 2 ms
 
 UNITS = [("culture", "文化股"), ("radio", "广电股"), ("tourism", "旅游股"), ("office", "办公室")]
 TOWNS = ["林农镇", "八角镇", "茶亭镇", "石牛庙乡", "云溪镇", "金安镇", "黑坪镇", "麻秧乡", "安家镇", "富驿镇"]
@@ -364,7 +369,7 @@ def make_baseline(store, checklist_id: str):
     )
     insert_event = insert(events)
     state = {"seq": 0}
-    fake_hash = "f" * 64
+    fake_hash = FAKE_HASH
 
     def one(row, now):
         state["seq"] += 1
@@ -396,11 +401,111 @@ def make_baseline(store, checklist_id: str):
     return one
 
 
-def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, warmup: int, profiler):
+FLOOR_TRIGGER, FLOOR_TO = "open_tender", "tendering"  # the floor moves the baseline's items one step further
+FLOOR_UPDATE = "UPDATE items SET state = {p}, version = version + 1, state_since = {p} WHERE id = {p} AND version = {p}"
+FLOOR_INSERT = (
+    "INSERT INTO events (chain, seq, at, actor, kind, checklist_id, task_key, item_name, trigger, from_state, to_state, "
+    "note, data, prev_hash, hash) VALUES ({ps})"
+)
+
+
+def workflow_machine(definition):
+    """A shared ``transitions`` Machine of the bench workflow, built the way the floor of the issue builds it."""
+    from transitions import Machine
+
+    workflow = definition.workflows["construction"]
+    return Machine(
+        model=None,
+        states=list(workflow.states),
+        transitions=[{"trigger": t.trigger, "source": list(t.sources), "dest": t.dest} for t in workflow.transitions],
+        initial=workflow.initial,
+        auto_transitions=False,
+    )
+
+
+class _Token:
+    pass
+
+
+class Floor:
+    """The floor: what one fire cannot do with less, in the same run, on the same database.
+
+    SQLite: the standard library's ``sqlite3`` on the same file (one connection kept open, the store's four PRAGMAs,
+    ``BEGIN IMMEDIATE``), a shared ``transitions`` Machine asked where the trigger leads (token model added and
+    removed), then ``UPDATE`` with the version check, ``INSERT`` of the event and ``COMMIT``. PostgreSQL: the same
+    with the driver (psycopg) alone on one connection. It moves the baseline's items one step further
+    (plan_approved → tendering), so it needs no items of its own.
+    """
+
+    def __init__(self, db, definition):
+        self.dialect = db.dialect
+        self.machine = workflow_machine(definition)
+        self.checklist_id = definition.id
+        self.seq = 0
+        if db.dialect == "sqlite":
+            import sqlite3
+
+            self.conn = sqlite3.connect(db.url.split("///", 1)[1], timeout=30, isolation_level=None)
+            for pragma in ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL"):
+                self.conn.execute(f"PRAGMA {pragma}")
+            self.update, self.insert = FLOOR_UPDATE.format(p="?"), FLOOR_INSERT.format(ps=", ".join("?" * 15))
+        else:
+            import psycopg
+            from sqlalchemy.engine import make_url
+
+            url = make_url(db.url)
+            self.conn = psycopg.connect(
+                host=url.host or "127.0.0.1",
+                port=url.port or 5432,
+                user=url.username,
+                password=url.password,
+                dbname=url.database,
+                options=url.query.get("options"),
+            )
+            self.update, self.insert = FLOOR_UPDATE.format(p="%s"), FLOOR_INSERT.format(ps=", ".join(["%s"] * 15))
+
+    def stamp(self, now):
+        utc = now.astimezone(dt.UTC)
+        # SQLAlchemy's SQLite DateTime text, naive UTC (as ``UTCDateTime`` stores it); a timestamptz on PostgreSQL
+        return utc.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if self.dialect == "sqlite" else utc
+
+    def __call__(self, row, now, version):
+        token = _Token()
+        self.machine.add_model(token, initial=FIRE_TO)
+        try:
+            getattr(token, FLOOR_TRIGGER)()
+            dest = token.state
+        finally:
+            self.machine.remove_model(token)
+        self.seq += 1
+        at = self.stamp(now)
+        event = (
+            "bench-floor", self.seq, at, FIRE_ACTOR, "transition", self.checklist_id, row.key, row.name,
+            FLOOR_TRIGGER, FIRE_TO, dest, None, "{}", FAKE_HASH, FAKE_HASH,
+        )  # fmt: skip
+        conn = self.conn
+        if self.dialect == "sqlite":
+            conn.execute("BEGIN IMMEDIATE")
+            changed = conn.execute(self.update, (dest, at, row.id, version)).rowcount
+            conn.execute(self.insert, event)
+            conn.execute("COMMIT")
+        else:
+            changed = conn.execute(self.update, (dest, at, row.id, version)).rowcount
+            conn.execute(self.insert, event)
+            conn.commit()
+        if changed != 1:
+            raise RuntimeError(f"floor: item {row.id} was not updated")
+
+    def close(self):
+        self.conn.close()
+
+
+def phase_fires(store, db, definition, plugins, clock, n_fires: int, block: int, warmup: int, profiler):
     from engine.runtime.fire import fire
 
     warm_engine, engine_rows, warm_base, base_rows = plan_fires(store, definition, n_fires, warmup)
     baseline = make_baseline(store, definition.id)
+    floor = Floor(db, definition)
     now = clock.now()
 
     def engine_one(row):
@@ -417,70 +522,275 @@ def phase_fires(store, definition, plugins, clock, n_fires: int, block: int, war
         if result.to_state != FIRE_TO:
             raise RuntimeError(f"engine fire went to {result.to_state}")
 
-    # warm-up (not timed): first fire rebuilds the definition from its JSON, first statements compile
-    t0 = time.perf_counter()
-    for row in warm_engine:
-        engine_one(row)
-    warm_engine_s = time.perf_counter() - t0
-    for row in warm_base:
-        baseline(row, now)
-
-    engine_lat, base_lat = [], []
-
-    def run_engine(rows):
-        for row in rows:
-            s = time.perf_counter()
+    try:
+        # warm-up (not timed): first fire rebuilds the definition from its JSON, first statements compile
+        t0 = time.perf_counter()
+        for row in warm_engine:
             engine_one(row)
-            engine_lat.append(time.perf_counter() - s)
-
-    def run_base(rows):
-        for row in rows:
-            s = time.perf_counter()
+        warm_engine_s = time.perf_counter() - t0
+        for row in warm_base:
             baseline(row, now)
-            base_lat.append(time.perf_counter() - s)
+        for row in warm_base:
+            floor(row, now, row.version + 1)
 
-    # Interleave blocks (baseline, engine, baseline, engine …) so both meet the same machine noise.
-    gc.collect()
-    engine_s = base_s = engine_cpu = base_cpu = 0.0
-    block_ratios = []
-    for start in range(0, n_fires, block):
-        s, c = time.perf_counter(), time.process_time()
-        run_base(base_rows[start : start + block])
-        b, bc = time.perf_counter() - s, time.process_time() - c
-        s, c = time.perf_counter(), time.process_time()
-        if profiler.directory is not None and start == 0:
-            profiler.run("fires", run_engine, engine_rows[start : start + block])
-        else:
-            run_engine(engine_rows[start : start + block])
-        e, ec = time.perf_counter() - s, time.process_time() - c
-        base_s += b
-        engine_s += e
-        base_cpu += bc
-        engine_cpu += ec
-        block_ratios.append(b / e if e else float("nan"))
+        lat = {"engine": [], "baseline": [], "floor": []}
+
+        def timed(kind, one, rows, *args):
+            into = lat[kind]
+            for row in rows:
+                s = time.perf_counter()
+                one(row, *args)
+                into.append(time.perf_counter() - s)
+
+        def run_engine(rows):
+            timed("engine", lambda row: engine_one(row), rows)
+
+        def run_floor(rows):
+            timed("floor", lambda row: floor(row, now, row.version + 1), rows)
+
+        # Interleave blocks (baseline, floor, engine, baseline …) so all three meet the same machine noise; the floor
+        # moves on the items the baseline block just moved.
+        gc.collect()
+        wall = {"engine": 0.0, "baseline": 0.0, "floor": 0.0}
+        cpu = dict(wall)
+        block_ratios = []
+        for start in range(0, n_fires, block):
+            spent = {}
+            for kind in ("baseline", "floor", "engine"):
+                s, c = time.perf_counter(), time.process_time()
+                if kind == "baseline":
+                    timed("baseline", baseline, base_rows[start : start + block], now)
+                elif kind == "floor":
+                    run_floor(base_rows[start : start + block])
+                elif profiler.directory is not None and start == 0:
+                    profiler.run("fires", run_engine, engine_rows[start : start + block])
+                else:
+                    run_engine(engine_rows[start : start + block])
+                spent[kind] = time.perf_counter() - s
+                wall[kind] += spent[kind]
+                cpu[kind] += time.process_time() - c
+            block_ratios.append(spent["baseline"] / spent["engine"] if spent["engine"] else float("nan"))
+    finally:
+        floor.close()
     n = len(engine_rows)
+    p50 = {kind: pct(values, 0.50) * 1e3 for kind, values in lat.items()}
     return {
         "fires": n,
         "block": block,
         "warmup": warmup,
         "warmup_first_fires_s": warm_engine_s,
-        "engine_s": engine_s,
-        "baseline_s": base_s,
-        "engine_fires_per_s": n / engine_s,
-        "baseline_fires_per_s": n / base_s,
-        "fire_ratio": (n / engine_s) / (n / base_s),
+        "engine_s": wall["engine"],
+        "baseline_s": wall["baseline"],
+        "floor_s": wall["floor"],
+        "engine_fires_per_s": n / wall["engine"],
+        "baseline_fires_per_s": n / wall["baseline"],
+        "floor_fires_per_s": n / wall["floor"],
+        "fire_ratio": wall["baseline"] / wall["engine"],
         # CPU time of this process (SQLite's work included, PostgreSQL's server not): steadier than wall time
-        "engine_cpu_ms_per_fire": engine_cpu / n * 1e3,
-        "baseline_cpu_ms_per_fire": base_cpu / n * 1e3,
-        "fire_cpu_ratio": base_cpu / engine_cpu if engine_cpu else float("nan"),
+        "engine_cpu_ms_per_fire": cpu["engine"] / n * 1e3,
+        "baseline_cpu_ms_per_fire": cpu["baseline"] / n * 1e3,
+        "floor_cpu_ms_per_fire": cpu["floor"] / n * 1e3,
+        "fire_cpu_ratio": cpu["baseline"] / cpu["engine"] if cpu["engine"] else float("nan"),
         "fire_ratio_block_median": statistics.median(block_ratios),
         "fire_ratio_block_min": min(block_ratios),
         "fire_ratio_block_max": max(block_ratios),
-        "engine_ms_p50": pct(engine_lat, 0.50) * 1e3,
-        "engine_ms_p95": pct(engine_lat, 0.95) * 1e3,
-        "baseline_ms_p50": pct(base_lat, 0.50) * 1e3,
-        "baseline_ms_p95": pct(base_lat, 0.95) * 1e3,
+        "engine_ms_p50": p50["engine"],
+        "engine_ms_p95": pct(lat["engine"], 0.95) * 1e3,
+        "baseline_ms_p50": p50["baseline"],
+        "baseline_ms_p95": pct(lat["baseline"], 0.95) * 1e3,
+        "floor_ms_p50": p50["floor"],
+        "floor_ms_p95": pct(lat["floor"], 0.95) * 1e3,
+        # each figure as a multiple of its floor (p50 to p50, CPU to CPU)
+        "engine_floor_ratio": p50["engine"] / p50["floor"],
+        "baseline_floor_ratio": p50["baseline"] / p50["floor"],
+        "engine_floor_cpu_ratio": cpu["engine"] / cpu["floor"] if cpu["floor"] else float("nan"),
+        "baseline_floor_cpu_ratio": cpu["baseline"] / cpu["floor"] if cpu["floor"] else float("nan"),
+        "floor_kind": "stdlib sqlite3, one connection" if db.dialect == "sqlite" else "psycopg, one connection",
     }
+
+
+def phase_anatomy(n: int) -> dict:
+    """Why raw Core costs what it costs on SQLite: one UPDATE + INSERT + COMMIT taken apart, ``n`` transactions per
+    variant, each on its own items of a fresh file with the real schema (not the benchmark's database).
+
+    Variants: the standard library on one open connection (the floor without the Machine); the same opening and
+    closing a connection per transaction (what ``NullPool`` does underneath), with the connect and close shares
+    timed apart; Core through a ``NullPool`` engine with the store's hooks (the store before this change); Core
+    through the store (pooled) with statements built once; the same with the statements built per call; and the
+    store's empty write transaction alone.
+    """
+    import sqlite3
+
+    from sqlalchemy import bindparam, create_engine, insert, update
+    from sqlalchemy.pool import NullPool
+
+    from engine.store import open_store
+    from engine.store.db import SQLITE_PRAGMAS, sqlite_transactions
+    from engine.store.tables import checklists, events, items, metadata, tasks
+
+    tmp = tempfile.mkdtemp(prefix="qingdan-anatomy-")
+    path = os.path.join(tmp, "anatomy.sqlite")
+    url = f"sqlite:///{path}"
+    now = NOW.astimezone(dt.UTC)
+    stamp = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    store = open_store(url)
+    nullpool = sqlite_transactions(create_engine(url, poolclass=NullPool, connect_args={"timeout": 30}))
+    variants = ["stdlib_shared", "stdlib_per_txn", "core_nullpool", "core_pooled", "core_pooled_built_per_call", "core_pooled_empty"]
+    try:
+        metadata.create_all(store.engine)
+        with store.write() as conn:
+            conn.execute(
+                insert(checklists),
+                {
+                    "id": "a",
+                    "title": "a",
+                    "year": 2017,
+                    "revision": 1,
+                    "source_sha256": "-",
+                    "definition": "{}",
+                    "format_version": 1,
+                    "loaded_at": now,
+                },
+            )
+            conn.execute(insert(tasks), {"id": 1, "checklist_id": "a", "key": "T1", "kind": "workflow", "position": 0, "removed": False})
+            conn.execute(
+                insert(items),
+                [
+                    {
+                        "task_id": 1,
+                        "name": f"item{i}",
+                        "position": i,
+                        "state": FIRE_FROM,
+                        "version": 1,
+                        "state_since": now,
+                        "removed": False,
+                    }
+                    for i in range(len(variants) * n)
+                ],
+            )
+            first_id = conn.exec_driver_sql("SELECT min(id) FROM items").scalar()
+        update_item = (
+            update(items)
+            .where(items.c.id == bindparam("item_id"), items.c.version == bindparam("old_version"))
+            .values(state=bindparam("new_state"), version=items.c.version + 1, state_since=bindparam("now"))
+        )
+        event_row = {
+            "chain": "anatomy", "at": now, "actor": FIRE_ACTOR, "kind": "transition", "checklist_id": "a", "task_key": "T1",
+            "item_name": "x", "trigger": FIRE_TRIGGER, "from_state": FIRE_FROM, "to_state": FIRE_TO, "note": None, "data": "{}",
+            "prev_hash": FAKE_HASH, "hash": FAKE_HASH,
+        }  # fmt: skip
+        raw_update = FLOOR_UPDATE.format(p="?")
+        raw_insert = FLOOR_INSERT.format(ps=", ".join("?" * 15))
+        parts = {"connect": [], "close": []}
+
+        def raw_txn(conn, item_id, seq):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(raw_update, (FIRE_TO, stamp, item_id, 1))
+            conn.execute(
+                raw_insert,
+                (
+                    "anatomy-raw",
+                    seq,
+                    stamp,
+                    FIRE_ACTOR,
+                    "transition",
+                    "a",
+                    "T1",
+                    "x",
+                    FIRE_TRIGGER,
+                    FIRE_FROM,
+                    FIRE_TO,
+                    None,
+                    "{}",
+                    FAKE_HASH,
+                    FAKE_HASH,
+                ),
+            )
+            conn.execute("COMMIT")
+
+        def open_raw():
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            for pragma in SQLITE_PRAGMAS:
+                conn.execute(f"PRAGMA {pragma}")
+            return conn
+
+        shared = open_raw()
+
+        def stdlib_shared(item_id, seq):
+            raw_txn(shared, item_id, seq)
+
+        def stdlib_per_txn(item_id, seq):
+            t0 = time.perf_counter()
+            conn = open_raw()
+            t1 = time.perf_counter()
+            raw_txn(conn, item_id, seq)
+            t2 = time.perf_counter()
+            conn.close()  # the last connection of the process: SQLite checkpoints the WAL and removes it
+            parts["connect"].append(t1 - t0)
+            parts["close"].append(time.perf_counter() - t2)
+
+        def core(engine_or_store, built_per_call=False):
+            def one(item_id, seq):
+                begin = engine_or_store.write() if hasattr(engine_or_store, "write") else _write(engine_or_store)
+                with begin as conn:
+                    if built_per_call:
+                        conn.execute(
+                            update(items)
+                            .where(items.c.id == item_id, items.c.version == 1)
+                            .values(state=FIRE_TO, version=items.c.version + 1, state_since=now)
+                        )
+                        conn.execute(insert(events).values(seq=seq, **event_row))
+                    else:
+                        conn.execute(update_item, {"item_id": item_id, "old_version": 1, "new_state": FIRE_TO, "now": now})
+                        conn.execute(insert(events), {"seq": seq, **event_row})
+
+            return one
+
+        def empty(item_id, seq):
+            with store.write():
+                pass
+
+        work = {
+            "stdlib_shared": stdlib_shared,
+            "stdlib_per_txn": stdlib_per_txn,
+            "core_nullpool": core(nullpool),
+            "core_pooled": core(store),
+            "core_pooled_built_per_call": core(store, built_per_call=True),
+            "core_pooled_empty": empty,
+        }
+        out = {}
+        seq = 0
+        for index, name in enumerate(variants):
+            alone = name in ("stdlib_per_txn", "core_nullpool")
+            if alone:
+                shared.close()  # so that each of its connections is the last one, as under NullPool in one process
+                store.dispose()
+            lat = []
+            for k in range(n):
+                seq += 1
+                s = time.perf_counter()
+                work[name](first_id + index * n + k, seq)
+                lat.append(time.perf_counter() - s)
+            if alone:
+                shared = open_raw()
+            out[f"{name}_ms_p50"] = pct(lat, 0.5) * 1e3
+        out["stdlib_connect_ms_p50"] = pct(parts["connect"], 0.5) * 1e3
+        out["stdlib_close_ms_p50"] = pct(parts["close"], 0.5) * 1e3
+        out["transactions"] = n
+        shared.close()
+        return out
+    finally:
+        nullpool.dispose()
+        store.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _write(engine):
+    """``Store.write`` on a bare engine (the ``NullPool`` variant of the anatomy)."""
+    with engine.connect().execution_options(qingdan_write=True) as conn:
+        with conn.begin():
+            yield conn
 
 
 def phase_status(store, definition, clock, repeats: int, profiler):
@@ -501,6 +811,7 @@ def phase_status(store, definition, clock, repeats: int, profiler):
     payload = json.dumps(board.as_json(), ensure_ascii=False, indent=2)
     to_json = time.perf_counter() - t0
     moved = sum(t.states.get(FIRE_TO, 0) for t in board.tasks)
+    moved_on = sum(t.states.get(FLOOR_TO, 0) for t in board.tasks)
     overdue = sum(t.overdue for t in board.tasks)
     return {
         "status_s": cold,
@@ -510,6 +821,7 @@ def phase_status(store, definition, clock, repeats: int, profiler):
         "status_json_bytes": len(payload.encode()),
         "tasks_in_status": len(board.tasks),
         "items_moved_seen": moved,
+        "items_moved_on_seen": moved_on,
         "overdue_items": overdue,
     }
 
@@ -575,12 +887,40 @@ def code_state() -> dict:
 
 
 # --------------------------------------------------------------------------------------- report
-def verdicts(figures: dict) -> dict:
+def targets(dialect: str, n_items: int) -> dict:
+    """The targets that apply to this run: the fire target has its own limit on PostgreSQL, and a list larger than
+    the default 25,000 items is held to the scale target (100,000 items in ≤ 10 s)."""
+    out = dict(TARGETS)
+    if dialect != "sqlite":
+        out["engine_ms_p50"] = ("one fire, p50", "<=", PG_FIRE_MS, "ms")
+    if n_items > 25_000:
+        out["load_s"] = (f"validate + load (scale, ≤ {SCALE_ITEMS:,} items)", "<=", SCALE_LOAD_S, "s")
+    return out
+
+
+def applies(key: str, dialect: str, n_items: int) -> bool:
+    """Whether a target was set for this kind of run (the others are printed for comparison)."""
+    if key == "engine_ms_p50":
+        return True
+    if dialect != "sqlite":
+        return False
+    return key == "load_s" or n_items <= 25_000
+
+
+def verdicts(figures: dict, dialect: str = "sqlite", n_items: int = 25_000) -> dict:
     out = {}
-    for key, (label, op, limit, unit) in TARGETS.items():
+    for key, (label, op, limit, unit) in targets(dialect, n_items).items():
         value = figures.get(key)
         met = None if value is None else (value <= limit if op == "<=" else value >= limit)
-        out[key] = {"label": label, "value": value, "op": op, "target": limit, "unit": unit, "met": met}
+        out[key] = {
+            "label": label,
+            "value": value,
+            "op": op,
+            "target": limit,
+            "unit": unit,
+            "met": met,
+            "applies": applies(key, dialect, n_items),
+        }
     return out
 
 
@@ -616,34 +956,67 @@ def print_table(result: dict) -> None:
         ("validate + load", fmt("{:.2f} s", "load_s"), fmt("CPU {:.2f} s; target ≤ 5 s", "load_cpu_s")),
         ("first fires (warm-up)", fmt("{:.2f} s", "warmup_first_fires_s"), fmt("{} fires, incl. definition rebuild", "warmup")),
         (
+            "floor: " + ("stdlib sqlite3" if result["dialect"] == "sqlite" else "psycopg alone"),
+            fmt("{:.3f} ms", "floor_ms_p50"),
+            fmt("p50; p95 {:.3f} ms; CPU {:.3f} ms/fire; UPDATE+INSERT+commit, shared Machine", "floor_ms_p95", "floor_cpu_ms_per_fire"),
+        ),
+        (
             "engine fire()",
-            fmt("{:.0f} /s", "engine_fires_per_s"),
-            fmt("p50 {:.2f} ms, p95 {:.2f} ms, {} fires", "engine_ms_p50", "engine_ms_p95", "fires"),
+            fmt("{:.3f} ms", "engine_ms_p50"),
+            fmt(
+                "p50 = {:.1f}× floor; p95 {:.2f} ms; CPU {:.3f} ms/fire = {:.1f}× floor; {} fires",
+                "engine_floor_ratio",
+                "engine_ms_p95",
+                "engine_cpu_ms_per_fire",
+                "engine_floor_cpu_ratio",
+                "fires",
+            ),
         ),
         (
             "raw Core UPDATE+INSERT",
-            fmt("{:.0f} /s", "baseline_fires_per_s"),
-            fmt("p50 {:.2f} ms, p95 {:.2f} ms, {} fires", "baseline_ms_p50", "baseline_ms_p95", "fires"),
+            fmt("{:.3f} ms", "baseline_ms_p50"),
+            fmt(
+                "p50 = {:.1f}× floor; p95 {:.2f} ms; CPU {:.3f} ms/fire = {:.1f}× floor",
+                "baseline_floor_ratio",
+                "baseline_ms_p95",
+                "baseline_cpu_ms_per_fire",
+                "baseline_floor_cpu_ratio",
+            ),
         ),
         (
-            "fire ratio engine/raw",
+            "fire rate raw Core/engine",
             fmt("{:.0%}", "fire_ratio"),
             fmt(
-                "per block pair: median {:.0%}, min {:.0%}, max {:.0%}; target ≥ 40%",
+                "engine {:.0f} /s, raw Core {:.0f} /s; per block: median {:.0%}, min {:.0%}, max {:.0%}",
+                "engine_fires_per_s",
+                "baseline_fires_per_s",
                 "fire_ratio_block_median",
                 "fire_ratio_block_min",
                 "fire_ratio_block_max",
             ),
         ),
         (
-            "fire CPU, this process",
-            fmt("{:.0%}", "fire_cpu_ratio"),
+            "anatomy: stdlib, one conn.",
+            fmt("{:.3f} ms", "anatomy_stdlib_shared_ms_p50"),
+            fmt("p50 of {} UPDATE+INSERT+COMMIT on a fresh file, no Machine", "anatomy_transactions"),
+        ),
+        (
+            "  stdlib, conn. per txn",
+            fmt("{:.3f} ms", "anatomy_stdlib_per_txn_ms_p50"),
             fmt(
-                "engine {:.2f} ms/fire, raw {:.2f} ms/fire (CPU time; ratio raw/engine)",
-                "engine_cpu_ms_per_fire",
-                "baseline_cpu_ms_per_fire",
+                "of which connect + 4 PRAGMAs {:.3f} ms, close (WAL checkpoint) {:.3f} ms",
+                "anatomy_stdlib_connect_ms_p50",
+                "anatomy_stdlib_close_ms_p50",
             ),
         ),
+        ("  Core, NullPool", fmt("{:.3f} ms", "anatomy_core_nullpool_ms_p50"), "the store before: a new connection per transaction"),
+        ("  Core, pooled", fmt("{:.3f} ms", "anatomy_core_pooled_ms_p50"), "the store now, statements built once"),
+        (
+            "  Core, pooled, built per call",
+            fmt("{:.3f} ms", "anatomy_core_pooled_built_per_call_ms_p50"),
+            "statements constructed per transaction",
+        ),
+        ("  Core, empty write txn", fmt("{:.3f} ms", "anatomy_core_pooled_empty_ms_p50"), "BEGIN IMMEDIATE + COMMIT through the store"),
         (
             "status (in-process, cold)",
             fmt("{:.0f} ms", "status_s", scale=1e3),
@@ -675,7 +1048,7 @@ def print_table(result: dict) -> None:
     for name, error in result["errors"].items():
         print(f"  ERROR in phase {name}: {error}")
     print()
-    print("targets (issue: SQLite file on the 2-core machine):")
+    print("targets (issues: SQLite file on the 2-core machine; one fire ≤ 2 ms on PostgreSQL):")
     for key, v in result["targets"].items():
         value = v["value"]
         if value is None:
@@ -684,7 +1057,7 @@ def print_table(result: dict) -> None:
             shown = f"{value:.0%}" if key == "fire_ratio" else f"{value:.2f} {v['unit']}".strip()
             mark = "MET" if v["met"] else "MISSED"
         limit = f"{v['target']:.0%}" if key == "fire_ratio" else f"{v['target']:g} {v['unit']}".strip()
-        note = "" if result["dialect"] == "sqlite" else "  (target set for SQLite; shown for comparison)"
+        note = "" if v["applies"] else "  (target set for SQLite and 25,000 items; shown for comparison)"
         print(f"  {mark:<7}  {v['label']:<26} {shown:>10}  (target {v['op']} {limit}){note}")
 
 
@@ -704,6 +1077,9 @@ def main(argv=None) -> int:
     parser.add_argument("--status-repeats", type=int, default=5)
     parser.add_argument("--cli-repeats", type=int, default=3)
     parser.add_argument("--no-cli", action="store_true", help="skip the 'qingdan status' subprocess timing")
+    parser.add_argument(
+        "--anatomy", type=int, default=500, help="transactions per variant of the SQLite cost anatomy of raw Core (0: skip)"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -756,16 +1132,23 @@ def main(argv=None) -> int:
 
         # A failing phase (other people edit the engine while this runs) is recorded; the others still run.
         with phase("fires", errors):
-            figures.update(phase_fires(store, definition, plugins, clock, args.fires, args.block, args.warmup, profiler))
+            figures.update(phase_fires(store, db, definition, plugins, clock, args.fires, args.block, args.warmup, profiler))
         figures["rss_after_fires_mb"] = rss_mb()
+        if db.dialect == "sqlite" and args.anatomy:
+            with phase("anatomy", errors):
+                figures.update({f"anatomy_{key}": value for key, value in phase_anatomy(args.anatomy).items()})
         calibration.append(calibrate())
 
         with phase("status", errors):
             figures.update(phase_status(store, definition, clock, args.status_repeats, profiler))
             if "fires" in figures:
-                expected = 2 * (figures["fires"] + figures["warmup"])
-                if figures["items_moved_seen"] != expected:
-                    raise RuntimeError(f"status shows {figures['items_moved_seen']} items in {FIRE_TO}, expected {expected}")
+                # the engine's items in plan_approved, the baseline's moved on by the floor to tendering
+                expected = figures["fires"] + figures["warmup"]
+                if (figures["items_moved_seen"], figures["items_moved_on_seen"]) != (expected, expected):
+                    raise RuntimeError(
+                        f"status shows {figures['items_moved_seen']} items in {FIRE_TO} and {figures['items_moved_on_seen']} "
+                        f"in {FLOOR_TO}, expected {expected} each"
+                    )
         calibration.append(calibrate())
         figures["calibration_s"] = calibration
         figures["peak_rss_mb"] = rss_mb()  # in-process work done; the CLI runs in a child process
@@ -805,7 +1188,7 @@ def main(argv=None) -> int:
         "code": code,
         "figures": figures,
         "errors": errors,
-        "targets": verdicts(figures),
+        "targets": verdicts(figures, db.dialect, args.tasks * args.items),
     }
     out = Path(args.out) if args.out else RESULTS / f"core-{db.dialect}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
