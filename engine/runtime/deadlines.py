@@ -112,11 +112,28 @@ def add_item_deadline(
     (``engine.runtime.reaching``) or when ``clear_item_deadline`` is called. Returns the deadline's id.
     """
     clear_item_deadline(conn, item_id=item_id, key=key, now=now, superseded=True)
-    deadline_id = conn.execute(
-        insert(item_deadlines)
-        .values(item_id=item_id, key=key, label=label, due_date=due, reach_state=reach_state, created_at=now, cleared_at=None)
-        .returning(item_deadlines.c.id)
-    ).scalar_one()
+    same = conn.execute(
+        select(item_deadlines.c.id).where(
+            item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.due_date == due
+        )
+    ).scalar()
+    if same is not None:
+        # The same deadline again (a second failed inspection on the day of the first: the same rectification date).
+        # One row per (item, key, due date): it is opened again, and its rules are scheduled afresh below (notices
+        # already sent for it are not repeated: they are deduplicated by deadline).
+        conn.execute(
+            update(item_deadlines)
+            .where(item_deadlines.c.id == same)
+            .values(label=label, reach_state=reach_state, created_at=now, cleared_at=None, outcome=None, met_on=None)
+        )
+        conn.execute(delete(schedule).where(schedule.c.item_deadline_id == same))
+        deadline_id = same
+    else:
+        deadline_id = conn.execute(
+            insert(item_deadlines)
+            .values(item_id=item_id, key=key, label=label, due_date=due, reach_state=reach_state, created_at=now, cleared_at=None)
+            .returning(item_deadlines.c.id)
+        ).scalar_one()
     rows = [
         {
             "checklist_id": definition.id,
