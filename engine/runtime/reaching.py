@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, and_, bindparam, delete, exists, func, literal, select
+from sqlalchemy import String, and_, bindparam, delete, exists, func, literal, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -21,24 +21,46 @@ from engine.runtime.deadlines import clear_item_deadline
 from engine.store.tables import item_deadlines, item_reached, items, tasks
 
 
+def counted(workflow: WorkflowDef, state: str) -> list[str]:
+    """The states an item entering ``state`` counts as having reached, in order."""
+    return sorted(workflow.reached.get(state, frozenset({state})))
+
+
+def move_and_record(conn, workflow: WorkflowDef, move: dict, *, on: dt.date) -> int:
+    """PostgreSQL: the item's compare-and-set (``move``: item_id, seen_version, dest, next_version, now) and the
+    ``item_reached`` rows of its new state in one statement, one round trip; returns the items moved (0 or 1: the
+    reached rows are written only when it moved). The caller then calls ``record_reached(…, recorded=True)``."""
+    return conn.execute(_MOVE_AND_REACH, {**move, "states": counted(workflow, move["dest"]), "on": on}).scalar_one()
+
+
 def record_reached(
-    conn, workflow: WorkflowDef, *, item_id: int, state: str, on: dt.date, now: dt.datetime, deadlines_open: bool | None = None
+    conn,
+    workflow: WorkflowDef,
+    *,
+    item_id: int,
+    state: str,
+    on: dt.date,
+    now: dt.datetime,
+    deadlines_open: bool | None = None,
+    recorded: bool = False,
 ) -> list:
     """Note the states the item now counts as having reached; meet its deadlines waiting for them.
 
     Returns the met item deadlines as rows (key, label, due_date) for the caller's audit trail.
     ``deadlines_open=False``: the caller knows the item has no open item deadline (``OpenTask.item_deadlines_open``),
-    so none is looked for.
+    so none is looked for. ``recorded``: ``move_and_record`` already wrote the rows.
     """
-    counted = sorted(workflow.reached.get(state, frozenset({state})))
+    states = counted(workflow, state)
     # one statement: the first date per (item, state) stays, a state reached before is left alone
-    if conn.dialect.name == "sqlite":  # in-process: an executemany is the cheapest
-        conn.execute(_INSERT_REACHED_SQLITE, [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in counted])
+    if recorded:
+        pass
+    elif conn.dialect.name == "sqlite":  # in-process: an executemany is the cheapest
+        conn.execute(_INSERT_REACHED_SQLITE, [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in states])
     else:
-        conn.execute(_INSERT_REACHED_SERVER, {"item_id": item_id, "states": counted, "on": on, "now": now})
+        conn.execute(_INSERT_REACHED_SERVER, {"item_id": item_id, "states": states, "on": on, "now": now})
     if deadlines_open is False:
         return []
-    waiting = conn.execute(_WAITING, {"item_id": item_id, "states": counted}).all()
+    waiting = conn.execute(_WAITING, {"item_id": item_id, "states": states}).all()
     for row in waiting:
         clear_item_deadline(conn, item_id=item_id, key=row.key, now=now, on=on)
     return waiting
@@ -63,6 +85,31 @@ _INSERT_REACHED_SERVER = (
     )
     .on_conflict_do_nothing(index_elements=["item_id", "state"])
 )
+# PostgreSQL: the item's compare-and-set with the reached rows of its new state as data-modifying CTEs, one round
+# trip; the rows are inserted only for the item the UPDATE returned, and the statement counts the items moved.
+_MOVED_ITEM = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"), items.c.version == bindparam("seen_version"))
+    .values(state=bindparam("dest"), version=bindparam("next_version"), state_since=bindparam("now"))
+    .returning(items.c.id)
+    .cte("moved_item")
+)
+_REACHED_STATES = func.unnest(bindparam("states", type_=ARRAY(String))).table_valued("state").render_derived(name="reached")
+_REACHED_NOW = (
+    postgresql_insert(item_reached)
+    .from_select(
+        ["item_id", "state", "reached_on", "entered_at"],
+        select(
+            _MOVED_ITEM.c.id,
+            _REACHED_STATES.c.state,
+            bindparam("on", type_=item_reached.c.reached_on.type),
+            bindparam("now", type_=item_reached.c.entered_at.type),
+        ).select_from(_MOVED_ITEM.join(_REACHED_STATES, true())),
+    )
+    .on_conflict_do_nothing(index_elements=["item_id", "state"])
+    .cte("reached_now")
+)
+_MOVE_AND_REACH = select(func.count()).select_from(_MOVED_ITEM).add_cte(_REACHED_NOW)
 _WAITING = select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
     item_deadlines.c.item_id == bindparam("item_id"),
     item_deadlines.c.cleared_at.is_(None),
