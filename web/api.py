@@ -224,6 +224,8 @@ def correct():
     data = _body()
     task = _text(data, "task", True)
     entry = data.get("entry")
+    if isinstance(entry, _Written) and re.fullmatch(r"\d{1,20}\.0*", entry):  # 2.0 is a JSON integer too
+        entry = int(entry.split(".")[0])
     if isinstance(entry, str) and entry.strip().isascii() and entry.strip().isdigit():
         entry = parse_id(entry) or entry.strip()  # a number beyond any row's reaches the engine, which finds no such entry
     elif isinstance(entry, str) or isinstance(entry, bool) or not isinstance(entry, int):

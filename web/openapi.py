@@ -342,7 +342,12 @@ def document() -> dict:
                     "required": ["task", "entry"],
                     "properties": {
                         "task": TASK,
-                        "entry": {"type": "integer", "description": "the report's entry number (from `/api/report` or the history)"},
+                        "entry": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 9223372036854775807,
+                            "description": "the report's entry number (from `/api/report` or the history)",
+                        },
                         "note": {"type": "string", "description": "why"},
                         "checklist": {"type": "string"},
                     },

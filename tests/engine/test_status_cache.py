@@ -108,7 +108,12 @@ def _definition(text: str):
     return result.definition
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(operations=st.lists(OPERATIONS, min_size=1, max_size=8))
 def test_after_every_kind_of_write_the_next_read_of_any_worker_equals_a_fresh_computation(store, plugins, operations):
     from engine.dates.clock import FixedClock

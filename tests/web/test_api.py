@@ -234,3 +234,11 @@ def test_openapi_document_is_valid_and_complete(app, client):
         for method in operations:
             rule = next(r for r in app.url_map.iter_rules() if r.rule.replace("<", "{").replace(">", "}") == path)
             assert method.upper() in rule.methods, (path, method)
+
+
+def test_inbox_refuses_a_wrong_unread(client, tokens):
+    headers = bearer(tokens["staff"])
+    for wrong in ("abc", "2", "yes"):
+        assert client.get(f"/api/inbox?unread={wrong}", headers=headers).status_code == 400, wrong
+    for right in ("1", "true", "0", "false"):
+        assert client.get(f"/api/inbox?unread={right}", headers=headers).status_code == 200, right

@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests.web.conftest import bearer
 from web.openapi import document
@@ -26,8 +27,13 @@ def test_the_api_keeps_to_its_document(method, path, app, tokens):
     headers = bearer(tokens["staff"])  # the responsible person of T1, T5 and T6: some reports and fires are accepted
 
     @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
-    @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    # derandomize: CI is a gate, so the same cases every run (explore with other seeds locally)
+    @settings(max_examples=20, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
     def run(case):
-        case.call_and_validate(headers=headers)
+        # A query string carries text: a "schema-violating" value schemathesis draws for ?unread= (the JSON true, 1,
+        # [1]) is sent as the very text the API accepts (true, 1), so that one check cannot hold for query parameters;
+        # every other check still runs on them, and invalid text (unread=abc) is refused (tests/web/test_api.py).
+        excluded = [negative_data_rejection] if path == "/api/inbox" and method == "GET" else []
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     run()

@@ -112,12 +112,12 @@ def test_configuration_layers(store, clock, plugins, tmp_path, monkeypatch):
 
 
 def test_no_traceback_on_internal_errors(client, auth, monkeypatch, caplog):
-    import engine
+    import engine.queries.status
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(engine, "checklist_status", broken)
+    monkeypatch.setattr(engine.queries.status, "checklist_status", broken)  # what the status cache computes with
     auth.login("head")
     response = client.get(f"/board/{CHECKLIST}")
     page = response.get_data(as_text=True)
