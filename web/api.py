@@ -85,7 +85,24 @@ def _body() -> dict:
                 "the request body must be a JSON object (Content-Type: application/json).",
             )
         )
+    if _holds_nul(data):  # PostgreSQL text cannot hold U+0000: a plain refusal, never a 500
+        raise InputError(
+            say(
+                "请求中有看不见的控制字符(U+0000),请删除后重试。",
+                "the request holds an invisible control character (U+0000); remove it and try again.",
+            )
+        )
     return data
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _text(data: dict, key: str, required: bool = False) -> str | None:

@@ -28,6 +28,25 @@ def init_app(app) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["qingdan_login_throttle"] = LoginThrottle(app.config["LOGIN_IP_LIMIT"], app.config["LOGIN_IP_WINDOW"])
 
+    @app.before_request
+    def _no_nul():
+        # PostgreSQL text cannot hold U+0000: refused here for every path, query and form, in words, never a 500
+        # (JSON bodies are checked where the API reads them)
+        values = [request.path, *request.args.keys(), *request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.keys(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            from engine.i18n import say
+            from web.errors import refuse
+
+            refuse(
+                400,
+                say(
+                    "请求中有看不见的控制字符(U+0000),请删除后重试。",
+                    "the request holds an invisible control character (U+0000); remove it and try again.",
+                ),
+            )
+
     @app.after_request
     def _headers(response):
         headers = response.headers

@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.web.conftest import bearer
 from web.openapi import document
@@ -34,6 +34,21 @@ def test_the_api_keeps_to_its_document(method, path, app, tokens):
         # [1]) is sent as the very text the API accepts (true, 1), so that one check cannot hold for query parameters;
         # every other check still runs on them, and invalid text (unread=abc) is refused (tests/web/test_api.py).
         excluded = [negative_data_rejection] if path == "/api/inbox" and method == "GET" else []
+        # U+0000 cannot be stored in PostgreSQL text, so the API refuses it anywhere in a request (400, in words:
+        # tests/web/test_nul_input.py); the document cannot say "no U+0000 at any depth" of free-form step data, so
+        # such a case is not held to "valid data is accepted" (every other check, no 5xx included, still runs)
+        if _holds_nul([case.body, case.query, case.path_parameters]):
+            excluded.append(positive_data_acceptance)
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     run()
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
