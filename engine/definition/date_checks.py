@@ -9,22 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.definition import schema
 from engine.definition.definitions import DONE
 from engine.errors import CalendarGap, InputError, QingdanError
 from engine.i18n import say
-
-SECTIONS = {
-    "checklist": schema.ChecklistHeader,
-    "units": dict[schema.Key, schema.Unit],
-    "people": dict[schema.Key, schema.Person],
-    "workflows": dict[schema.Key, schema.Workflow],
-    "defaults": schema.Rules,
-    "ranking": schema.RankingWeights,
-    "documents": schema.Documents,
-    "tasks": list,
-}
-REQUIRED_SECTIONS = ("checklist", "units", "people", "tasks")
 
 
 @dataclass
