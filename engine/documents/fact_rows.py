@@ -13,7 +13,7 @@ from engine.documents.facts import InspectionFact, ItemFacts, MilestoneFact, Ove
 from engine.i18n import say
 from engine.kinds import TaskKind, Verdict, light_word
 from engine.numbers import plain
-from engine.queries.status import PACE_MARGIN, TaskStatus, time_elapsed
+from engine.queries.status import TaskStatus, behind_pace, time_elapsed
 from engine.verdicts import describe
 
 
@@ -69,7 +69,8 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
         else:
             period_done = sum((r.amount for r in context.reports if r.task_id == row_id and period.start <= r.on_date <= today), Decimal(0))
     completion = float(done / target) if target else None
-    elapsed = float(time_elapsed(definition, task, today))
+    elapsed_share = time_elapsed(definition, task, today)
+    elapsed = float(elapsed_share)
     gap = None if completion is None else min(completion, 1.0) - elapsed
     return TaskFacts(
         task=task,
@@ -84,7 +85,7 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
         completion=completion,
         time_elapsed=elapsed,
         gap=gap,
-        behind_pace=gap is not None and gap < -float(PACE_MARGIN),
+        behind_pace=bool(target) and behind_pace(elapsed_share, done / target),
         light=str(status.light),
         light_words=light_word(status.light),
         parts=[_part(part, status.parts.get(part.id, (Decimal(0), part.quantity))[0]) for part in task.parts],

@@ -276,6 +276,12 @@ def time_elapsed(definition: ChecklistDef, task: TaskDef, today: dt.date) -> Dec
     return Decimal(min(max((today - start).days + 1, 0), span)) / Decimal(span)
 
 
+def behind_pace(elapsed: Decimal, done_share: Decimal) -> bool:
+    """时间过半,任务过半: whether a task's done share lags the time gone by more than the margin. The board's light, the
+    facts of every document and the dispatch table's red gap all ask this one question."""
+    return elapsed - min(Decimal(1), done_share) > PACE_MARGIN
+
+
 def _light(definition: ChecklistDef, task: TaskDef, status: TaskStatus, today: dt.date, hooked: dict | None) -> None:
     if hooked:
         status.extra = dict(hooked["fields"])
@@ -293,7 +299,7 @@ def _light(definition: ChecklistDef, task: TaskDef, status: TaskStatus, today: d
         elapsed = time_elapsed(definition, task, today)
         actual = min(Decimal(1), status.done / status.target) if status.target else Decimal(0)
         status.pace = {"elapsed": round(float(elapsed), 3), "done": round(float(actual), 3)}
-        if elapsed - actual > PACE_MARGIN and status.light == "green":
+        if behind_pace(elapsed, actual) and status.light == "green":
             status.light, status.reason = "yellow", "pace"
     if hooked and hooked.get("light") == "yellow" and status.light == "green":
         status.light, status.reason = "yellow", hooked.get("reason") or "plugin"
