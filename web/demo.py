@@ -1,7 +1,8 @@
-"""``qingdan serve --demo``: a first run that shows something. Loads the shipped checklists (``checklists/*.yaml``)
-when they are not loaded yet; on the first load of the Yanting list replays the state its source report describes
-at mid-year (plans approved, tenders open, 2854 screenings of which 163 in poor villages ...); creates or resets one
-demo account per role linked to the Yanting people, and returns their new passwords for the command to print.
+"""``qingdan serve --demo``: a first run that shows something. Loads the shipped checklists (``checklists/*.yaml``,
+package data found by ``engine.definition.shipped``, so an installed wheel has them too) when they are not loaded yet;
+on the first load of the Yanting list replays the state its source report describes at mid-year (plans approved,
+tenders open, 2854 screenings of which 163 in poor villages ...); creates or resets one demo account per role linked to the Yanting
+people, and returns their new passwords for the command to print.
 
 Demo mode only: a normal ``qingdan serve`` never creates accounts or prints passwords.
 """
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from importlib.abc import Traversable
 from pathlib import Path
 
 from engine import accounts
 from engine.dates.clock import FixedClock, parse_instant
 
-ROOT = Path(__file__).resolve().parent.parent
-CHECKLISTS = ROOT / "checklists"
 YANTING = "yanting-wenguang-2017"
 #: the demo clock, when no --now is given: the day the Yanting half-year report (seed 001) speaks of
 DEMO_NOW = "2017-07-21T09:30"
@@ -36,13 +36,18 @@ class DemoSetup:
     passwords: dict[str, str]
 
 
-def shipped_files(folder: Path = CHECKLISTS) -> list[Path]:
+def shipped_files(folder: Path | None = None) -> list[Traversable]:
+    """The lists the demo loads: the shipped ones, or the ``*.yaml`` of ``folder``."""
+    from engine.definition.shipped import shipped_lists
+
+    if folder is None:
+        return shipped_lists()
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def prepare(store, clock, plugins, folder: Path = CHECKLISTS) -> DemoSetup:
+def prepare(store, clock, plugins, folder: Path | None = None) -> DemoSetup:
     from engine.catalog import checklist_ids
-    from engine.definition.validation import validate_file
+    from engine.definition.validation import validate_text
     from engine.errors import ChecklistInvalid
     from engine.pluginmanager import step_types
     from engine.runtime.loader import load
@@ -52,7 +57,7 @@ def prepare(store, clock, plugins, folder: Path = CHECKLISTS) -> DemoSetup:
     definitions = []
     steps = step_types(plugins)
     for path in shipped_files(folder):
-        checked = validate_file(str(path), steps)
+        checked = validate_text(path.read_text(encoding="utf-8-sig"), f"checklists/{path.name}", steps)
         if not checked.ok:
             raise ChecklistInvalid(checked.errors)
         if checked.definition.id not in present:

@@ -31,6 +31,7 @@ from engine.kinds import RuleKind, Verdict
 from engine.queries.milestones import task_milestones
 from engine.reminders.notices import compose, milestone_label
 from engine.runtime import audit
+from engine.runtime.supervision import escalate_due
 from engine.store import Store
 from engine.store.tables import deliveries, notices, schedule, tasks
 
@@ -55,6 +56,7 @@ class PassReport:
     notices: list[SentNotice] = field(default_factory=list)
     delivered: int = 0
     failed: int = 0
+    supervisions_escalated: int = 0
 
 
 def run_pass(
@@ -77,6 +79,7 @@ def run_pass(
                 _process(conn, rows, now, channels, report)
         if len(rows) < batch:
             break
+    report.supervisions_escalated = escalate_due(store, now, channels)  # 督办单 unanswered past the reply date
     if deliver and channels:
         from engine.reminders.delivery import deliver_due
 
