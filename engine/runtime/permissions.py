@@ -75,3 +75,47 @@ def check_report(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
             t=task.id,
         )
     )
+
+
+# ---------------------------------------------------------------- supervision (督办单) and extensions (申请延期)
+
+#: who may issue a supervision notice and decide an extension request: the task's leader or a head
+SUPERVISE_BY = ("leader", "head")
+#: who answers a supervision notice and asks for an extension: the task's responsible person
+ANSWER_BY = ("responsible",)
+
+
+def _check_capacity(checklist: ChecklistDef, task: TaskDef, actor: str, by: tuple[str, ...], what_zh: str, what_en: str) -> None:
+    require_person(checklist, actor)
+    if capacities(checklist, task, actor) & set(by):
+        return
+    allowed = say("、", ", ").join(say(*ACTOR_WORDS[word]) for word in by)
+    raise NotPermitted(
+        say(
+            "{p} 无权对任务 {t} {w}:只有{a}可以。",
+            "{p} may not {e} on task {t}: only {a} may.",
+            p=checklist.people[actor].name,
+            t=task.id,
+            w=what_zh,
+            e=what_en,
+            a=allowed,
+        )
+    )
+
+
+def check_supervise(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
+    """Issue or close a 督办单."""
+    _check_capacity(checklist, task, actor, SUPERVISE_BY, "下发督办单", "issue a supervision notice")
+
+
+def check_answer(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
+    """Reply to a 督办单 (情况说明)."""
+    _check_capacity(checklist, task, actor, ANSWER_BY, "回复督办单", "reply to a supervision notice")
+
+
+def check_request_extension(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
+    _check_capacity(checklist, task, actor, ANSWER_BY, "申请延期", "ask for an extension")
+
+
+def check_decide_extension(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
+    _check_capacity(checklist, task, actor, SUPERVISE_BY, "审批延期申请", "decide an extension request")

@@ -176,6 +176,8 @@ item_deadlines = Table(
     Column("cleared_at", UTCDateTime, nullable=True),
     Column("outcome", String(16), nullable=True),  # met | superseded (by a new deadline with the same key); None while open
     Column("met_on", Date, nullable=True),  # local activity date the deadline was met
+    Column("replaces", String(100), nullable=True),  # the workflow milestone (state) an approved extension moved for this item
+    Column("original_due", Date, nullable=True),  # the date first set, when an approved extension moved it (0005)
     UniqueConstraint("item_id", "key", "due_date"),
 )
 
@@ -332,4 +334,62 @@ api_tokens = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime, nullable=True),
     Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+# ---------------------------------------------------------------- supervision and extensions (issue 12, 0005)
+
+supervisions = Table(
+    # 督办单: a leader's or head's notice on a task or one item that demands a written reply by a date.
+    "supervisions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("checklist_id", String(100), nullable=False),
+    Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=True),  # None: the whole task
+    Column("colour", String(8), nullable=False),  # engine.runtime.supervision.Colour: blue | yellow | red
+    Column("instruction", Text, nullable=False),
+    Column("reply_by", Date, nullable=False),  # local date the reply is due
+    Column("issuer", String(100), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=True),  # the first reply
+    Column("escalated_at", UTCDateTime, nullable=True),  # unanswered past reply_by: the sweep escalated it
+    Column("closed_at", UTCDateTime, nullable=True),  # the issuer read the reply and closed it (办结)
+    Column("closed_by", String(100), nullable=True),
+    Index("ix_supervisions_task", "checklist_id", "task_id"),
+)
+
+supervision_replies = Table(
+    "supervision_replies",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("supervision_id", Id, ForeignKey("supervisions.id"), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON: [{name, sha256, size}]
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_supervision_replies_supervision", "supervision_id"),
+)
+
+extension_requests = Table(
+    # 申请延期: one item's deadline (a workflow milestone or one of its own deadlines), asked for and decided.
+    "extension_requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("checklist_id", String(100), nullable=False),
+    Column("task_id", Id, ForeignKey("tasks.id"), nullable=False),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("milestone", String(100), nullable=True),  # the workflow state of a task milestone, or None
+    Column("item_deadline_id", Id, ForeignKey("item_deadlines.id"), nullable=True),  # or the item's own deadline
+    Column("current_due", Date, nullable=False),  # the due date when asked
+    Column("original_due", Date, nullable=False),  # the date first set (before any extension)
+    Column("requested_due", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requester", String(100), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("decision", String(16), nullable=True),  # approved | refused; None while pending
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Column("new_deadline_id", Id, ForeignKey("item_deadlines.id"), nullable=True),  # the deadline an approval opened
+    Index("ix_extension_requests_task", "checklist_id", "task_id"),
 )
