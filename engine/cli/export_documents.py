@@ -11,14 +11,14 @@ from __future__ import annotations
 import click
 
 from engine.cli.context import common_options, pass_app
-from engine.cli.export_facts import gather_facts
+from engine.cli.export_facts import as_of_option, gather_facts, output_option, stage
 from engine.i18n import say
 
 PERIODS = ("half", "year", "month")
 
 
 def _stage(zh: str, en: str, **values) -> None:
-    click.echo(say(zh, en, **values), err=True)
+    stage(say(zh, en, **values))
 
 
 def _template(kind: str, override: str | None):
@@ -39,14 +39,6 @@ def _write(module, facts, path, template):
         raise InputError(say("无法写入 {p}:{e}", "cannot write {p}: {e}", p=path, e=err.strerror or err), field="output") from None
 
 
-as_of_option = click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="截至日期(默认今天,不能晚于今天)/ the statement date (default today, not after it)",
-)
-output_option = click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False), help="输出文件 / output file")
 template_option = click.option(
     "--template",
     "template",

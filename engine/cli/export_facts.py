@@ -1,11 +1,24 @@
-"""What every ``qingdan export`` of figures shares: the statement date checked by the engine's rule, a stage
-line on stderr, and the facts gathered once (``engine.documents.facts``)."""
+"""What every ``qingdan export`` of figures shares: the ``--as-of`` and ``-o`` options, the statement date checked
+by the engine's rule, a stage line on stderr, and the facts gathered once (``engine.documents.facts``)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from engine.i18n import say
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="截至日期(默认今天,不能晚于今天;按实际发生日期统计)/ the statement date (default today, not after it)",
+)
+output_option = click.option(
+    "-o", "--output", "output", default=None, type=click.Path(dir_okay=False, path_type=Path), help="输出文件 / output file"
+)
 
 
 def stage(words: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from engine.cli.context import common_options, pass_app
-from engine.cli.export_facts import gather_facts, stage
+from engine.cli.export_facts import as_of_option, gather_facts, output_option, stage
 from engine.i18n import say
 
 PERIODS = ("week", "month")
@@ -20,26 +20,10 @@ LEDGER_PERIOD = "month"  # the dispatch sheet inside the ledger workbook
 BAR_FROM_ROWS = 2000  # a progress bar for ledgers at least this long; stage lines otherwise
 
 
-def _as_of_option(command):
-    return click.option(
-        "--as-of",
-        "as_of",
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="截至日期(默认今天;按实际发生日期统计)/ the statement date (default today)",
-    )(command)
-
-
-def _output_option(command):
-    return click.option(
-        "-o", "--output", "output", default=None, type=click.Path(dir_okay=False, path_type=Path), help="输出文件 / output file"
-    )(command)
-
-
 @click.command("ledger")
 @click.argument("checklist")
-@_as_of_option
-@_output_option
+@as_of_option
+@output_option
 @common_options
 @pass_app
 def ledger_command(app, checklist, as_of, output):
@@ -48,7 +32,7 @@ def ledger_command(app, checklist, as_of, output):
 
     facts = gather_facts(app, checklist, as_of, LEDGER_PERIOD)
     path = output or Path(f"台账-{checklist}-{facts.as_of.isoformat()}.xlsx")
-    _stage(say("写入台账:{n} 个子项……", "writing the ledger: {n} items…", n=len(facts.items)))
+    stage(say("写入台账:{n} 个子项……", "writing the ledger: {n} items…", n=len(facts.items)))
     if len(facts.items) >= BAR_FROM_ROWS:
         with click.progressbar(length=len(facts.items), label=say("台账", "ledger"), file=click.get_text_stream("stderr")) as bar:
             shown = [0]
@@ -72,8 +56,8 @@ def ledger_command(app, checklist, as_of, output):
     show_default=True,
     help="统计周期:week 本周,month 本月 / the period: this week or this month",
 )
-@_as_of_option
-@_output_option
+@as_of_option
+@output_option
 @common_options
 @pass_app
 def dispatch_command(app, checklist, period, as_of, output):
@@ -82,13 +66,9 @@ def dispatch_command(app, checklist, period, as_of, output):
 
     facts = gather_facts(app, checklist, as_of, period)
     path = output or Path(f"调度表-{checklist}-{facts.as_of.isoformat()}.xlsx")
-    _stage(say("写入调度表:{n} 项任务……", "writing the dispatch table: {n} tasks…", n=len(facts.tasks)))
+    stage(say("写入调度表:{n} 项任务……", "writing the dispatch table: {n} tasks…", n=len(facts.tasks)))
     write_dispatch(facts, path)
     click.echo(say("已写入 {p}", "written: {p}", p=path))
-
-
-def _stage(words: str) -> None:
-    stage(words)
 
 
 COMMANDS = [ledger_command, dispatch_command]
