@@ -6,81 +6,21 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import engine
-from engine import InputError, plain, say, step_types
+from engine import InputError, plain, say
 from engine.amounts import parse_id
-from web import operations, presenters, services
+from web import operations, services, todo
 from web.access import WORK_ROLES, account, roles
-from web.actions import actions_for, may_report
 from web.security import safe_next
 
 bp = Blueprint("mywork", __name__, url_prefix="/my")
-
-
-def _mine(me, definition):
-    person = me.person_in(definition)
-    if person is None:
-        return None, []
-    own = {"staff": ("responsible",)}.get(me.role, ("responsible", "leader"))
-    tasks = [t for t in definition.tasks if ("responsible" in own and t.responsible == person) or ("leader" in own and t.leader == person)]
-    return person, tasks
 
 
 @bp.route("/")
 @roles(*WORK_ROLES)
 def index():
     svc = services.get()
-    me = account()
-    entries, duties, people = [], [], []
-    for checklist_id, definition in svc.definitions().items():
-        person, tasks = _mine(me, definition)
-        if person is None:
-            continue
-        people.append((checklist_id, person))
-        if not tasks:
-            continue
-        status = svc.status(checklist_id)
-        by_id = {t.id: t for t in status.tasks}
-        views = engine.items_of(svc.store, checklist_id, [t.id for t in tasks])
-        rows = {
-            r.id: r
-            for r in presenters.task_rows(definition, type(status)(definition, status.today, [by_id[t.id] for t in tasks if t.id in by_id]))
-        }
-        for task in tasks:
-            if task.id not in rows:
-                continue
-            if task.kind == "workflow":
-                judged = presenters.item_judgements(by_id.get(task.id))
-                for view in views.get(task.id, []):
-                    deadlines = presenters.item_deadlines(definition, task, judged.get(view.id))
-                    entries.append(
-                        {
-                            "definition": definition,
-                            "task": task,
-                            "row": rows[task.id],
-                            "view": view,
-                            "state_label": definition.workflows[task.workflow].label(view.state),
-                            "deadlines": deadlines,
-                            "urgency": presenters.urgency(deadlines, status.today),
-                            "actions": actions_for(me, definition, task, view.state, step_types(svc.plugins)),
-                            "today": status.today,
-                        }
-                    )
-            else:
-                duties.append(
-                    {
-                        "definition": definition,
-                        "task": task,
-                        "row": rows[task.id],
-                        "item_views": views.get(task.id, []),
-                        "may_report": may_report(me, definition, task),
-                        "today": status.today,
-                    }
-                )
-    entries.sort(key=lambda e: (e["urgency"], not e["actions"]))
-    duties.sort(
-        key=lambda d: (presenters.LIGHT_ORDER.get(d["row"].light, 9), d["row"].days_left if d["row"].days_left is not None else 9999)
-    )
-    return render_template("mywork.html", entries=entries, duties=duties, unread=svc.unread(people))
+    found = todo.collect(svc, account())
+    return render_template("mywork.html", todo=found, entries=found.entries, duties=found.duties, unread=svc.unread(found.people))
 
 
 @bp.route("/fire", methods=["POST"])
