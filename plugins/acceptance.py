@@ -373,8 +373,10 @@ def qingdan_register_commands(cli):
 
 @hookimpl
 def qingdan_register_blueprints(app, pages):
+    from plugins.acceptance_history import bp as history
     from plugins.acceptance_pages import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(history)
     pages.nav_link("inspection.queue", "验收", "Inspection", roles=("inspector",))
     pages.step_page(STEP, "inspection.item", "去验收", "Inspect", roles=("inspector",))

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from engine.plugin import Conflict, InputError, check_account_fire, items_in_step, may_view_task, say, show_instant, task_transaction
 from plugins.acceptance import STEP, acceptance_states, record, rounds, verdict_triggers
 from plugins.acceptance_criteria import criteria_of
+from plugins.acceptance_history import ON_QUEUE, recent_rounds
 from web import account, current_services, evidence_intake, require_task_view, roles
 
 bp = Blueprint("inspection", __name__, url_prefix="/inspect", template_folder="templates")
@@ -29,7 +30,8 @@ def queue():
         shown = [task.id for task in definition.tasks if task.kind == "workflow" and may_view_task(me, definition, task)]
         waiting.extend((definition, task, view) for task, view in items_in_step(svc.store, definition, STEP, shown))
     waiting.sort(key=lambda entry: entry[2].state_since)
-    return render_template("inspect_queue.html", waiting=waiting, today=svc.clock.now().date())
+    latest = [] if waiting else recent_rounds(svc.store, svc.definitions().values(), me, limit=ON_QUEUE)  # what was just done
+    return render_template("inspect_queue.html", waiting=waiting, latest=latest, today=svc.clock.now().date())
 
 
 def _item(checklist_id: str, task_id: str, item: str):
