@@ -68,10 +68,15 @@ def on_time_rate(counts) -> float | None:
     return counts.get(Verdict.ON_TIME, 0) / due
 
 
-def describe(verdict: Verdict | str, days_late: int = 0) -> str:
-    """The words for a verdict, the same on the board, the task page, history, notices and exports."""
+def describe(verdict: Verdict | str, days_late: int = 0, *, due: dt.date | None = None, original_due: dt.date | None = None) -> str:
+    """The words for a verdict, the same on the board, the task page, history, notices and exports.
+
+    ``original_due``: an approved extension moved the date to ``due``; the words say so, so a head still sees it
+    was due earlier: ``按时完成(延期至 2017-07-30,原定 2017-07-20)``. The verdict itself is judged on the new date."""
     from engine.i18n import say
 
+    if original_due is not None and due is not None:
+        return describe(verdict, days_late) + extension_words(due, original_due)
     if verdict == Verdict.LATE:
         return say("逾期完成(晚 {n} 天)", "reached late ({n} days late)", n=days_late)
     return {
@@ -80,3 +85,10 @@ def describe(verdict: Verdict | str, days_late: int = 0) -> str:
         Verdict.OPEN: say("未到期", "not due yet"),
         Verdict.VOID: say("不再需要", "no longer needed"),
     }[Verdict(verdict)]
+
+
+def extension_words(due: dt.date, original_due: dt.date) -> str:
+    """What an approved extension adds to a deadline's words."""
+    from engine.i18n import say
+
+    return say("(延期至 {d},原定 {o})", " (extended to {d}, originally {o})", d=due.isoformat(), o=original_due.isoformat())

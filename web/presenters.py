@@ -325,10 +325,11 @@ def item_deadlines(definition: ChecklistDef, task: TaskDef, judged) -> list[Item
         return []
     found = [
         ItemDeadline(
-            m.label or milestone_label(definition, task, m.milestone),
+            (m.label or milestone_label(definition, task, m.milestone))
+            + (say("(已延期,原定 {o})", " (extended, originally {o})", o=m.original_due.isoformat()) if m.original_due else ""),
             m.due,
             m.verdict.verdict.value,
-            describe(m.verdict.verdict, m.verdict.days_late),
+            describe(m.verdict.verdict, m.verdict.days_late, due=m.due, original_due=m.original_due),
         )
         for m in judged.milestones
         if m.period_start is None

@@ -43,6 +43,8 @@ class Milestone:
     period_start: dt.date | None = None
     item_deadline_id: int | None = None
     label: str | None = None  # an item deadline's own words (整改期限 …)
+    original_due: dt.date | None = None  # an approved extension moved it from this date (engine.runtime.extension_requests)
+    extends: str | None = None  # the task milestone (workflow state) an approved extension moved for this item
 
     @property
     def key(self) -> tuple:
@@ -192,8 +194,17 @@ def _workflow(definition, task, rows, reached, own, today) -> list[ItemMilestone
         mine = own.get(row.id)
         if mine:
             ended = row.state in workflow.final_states
-            milestones = milestones + [
-                Milestone(None, d.due_date, judge(d.due_date, d.met_on, today, moot=ended), item_deadline_id=d.id, label=d.label)
+            moved = {d.replaces for d in mine if d.replaces}  # an approved extension stands in for the task's date
+            milestones = [m for m in milestones if m.milestone not in moved] + [
+                Milestone(
+                    None,
+                    d.due_date,
+                    judge(d.due_date, d.met_on, today, moot=ended and d.replaces not in counted),
+                    item_deadline_id=d.id,
+                    label=d.label,
+                    original_due=d.original_due,
+                    extends=d.replaces,
+                )
                 for d in mine
             ]
         found.append(ItemMilestones(row.id, row.name, row.state, milestones))
@@ -310,6 +321,8 @@ def _item_deadlines(conn, row_ids: list[int], until: dt.date | None = None, zone
             item_deadlines.c.due_date,
             item_deadlines.c.met_on,
             item_deadlines.c.created_at,
+            item_deadlines.c.replaces,
+            item_deadlines.c.original_due,
         )
         .join(items, items.c.id == item_deadlines.c.item_id)
         .where(
@@ -324,7 +337,7 @@ def _item_deadlines(conn, row_ids: list[int], until: dt.date | None = None, zone
             if local_date(row.created_at, zone) > until:
                 continue  # it appeared after the statement date
             if row.met_on is not None and row.met_on > until:
-                row = _Deadline(row.id, row.item_id, row.label, row.due_date, None)
+                row = _Deadline(row.id, row.item_id, row.label, row.due_date, None, row.replaces, row.original_due)
         found.setdefault(row.item_id, []).append(row)
     return found
 
@@ -336,6 +349,8 @@ class _Deadline:
     label: str
     due_date: dt.date
     met_on: dt.date | None
+    replaces: str | None = None
+    original_due: dt.date | None = None
 
 
 def _sums_by_day(conn, row_ids: list[int], until: dt.date | None = None) -> dict[int, dict]:

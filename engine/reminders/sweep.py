@@ -79,7 +79,7 @@ def run_pass(
                 _process(conn, rows, now, channels, report)
         if len(rows) < batch:
             break
-    report.supervisions_escalated = escalate_due(store, now, channels)  # 督办单 unanswered past the reply date
+    report.supervisions_escalated = escalate_due(store, now)  # 督办单 unanswered past the reply date
     if deliver and channels:
         from engine.reminders.delivery import deliver_due
 

@@ -104,12 +104,16 @@ def add_item_deadline(
     due: dt.date,
     reach_state: str | None,
     now: dt.datetime,
+    replaces: str | None = None,
+    original_due: dt.date | None = None,
 ) -> int:
     """A deadline for one item that appears during the work (rectification, contract signing).
 
     Reminded and escalated with the task's rules, like any deadline. An open deadline with the same
     key is superseded (its pending notices go with it). Met when the item reaches ``reach_state``
     (``engine.runtime.reaching``) or when ``clear_item_deadline`` is called. Returns the deadline's id.
+    ``replaces`` and ``original_due``: an approved extension (``engine.runtime.extension_requests``) moved the
+    workflow milestone ``replaces`` (or this key's earlier deadline) for this item from ``original_due``.
     """
     clear_item_deadline(conn, item_id=item_id, key=key, now=now, superseded=True)
     same = conn.execute(
@@ -124,14 +128,33 @@ def add_item_deadline(
         conn.execute(
             update(item_deadlines)
             .where(item_deadlines.c.id == same)
-            .values(label=label, reach_state=reach_state, created_at=now, cleared_at=None, outcome=None, met_on=None)
+            .values(
+                label=label,
+                reach_state=reach_state,
+                created_at=now,
+                cleared_at=None,
+                outcome=None,
+                met_on=None,
+                replaces=replaces,
+                original_due=original_due,
+            )
         )
         conn.execute(delete(schedule).where(schedule.c.item_deadline_id == same))
         deadline_id = same
     else:
         deadline_id = conn.execute(
             insert(item_deadlines)
-            .values(item_id=item_id, key=key, label=label, due_date=due, reach_state=reach_state, created_at=now, cleared_at=None)
+            .values(
+                item_id=item_id,
+                key=key,
+                label=label,
+                due_date=due,
+                reach_state=reach_state,
+                created_at=now,
+                cleared_at=None,
+                replaces=replaces,
+                original_due=original_due,
+            )
             .returning(item_deadlines.c.id)
         ).scalar_one()
     rows = [

@@ -276,7 +276,7 @@ def close(store, *, supervision_id, actor: str, clock: Clock, note: str | None =
         )
 
 
-def escalate_due(store, now: dt.datetime, channels=()) -> int:
+def escalate_due(store, now: dt.datetime) -> int:
     """Escalate every open supervision notice unanswered past its reply date, once each (the sweep calls this).
 
     The compare-and-set on ``escalated_at`` decides which process escalates; the notices' ``dedupe_key`` keeps
@@ -325,7 +325,6 @@ def escalate_due(store, now: dt.datetime, channels=()) -> int:
                 ),
                 due=row["reply_by"],
                 now=now,
-                channels=channels,
             )
             audit.append(
                 conn,

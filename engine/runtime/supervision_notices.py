@@ -2,7 +2,7 @@
 
 A notice's ``dedupe_key`` hashes what it is about (``subject``: the supervision's or request's kind and id) and the
 recipient; ``INSERT … ON CONFLICT DO NOTHING`` lets only one writer create it, so a retried action or two sweeps
-never tell anyone twice. Shared by ``engine.runtime.supervision`` and ``engine.runtime.extension_requests``; also
+never tell anyone twice. The sweep queues their channel deliveries (``engine.reminders.event_queue``). Shared by ``engine.runtime.supervision`` and ``engine.runtime.extension_requests``; also
 the small helpers both need to read dates typed by people and to name tasks and items in words.
 
 Must not: decide who may act (``engine.runtime.permissions``) or send anything (the sweep delivers).
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.errors import InputError
 from engine.i18n import say
-from engine.store.tables import deliveries, notices
+from engine.store.tables import notices
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 MAX_TEXT = 4000
@@ -42,7 +42,6 @@ def tell(
     text: str,
     due: dt.date | None,
     now: dt.datetime,
-    channels=(),
 ) -> list[int]:
     """Create one notice per recipient (each person once, nobody unknown to the checklist); the ids created."""
     rows = []
@@ -69,32 +68,7 @@ def tell(
     statement = dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id)
     created = [conn.execute(statement, row).scalar() for row in rows]
     created = [notice_id for notice_id in created if notice_id is not None]
-    if channels:
-        _queue(conn, definition, [(nid, row["recipient"]) for nid, row in zip(created, rows)], channels, now)
     return created
-
-
-def _queue(conn, definition, created, channels, now) -> None:
-    from engine.reminders.delivery import recipient_of
-
-    queued = []
-    for notice_id, person in created:
-        recipient = recipient_of(definition, person)
-        for channel in channels:
-            if channel.applies_to(recipient):
-                address = recipient.email if channel.name == "email" else None
-                queued.append(
-                    {
-                        "notice_id": notice_id,
-                        "channel": channel.name,
-                        "address": address,
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                    }
-                )
-    if queued:
-        conn.execute(deliveries.insert(), queued)
 
 
 def words(task, item: str | None) -> str:
