@@ -109,6 +109,19 @@ def qingdan_after_transition(context):
     """
 
 
+@hookspec
+def qingdan_event_notices(context):
+    """Called inside the firing database transaction, after ``qingdan_after_transition`` and after the
+    deadlines the steps started or met were written.
+
+    ``context`` is the same ``engine.steps.TransitionContext``. Return ``None`` or a list of
+    ``engine.plugin.EventNotice``: notices to tell people what just happened (an item awaits their inspection,
+    their item failed it). The engine writes each exactly once per firing and recipient into their inbox; the
+    sweep sends it on their channels like any notice. Words only in ``subject`` and ``text`` (no ids). Must not
+    write to the database itself; raising ``QingdanError`` rolls the firing back.
+    """
+
+
 # ---------------------------------------------------------------- status and the web board
 
 

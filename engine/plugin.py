@@ -29,6 +29,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "ItemDeadline": ("engine.steps", "ItemDeadline"),
     "OptionIssue": ("engine.steps", "OptionIssue"),
     "TransitionContext": ("engine.steps", "TransitionContext"),
+    "EventNotice": ("engine.runtime.event_notices", "EventNotice"),
+    "notice_item_words": ("engine.runtime.event_notices", "item_words"),
     "RecordContext": ("engine.steps", "RecordContext"),
     # types for task options (checked with line numbers like the rest of the format)
     "Text": ("engine.definition.schema", "Text"),
@@ -72,6 +74,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "capacities": ("engine.runtime.permissions", "capacities"),
     "check_may_record": ("engine.runtime.stepdata", "check_may_record"),
     "may_view_task": ("engine.account_rules", "may_view_task"),
+    "may_act": ("engine.account_rules", "may_act"),
     "check_account_fire": ("engine.account_rules", "check_account_fire"),
     # the audit chain, item deadlines, evidence, the tables
     "append_event": ("engine.runtime.audit", "append"),
@@ -104,6 +107,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
 
 __all__ = [
     "activity_date",
+    "EventNotice",
+    "notice_item_words",
     "Bound",
     "Channel",
     "ChannelSettings",
@@ -155,6 +160,7 @@ __all__ = [
     "items_in_step",
     "local_date",
     "lock_item",
+    "may_act",
     "may_view_task",
     "open_deadlines",
     "open_task",
@@ -188,7 +194,7 @@ __getattr__, __dir__ = lazy_exports("engine.plugin", _EXPORTS, globals(), __all_
 
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time the names above are imported when first used
-    from engine.account_rules import check_account_fire, may_view_task
+    from engine.account_rules import check_account_fire, may_act, may_view_task
     from engine.amounts import parse_amount, parse_measure
     from engine.catalog import checklist_ids, get_checklist
     from engine.cli.context import (
@@ -226,6 +232,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
     from engine.runtime.activity import activity_date
     from engine.runtime.audit import append as append_event
     from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
+    from engine.runtime.event_notices import EventNotice
+    from engine.runtime.event_notices import item_words as notice_item_words
     from engine.runtime.evidence import Evidence
     from engine.runtime.evidence import store_file as store_evidence_file
     from engine.runtime.evidence import store_stream as store_evidence_stream

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-from engine.definition import limits
+from engine.definition import limits, slips
 from engine.errors import Problem
 from engine.i18n import say
 
@@ -90,7 +90,8 @@ def read_text(text: str, file: str) -> Source:
     """Read ``text``: refused whole when it breaks a limit of ``engine.definition.limits`` or holds control characters,
     before any node is built (so a huge or hostile file costs little time and memory)."""
     source = Source(file)
-    if _too_big(text, source) or _control_characters(text, source):
+    text = text.removeprefix("\ufeff")  # a byte order mark at the start is how some editors save UTF-8
+    if _too_big(text, source) or _control_characters(text, source) or _slipped(slips.stray_marks(text), source):
         return source
     try:
         root = _compose(text)
@@ -101,21 +102,10 @@ def read_text(text: str, file: str) -> Source:
         source.add(Problem(file, 1, 1, say("嵌套层次过深。", "nesting is too deep.")))
         return source
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        unclosed = (err.problem or "").startswith("found unexpected end of stream") and err.context_mark  # where it opened
+        mark = unclosed or err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = err.problem or str(err)
-        source.add(
-            Problem(
-                file,
-                line,
-                column,
-                say(
-                    "YAML 格式错误:{d}(常见原因:缩进不齐、冒号后缺空格、引号未闭合)",
-                    "YAML syntax error: {d} (often: uneven indentation, no space after a colon, an unclosed quote)",
-                    d=detail,
-                ),
-            )
-        )
+        _slipped(slips.explain_failure(text, line, column, err.problem or str(err)), source)  # the slip where it is
         return source
     except yaml.YAMLError as err:
         source.add(Problem(file, 1, 1, say("无法读取 YAML:{d}", "cannot read YAML: {d}", d=err)))
@@ -176,6 +166,13 @@ def read_file(path: str) -> Source:
         )
         return source
     return read_text(text, path)
+
+
+def _slipped(found: list, source: Source) -> bool:
+    """Keep the slips ``engine.definition.slips`` found; True when there was one."""
+    for slip in found:
+        source.add(Problem(source.file, slip.line, slip.column, slip.message, slip.severity))
+    return bool(found)
 
 
 def _too_big_problem(file: str, raw: bytes) -> Problem:
@@ -363,6 +360,8 @@ def _convert(node, path: Path, source: Source, depth: int):
                 source.problem(path + ("?",), say("键必须是简单文字。", "a key must be plain text."))
                 continue
             key = key_node.value
+            if not key_node.style:
+                _slipped(slips.scalar_slips(key, *_mark(key_node)), source)
             if key == "<<":
                 source.value_at[path + ("<<",)] = _mark(key_node)
                 source.problem(
@@ -388,6 +387,10 @@ def _convert(node, path: Path, source: Source, depth: int):
             result[key] = _convert(value_node, child, source, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
+        if node.flow_style:  # [甲，乙]: a full-width comma makes one item of two
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode) and not item.style:
+                    _slipped([s for s in [slips.flow_item_slip(item.value, *_mark(item))] if s], source)
         return [_convert(item, path + (index,), source, depth + 1) for index, item in enumerate(node.value)]
     return _scalar(node, path, source)
 
@@ -396,6 +399,7 @@ def _scalar(node, path: Path, source: Source):
     text = node.value
     if node.style:  # quoted or block scalars are always text (plain is None, or '' from libyaml)
         return text
+    _slipped(slips.scalar_slips(text, *_mark(node)), source)  # title：文化中心, “带全角引号”
     if text in _NULLS:
         return None
     lowered = text.lower()

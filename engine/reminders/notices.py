@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, select, update
 
 from engine.amounts import parse_id
 from engine.dates.clock import show
@@ -23,7 +23,17 @@ KIND_WORDS = {
     "reminder": ("提醒", "Reminder"),
     "overdue": ("逾期", "Overdue"),
     "escalation": ("督办", "Escalation"),
+    # event notices (engine.runtime.event_notices): told when something happens, not when a date comes
+    "awaits_inspection": ("待验收", "Awaits inspection"),
+    "inspection_failed": ("验收未通过", "Inspection failed"),
+    "step_fired": ("进展", "Progress"),
+    "assigned": ("交办", "Assigned"),
 }
+
+
+def kind_word(kind: str) -> str:
+    """A notice kind in words (a plugin's own kind: 通知)."""
+    return say(*KIND_WORDS.get(kind, ("通知", "Notice")))
 
 
 @dataclass(frozen=True)
@@ -104,13 +114,17 @@ def compose(
 # ---------------------------------------------------------------- inbox
 
 
-def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bool = False, limit: int = 200) -> list[dict]:
-    """The person's notices, newest first, as ``{"id", "kind", "task", "item", "state", "due", "sent_at", "read", "text"}``."""
-    from engine.catalog import get_checklist
+def _inbox_query(person: str, checklist: str | None, unread: bool):
     from engine.store.tables import items
 
     query = (
-        select(notices, tasks.c.key.label("task_key"), items.c.name.label("item_name"))
+        select(
+            notices,
+            tasks.c.key.label("task_key"),
+            tasks.c.removed.label("task_removed"),
+            items.c.name.label("item_name"),
+            items.c.position.label("item_position"),
+        )
         .join(tasks, tasks.c.id == notices.c.task_id, isouter=True)
         .join(items, items.c.id == notices.c.item_id, isouter=True)
         .where(notices.c.recipient == person)
@@ -119,9 +133,20 @@ def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bo
         query = query.where(notices.c.checklist_id == checklist)
     if unread:
         query = query.where(notices.c.read_at.is_(None))
+    return query.order_by(notices.c.created_at.desc(), notices.c.id.desc())
+
+
+def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bool = False, limit: int = 200) -> list[dict]:
+    """The person's notices, newest first, as ``{"id", "kind", "task", "item", "state", "due", "sent_at", "read", "text",
+    "handled", …}``. ``handled`` (``engine.reminders.handled``): True once the item no longer needs the notice, None
+    for a notice that only informs; ``item_position`` is the item's place in its task (0 first)."""
+    from engine.catalog import get_checklist
+    from engine.reminders.handled import handled
+
     with store.read() as conn:
-        rows = conn.execute(query.order_by(notices.c.created_at.desc(), notices.c.id.desc()).limit(limit)).mappings().all()
+        rows = conn.execute(_inbox_query(person, checklist, unread).limit(limit)).mappings().all()
         zones = {cid: get_checklist(conn, cid).timezone for cid in {r["checklist_id"] for r in rows}}
+        done = handled(conn, rows)
     result = []
     for r in rows:
         result.append(
@@ -131,11 +156,13 @@ def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bo
                 "checklist": r["checklist_id"],
                 "task": r["task_key"],
                 "item": r["item_name"],
+                "item_position": r["item_position"],
                 "state": r["milestone"],
                 "period_start": r["period_start"].isoformat() if r["period_start"] else None,
                 "due": r["due_date"].isoformat() if r["due_date"] else None,
                 "sent_at": show(r["created_at"], zones[r["checklist_id"]]),
                 "read": r["read_at"] is not None,
+                "handled": done[r["id"]],
                 "subject": r["subject"],
                 "text": r["text"],
             }
@@ -144,11 +171,15 @@ def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bo
 
 
 def unread_count(store: Store, person: str, checklist: str | None = None) -> int:
-    query = select(func.count()).select_from(notices).where(notices.c.recipient == person, notices.c.read_at.is_(None))
-    if checklist:
-        query = query.where(notices.c.checklist_id == checklist)
+    """Unread notices that still need their item: a handled one (``engine.reminders.handled``) is not counted."""
+    from engine.reminders.handled import handled
+
     with store.read() as conn:
-        return conn.execute(query).scalar_one()
+        rows = conn.execute(_inbox_query(person, checklist, True)).mappings().all()
+        if not rows:
+            return 0
+        done = handled(conn, rows)
+    return sum(1 for r in rows if not done[r["id"]])
 
 
 def mark_read(store: Store, person: str, ids: list[int] | None, now: dt.datetime) -> int:

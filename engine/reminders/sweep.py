@@ -80,6 +80,11 @@ def run_pass(
         if len(rows) < batch:
             break
     report.supervisions_escalated = escalate_due(store, now)  # 督办单 unanswered past the reply date
+    if channels:
+        from engine.reminders.event_queue import queue_deliveries
+
+        with store.write() as conn:
+            queue_deliveries(conn, channels, now)  # event notices written by firings since the last pass
     if deliver and channels:
         from engine.reminders.delivery import deliver_due
 

@@ -23,7 +23,7 @@ from engine.dates.clock import Clock, local_date
 from engine.definition.machines import machine_for
 from engine.errors import Conflict, GuardRefused, NotPermitted
 from engine.i18n import say
-from engine.runtime import audit, stepdata
+from engine.runtime import audit, event_notices, stepdata
 from engine.runtime.activity import activity_date
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import ACTOR_WORDS, capacities, check_fire
@@ -267,4 +267,9 @@ def fire_in(
         actor=actor,
         now=now,
     )
+    told = event_notices.step_fired(context)
+    for found in plugins.hook.qingdan_event_notices(context=context):
+        told.extend(found or ())
+    if told:
+        event_notices.emit(conn, definition=definition, task_row_id=ref.task_row_id, item_id=row.id, cause=event["seq"], told=told, now=now)
     return FireResult(definition.id, task_def.id, row.name, trigger, row.state, dest, event["seq"], tuple(context.warnings))

@@ -40,7 +40,7 @@ def test_impossible_date_has_a_position():
 
 def test_syntax_error_points_at_the_line():
     problems = read_text("a: [1, 2\nb: 3\n", "t.yaml").problems
-    assert len(problems) == 1 and problems[0].line == 2 and "YAML" in problems[0].message
+    assert len(problems) == 1 and problems[0].line == 2 and "方括号列表" in problems[0].message
 
 
 def test_non_utf8_file_is_explained(tmp_path):

@@ -16,7 +16,7 @@ from engine.runtime.fire import fire
 from engine.steps import StepType, TaskExtension
 from engine.store.tables import item_deadlines, step_records
 from tests.conftest import YANTING
-from tests.plugins.conftest import ITEM, move
+from tests.plugins.conftest import AWARD, ITEM, move
 
 COVERED = set()
 
@@ -119,6 +119,28 @@ def test_after_transition_writes_and_starts_deadlines_in_the_same_transaction(st
     move(store, clock, plugins, ("open_tender", "zhang", "2017-04-12"))
     kinds = [(e["kind"], e["data"].get("key")) for e in task_history(store, "T1", ITEM)]
     assert kinds == [("transition", None), ("deadline", "tender_open"), ("transition", None), ("deadline_met", "tender_open")]
+
+
+class Herald:
+    @hookimpl
+    def qingdan_event_notices(self, context):
+        from engine.plugin import EventNotice
+
+        if context.trigger == "open_tender":
+            return [EventNotice("tender_opened", ("wang", "nobody"), "【开标】T1", "已开标。", state=context.to_state)]
+        return None
+
+
+@covers("qingdan_event_notices")
+def test_event_notices_reach_the_inbox_once_and_are_handled_by_state(store, yanting, clock):
+    from engine.reminders.notices import inbox
+
+    plugins = get_plugin_manager(extra=[Herald()])
+    move(store, clock, plugins, ("approve_plan", "li", "2017-04-10"), ("open_tender", "zhang", "2017-05-02"))
+    (told,) = [n for n in inbox(store, "wang") if n["kind"] == "tender_opened"]  # an unknown person is skipped
+    assert (told["subject"], told["text"], told["state"], told["handled"]) == ("【开标】T1", "已开标。", "tendering", False)
+    move(store, clock, plugins, ("award", "zhang", "2017-06-20", AWARD))
+    assert [n["handled"] for n in inbox(store, "wang") if n["kind"] == "tender_opened"] == [True]
 
 
 class Flags:

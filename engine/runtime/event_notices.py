@@ -1,0 +1,162 @@
+"""Event notices (事件通知): what just happened to an item, told once to the people it concerns.
+
+Deadline notices (提醒, 逾期, 督办) come from the sweep when a date comes; these come from a firing, inside its
+transaction: the engine's own ``step_fired`` (a step of your task was taken by your leader or a head) and whatever
+plugins return from ``qingdan_event_notices`` (the acceptance plugin: an item awaits your inspection; your item
+failed inspection). ``assigned`` is told by ``notify_assigned`` (nothing calls it yet: items have no assignee of
+their own and cannot be transferred; the function is there for the code that will).
+
+Exactly once: a notice's ``dedupe_key`` hashes its kind, its item, the audit event that caused it and the
+recipient, and ``INSERT … ON CONFLICT DO NOTHING`` lets only one writer create it. Deliveries to channels are
+queued by the sweep (``engine.reminders.sweep``), which knows the channels; a firing does not.
+
+Words only: a notice names tasks, items, states and people as people read them, never by id.
+Must not: send anything, or judge whether a deadline is met (``engine.queries.milestones`` does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from engine.i18n import say
+from engine.store.tables import item_deadlines, notices
+
+#: the kinds of event notice (deadline notices are ``engine.kinds.RuleKind``)
+EVENT_KINDS = ("awaits_inspection", "inspection_failed", "step_fired", "assigned")
+
+
+@dataclass(frozen=True)
+class EventNotice:
+    """One notice a plugin (or the engine) asks to be told about a firing.
+
+    ``kind``: a short word of the plugin's (at most 20 ASCII characters; the built-in ones are ``EVENT_KINDS``).
+    ``recipients``: person ids of the checklist. ``subject`` and ``text``: the words people read (no ids).
+    ``state``: the workflow state the notice is about; it counts as handled once the item has left that state.
+    ``deadline``: the key of an item deadline started by this firing (``rectify``); the notice then carries that
+    deadline and counts as handled once it is met. With neither, the notice only informs (never 已处理).
+    """
+
+    kind: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    state: str | None = None
+    deadline: str | None = None
+
+
+def item_words(task, item: str | None) -> tuple[str, str]:
+    """(the short subject words, the full words) naming a task and its item, as the deadline notices do."""
+    own = item and item != task.title
+    return task.id + (f" {item}" if own else ""), f"{task.id} {task.title}" + (f" / {item}" if own else "")
+
+
+def person_name(definition, person: str) -> str:
+    found = definition.people.get(person)
+    return found.name if found else person
+
+
+def step_fired(context) -> list[EventNotice]:
+    """The task's responsible person is told when a step of the item was taken by its leader or a head."""
+    from engine.runtime.permissions import capacities
+
+    task = context.task
+    responsible = task.responsible
+    if not responsible or context.actor == responsible or responsible not in context.checklist.people:
+        return []
+    if not capacities(context.checklist, task, context.actor) & {"leader", "head"}:
+        return []
+    workflow = context.workflow
+    transition = workflow.transition(context.trigger, context.from_state)
+    action = transition.label or workflow.label(context.to_state)
+    short, full = item_words(task, context.item_name)
+    who = person_name(context.checklist, context.actor)
+    subject = say("【{a}】{t}:{p} 已{a}", "[{a}] {t}: done by {p}", a=action, t=short, p=who)
+    text = say(
+        "{what}\n{p} 于 {d} 执行了“{a}”:“{f}” → “{s}”。{n}",
+        "{what}\n{p} took the step '{a}' on {d}: '{f}' → '{s}'.{n}",
+        what=full,
+        p=who,
+        d=context.today.isoformat(),
+        a=action,
+        f=workflow.label(context.from_state),
+        s=workflow.label(context.to_state),
+        n=say("\n说明:{x}", "\nNote: {x}", x=context.note) if context.note else "",
+    )
+    return [EventNotice("step_fired", (responsible,), subject, text)]
+
+
+def notify_assigned(
+    conn, *, definition, task, task_row_id: int, item_id: int, item_name: str, person: str, by: str | None, cause: str, now
+):
+    """Tell ``person`` that an item was assigned or transferred to them (交办/转办), exactly once per ``cause``.
+
+    ``cause``: what makes this assignment distinct (the audit event's seq of the transfer). Call it inside the
+    transaction that assigns; returns the ids of the notices created. Nothing calls it yet (no transfer exists).
+    """
+    short, full = item_words(task, item_name)
+    giver = say("由 {p} ", "by {p} ", p=person_name(definition, by)) if by else ""
+    told = EventNotice(
+        "assigned",
+        (person,),
+        say("【交办】{t}:已交由您负责", "[Assigned] {t}: now yours", t=short),
+        say(
+            "{what}\n此子项已{g}交由您负责,请查看期限并按时办理。",
+            "{what}\nThis item was assigned to you {g}; see its deadlines.",
+            what=full,
+            g=giver,
+        ),
+    )
+    return emit(conn, definition=definition, task_row_id=task_row_id, item_id=item_id, cause=cause, told=[told], now=now)
+
+
+def emit(conn, *, definition, task_row_id: int, item_id: int | None, cause, told, now: dt.datetime) -> list[int]:
+    """Insert the notices nobody created yet (``cause`` makes them distinct, e.g. the firing's audit seq)."""
+    rows = []
+    for notice in told:
+        deadline = _deadline(conn, item_id, notice.deadline) if notice.deadline and item_id is not None else None
+        for person in dict.fromkeys(notice.recipients):
+            if person not in definition.people:
+                continue
+            rows.append(
+                {
+                    "dedupe_key": _key(notice.kind, item_id, task_row_id, cause, person),
+                    "checklist_id": definition.id,
+                    "task_id": task_row_id,
+                    "item_id": item_id,
+                    "kind": notice.kind[:20],
+                    "rule_index": None,
+                    "milestone": notice.state,
+                    "period_start": None,
+                    "item_deadline_id": deadline.id if deadline else None,
+                    "due_date": deadline.due_date if deadline else None,
+                    "recipient": person,
+                    "created_at": now,
+                    "subject": notice.subject,
+                    "text": notice.text,
+                }
+            )
+    if not rows:
+        return []
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id)
+    return [r.id for r in conn.execute(statement, rows)]
+
+
+def _deadline(conn, item_id: int, key: str):
+    return conn.execute(
+        select(item_deadlines.c.id, item_deadlines.c.due_date)
+        .where(item_deadlines.c.item_id == item_id, item_deadlines.c.key == key, item_deadlines.c.cleared_at.is_(None))
+        .order_by(item_deadlines.c.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _key(kind: str, item_id, task_row_id, cause, person: str) -> str:
+    parts = ["event", kind, {"item": item_id} if item_id is not None else {"task": task_row_id}, str(cause), person]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
