@@ -73,10 +73,14 @@ def step_fired(context) -> list[EventNotice]:
         return []
     workflow = context.workflow
     transition = workflow.transition(context.trigger, context.from_state)
-    action = transition.label or workflow.label(context.to_state)
     short, full = item_words(task, context.item_name)
     who = person_name(context.checklist, context.actor)
-    subject = say("【{a}】{t}:{p} 已{a}", "[{a}] {t}: done by {p}", a=action, t=short, p=who)
+    action = transition.label
+    if action:
+        subject = say("【{a}】{t}:{p} 已{a}", "[{a}] {t}: done by {p}", a=action, t=short, p=who)
+    else:  # a transition without a label: say where the item went
+        action = workflow.label(context.to_state)
+        subject = say("【进展】{t}:{p} 改为“{s}”", "[Progress] {t}: {p} moved it to '{s}'", t=short, p=who, s=action)
     text = say(
         "{what}\n{p} 于 {d} 执行了“{a}”:“{f}” → “{s}”。{n}",
         "{what}\n{p} took the step '{a}' on {d}: '{f}' → '{s}'.{n}",
