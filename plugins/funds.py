@@ -43,6 +43,9 @@ from engine.plugin import (
 funds_entries, tasks = tables.funds_entries, tables.tasks
 
 WINDOW_DAYS = 30
+#: the capacities that may record (``check_may_record``, which ``record`` calls); a page narrows them by the
+#: account's role with ``may_act(account, checklist, task, RECORDERS)``
+RECORDERS = ("responsible", "leader", "head")
 KINDS = ("allocated", "disbursed", "spent")
 ACTIONS = {"allocate": "allocated", "下达": "allocated", "disburse": "disbursed", "拨付": "disbursed", "spend": "spent", "支出": "spent"}
 WORDS = {"allocated": ("下达", "allocated"), "disbursed": ("拨付", "disbursed"), "spent": ("支出", "spent")}
@@ -178,9 +181,9 @@ def record(
     value = parse_amount(amount)
     document = (document or "").strip()
     if not document:
-        raise InputError(say("请用 --doc 写明文号或凭证号。", "give the document or voucher number with --doc."))
+        raise InputError(say("请用 --doc 写明文号或凭证号。", "give the document or voucher number with --doc."), field="document")
     if len(document) > 200:
-        raise InputError(say("文号太长(最多 200 字)。", "the document number is too long (at most 200 characters)."))
+        raise InputError(say("文号太长(最多 200 字)。", "the document number is too long (at most 200 characters)."), field="document")
     now = clock.now()
     with task_transaction(store, task, checklist=checklist, workflow_only=False, with_item=False) as ref:
         conn, definition, task_def = ref.connection, ref.checklist, ref.task
@@ -253,7 +256,8 @@ def _check(before: Totals, after: Totals, kind: str, value: Decimal) -> None:
                 t=plain(getattr(after, kind)),
                 c=word(ceiling),
                 m=plain(getattr(after, ceiling)),
-            )
+            ),
+            field="amount",
         )
 
 
@@ -263,12 +267,15 @@ def _date(text: str, today: dt.date) -> dt.date:
             raise ValueError(text)
         day = dt.date.fromisoformat(str(text).strip())
     except ValueError:
-        raise InputError(say("日期应写成 YYYY-MM-DD,不是 “{d}”。", "write the date as YYYY-MM-DD, not '{d}'.", d=text)) from None
+        raise InputError(
+            say("日期应写成 YYYY-MM-DD,不是 “{d}”。", "write the date as YYYY-MM-DD, not '{d}'.", d=text), field="date"
+        ) from None
     if day > today:
         raise InputError(
             say(
                 "日期 {d} 晚于今天 {t}:只记录已经发生的收支。", "the date {d} is after today {t}: record what has happened.", d=day, t=today
-            )
+            ),
+            field="date",
         )
     return day
 
@@ -302,6 +309,16 @@ def qingdan_register_commands(cli):
     from plugins.funds_command import funds
 
     cli.add_command(funds)
+
+
+@hookimpl
+def qingdan_register_blueprints(app, pages):
+    from plugins.funds_pages import bp
+
+    app.register_blueprint(bp)
+    pages.task_link(
+        "funds.task", "资金台账", "Funds ledger", roles=("head", "leader", "staff"), applies=lambda task: options_of(task) is not None
+    )
 
 
 @hookimpl

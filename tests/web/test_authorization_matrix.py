@@ -43,6 +43,8 @@ MATRIX = {
     ("inspection.item", "GET"): (f"/inspect/{CHECKLIST}/T1?item={ITEM}", None, row(302, 403, 403, 403, 200, 403)),
     ("inspection.record", "POST"): (f"/inspect/{CHECKLIST}/T1", {"item": ITEM}, row(302, 403, 403, 403, 400, 403)),
     ("inspection_history.history", "GET"): ("/inspect/history", None, row(302, 403, 403, 403, 200, 403)),
+    ("funds.task", "GET"): (f"/funds/{CHECKLIST}/T1", None, row(302, 404, 404, 404, 403, 403)),  # T1 has no budget
+    ("funds.record", "POST"): (f"/funds/{CHECKLIST}/T1", {}, row(302, 404, 404, 404, 403, 403)),
     ("admin.index", "GET"): ("/admin/", None, row(302, 403, 403, 403, 403, 302)),
     ("admin.accounts", "GET"): ("/admin/accounts", None, row(302, 403, 403, 403, 403, 200)),
     ("admin.create_account", "POST"): ("/admin/accounts", {}, row(302, 403, 403, 403, 403, 400)),
