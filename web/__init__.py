@@ -46,9 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
 
-    from web import admin, api, auth, board, documents, mywork
+    from web import admin, api, auth, board, documents, mywork, supervision
 
-    for module in (auth, board, documents, mywork, admin, api):
+    for module in (auth, board, documents, mywork, supervision, admin, api):
         app.register_blueprint(module.bp)
     extensions.csrf.exempt(api.bp)  # the API authenticates with Bearer tokens, never with the session cookie
     plugin_pages.register(app, app.extensions["qingdan"].plugins)
