@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import engine
-from engine import step_types
+from engine import say, step_types
 from engine.queries.todo import SUPERVISING_ROLES, duty_needed, item_need
 from web import presenters
 from web.actions import actions_for, may_report
@@ -108,20 +108,31 @@ def _items(todo, me, definition, task, row, task_status, views, steps, today) ->
 
 
 def _supervision(svc, definition, person, today) -> list:
-    """The supervision replies and extension requests awaiting ``person`` in ``definition``.
+    """The supervision notices to reply to, replies to read and extension requests to decide that wait on
+    ``person`` in ``definition``: the one call site of ``engine.runtime.supervision.awaiting`` in the web."""
+    from engine.runtime.supervision import AwaitKind, awaiting, colour_word
 
-    THE ONE CALL SITE of ``engine.runtime.supervision.awaiting(store, person, today)`` (督办单 and 延期, built
-    by another part of issue 12). Until that module is committed there is nothing to list."""
-    try:
-        from engine.runtime.supervision import awaiting
-    except ImportError:
-        return []
     found = []
-    for entry in awaiting(svc.store, person, today) or ():
-        if _field(entry, "checklist", definition.id) == definition.id:
-            found.append({"definition": definition, "entry": entry, "task": definition.task_by_id.get(_field(entry, "task"))})
+    for entry in awaiting(svc.store, person, today, checklist=definition.id):
+        task = definition.task_by_id.get(entry.task)
+        if task is None:
+            continue
+        if entry.kind == AwaitKind.REPLY:
+            what = say("督办单待您回复,回复期限 {d}", "a supervision notice awaits your reply by {d}", d=entry.due.isoformat())
+        elif entry.kind == AwaitKind.READ_REPLY:
+            what = say("督办单已回复,请阅处", "a supervision notice was answered: read it and close it")
+        else:
+            what = say("延期申请待您审批(现期限 {d})", "an extension request awaits your decision (now due {d})", d=entry.due.isoformat())
+        found.append(
+            {
+                "definition": definition,
+                "task": task,
+                "item": entry.item,
+                "kind": str(entry.kind),
+                "what": what,
+                "colour": entry.colour,
+                "colour_word": colour_word(entry.colour) if entry.colour else "",
+                "late": entry.kind == AwaitKind.REPLY and entry.due < today,
+            }
+        )
     return found
-
-
-def _field(entry, name, default=None):
-    return entry.get(name, default) if isinstance(entry, dict) else getattr(entry, name, default)

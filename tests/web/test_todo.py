@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from tests.web.conftest import CHECKLIST
 from tests.web.test_pages import text
 
 
@@ -81,3 +82,26 @@ def test_rule_in_the_engine(yanting):
     assert item_need("leader", workflow, "building", None, False) is None  # nothing to do, not late
     assert item_need("staff", workflow, "building", None, False) is not None  # staff keep their work
     assert item_need("head", workflow, "planning", None, True).approval
+
+
+def test_supervision_waiting_on_the_to_do(client, auth, store, clock):
+    """From engine.runtime.supervision.awaiting: the responsible person sees the notice to answer, the leader the
+    reply to read and the extension request to decide, each linking to the task page."""
+    from engine.runtime import extension_requests, supervision
+
+    issued = supervision.issue(
+        store, task="T2", item="云溪三清村", colour="yellow", instruction="请说明进度", reply_by="2017-07-25", actor="li", clock=clock
+    )
+    auth.login("staff2")
+    page = text(client.get("/my/"))
+    waiting = page.split('id="todo-supervision"')[1].split("</ul>")[0]
+    assert "督办单待您回复,回复期限 2017-07-25" in waiting and "黄色督办" in waiting and "云溪三清村" in waiting
+    assert f'href="/board/{CHECKLIST}/tasks/T2"' in waiting
+    supervision.reply(store, supervision_id=issued.id, text="已开标", actor="chen", clock=clock)
+    extension_requests.request(
+        store, task="T2", item="金安龙华村", requested_due="2017-10-20", reason="雨季施工", actor="chen", clock=clock, milestone="completed"
+    )
+    auth.logout()
+    auth.login("leader")
+    waiting = text(client.get("/my/")).split('id="todo-supervision"')[1].split("</ul>")[0]
+    assert "督办单已回复,请阅处" in waiting and "延期申请待您审批(现期限 2017-09-30)" in waiting and "金安龙华村" in waiting
