@@ -61,10 +61,30 @@ class Conflict(QingdanError):
     http_status = 409
 
 
+@dataclass(frozen=True)
+class Stranded:
+    """One thing a reload would strand, for an interface to put in its own words (``StrandedData.stranded``):
+    ``task_removed`` and ``item_removed`` (with ``count`` recorded events), ``kind_changed`` (``old``/``new`` kinds),
+    ``state_removed`` (``count`` items in the old workflow's ``state``, which return to the new one's ``new``)."""
+
+    what: str
+    task: str
+    item: str | None = None
+    count: int = 0
+    state: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+
 class StrandedData(QingdanError):
-    """A reload would remove something that still has state or history."""
+    """A reload would remove something that still has state or history; ``stranded`` lists what, one ``Stranded``
+    each, in the loader's order (the message lists the same in sentences)."""
 
     http_status = 409
+
+    def __init__(self, *args, stranded: list[Stranded] | None = None, field: str | None = None):
+        super().__init__(*args, field=field)
+        self.stranded = list(stranded or [])
 
 
 class CalendarGap(QingdanError):

@@ -1,5 +1,6 @@
 """Administration, for admin accounts only: accounts (create, disable, reset, tokens, people), uploading a checklist
-(validation problems beside the YAML lines they point at, then loading), the audit log with its verification, and
+(checked and loaded in one step; problems beside the YAML lines they point at; a reload that would strand recorded
+work explained and confirmed on the page), the audit log with its verification, and
 failed notice deliveries.
 
 A new password or token is shown once in the answer to the POST that made it, never put in the session cookie
@@ -17,6 +18,7 @@ from engine import accounts as engine_accounts
 from engine.amounts import parse_id
 from web import services
 from web.access import account, roles
+from web.checklist_upload import stranded_words
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -188,10 +190,15 @@ def upload_checklist():
         "findings": findings,
     }
     status = 200 if checked.ok else 422
-    if checked.ok and request.form.get("action") == "load":
-        result["report"] = engine.load(
-            svc.store, [checked.definition], clock=svc.clock, actor=account().id, force=request.form.get("force") == "1"
-        )[0]
+    # check and load are one step; an Excel draft waits for its cells to be checked, a reload that would strand
+    # recorded work waits for a confirmation that loads the same text with force (the text rides in the form)
+    if checked.ok and request.form.get("action") == "load" and not findings:
+        force = request.form.get("force") == "1"
+        try:
+            result["report"] = engine.load(svc.store, [checked.definition], clock=svc.clock, actor=account().id, force=force)[0]
+        except engine.StrandedData as refused:
+            result["confirm"] = stranded_words(refused.stranded, svc.definitions().get(checked.definition.id), checked.definition)
+            status = 409
     return render_template("admin_checklists.html", loaded=svc.definitions(), result=result), status
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 
 from engine.dates.clock import Clock
 from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checklist
-from engine.errors import StrandedData
+from engine.errors import Stranded, StrandedData
 from engine.i18n import say
 from engine.runtime import audit
 from engine.runtime.deadlines import replan_checklist
@@ -153,12 +153,14 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         item_rows.setdefault(r.task_id, {})[r.name] = r
     history = _history(conn, definition.id)
     blockers: list[str] = []
+    stranded: list[Stranded] = []  # the same as ``blockers``, for a page to word with titles and labels
     archive_tasks, archive_items, reset_items, restore_items, start_items = [], [], [], [], []
     new_ids = {t.id for t in definition.tasks}
 
     for key, trow in task_rows.items():
         if key not in new_ids and not trow.removed:
             if history["tasks"].get(key):
+                stranded.append(Stranded("task_removed", key, count=history["tasks"][key]))
                 blockers.append(
                     say(
                         "任务 {t} 已有 {n} 条记录,不能从清单中删除",
@@ -176,6 +178,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
             continue
         existing = item_rows.get(trow.id, {})
         if trow.kind != task.kind and history["tasks"].get(task.id):
+            stranded.append(Stranded("kind_changed", task.id, old=trow.kind, new=task.kind))
             blockers.append(
                 say(
                     "任务 {t} 已有记录,不能从{a}改为{b}类任务",
@@ -189,6 +192,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
         for name, irow in existing.items():
             if name not in wanted and not irow.removed:
                 if history["items"].get((task.id, name)):
+                    stranded.append(Stranded("item_removed", task.id, item=name, count=history["items"][(task.id, name)]))
                     blockers.append(
                         say(
                             "任务 {t} 的子项 “{i}” 已有记录,不能删除",
@@ -200,14 +204,15 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
                 archive_items.append(irow)
         if task.kind == "workflow":
             workflow = definition.workflows[task.workflow]
-            stranded: dict[str, int] = {}
+            lost: dict[str, int] = {}
             for name, irow in existing.items():
                 if name in wanted and irow.state is None:
                     start_items.append((irow, workflow.initial))  # was a target or duty: starts the workflow afresh
                 elif name in wanted and irow.state not in workflow.states:
-                    stranded[irow.state] = stranded.get(irow.state, 0) + 1
+                    lost[irow.state] = lost.get(irow.state, 0) + 1
                     reset_items.append((task, irow, workflow.initial))
-            for state, count in stranded.items():
+            for state, count in lost.items():
+                stranded.append(Stranded("state_removed", task.id, count=count, state=state, new=workflow.initial))
                 blockers.append(
                     say(
                         "任务 {t} 有 {n} 个子项处于状态 “{s}”,而新流程没有这个状态",
@@ -233,7 +238,8 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
                 "changing checklist {c} would strand existing data; nothing was loaded:\n  - {b}\nIf this is intended, add --force: removed tasks and items are archived (history kept), items in removed states return to the initial state, all audited.",
                 c=definition.id,
                 b="\n  - ".join(blockers),
-            )
+            ),
+            stranded=stranded,
         )
 
     # apply
