@@ -121,13 +121,10 @@ def correct():
 @bp.route("/inbox")
 @roles(*WORK_ROLES, "inspector")
 def inbox():
-    svc = services.get()
-    me = account()
-    notices = []
-    for checklist_id, person in svc.people(me):
-        notices.extend(engine.inbox(svc.store, person, checklist=checklist_id))
-    notices.sort(key=lambda n: (n["read"], -n["id"]))
-    return render_template("inbox.html", notices=notices, unread=sum(1 for n in notices if not n["read"]))
+    """Notices grouped per task, each linked to its item with what resolves it (``web.inbox_view``)."""
+    from web import inbox_view
+
+    return render_template("inbox.html", **inbox_view.build(account()))
 
 
 @bp.route("/inbox/read", methods=["POST"])

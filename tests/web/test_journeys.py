@@ -155,7 +155,7 @@ def test_staff_sees_a_reminder_fires_and_reports(live, browser, shot, store, clo
     page.wait_for_selector("li.notice.unread")
     assert "T1" in page.inner_text("ul.notices")
     shot(page, "inbox")
-    page.locator("li.notice.unread").first.locator("button").click()
+    page.locator("li.notice.unread").first.locator("form.mark-read button").click()
     page.wait_for_load_state()
     assert int(page.inner_text("#unread-count")) == unread - 1
     page.goto(live + "/my/")

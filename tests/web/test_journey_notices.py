@@ -1,0 +1,136 @@
+"""Notices that lead to the work, in a real browser (Debian's Chromium) at 390 × 844 and 1366 × 900:
+
+a. a staff member follows an overdue notice from the inbox to the item on the task page, takes the step that
+   resolves it, and finds the notice marked 已处理 with the header badge one lower;
+b. an inspector follows the "awaits your inspection" notice to the form and fails the item; the staff member finds
+   the event notice with the unmet criterion and the rectification deadline.
+
+No page may be wider than the screen; screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from tests.web.conftest import CHECKLIST
+from tests.web.test_journeys import AWARD, CHROMIUM, browser, live, log_in, log_out, shot  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")]
+SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+
+
+@pytest.fixture(autouse=True)
+def _browser_present():
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium (or set QINGDAN_SKIP_BROWSER=1 on purpose)"
+
+
+def new_page(browser, base, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base = base
+    return page
+
+
+def fits(page):
+    """No horizontal overflow: the page is no wider than the screen."""
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{page.url} is {width}px wide on a {inner}px screen"
+
+
+def badge(page) -> int:
+    found = page.locator("#unread-count")
+    return int(found.inner_text()) if found.count() else 0
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_staff_follows_a_reminder_to_the_item_and_resolves_it(live, browser, shot, store, clock, plugins, size):
+    from engine.reminders.sweep import run_pass
+    from engine.runtime.fire import fire
+
+    for trigger in ("script_done", "cast_done"):  # T6's play is in rehearsal, its premiere (07-01) overdue
+        fire(store, task="T6", item=None, trigger=trigger, actor="zhang", clock=clock, plugins=plugins)
+    run_pass(store, clock, channels=())
+    page = new_page(browser, live, size)
+    log_in(page, "staff")
+    before = badge(page)
+    assert before > 0
+    page.click("#nav-inbox")
+    group = page.locator("section.notice-group[data-task=T6]")
+    notice = group.locator("li.notice.kind-overdue").first
+    assert "已逾期" in notice.inner_text() and "已处理" not in notice.inner_text()
+    assert "T1" in page.inner_text("section.notice-group[data-task=T1] h2")
+    fits(page)
+    shot(page, f"{size}-inbox")
+    notice.locator("a.go-item").click()
+    page.wait_for_selector("#items")
+    assert page.url.endswith(f"/board/{CHECKLIST}/tasks/T6#item-1")
+    row = page.locator("tr#item-1")
+    fits(page)
+    shot(page, f"{size}-item")
+    row.locator("button[data-trigger=premiere]").click()
+    page.wait_for_selector(".flash.ok")
+    fits(page)
+    page.click("#nav-inbox")
+    notice = page.locator("section.notice-group[data-task=T6] li.notice.kind-overdue").first
+    assert "已处理" in notice.inner_text()
+    assert page.locator("section.notice-group[data-task=T6] button[data-trigger]").count() == 0
+    assert badge(page) == before - 1
+    fits(page)
+    shot(page, f"{size}-handled")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_an_inspection_failure_reaches_the_staff_member(live, browser, shot, store, clock, plugins, size):
+    from engine.runtime.fire import fire
+
+    for trigger, actor, data in (
+        ("approve_plan", "li", None),
+        ("open_tender", "zhang", None),
+        ("award", "zhang", AWARD),
+        ("finish", "zhang", None),
+        ("request_inspection", "zhang", None),
+    ):
+        fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
+    page = new_page(browser, live, size)
+    log_in(page, "inspector")
+    page.click("#nav-inbox")
+    waiting = page.locator("li.notice.kind-awaits_inspection")
+    assert waiting.count() == 1 and "等待您验收" in waiting.inner_text()
+    fits(page)
+    shot(page, f"{size}-inspector-inbox")
+    waiting.locator("a.button", has_text="去验收").click()
+    page.wait_for_selector("form.inspect-form")
+    for name, value in {"c0": "260", "c1": "60", "c2": "1", "c3": "2", "c4": "1"}.items():
+        page.fill(f"input[name={name}]", value)
+    page.check("input[name=c5]")
+    page.fill("textarea[name=note]", "文化活动室面积不足")
+    fits(page)
+    page.click("#record-round")
+    page.wait_for_selector(".flash.warning")
+    page.click("#nav-inbox")
+    assert "已处理" in page.inner_text("li.notice.kind-awaits_inspection")
+    log_out(page)
+
+    log_in(page, "staff")
+    assert badge(page) >= 1
+    page.click("#nav-inbox")
+    failed = page.locator("section.notice-group[data-task=T1] li.notice.kind-inspection_failed")
+    assert failed.count() == 1
+    words = failed.inner_text()
+    assert "验收未通过" in words and "文化活动室面积 60 < 90 平方米" in words
+    due = re.search(r"整改期限:(\d{4}-\d{2}-\d{2})", words)
+    assert due, words
+    assert "inspection_failed" not in words and "zhao" not in words
+    assert failed.locator("button[data-trigger=request_inspection]").count() == 1  # what resolves it, right there
+    fits(page)
+    shot(page, f"{size}-failure-notice")
+    failed.locator("a.go-item").click()
+    page.wait_for_selector("#items")
+    assert "#item-1" in page.url and "整改" in page.inner_text("tr#item-1")
+    fits(page)
+    shot(page, f"{size}-failed-item")

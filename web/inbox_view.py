@@ -1,0 +1,98 @@
+"""The inbox (通知) as a page: notices grouped per task, each linked to its item on the task page and offering what
+resolves it — the buttons the account may press on the item now (``web.actions.actions_for``), or the report form
+of a quantity target or recurring duty. Whether a notice is handled (已处理) is the engine's
+(``engine.inbox`` → ``engine.reminders.handled``); this module only arranges it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+
+import engine
+from engine import step_types
+from engine.account_rules import may_view_task
+from engine.reminders.notices import kind_word
+from web import services
+from web.actions import actions_for, may_report
+
+
+@dataclass
+class Group:
+    """The notices of one task (or of a list, for a notice without a task), newest first."""
+
+    definition: object
+    task: object | None
+    title: str
+    link: str | None
+    notices: list = field(default_factory=list)
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for n in self.notices if not n["read"] and not n["handled"])
+
+    @property
+    def newest(self) -> int:
+        return max(n["id"] for n in self.notices)
+
+
+def build(me) -> dict:
+    """``groups`` (newest group first) and ``unread`` (unread notices still needing their item)."""
+    svc = services.get()
+    definitions = svc.definitions()
+    steps = step_types(svc.plugins)
+    groups: dict[tuple, Group] = {}
+    for checklist_id, person in svc.people(me, definitions):
+        definition = definitions[checklist_id]
+        found = engine.inbox(svc.store, person, checklist=checklist_id)
+        keys = sorted({n["task"] for n in found if n["task"] in definition.task_by_id})
+        views = engine.items_of(svc.store, checklist_id, keys) if keys else {}
+        for notice in found:
+            task = definition.task_by_id.get(notice["task"])
+            visible = task is not None and may_view_task(me, definition, task)
+            key = (checklist_id, notice["task"] if visible else None)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(
+                    definition,
+                    task if visible else None,
+                    f"{task.id} {task.title}" if visible else definition.title,
+                    url_for("board.task", checklist_id=checklist_id, task_id=task.id) if visible else None,
+                )
+            view = next((v for v in views.get(notice["task"], []) if v.name == notice["item"]), None) if visible else None
+            group.notices.append(_shape(me, definition, task if visible else None, notice, view, group.link, steps))
+    ordered = sorted(groups.values(), key=lambda g: -g.newest)
+    for group in ordered:
+        group.notices.sort(key=lambda n: -n["id"])
+        _offer_once(group)
+    return {"groups": ordered, "unread": sum(g.unread for g in ordered)}
+
+
+def _shape(me, definition, task, notice, view, link, steps) -> dict:
+    shaped = dict(notice, kind_word=kind_word(notice["kind"]), link=None, view=None, actions=[], report=None)
+    if task is None:
+        return shaped
+    anchor = f"#item-{notice['item_position'] + 1}" if notice["item_position"] is not None and task.kind != "target" else ""
+    shaped["link"] = link + anchor
+    if notice["handled"]:
+        return shaped
+    if task.kind == "workflow" and view is not None:
+        shaped["view"] = view
+        actions = actions_for(me, definition, task, view.state, steps)
+        paged = [a for a in actions if a.page]  # the steps a plugin's page takes (pass or fail): one link to it
+        shaped["actions"] = [a for a in actions if not a.page] + paged[:1]
+    elif task.kind != "workflow" and may_report(me, definition, task):
+        shaped["report"] = link + "#report"
+    return shaped
+
+
+def _offer_once(group: Group) -> None:
+    """One set of buttons per item: on its newest notice that still needs it (eleven notices, one form)."""
+    offered = set()
+    for notice in group.notices:
+        subject = (notice["item"], "report" if notice["report"] else "fire")
+        if not (notice["actions"] or notice["report"]):
+            continue
+        if subject in offered:
+            notice["actions"], notice["report"] = [], None
+        offered.add(subject)
