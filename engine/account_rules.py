@@ -59,7 +59,7 @@ def check_account_fire(account: Account, checklist: ChecklistDef, task: TaskDef,
                 a=account.id,
                 r=role_word(account.role),
                 t=task.id,
-                g=trigger,
+                g=checklist.workflows[task.workflow].action_label(trigger) if task.workflow in checklist.workflows else trigger,
             )
         )
     return person

@@ -44,9 +44,18 @@ class NotPermitted(QingdanError):
 
 
 class InvalidTrigger(QingdanError):
-    """The trigger does not exist or is not valid from the item's current state."""
+    """The trigger does not exist or is not valid from the item's current state. The message names triggers as the
+    command line types them; ``workflow`` (a ``WorkflowDef``), ``state``, ``trigger`` and ``valid`` (the triggers
+    possible now) let a page say the same with the workflow's labels."""
 
     http_status = 409
+
+    def __init__(self, *args, workflow=None, state: str | None = None, trigger: str | None = None, valid=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workflow = workflow
+        self.state = state
+        self.trigger = trigger
+        self.valid = tuple(valid)
 
 
 class GuardRefused(QingdanError):

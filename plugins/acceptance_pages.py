@@ -77,7 +77,7 @@ def record_round(checklist_id, task_id):
                 "子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
                 "item '{i}' was changed by someone else to '{s}'; reload and try again.",
                 i=row.name,
-                s=row.state,
+                s=workflow.label(row.state),
             )
         )
     if row.state not in acceptance_states(workflow):

@@ -16,7 +16,7 @@ import engine
 from engine import InputError, say
 from engine import accounts as engine_accounts
 from engine.amounts import parse_id
-from web import services
+from web import services, wording
 from web.access import account, roles
 from web.checklist_upload import stranded_words
 
@@ -244,7 +244,12 @@ def audit():
         rows = engine.recent_events(conn, limit=100, before=before, chain=chain)
         verification = engine.verify_audit(conn)
     return render_template(
-        "admin_audit.html", verification=verification, events=rows, chain=chain, more=rows[-1]["id"] if len(rows) == 100 else None
+        "admin_audit.html",
+        verification=verification,
+        events=wording.audit_rows(rows, svc.definitions()),
+        chain=chain,
+        chains=svc.definitions(),
+        more=rows[-1]["id"] if len(rows) == 100 else None,
     )
 
 

@@ -30,6 +30,22 @@ MESSAGES = {
 }
 
 
+#: error pages' titles and headings: what happened, in words (never the bare status number)
+TITLES = {
+    401: ("需要登录", "Log in"),
+    403: ("无权访问", "Not permitted"),
+    404: ("页面不存在", "Not found"),
+    413: ("文件太大", "Too large"),
+    429: ("请稍后再试", "Try again later"),
+}
+
+
+def title_of(status: int) -> str:
+    if status >= 500:
+        return say("出错了", "Something went wrong")
+    return say(*TITLES.get(status, ("操作未完成", "Not done")))
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -41,7 +57,7 @@ def answer(status: int, message: str):
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="qingdan"'
         return response
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, title=title_of(status), message=message), status
 
 
 def default_message(status: int) -> str:
@@ -60,6 +76,34 @@ def form_hint(field: str | None) -> str:
     return found() if found else ""
 
 
+def page_message(err: QingdanError) -> str:
+    """The engine's sentence, except where it names inputs by the command line's keys: missing step data is named by
+    the fields' labels, as the form shows them (the CLI keeps the keys, which its ``--data`` needs)."""
+    from engine.errors import InvalidTrigger
+    from engine.steps import MissingStepData
+
+    if isinstance(err, InvalidTrigger) and err.workflow is not None:
+        workflow = err.workflow
+        if err.state is None:
+            return say("这个流程没有这一步。", "this workflow has no such step.")
+        possible = say("、", ", ").join(workflow.action_label(t) for t in err.valid) or say("无(已是终态)", "none (final state)")
+        return say(
+            "当前状态是 “{s}”,不能执行 “{t}”;现在可以执行:{v}。",
+            "the item is in '{s}', where '{t}' is not possible; possible now: {v}.",
+            s=workflow.label(err.state),
+            t=workflow.action_label(err.trigger),
+            v=possible,
+        )
+    if isinstance(err, MissingStepData) and err.missing:
+        return say(
+            "还需要先填写{s}数据:{l}。",
+            "{s} data is needed first: {l}.",
+            s=err.step,
+            l=say("、", ", ").join(f.title() for f in err.missing),
+        )
+    return str(err)
+
+
 def init_app(app) -> None:
     @app.errorhandler(QingdanError)
     def _engine_error(err: QingdanError):
@@ -68,7 +112,8 @@ def init_app(app) -> None:
             response.status_code = err.http_status
             return response
         extra = form_hint(err.field)
-        return answer(err.http_status, f"{err} {extra}" if extra else str(err))
+        message = page_message(err)
+        return answer(err.http_status, f"{message} {extra}" if extra else message)
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):

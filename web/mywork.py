@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 import engine
 from engine import InputError, plain, say
 from engine.amounts import parse_id
-from web import operations, services, todo
+from web import operations, services, todo, wording
 from web.access import WORK_ROLES, account, roles
 from web.security import safe_next
 
@@ -41,18 +41,7 @@ def fire():
         on=form.get("on") or None,
         uploads=request.files.getlist("evidence"),  # stored only once the account may fire this trigger
     )
-    flash(
-        say(
-            "{t} / {i}:{a} → {b}(记录 #{n})",
-            "{t} / {i}: {a} → {b} (event #{n})",
-            t=result.task,
-            i=result.item,
-            a=result.from_state,
-            b=result.to_state,
-            n=result.event_seq,
-        ),
-        "ok",
-    )
+    flash(wording.fired(services.get().definition(result.checklist), result), "ok")
     for warning in result.warnings:
         flash(warning, "warning")
     return redirect(safe_next(form.get("next"), url_for("mywork.index")))

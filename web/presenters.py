@@ -33,26 +33,6 @@ def kind_word(kind: str) -> str:
     }.get(kind, kind)
 
 
-EVENT_WORDS = {
-    "transition": ("流程推进", "transition"),
-    "report": ("报送进度", "progress report"),
-    "correction": ("更正报送", "correction"),
-    "load": ("载入清单", "checklist loaded"),
-    "reload": ("更新清单", "checklist updated"),
-    "forced_reload": ("强制更新清单", "forced update"),
-    "forced_state": ("强制退回", "forced reset"),
-    "notice": ("发出通知", "notice sent"),
-    "record": ("记录步骤数据", "step data recorded"),
-    "inspection": ("验收", "inspection"),
-    "funds": ("资金", "funds"),
-}
-
-
-def event_word(kind: str) -> str:
-    found = EVENT_WORDS.get(kind)
-    return say(*found) if found else kind
-
-
 def state_label(definition: ChecklistDef, task: TaskDef, state: str | None) -> str:
     if not state:
         return ""

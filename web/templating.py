@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 import engine
 from engine.accounts import role_word
-from web import presenters, services
+from web import presenters, services, wording
 
 
 def nav_unread() -> int:
@@ -60,7 +60,14 @@ def init_app(app) -> None:
         reason_word=presenters.reason_word,
         kind_word=presenters.kind_word,
         number=presenters.number,
-        event_word=presenters.event_word,
+        event_word=wording.event_word,
+        notice_word=wording.notice_word,
+        actor_name=wording.actor_name,
+        action_label=wording.action_label,
+        part_title=wording.part_title,
+        local_time=wording.local_time,
+        notice_line=wording.notice_line,
+        person_link=wording.person_link,
         state_label=presenters.state_label,
         person_name=presenters.person_name,
         role_word=role_word,

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from engine.dates.durations import Duration, parse_duration
 from engine.definition import schema
+from engine.i18n import say
 
 DONE = "done"  # the pseudo-state a quantity target's deadline names
 
@@ -144,6 +145,14 @@ class WorkflowDef:
     def label(self, state: str) -> str:
         found = self.states.get(state)
         return found.label if found else state
+
+    def action_label(self, trigger: str, dest: str | None = None) -> str:
+        """A step in words, for messages and pages: the transition's ``label`` (审定方案), else 转入 and its target
+        state's label. ``dest`` picks among transitions sharing a trigger; the trigger itself only when unknown."""
+        for transition in self.transitions:
+            if transition.trigger == trigger and (dest is None or transition.dest == dest):
+                return transition.label or say("转入{s}", "to {s}", s=self.label(transition.dest))
+        return say("转入{s}", "to {s}", s=self.label(dest)) if dest in self.states else trigger
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ class WorkflowMachine:
                     w=self.workflow.id,
                     t=trigger,
                     v=", ".join(sorted(self.machine.events)) or "-",
-                )
+                ),
+                workflow=self.workflow,
+                trigger=trigger,
             )
         token = _Token()
         with self._lock:
@@ -64,7 +66,11 @@ class WorkflowMachine:
                         s=self.workflow.label(state),
                         t=trigger,
                         v=", ".join(valid) or say("无(已是终态)", "none (final state)"),
-                    )
+                    ),
+                    workflow=self.workflow,
+                    state=state,
+                    trigger=trigger,
+                    valid=valid,
                 ) from None
             finally:
                 self.machine.remove_model(token)

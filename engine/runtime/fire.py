@@ -81,7 +81,7 @@ def _check_within(definition, task_def, transition, actor: str, within: frozense
             "{p} may not fire '{t}' on task {k} in this account's role: only {a} may.",
             p=definition.people[actor].name,
             k=task_def.id,
-            t=transition.trigger,
+            t=definition.workflows[task_def.workflow].action_label(transition.trigger, transition.dest),
             a=allowed,
         )
     )
@@ -152,7 +152,7 @@ def fire_in(
                 "子项 “{i}” 已被他人改为 “{s}”,请刷新后再操作。",
                 "item '{i}' was changed by someone else to '{s}'; reload and try again.",
                 i=row.name,
-                s=row.state,
+                s=definition.workflows[task_def.workflow].label(row.state) if task_def.workflow in definition.workflows else row.state,
             )
         )
     workflow = definition.workflows[task_def.workflow]

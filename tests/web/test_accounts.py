@@ -115,7 +115,8 @@ def test_role_narrows_what_the_person_may_do(store, clock, yanting):
     accounts.create_account(store, "zhao", "inspector", clock=clock, password=PASSWORD, people=[(CHECKLIST, "zhao")])
     accounts.create_account(store, "root", "admin", clock=clock, password=PASSWORD)
     as_staff, head, inspector, admin = (accounts.get_account(store, i) for i in ("wang-as-staff", "wang", "zhao", "root"))
-    with pytest.raises(NotPermitted, match="无权对任务 T1 执行 “approve_plan”"):
+    # the step is named by its label (审定方案), as people read it, never by its trigger id
+    with pytest.raises(NotPermitted, match=f"无权对任务 T1 执行 “{yanting.workflows['construction'].action_label('approve_plan')}”"):
         account_rules.check_account_fire(as_staff, yanting, t1, approve.by, "approve_plan")
     assert account_rules.check_account_fire(head, yanting, t1, approve.by, "approve_plan") == "wang"
     with pytest.raises(NotPermitted, match="无权为任务 T5 报送进度"):

@@ -147,9 +147,9 @@ def test_stale_expect_state_is_a_conflict(client, tokens):
 @pytest.mark.parametrize(
     "who, body, status, words",
     [
-        ("staff", {"task": "T2", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),  # another unit's task
-        ("staff2", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
-        ("inspector", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "approve_plan"),
+        ("staff", {"task": "T2", "item": "1", "trigger": "approve_plan"}, 403, "无权对任务 T2 执行"),  # another unit's task
+        ("staff2", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "无权对任务 T1 执行"),
+        ("inspector", {"task": "T1", "item": "1", "trigger": "approve_plan"}, 403, "无权对任务 T1 执行"),
     ],
 )
 def test_fire_scope(client, tokens, who, body, status, words):

@@ -124,7 +124,7 @@ def test_engine_fire_checks_the_capacities_it_is_given(signing, store, clock, ap
 
     plugins = app.extensions["qingdan"].plugins
     engine.fire(store, task="S1", item=None, trigger="redraft", actor="zhang", clock=clock, plugins=plugins)
-    with pytest.raises(NotPermitted, match="以此账号的角色无权对任务 S1 执行 “sign”"):
+    with pytest.raises(NotPermitted, match="以此账号的角色无权对任务 S1 执行 “转入已签发”"):  # the step in words, not “sign”
         engine.fire(
             store, task="S1", item=None, trigger="sign", actor="wang", clock=clock, plugins=plugins, within=frozenset({"responsible"})
         )
