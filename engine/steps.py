@@ -20,7 +20,7 @@ from abc import ABC
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import InputError
+from engine.errors import GuardRefused, InputError
 from engine.i18n import say
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -48,29 +48,19 @@ class DataField:
         return say(self.label, self.label_en)
 
     def parse(self, text: Any, today: dt.date | None = None) -> str:
-        """The value in its stored form; ``InputError`` when it is not acceptable (a past date after ``today``)."""
+        """The value in its stored form; ``StepDataInvalid`` when it is not acceptable (a past date after ``today``)."""
         value = str(text).strip()
         if not value:
-            raise InputError(say("{l}({k})不能为空。", "{l} ({k}) must not be empty.", l=self.title(), k=self.key))
+            self._refuse(say("不能为空。", "must not be empty."))
         if self.kind == "date":
             try:
                 if len(value) != 10:  # fromisoformat also takes 20170701 and week dates: only YYYY-MM-DD here
                     raise ValueError(value)
                 day = dt.date.fromisoformat(value)
             except ValueError:
-                raise InputError(
-                    say(
-                        "{l}({k})应写成 YYYY-MM-DD 格式的日期,不是 “{v}”。",
-                        "{l} ({k}) must be a date written YYYY-MM-DD, not '{v}'.",
-                        l=self.title(),
-                        k=self.key,
-                        v=value,
-                    )
-                ) from None
+                self._refuse(say("应写成 YYYY-MM-DD 格式的日期,不是 “{v}”。", "must be a date written YYYY-MM-DD, not '{v}'.", v=value))
             if self.past and today is not None and day > today:
-                raise InputError(
-                    say("{l}({k})是 {d},晚于今天 {t}。", "{l} ({k}) is {d}, after today {t}.", l=self.title(), k=self.key, d=day, t=today)
-                )
+                self._refuse(say("是 {d},晚于今天 {t}。", "is {d}, after today {t}.", d=day, t=today))
             return day.isoformat()
         if self.kind == "amount":
             from engine.amounts import parse_amount
@@ -79,8 +69,38 @@ class DataField:
             try:
                 return plain(parse_amount(value))
             except InputError as err:
-                raise InputError(say("{l}({k}):{m}", "{l} ({k}): {m}", l=self.title(), k=self.key, m=err)) from None
+                self._refuse(str(err), separator=say(":", ": "))
         return value
+
+    def _refuse(self, problem: str, separator: str | None = None):
+        """Raise ``StepDataInvalid``: the message names the field by label and key (what ``--data`` takes); the
+        ``problem`` alone is what a form shows beside the field."""
+        gap = separator if separator is not None else say("", " ")
+        raise StepDataInvalid(
+            say("{l}({k}){g}{p}", "{l} ({k}){g}{p}", l=self.title(), k=self.key, g=gap, p=problem), key=self.key, problem=problem
+        ) from None
+
+
+class StepDataInvalid(InputError):
+    """A value given for a step's data field is not acceptable: ``key`` names the field, ``problem`` says what is
+    wrong without naming it (for a form, beside the field); the message names both."""
+
+    def __init__(self, message: str, *, key: str, problem: str):
+        super().__init__(message)
+        self.key = key
+        self.problem = problem
+
+
+class MissingStepData(GuardRefused):
+    """A transition needs step data nobody gave: ``missing`` holds the ``DataField``s, ``step`` the step type's title,
+    ``trigger`` the transition's trigger. The message is worded for any interface; each boundary adds where the data
+    is given (``field="data"``: the CLI's ``--data`` / ``qingdan record``, the web's form fields)."""
+
+    def __init__(self, message: str, *, step: str, trigger: str, missing: tuple):
+        super().__init__(message, field="data")
+        self.step = step
+        self.trigger = trigger
+        self.missing = tuple(missing)
 
 
 @dataclass(frozen=True)
@@ -298,6 +318,9 @@ class StepType(TaskExtension):
     leave_requires: tuple[str, ...] = ()
     #: the deadlines this step may start, described (``qingdan plugins``)
     derived_deadlines: tuple[DeadlineRule, ...] = ()
+    #: what evidence a transition into or out of this step usually carries, for upload forms: ``"photo"`` (a phone
+    #: may open its camera), ``"document"`` (scans and PDFs) or ``"any"``
+    evidence_kind: str = "any"
 
     def field(self, key: str) -> DataField | None:
         return next((f for f in self.data_fields if f.key == key), None)
@@ -322,26 +345,30 @@ class StepType(TaskExtension):
         return None
 
 
-def missing_data(step: StepType, context: TransitionContext) -> str | None:
-    """The refusal for data a transition needs and nobody gave, or None."""
+def missing_fields(step: StepType, context: TransitionContext) -> tuple[DataField, ...]:
+    """The fields a transition needs from ``step`` that nobody gave (nor recorded before), in declaration order."""
     needed = ()
     if context.leaves(step.name):
         needed = step.leave_requires
     elif context.enters(step.name):
         needed = step.enter_requires
     if not needed:
-        return None
+        return ()
     known = context.values(step.name)
-    missing = [key for key in needed if key not in known]
+    return tuple(step.field(key) for key in needed if key not in known)
+
+
+def require_data(step: StepType, context: TransitionContext) -> None:
+    """Raise ``MissingStepData`` when the transition needs data of ``step`` that nobody gave."""
+    missing = missing_fields(step, context)
     if not missing:
-        return None
-    listing = say("、", ", ").join(say("{l}({k})", "{l} ({k})", l=step.field(key).title(), k=key) for key in missing)
-    return say(
-        "“{t}” 需要先给出{s}数据:{l}。请在 fire 时用 --data 键=值 给出,或先用 qingdan record 记录。",
-        "'{t}' needs {s} data first: {l}. Give it with --data KEY=VALUE on fire, or record it with qingdan record.",
-        t=context.trigger,
-        s=step.display_title(),
-        l=listing,
+        return
+    listing = say("、", ", ").join(say("{l}({k})", "{l} ({k})", l=f.title(), k=f.key) for f in missing)
+    raise MissingStepData(
+        say("“{t}” 需要先给出{s}数据:{l}。", "'{t}' needs {s} data first: {l}.", t=context.trigger, s=step.display_title(), l=listing),
+        step=step.display_title(),
+        trigger=context.trigger,
+        missing=missing,
     )
 
 

@@ -56,6 +56,7 @@ class Acceptance(StepType):
     name = STEP
     title = "验收"
     title_en = "acceptance inspection"
+    evidence_kind = "photo"  # the site as found: a phone may open its camera
     task_options = {
         "acceptance": list[Criterion],
         "rectify_within": DurationText,

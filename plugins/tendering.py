@@ -43,6 +43,7 @@ class Tendering(StepType):
     name = "tendering"
     title = "招投标"
     title_en = "tendering"
+    evidence_kind = "document"  # notices and contracts: scans and PDFs
     task_options = {"tendering": TenderingOptions}
     data_fields = (
         DataField("announced", "招标公告发布日期", "tender announcement date", "date", past=True),

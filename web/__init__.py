@@ -46,6 +46,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
 
+    from web import evidence_files, form_retry
+
+    form_retry.init_app(app)
+    evidence_files.init_app(app)
+    app.register_blueprint(evidence_files.bp)
+
     from web import admin, api, auth, board, documents, mywork, supervision
 
     for module in (auth, board, documents, mywork, supervision, admin, api):

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from engine import ChecklistDef, TaskDef
+from engine import ChecklistDef, TaskDef, say
 from engine.account_rules import REPORT_CAPACITIES, may_act
 from web.plugin_pages import PageLink, pages_of
-from web.step_forms import step_fields, wants_evidence
+from web.step_forms import evidence_kind, step_fields, wants_evidence
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,12 @@ class Action:
     free_data: bool  # a step is involved but declares no fields: offer a KEY=VALUE box
     evidence: bool
     page: PageLink | None = None  # out of a step's state that a plugin's page takes (the inspection form): link there
+    evidence_kind: str = "any"  # photo | document | any (web.step_forms.evidence_kind)
+
+
+def button_label(transition, workflow) -> str:
+    """What a button says: the transition's ``label:`` (审定方案, 开标), else 转入 and the target state's label."""
+    return transition.label or say("转入{s}", "Move to {s}", s=workflow.label(transition.dest))
 
 
 def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict) -> list[Action]:
@@ -42,13 +48,14 @@ def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | N
         found.append(
             Action(
                 trigger=transition.trigger,
-                label=transition.label or f"→ {workflow.label(transition.dest)}",
+                label=button_label(transition, workflow),
                 dest=transition.dest,
                 dest_label=workflow.label(transition.dest),
                 fields=tuple(fields or ()),
                 free_data=fields == [],
                 evidence=wants_evidence(definition, task, transition, state),
                 page=page,
+                evidence_kind=evidence_kind(definition, task, transition, state, steps),
             )
         )
     return found

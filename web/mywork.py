@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import engine
-from engine import InputError, plain, say
+from engine import GuardRefused, InputError, plain, say
 from engine.amounts import parse_id
-from web import operations, services, todo, wording
+from web import form_retry, operations, services, todo, wording
 from web.access import WORK_ROLES, account, roles
 from web.security import safe_next
 
@@ -27,20 +27,33 @@ def index():
 @roles(*WORK_ROLES)
 def fire():
     form = request.form
-    data = operations.parse_data_text(form.get("data_text"))
-    data.update({key[5:]: value.strip() for key, value in form.items() if key.startswith("data_") and key != "data_text" and value.strip()})
-    result = operations.fire(
-        account(),
-        task=form.get("task", ""),
-        item=form.get("item") or None,
-        trigger=form.get("trigger", ""),
-        note=form.get("note"),
-        data=data,
-        checklist=form.get("checklist") or None,
-        expect_state=form.get("expect_state") or None,
-        on=form.get("on") or None,
-        uploads=request.files.getlist("evidence"),  # stored only once the account may fire this trigger
-    )
+    me = account()
+    kept = form_retry.kept_files(form.getlist("kept"), form.get("checklist", ""), me.id)
+    try:
+        data = operations.parse_data_text(form.get("data_text"))
+        data.update(
+            {key[5:]: value.strip() for key, value in form.items() if key.startswith("data_") and key != "data_text" and value.strip()}
+        )
+        result = operations.fire(
+            me,
+            task=form.get("task", ""),
+            item=form.get("item") or None,
+            trigger=form.get("trigger", ""),
+            note=form.get("note"),
+            data=data,
+            checklist=form.get("checklist") or None,
+            expect_state=form.get("expect_state") or None,
+            on=form.get("on") or None,
+            uploads=request.files.getlist("evidence"),  # stored only once the account may fire this trigger
+            kept=kept,
+            keep_refused=True,  # a refused form comes back with its files kept
+        )
+    except (InputError, GuardRefused) as err:
+        stored = form_retry.keep(getattr(err, "kept_evidence", kept), form.get("checklist", ""), me.id)
+        page = form_retry.send_back(form_retry.fire_refused(err, form, stored), form.get("next"), form_retry.status_of(err))
+        if page is None:
+            raise
+        return page
     flash(wording.fired(services.get().definition(result.checklist), result), "ok")
     for warning in result.warnings:
         flash(warning, "warning")
@@ -51,20 +64,26 @@ def fire():
 @roles(*WORK_ROLES)
 def report():
     form = request.form
-    amount = (form.get("amount") or "").strip()
-    if not amount:
-        raise InputError(say("请填写数量。", "please enter an amount."))
-    result = operations.report(
-        account(),
-        task=form.get("task", ""),
-        amount=amount,
-        part=form.get("part") or None,
-        item=form.get("item") or None,
-        note=form.get("note"),
-        checklist=form.get("checklist") or None,
-        on=form.get("on") or None,
-        over=form.get("over") == "1",
-    )
+    try:
+        amount = (form.get("amount") or "").strip()
+        if not amount:
+            raise InputError(say("请填写数量。", "please enter an amount."), field="amount")
+        result = operations.report(
+            account(),
+            task=form.get("task", ""),
+            amount=amount,
+            part=form.get("part") or None,
+            item=form.get("item") or None,
+            note=form.get("note"),
+            checklist=form.get("checklist") or None,
+            on=form.get("on") or None,
+            over=form.get("over") == "1",
+        )
+    except InputError as err:
+        page = form_retry.send_back(form_retry.report_refused(err, form), form.get("next"), form_retry.status_of(err))
+        if page is None:
+            raise
+        return page
     target = f"/{plain(result.target)}" if result.target is not None else ""
     flash(
         say(

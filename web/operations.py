@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import current_app
 
 import engine
-from engine import InputError, say
+from engine import GuardRefused, InputError, say
 from engine.account_rules import ROLE_CAPACITIES, acting_person, check_account_fire, check_account_report
 from web import services
 from web.step_forms import wants_evidence
@@ -37,9 +37,14 @@ def fire(
     expect_state: str | None = None,
     on=None,
     uploads=(),
+    kept=(),
+    keep_refused: bool = False,
 ):
     """Fire as the account. ``uploads`` (evidence files) are stored only after the account's permission for this
-    trigger on this item was checked, within the list's quota, and removed again when the firing fails."""
+    trigger on this item was checked, within the list's quota, and removed again when the firing fails, unless
+    ``keep_refused`` and the engine refused what was given (``InputError``, ``GuardRefused``): then they stay stored
+    and the error carries them as ``kept_evidence`` for the form to send again. ``kept`` are such files
+    (``{name, sha256, size}``, checked by the caller) given again with the retry."""
     svc = services.get()
     definition, task_def, row = locate(task, item, checklist)
     transition = None
@@ -52,7 +57,8 @@ def fire(
     else:
         person = acting_person(account, definition)
     uploads = [u for u in uploads if u is not None and u.filename] if transition is not None else []
-    if uploads and not wants_evidence(definition, task_def, transition, row.state):
+    kept = list(kept) if transition is not None else []
+    if (uploads or kept) and not wants_evidence(definition, task_def, transition, row.state):
         raise InputError(
             say(
                 "“{g}” 不涉及需要证明材料的环节,不接收上传的文件。",
@@ -62,24 +68,33 @@ def fire(
             field="evidence",
         )
     data = dict(data or {})
+    refused = None
     with evidence_intake(definition.id) as taking:
-        if uploads:
-            data["evidence"] = [taking.add(u.filename, u.stream).as_json() for u in uploads]
-        return engine.fire(
-            svc.store,
-            task=task_def.id,
-            item=row.name if row is not None else item,
-            trigger=trigger,
-            actor=person,
-            clock=svc.clock,
-            plugins=svc.plugins,
-            note=note or None,
-            data=data,
-            checklist=definition.id,
-            expect_state=expect_state or (row.state if row is not None else None),
-            on=on or None,
-            within=ROLE_CAPACITIES.get(account.role, frozenset()),  # the role, checked in the engine's transaction
-        )
+        stored = [taking.add(u.filename, u.stream).as_json() for u in uploads]
+        if stored or kept:
+            data["evidence"] = [*kept, *stored]
+        try:
+            return engine.fire(
+                svc.store,
+                task=task_def.id,
+                item=row.name if row is not None else item,
+                trigger=trigger,
+                actor=person,
+                clock=svc.clock,
+                plugins=svc.plugins,
+                note=note or None,
+                data=data,
+                checklist=definition.id,
+                expect_state=expect_state or (row.state if row is not None else None),
+                on=on or None,
+                within=ROLE_CAPACITIES.get(account.role, frozenset()),  # the role, checked in the engine's transaction
+            )
+        except (InputError, GuardRefused) as err:
+            if not keep_refused:
+                raise
+            refused = err  # leaving the block normally releases the files: they stay for the retry
+    refused.kept_evidence = [*kept, *stored]
+    raise refused
 
 
 def report(

@@ -55,3 +55,11 @@ def wants_evidence(definition: ChecklistDef, task: TaskDef, transition: Transiti
     """Whether the firing form offers evidence upload: any transition into or out of a step's state."""
     firing = _firing(definition, task, transition, from_state)
     return bool(firing.from_step or firing.to_step)
+
+
+def evidence_kind(definition: ChecklistDef, task: TaskDef, transition: TransitionDef, from_state: str, steps: dict) -> str:
+    """What the firing's evidence usually is, from the step types involved (``StepType.evidence_kind``): ``photo`` when
+    any says so (the form offers the phone's camera), else ``document`` when any says so, else ``any``."""
+    firing = _firing(definition, task, transition, from_state)
+    kinds = {getattr(steps.get(name), "evidence_kind", "any") for name in (firing.from_step, firing.to_step) if name}
+    return "photo" if "photo" in kinds else "document" if "document" in kinds else "any"

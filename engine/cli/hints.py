@@ -16,6 +16,10 @@ def hint(field: str | None) -> str:
         "on": lambda: say(
             "发生日期用 --on 年-月-日 写明,如 --on 2017-07-21。", "Give the activity date with --on YEAR-MONTH-DAY, e.g. --on 2017-07-21."
         ),
+        "data": lambda: say(
+            "请在 fire 时用 --data 键=值 给出,或先用 qingdan record 记录。",
+            "Give it with --data KEY=VALUE on fire, or record it with qingdan record.",
+        ),
         "fire": lambda: say("用 qingdan fire 推进流程。", "Use qingdan fire."),
         "report": lambda: say("用 qingdan report 报送。", "Use qingdan report."),
         "history": lambda: say("报送记录的编号见 qingdan history。", "Report numbers are in qingdan history."),

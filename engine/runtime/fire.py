@@ -28,7 +28,7 @@ from engine.runtime.activity import activity_date
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import ACTOR_WORDS, capacities, check_fire
 from engine.runtime.reaching import move_and_record, record_reached
-from engine.steps import TransitionContext, missing_data, parse_step_data
+from engine.steps import TransitionContext, parse_step_data, require_data
 from engine.store import Store
 from engine.store.tables import items
 
@@ -198,7 +198,8 @@ def fire_in(
         on=on_day,
     )
     for step in involved:
-        refusal = missing_data(step, context) or step.guard(context)
+        require_data(step, context)  # MissingStepData names the fields; each interface says where to give them
+        refusal = step.guard(context)
         if refusal:
             raise GuardRefused(refusal)
     for refusal in plugins.hook.qingdan_guard_transition(context=context):

@@ -36,7 +36,8 @@ def test_award_needs_every_key_and_names_the_missing(store, yanting, clock, plug
         award(store, clock, plugins, winner=None, amount=None)
     assert "中标单位(winner)" in str(refused.value) and "中标金额(amount)" in str(refused.value)
     assert "announced" not in str(refused.value)
-    with use_language("en"), pytest.raises(GuardRefused, match=r"needs tendering data first: winning bidder \(winner\)\. Give"):
+    assert [f.key for f in refused.value.missing] == ["winner", "amount"] and refused.value.field == "data"  # structured
+    with use_language("en"), pytest.raises(GuardRefused, match=r"needs tendering data first: winning bidder \(winner\)\.$"):
         award(store, clock, plugins, winner=None)
 
 

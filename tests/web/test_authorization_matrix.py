@@ -35,8 +35,13 @@ MATRIX = {
     ("board.task", "GET"): (f"/board/{CHECKLIST}/tasks/T1", None, row(302, 200, 200, 200, 200, 200)),
     ("mywork.index", "GET"): ("/my/", None, row(302, 200, 200, 200, 403, 403)),
     ("mywork.fire", "POST"): ("/my/fire", {}, row(302, 404, 404, 404, 403, 403)),
-    ("mywork.report", "POST"): ("/my/report", {}, row(302, 400, 400, 400, 403, 403)),
+    ("mywork.report", "POST"): ("/my/report", {}, row(302, 422, 422, 422, 403, 403)),  # sent back: the amount is missing
     ("mywork.correct", "POST"): ("/my/correct", {}, row(302, 400, 400, 400, 403, 403)),
+    ("evidence_files.download", "GET"): (
+        f"/files/{CHECKLIST}/T1/{'0' * 64}",
+        None,
+        row(302, 404, 404, 404, 404, 404),
+    ),  # no record names it
     ("mywork.inbox", "GET"): ("/my/inbox", None, row(302, 200, 200, 200, 200, 403)),
     ("mywork.mark_read", "POST"): ("/my/inbox/read", {}, row(302, 302, 302, 302, 302, 403)),
     ("inspection.queue", "GET"): ("/inspect/", None, row(302, 403, 403, 403, 200, 403)),

@@ -19,7 +19,8 @@ def test_over_the_target_needs_the_box_and_the_date_is_kept(client, auth, qingda
     assert _report(client, amount="20").status_code == 302
     refused = _report(client, amount="7")
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 400 and "只差 5场" in page and "请勾选“确认超出目标”后再提交" in page and "--over" not in page
+    assert refused.status_code == 422 and "只差 5场" in page and "请勾选“确认超出目标”后再提交" in page and "--over" not in page
+    assert 'name="amount" type="number" min="0.0001" step="any" inputmode="decimal" value="7"' in page  # the form, as typed
     assert _report(client, amount="7", over="1", on="2017-07-20").status_code == 302
     history = qingdan("history", "T5", "--json", now="2017-07-21T10:00")
     import json
@@ -27,7 +28,7 @@ def test_over_the_target_needs_the_box_and_the_date_is_kept(client, auth, qingda
     last = [e for e in json.loads(history.stdout) if e["kind"] == "report"][-1]
     assert last["data"]["over"] is True and last["data"]["on"] == "2017-07-20"
     too_early = _report(client, amount="1", over="1", on="2017-05-01")
-    assert too_early.status_code == 400 and "太早" in too_early.get_data(as_text=True)
+    assert too_early.status_code == 422 and "太早" in too_early.get_data(as_text=True)
 
 
 def test_the_form_offers_the_date_window_and_the_box(client, auth):
