@@ -117,12 +117,13 @@ def inbox(app, person, unread, as_json, read_ids, read_all, checklist):
         return
     found = list_inbox(app.store, person, checklist=checklist, unread=unread)
     if as_json:
-        keys = ("id", "kind", "task", "item", "state", "due", "sent_at", "read", "text")
+        keys = ("id", "kind", "task", "item", "state", "due", "sent_at", "read", "handled", "text")
         click.echo(json.dumps([{k: n[k] for k in keys} for n in found], ensure_ascii=False, indent=2))
         return
     for n in found:
-        mark = " " if n["read"] else "●"
-        click.echo(f"{mark} #{n['id']}  {n['sent_at']}  {n['subject']}")
+        mark = " " if n["read"] or n["handled"] else "●"
+        done = say("(已处理)", " (handled)") if n["handled"] else ""
+        click.echo(f"{mark} #{n['id']}  {n['sent_at']}  {n['subject']}{done}")
     if not found:
         click.echo(say("没有通知。", "no notices."))
 
