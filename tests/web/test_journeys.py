@@ -161,7 +161,7 @@ def test_staff_sees_a_reminder_fires_and_reports(live, browser, shot, store, clo
     page.goto(live + "/my/")
     page.click("button[data-trigger=script_done]")
     page.wait_for_selector(".flash.ok")
-    assert "script → casting" in page.inner_text(".flash.ok")
+    assert "剧本编写 → 演员选拔" in page.inner_text(".flash.ok")  # states by their labels, never their ids
     page.fill("section.duty[data-task=T5] input[name=amount]", "3")
     page.fill("section.duty[data-task=T5] input[name=note]", "向折弓乡送演出")
     page.click("section.duty[data-task=T5] form.report button[type=submit]")
