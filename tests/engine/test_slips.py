@@ -4,6 +4,8 @@ Chinese at its own line and column, not on the line YAML stumbles on, and not in
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.definition.validation import validate_file, validate_text
 from engine.definition.yamlsource import read_text
@@ -79,3 +81,24 @@ def test_english_words_in_english(monkeypatch):
     monkeypatch.setenv("QINGDAN_LANG", "en")
     problem = _only("a:\n  b：1\n  c: 2\n")
     assert problem.message == "line 2, column 4: a full-width colon '：' here; write a plain colon ':' followed by a space."
+
+
+SLIP_CHARACTERS = ["：", "，", "“", "”", "（", "）", "\t", "\u3000", "\ufeff", ":", " "]
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(data=st.data())
+def test_slips_anywhere_in_a_real_list_are_located_and_never_crash(data):
+    """Slip characters typed at random places of the Yanting list: every problem has a place inside the file and a
+    message without libyaml's English, and a file that fails says why."""
+    text = YANTING.read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 3))):
+        at_ = data.draw(st.integers(0, len(text)))
+        text = text[:at_] + data.draw(st.sampled_from(SLIP_CHARACTERS)) + text[at_:]
+    source = read_text(text, "t.yaml")
+    lines = text.count("\n") + 1
+    for problem in source.problems:
+        assert 1 <= problem.line <= lines + 1 and problem.column >= 1, problem.format()
+        assert problem.message.strip() and "allowed here" not in problem.message and "expected" not in problem.message
+    if source.data is None:
+        assert any(p.severity == "error" for p in source.problems)
