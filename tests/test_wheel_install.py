@@ -160,6 +160,8 @@ def test_the_installed_demo_loads_the_shipped_lists(installed, db_url, tmp_path)
             assert title in board
         yanting = opener.open(f"{base}/board/yanting-wenguang-2017", timeout=30).read().decode("utf-8")
         assert "2854" in yanting.replace(",", "")  # the mid-year screenings the demo replays: the seeding ran too
+        stylesheet = re.search(r'href="(/static/[^"]+\.css[^"]*)"', board).group(1)
+        assert opener.open(f"{base}{stylesheet}", timeout=10).status == 200  # static files are in the wheel too
     finally:
         server.terminate()
         try:
