@@ -10,11 +10,22 @@ from dataclasses import dataclass, field
 from flask import url_for
 
 import engine
-from engine import step_types
+from engine import say, step_types
 from engine.account_rules import may_view_task
 from engine.reminders.notices import kind_word
 from web import services
 from web.actions import actions_for, may_report
+
+#: notices answered in the task page's supervision thread (督办与延期), and the words of the link there
+THREAD_WORDS = {
+    "supervision": ("去回复", "Reply"),
+    "supervision_overdue": ("去回复", "Reply"),
+    "supervision_escalated": ("查看督办", "Open the thread"),
+    "supervision_reply": ("查看回复", "Read the reply"),
+    "supervision_closed": ("查看督办", "Open the thread"),
+    "extension_request": ("去审批", "Decide"),
+    "extension_decision": ("查看批复", "Open the decision"),
+}
 
 
 @dataclass
@@ -69,11 +80,14 @@ def build(me) -> dict:
 
 
 def _shape(me, definition, task, notice, view, link, steps) -> dict:
-    shaped = dict(notice, kind_word=kind_word(notice["kind"]), link=None, view=None, actions=[], report=None)
+    shaped = dict(notice, kind_word=kind_word(notice["kind"]), link=None, view=None, actions=[], report=None, thread=None)
     if task is None:
         return shaped
     anchor = f"#item-{notice['item_position'] + 1}" if notice["item_position"] is not None and task.kind != "target" else ""
     shaped["link"] = link + anchor
+    words = THREAD_WORDS.get(notice["kind"])
+    if words:  # a supervision notice or an extension request: answered in the task page's thread
+        shaped["thread"] = (link + "#supervision", say(*words))
     if notice["handled"]:
         return shaped
     if task.kind == "workflow" and view is not None:

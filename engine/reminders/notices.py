@@ -28,6 +28,14 @@ KIND_WORDS = {
     "inspection_failed": ("验收未通过", "Inspection failed"),
     "step_fired": ("进展", "Progress"),
     "assigned": ("交办", "Assigned"),
+    # supervision and extensions (engine.runtime.supervision, extension_requests)
+    "supervision": ("督办单", "Supervision"),
+    "supervision_overdue": ("督办逾期", "Supervision overdue"),
+    "supervision_escalated": ("督办升级", "Supervision escalated"),
+    "supervision_reply": ("督办回复", "Supervision reply"),
+    "supervision_closed": ("督办办结", "Supervision closed"),
+    "extension_request": ("延期申请", "Extension request"),
+    "extension_decision": ("延期批复", "Extension decision"),
 }
 
 

@@ -66,3 +66,14 @@ def test_event_notices_reach_the_inbox_grouped_with_the_rest(client, auth, store
     assert "李文华" in page and "方案已审定" in page and "approve_plan" not in page
     assert 'data-trigger="open_tender"' in page  # the next step is offered
     assert badge(page) == 1
+
+
+def test_a_supervision_notice_links_to_the_thread_to_reply(client, auth, store, clock, plugins):
+    from engine.runtime.supervision import issue
+
+    issue(store, task="T1", item="林农镇玉城村", colour="red", instruction="请说明逾期原因", reply_by="2017-07-25", actor="li", clock=clock)
+    auth.login("staff")
+    page = text(client.get("/my/inbox"))
+    assert "督办单" in page and "supervision" not in re.sub(r'(class|href|data-[a-z]+)="[^"]*"', "", page)
+    assert f'class="button go-thread" href="/board/{CHECKLIST}/tasks/T1#supervision">去回复</a>' in page
+    assert 'id="supervision"' in text(client.get(f"/board/{CHECKLIST}/tasks/T1"))
