@@ -37,6 +37,7 @@ def test_finished_item_leaves_the_to_do(client, auth, store, clock, plugins):
     assert any(task == "T6" for task, _ in _entries(before))  # overdue (premiere 07-01)
     t6 = before.split('data-task="T6"')[1].split("\n  </li>")[0]
     assert "已逾期" in t6 and "到任务页督办" in t6  # nothing to fire in 剧本编写, but overdue: pressed from the task page
+    assert f'href="/board/{CHECKLIST}/tasks/T6#supervision"' in t6  # where the 督办单 is issued
     _fire(store, clock, plugins, "T6", None, "script_done", "cast_done", "premiere")
     after = text(client.get("/my/"))
     assert not any(task == "T6" for task, _ in _entries(after))
