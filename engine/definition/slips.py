@@ -243,13 +243,45 @@ def explain_failure(text: str, line: int, column: int, problem: str) -> list[Sli
         first -= 1
     first = max(first - 1, 1)
     found = [slip for number in range(first, min(line, len(lines)) + 1) for slip in line_slips(number, lines[number - 1])]
-    if found:
+    if found:  # the same slip elsewhere too: an English key then "：" is never meant, outside a block of text
+        window = range(first, line + 1)
+        found += [slip for slip in _english_key_colons(lines) if slip.line not in window]
+        found.sort(key=lambda slip: (slip.line, slip.column))
         return found
     indentation = _indentation_slip(lines, line)
     if indentation is not None:
         return [indentation]
     zh, en = _worded(problem or "")
     return [Slip(line, column, _at(line, column, zh + "。", en + "."))]
+
+
+_LINE_KEY_FULLWIDTH_COLON = re.compile(r"^[ ]*(?:-[ ]+)?[A-Za-z_][A-Za-z0-9_-]*[ ]*：")
+_BLOCK_START = re.compile(r":[ ]+[|>][-+0-9]*[ ]*(#.*)?$")
+
+
+def _english_key_colons(lines: list[str]) -> list[Slip]:
+    """Every line of the file that starts with an English key and a full-width colon, skipping block texts (``|``)."""
+    found, block = [], None  # block: the indentation of the key that opened a block text
+    for number, text in enumerate(lines, start=1):
+        width = len(text) - len(text.lstrip(" "))
+        if block is not None and (not text.strip() or width > block):
+            continue
+        block = width if _BLOCK_START.search(text) else None
+        match = _LINE_KEY_FULLWIDTH_COLON.match(text)
+        if match:
+            found.append(
+                Slip(
+                    number,
+                    match.end(),
+                    _at(
+                        number,
+                        match.end(),
+                        "这里用了全角冒号“：”,请改成半角冒号“:”后加一个空格。",
+                        "a full-width colon '：' here; write a plain colon ':' followed by a space.",
+                    ),
+                )
+            )
+    return found
 
 
 def stray_marks(text: str) -> list[Slip]:

@@ -72,6 +72,13 @@ def test_a_fullwidth_colon_in_the_shipped_list_is_named_on_its_own_line(steps, t
         assert first.message == f"第 {number} 行第 {column} 列:这里用了全角冒号“：”,请改成半角冒号“:”后加一个空格。"
 
 
+def test_every_fullwidth_colon_after_an_english_key_is_named_at_once_but_not_in_a_block_text():
+    text = "a:\n  b：1\n  c: 2\nnote: |\n  x：1\n  y: 2\nd:\n  - e：3\n    f: 4\n"
+    problems = read_text(text, "t.yaml").problems
+    assert [(p.line, p.column) for p in problems] == [(2, 4), (8, 6)]
+    assert all("全角冒号" in p.message for p in problems)
+
+
 def test_a_libyaml_error_without_a_known_slip_is_worded_in_chinese():
     problem = _only("a: [1, 2\nb: 3\n")
     assert problem.message.startswith("第 2 行") and "方括号列表" in problem.message
