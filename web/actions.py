@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from engine import ChecklistDef, TaskDef, say
+from engine import ChecklistDef, TaskDef
 from engine.account_rules import REPORT_CAPACITIES, may_act
 from web.plugin_pages import PageLink, pages_of
 from web.step_forms import evidence_kind, step_fields, wants_evidence
@@ -30,7 +30,7 @@ class Action:
 
 def button_label(transition, workflow) -> str:
     """What a button says: the transition's ``label:`` (审定方案, 开标), else 转入 and the target state's label."""
-    return transition.label or say("转入{s}", "Move to {s}", s=workflow.label(transition.dest))
+    return workflow.action_label(transition.trigger, transition.dest)  # the engine's words for a step, pages and messages alike
 
 
 def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict) -> list[Action]:
