@@ -18,13 +18,14 @@ from engine.definition.definitions import rebuild_checklist
 from engine.i18n import say
 from engine.numbers import plain
 from engine.runtime.audit_replay_steps import StepTablesReplay, _decimal, _shown
+from engine.runtime.audit_replay_supervision import EXTENSION_KINDS, SUPERVISION_KINDS, SupervisionReplay
 from engine.store.tables import account_people, accounts, checklists, items, progress, tasks
 
 SETUP = ("load", "reload", "forced_reload")
 ACCOUNT_KINDS = ("account_created", "account_role", "account_disabled", "account_enabled", "account_linked", "account_unlinked")
 
 
-class Replay(StepTablesReplay):
+class Replay(StepTablesReplay, SupervisionReplay):
     def __init__(self):
         self.loaded: dict[str, str | None] = {}  # checklist -> sha256 of the newest load
         self.states: dict[tuple, str | None] = {}  # (checklist, task, item) -> last state entered
@@ -78,6 +79,8 @@ class Replay(StepTablesReplay):
             self.funds[int(data["entry"])] = {"checklist": row["checklist_id"], "task": row["task_key"], **data}
         elif kind in ACCOUNT_KINDS and "account" in data:
             self._account(kind, data)
+        elif kind in SUPERVISION_KINDS or kind in EXTENSION_KINDS:
+            self._supervision_event(row, kind, data)
 
     def _account(self, kind: str, data: dict) -> None:
         name = data["account"]
@@ -109,6 +112,7 @@ class Replay(StepTablesReplay):
         self._inspections(conn, definitions, differ)
         self._funds(conn, differ)
         self._accounts(conn, differ)
+        self._supervision_tables(conn, differ)
         return differ, unchecked
 
     def _checklists(self, conn, differ) -> dict:

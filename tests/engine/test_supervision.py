@@ -129,3 +129,34 @@ def test_audit_verify_passes_with_supervision_events(store, clock, yanting):
     with store.read() as conn:
         result = verify(conn)
     assert result.ok, result
+
+
+def test_audit_replay_reports_an_edited_supervision_row(store, clock, yanting):
+    from sqlalchemy import update
+
+    from engine.runtime.audit import verify
+
+    issued = _issue(store, clock)
+    with store.write() as conn:
+        conn.execute(update(supervisions).where(supervisions.c.id == issued.id).values(colour="blue", reply_by=dt.date(2017, 3, 9)))
+    with store.read() as conn:
+        result = verify(conn)
+    assert not result.ok
+    assert any("督办单 1(任务 T1) 的 颜色 是 blue,审计记录中是 red" in d for d in result.differences), result.differences
+    assert any("回复期限" in d for d in result.differences)
+
+
+def test_audit_replay_reports_an_edited_extension_decision(store, clock, yanting):
+    from sqlalchemy import update
+
+    from engine.runtime import extension_requests as ext
+    from engine.runtime.audit import verify
+    from engine.store.tables import extension_requests
+
+    asked = ext.request(store, task="T1", item="林农镇玉城村", requested_due="2017-07-31", reason="流标", actor="zhang", clock=clock)
+    ext.decide(store, request_id=asked.id, approve=False, actor="li", clock=clock, note="不同意")
+    with store.write() as conn:
+        conn.execute(update(extension_requests).values(decision="approved"))
+    with store.read() as conn:
+        result = verify(conn)
+    assert any("延期申请 1 是 approved/2017-07-31,审计记录中是 refused/2017-07-31" in d for d in result.differences), result.differences
