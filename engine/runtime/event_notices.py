@@ -3,8 +3,9 @@
 Deadline notices (提醒, 逾期, 督办) come from the sweep when a date comes; these come from a firing, inside its
 transaction: the engine's own ``step_fired`` (a step of your task was taken by your leader or a head) and whatever
 plugins return from ``qingdan_event_notices`` (the acceptance plugin: an item awaits your inspection; your item
-failed inspection). ``assigned`` is told by ``notify_assigned`` (nothing calls it yet: items have no assignee of
-their own and cannot be transferred; the function is there for the code that will).
+failed inspection). ``assigned`` is told by ``notify_assigned``: a reload that gives a task another responsible
+person (or adds a task) tells the new one (``tell_handovers``); items have no holder of their own and cannot be
+transferred yet, and the code that transfers one should call ``notify_assigned`` in its transaction.
 
 Exactly once: a notice's ``dedupe_key`` hashes its kind, its item, the audit event that caused it and the
 recipient, and ``INSERT … ON CONFLICT DO NOTHING`` lets only one writer create it. Deliveries to channels are
@@ -96,27 +97,70 @@ def step_fired(context) -> list[EventNotice]:
 
 
 def notify_assigned(
-    conn, *, definition, task, task_row_id: int, item_id: int, item_name: str, person: str, by: str | None, cause: str, now
+    conn,
+    *,
+    definition,
+    task,
+    task_row_id: int,
+    item_id: int | None,
+    item_name: str | None,
+    person: str,
+    by: str | None,
+    cause: str,
+    now,
+    before: str | None = None,
 ):
-    """Tell ``person`` that an item was assigned or transferred to them (交办/转办), exactly once per ``cause``.
-
-    ``cause``: what makes this assignment distinct (the audit event's seq of the transfer). Call it inside the
-    transaction that assigns; returns the ids of the notices created. Nothing calls it yet (no transfer exists).
-    """
+    """Tell ``person`` that a task or one of its items was assigned or transferred to them (交办/转办), exactly once per
+    ``cause`` (what makes this assignment distinct: the reload's revision, a transfer's audit seq). ``before``: the
+    person who held it until now. Call it inside the transaction that assigns; returns the ids of the notices created.
+    A reload that gives a task another responsible person calls it (``tell_handovers``); a transfer of a single item
+    (not in qingdan yet) should call it too."""
     short, full = item_words(task, item_name)
     giver = say("由 {p} ", "by {p} ", p=person_name(definition, by)) if by else ""
+    was = say("(原由 {p} 负责)", " (until now: {p})", p=person_name(definition, before)) if before else ""
     told = EventNotice(
         "assigned",
         (person,),
         say("【交办】{t}:已交由您负责", "[Assigned] {t}: now yours", t=short),
         say(
-            "{what}\n此子项已{g}交由您负责,请查看期限并按时办理。",
-            "{what}\nThis item was assigned to you {g}; see its deadlines.",
+            "{what}\n已{g}交由您负责{w},请查看期限并按时办理。",
+            "{what}\nAssigned to you {g}{w}; see its deadlines.",
             what=full,
             g=giver,
+            w=was,
         ),
     )
     return emit(conn, definition=definition, task_row_id=task_row_id, item_id=item_id, cause=cause, told=[told], now=now)
+
+
+def tell_handovers(conn, old, new, *, revision: int, actor: str | None, now) -> int:
+    """After a reload: the responsible person of a task that changed hands, or that the reload added, is told.
+    Returns the notices created."""
+    from engine.store.tables import tasks
+
+    rows = dict(conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == new.id, tasks.c.removed.is_(False))).all())
+    created = 0
+    for task in new.tasks:
+        before = old.task_by_id.get(task.id)
+        previous = before.responsible if before is not None else None
+        if task.id not in rows or not task.responsible or previous == task.responsible:
+            continue
+        created += len(
+            notify_assigned(
+                conn,
+                definition=new,
+                task=task,
+                task_row_id=rows[task.id],
+                item_id=None,
+                item_name=None,
+                person=task.responsible,
+                by=actor if actor in new.people else None,
+                cause=f"reload-{revision}",
+                now=now,
+                before=previous if previous in new.people else None,
+            )
+        )
+    return created
 
 
 def emit(conn, *, definition, task_row_id: int, item_id: int | None, cause, told, now: dt.datetime) -> list[int]:

@@ -22,6 +22,7 @@ from engine.errors import Stranded, StrandedData
 from engine.i18n import say
 from engine.runtime import audit
 from engine.runtime.deadlines import replan_checklist
+from engine.runtime.event_notices import tell_handovers
 from engine.runtime.reaching import forget_reached, record_initial
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
@@ -338,6 +339,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     audit.append_many(conn, definition.id, entries)
     record_initial(conn, definition, now)
     replan_checklist(conn, definition, now)
+    tell_handovers(conn, old, definition, revision=revision, actor=actor, now=now)  # 交办: tasks that changed hands
     return report
 
 

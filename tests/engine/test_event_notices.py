@@ -168,3 +168,27 @@ def test_notify_assigned_is_there_for_transfers(store, clock, yanting, language)
     (notice,) = _of(store, "chen", "assigned")
     assert "交由您负责" in notice["text"] and "李文华" in notice["text"]
     _clean(notice)
+
+
+def test_a_reload_that_hands_a_task_over_tells_the_new_responsible_person_once(store, clock, steps, yanting):
+    from engine.definition.validation import validate_text
+    from engine.runtime.loader import load
+    from tests.conftest import YANTING
+
+    source = YANTING.read_text(encoding="utf-8")
+    moved = source.replace(
+        "    unit: radio\n    responsible: chen\n    leader: li\n    workflow: construction",
+        "    unit: radio\n    responsible: zhang\n    leader: li\n    workflow: construction",
+        1,
+    )
+    assert moved != source
+    changed = validate_text(moved, "y.yaml", steps)
+    assert changed.ok, [p.format() for p in changed.errors]
+    load(store, [changed.definition], clock=clock)
+    (notice,) = _of(store, "zhang", "assigned")
+    assert notice["task"] == "T2" and notice["item"] is None and notice["handled"] is None
+    assert "提升改造贫困村村级广播系统" in notice["text"] and "原由 陈" in notice["text"]
+    _clean(notice)
+    assert not _of(store, "chen", "assigned")
+    load(store, [changed.definition], clock=clock)  # the same list again: nothing changed hands
+    assert len(_of(store, "zhang", "assigned")) == 1
