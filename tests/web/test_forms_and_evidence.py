@@ -115,7 +115,7 @@ def test_a_transition_without_a_label_says_where_it_leads():
     workflow = WorkflowDef("w", "建设", "a", states, (TransitionDef("go", ("a",), "b", ("responsible",)),))
     assert button_label(workflow.transitions[0], workflow) == "转入施工中"
     labelled = TransitionDef("go", ("a",), "b", ("responsible",), "开工")
-    assert button_label(labelled, workflow) == "开工"
+    assert button_label(labelled, WorkflowDef("w", "建设", "a", states, (labelled,))) == "开工"
 
 
 def test_required_fields_are_required_in_the_browser(client, auth, store, clock, plugins):
