@@ -43,6 +43,13 @@ MATRIX = {
         row(302, 404, 404, 404, 404, 404),
     ),  # no record names it
     ("mywork.inbox", "GET"): ("/my/inbox", None, row(302, 200, 200, 200, 200, 403)),
+    # 督办与延期: past the role check an empty form names no task, notice or request (404); the engine then decides
+    # by capacity on the task (tests/web/test_supervision_pages.py)
+    ("supervision.issue", "POST"): ("/supervision/issue", {}, row(302, 404, 404, 404, 403, 403)),
+    ("supervision.reply", "POST"): ("/supervision/999/reply", {}, row(302, 404, 404, 404, 403, 403)),
+    ("supervision.close", "POST"): ("/supervision/999/close", {}, row(302, 404, 404, 404, 403, 403)),
+    ("supervision.extension", "POST"): ("/supervision/extension", {}, row(302, 404, 404, 404, 403, 403)),
+    ("supervision.decide", "POST"): ("/supervision/extension/999/decide", {}, row(302, 404, 404, 404, 403, 403)),
     ("mywork.mark_read", "POST"): ("/my/inbox/read", {}, row(302, 302, 302, 302, 302, 403)),
     ("inspection.queue", "GET"): ("/inspect/", None, row(302, 403, 403, 403, 200, 403)),
     ("inspection.item", "GET"): (f"/inspect/{CHECKLIST}/T1?item={ITEM}", None, row(302, 403, 403, 403, 200, 403)),
