@@ -256,4 +256,6 @@ def audit():
 @bp.route("/deliveries")
 @roles("admin")
 def deliveries():
-    return render_template("admin_deliveries.html", failed=engine.delivery_log(services.get().store, failed_only=True, limit=200))
+    svc = services.get()
+    failed = engine.delivery_log(svc.store, failed_only=True, limit=200)
+    return render_template("admin_deliveries.html", failed=wording.delivery_rows(failed, svc.definitions()))

@@ -289,3 +289,27 @@ def audit_rows(events: list[dict], definitions: dict[str, ChecklistDef]) -> list
             }
         )
     return rows
+
+
+#: notice channels and delivery states in words (engine.reminders.channels, the deliveries table)
+CHANNEL_WORDS = {"email": ("邮件", "email"), "dingtalk": ("钉钉", "DingTalk"), "wecom": ("企业微信", "WeCom")}
+DELIVERY_WORDS = {"failed": ("失败,将重试", "failed, will retry"), "abandoned": ("已放弃", "abandoned"), "sent": ("已发送", "sent")}
+
+
+def delivery_rows(rows: list[dict], definitions: dict[str, ChecklistDef]) -> list[dict]:
+    """The admin's failed deliveries (``engine.delivery_log``): the recipient by name, channel and status in words,
+    the next attempt in the list's zone. The error stays as the channel gave it (the admin's clue to the cause)."""
+    shown = []
+    for row in rows:
+        definition = definitions.get(row.get("checklist") or "")
+        zone = definition.timezone if definition is not None else "Asia/Shanghai"
+        shown.append(
+            {
+                **row,
+                "channel": _words(CHANNEL_WORDS, row["channel"], row["channel"], row["channel"]),
+                "recipient": actor_name(definition, row["recipient"]),
+                "status": _words(DELIVERY_WORDS, row["status"], row["status"], row["status"]),
+                "next_attempt_at": local_time(row["next_attempt_at"], zone) if row.get("next_attempt_at") else "",
+            }
+        )
+    return shown

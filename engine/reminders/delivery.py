@@ -112,6 +112,7 @@ def delivery_log(store: Store, *, failed_only: bool = False, limit: int = 500) -
             "error": r["last_error"],
             "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
             "subject": r["subject"],
+            "checklist": r["checklist_id"],
         }
         for r in rows
     ]

@@ -284,6 +284,21 @@ def populated(app, client, store, clock, plugins, steps, tmp_path):
     # the sweep at 09:00 the next working day: reminders, overdue notices, escalations
     clock.at = at("2017-07-24T09:30")
     run_pass(store, clock, channels=())
+    # two deliveries that failed, one to be retried (its next attempt is a UTC instant in the table); the address and
+    # error are left empty here: they are the channel's own words (an e-mail address, a robot's answer), shown as given
+    from sqlalchemy import insert, select
+
+    from engine.store.tables import deliveries, notices
+
+    with store.write() as conn:
+        first, second = conn.execute(select(notices.c.id).order_by(notices.c.id).limit(2)).scalars().all()
+        conn.execute(
+            insert(deliveries),
+            [
+                {"notice_id": first, "channel": "dingtalk", "status": "failed", "attempts": 2, "next_attempt_at": clock.now()},
+                {"notice_id": second, "channel": "email", "status": "abandoned", "attempts": 5, "next_attempt_at": None},
+            ],
+        )
     return pages
 
 
@@ -340,6 +355,15 @@ def test_no_internal_ids_in_the_chinese_pages(app, client, populated, yanting):
     for role in BY_ROLE:
         _login(client, BY_ROLE[role])
         found.update({k: v for k, v in _walk(app, client, role, ids, chinese=True).items() if k not in found})
+    # what the ids became is there: a step by its label, people by name, times in the list's zone
+    _login(client, BY_ROLE["admin"])
+    deliveries = visible(client.get("/admin/deliveries").get_data(as_text=True))
+    assert "钉钉" in deliveries and "失败,将重试" in deliveries and "2017-07-24 09:30" in deliveries and "已放弃" in deliveries
+    audit = visible(client.get("/admin/audit").get_data(as_text=True))
+    assert "系统" in audit and "赵敏" in audit and "数量:12" in audit and "分项:贫困村放映" in audit
+    _login(client, BY_ROLE["head"])
+    history = visible(client.get(f"/board/{CHECKLIST}/tasks/T4").get_data(as_text=True))
+    assert "(贫困村放映)" in history
     assert not found, "internal words shown:\n" + "\n".join(f"{k!r} in {v}" for k, v in sorted(found.items()))
 
 
