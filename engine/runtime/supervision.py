@@ -292,7 +292,7 @@ def escalate_due(store, now: dt.datetime) -> int:
                 supervisions.c.answered_at.is_(None),
                 supervisions.c.closed_at.is_(None),
                 supervisions.c.escalated_at.is_(None),
-                supervisions.c.reply_by < now.date(),
+                supervisions.c.reply_by <= now.date(),  # a zone east of UTC is a day ahead: the exact day is checked below
             )
         ).mappings()
         for row in list(rows):

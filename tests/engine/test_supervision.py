@@ -102,8 +102,8 @@ def test_reply_with_evidence_tells_the_issuer_and_closing_ends_it(store, clock, 
 
 def test_an_unanswered_notice_escalates_once(store, clock, yanting):
     issued = _issue(store, clock)
-    assert run_pass(store, FixedClock(at("2017-03-03T20:00"))).supervisions_escalated == 0  # still the reply day
-    first = run_pass(store, FixedClock(at("2017-03-04T08:00")))
+    assert run_pass(store, FixedClock(at("2017-03-03T23:59"))).supervisions_escalated == 0  # still the reply day
+    first = run_pass(store, FixedClock(at("2017-03-04T00:30")))  # the next day in Shanghai, still 03-03 in UTC
     again = run_pass(store, FixedClock(at("2017-03-05T08:00")))
     assert (first.supervisions_escalated, again.supervisions_escalated) == (1, 0)
     told = sorted(r.recipient for r in _notices(store, "supervision_overdue"))
