@@ -386,7 +386,7 @@ def _awaits(context):
         pid for pid, person in checklist.people.items() if "inspector" in person.roles and pid not in (task.responsible, task.leader)
     )
     short, full = notice_item_words(task, context.item_name)
-    criteria = "; ".join(c.get("check", "") for c in task.options.get("acceptance") or ())
+    criteria = say("、", "; ").join(c.get("check", "") for c in task.options.get("acceptance") or ())
     return EventNotice(
         "awaits_inspection",
         inspectors,
