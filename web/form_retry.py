@@ -1,5 +1,5 @@
 """A form sent back: when a fire or report is refused for what was typed (a missing step field, a bad
-amount, a date out of range, a guard's refusal), the page the form was on (the task page or my work) is rendered
+amount, a date out of range, a guard's refusal), the page the form was on (the task page, my work or the inbox) is rendered
 again, with what was typed, the message beside the field it is about, and the files already uploaded kept.
 
 The engine decides and says what is wrong (``engine.MissingStepData`` names the missing fields,
@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from engine.i18n import say
 
 #: the pages a form may be sent back to (GET views that render the forms with ``retry``)
-PAGES = ("mywork.index", "board.task")
+PAGES = ("mywork.index", "mywork.inbox", "board.task")
 #: how long a kept file's token is honoured (seconds): a retry the same working day
 KEPT_MAX_AGE = 24 * 3600
 #: form fields never filled in again (hidden bookkeeping and files)
@@ -35,6 +35,7 @@ class Retry:
     message: str = ""  # the sentence at the head of the form
     kept: list = field(default_factory=list)  # [{name, sha256, size, token}] files already stored
     shown: bool = False  # set when the page drew the form
+    summary: str = ""  # the whole refusal in one sentence, for a page that no longer offers the form
 
     def value(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
@@ -81,7 +82,7 @@ def send_back(retry: Retry, next_path: str | None, status: int):
         from flask import flash
 
         with current_app.request_context(environ):
-            flash(" ".join([retry.message, *retry.errors.values()]).strip(), "error")
+            flash(retry.summary or retry.message, "error")
             g.form_retry = retry
             response = make_response(current_app.view_functions[endpoint](**args))
     response.status_code = status
@@ -134,6 +135,7 @@ def _placed(err, retry: Retry, fields: dict) -> Retry:
     elif isinstance(err, StepDataInvalid):
         retry.errors[f"data_{err.key}"] = err.problem
         retry.message = say("请修改标出的内容。", "Please correct what is marked.")
+        retry.summary = str(err)
     else:
         from web.errors import form_hint
 
@@ -142,6 +144,7 @@ def _placed(err, retry: Retry, fields: dict) -> Retry:
         if err.field in fields:
             retry.errors[fields[err.field]] = words if err.field == "over" else str(err)  # beside it: no "where" needed
             retry.message = say("请修改标出的内容。", "Please correct what is marked.")
+            retry.summary = words
         else:
             retry.message = words
     return retry

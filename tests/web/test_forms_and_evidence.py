@@ -186,6 +186,9 @@ def test_a_form_the_page_no_longer_offers_gets_its_message_on_top(client, auth):
     elsewhere = client.post("/my/fire", data={**form, "next": f"/board/{CHECKLIST}/tasks/T5"})  # a page without that form
     assert elsewhere.status_code == 422 and 'id="history"' in text(elsewhere)
     assert re.search(r'<p class="flash error" role="status">[^<]*太早', text(elsewhere))
+    inbox = client.post("/my/fire", data={**form, "next": "/my/inbox"})  # the inbox offers the same buttons
+    assert inbox.status_code == 422 and 'id="inbox-unread"' in text(inbox)
+    assert re.search(r'<p class="flash error" role="status">发生日期 2016-01-01 太早', text(inbox))  # no notice offers it here
 
 
 def _awarded_with(client, auth, store, clock, plugins, files):
