@@ -302,7 +302,8 @@ def inbox():
     for checklist_id, person in _people():
         notices.extend(engine.inbox(store, person, checklist=checklist_id, unread=unread_only))
     notices.sort(key=lambda n: -n["id"])
-    return jsonify({"unread": sum(1 for n in notices if not n["read"]), "notices": notices})
+    # as the header's badge: an unread notice whose item no longer needs it (handled, 已处理) is not counted
+    return jsonify({"unread": sum(1 for n in notices if not n["read"] and not n["handled"]), "notices": notices})
 
 
 @bp.route("/inbox/read", methods=["POST"])

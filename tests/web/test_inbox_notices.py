@@ -77,3 +77,18 @@ def test_a_supervision_notice_links_to_the_thread_to_reply(client, auth, store, 
     assert "督办单" in page and "supervision" not in re.sub(r'(class|href|data-[a-z]+)="[^"]*"', "", page)
     assert f'class="button go-thread" href="/board/{CHECKLIST}/tasks/T1#supervision">去回复</a>' in page
     assert 'id="supervision"' in text(client.get(f"/board/{CHECKLIST}/tasks/T1"))
+
+
+def test_the_api_says_handled_and_counts_as_the_badge(client, tokens, store, clock, plugins):
+    from tests.web.conftest import bearer
+
+    run_pass(store, clock, channels=())
+    headers = bearer(tokens["staff"])
+    before = client.get("/api/inbox", headers=headers).get_json()
+    assert all(n["handled"] is False for n in before["notices"] if n["kind"] == "overdue")
+    for trigger in ("script_done", "cast_done", "premiere"):
+        fire(store, task="T6", item=None, trigger=trigger, actor="zhang", clock=clock, plugins=plugins)
+    after = client.get("/api/inbox", headers=headers).get_json()
+    (t6,) = [n for n in after["notices"] if n["task"] == "T6"]
+    assert t6["handled"] is True and t6["read"] is False
+    assert after["unread"] == before["unread"] - 1
