@@ -156,14 +156,14 @@ class Acceptance(StepType):
                 "inspection round {r} failed ({u}), so '{t}' is refused.",
                 r=latest["round"],
                 u="; ".join(latest["unmet"]),
-                t=context.trigger,
+                t=context.workflow.action_label(context.trigger, context.to_state),
             )
         if context.trigger in fails and latest["passed"]:
             return say(
                 "第 {r} 轮验收已全部达标,不能执行 “{t}”。",
                 "inspection round {r} met every criterion, so '{t}' is refused.",
                 r=latest["round"],
-                t=context.trigger,
+                t=context.workflow.action_label(context.trigger, context.to_state),
             )
         return None
 

@@ -57,7 +57,7 @@ def check_fire(checklist: ChecklistDef, task: TaskDef, transition: TransitionDef
             "{p} 无权执行 “{t}”:只有{a}可以。",
             "{p} may not fire '{t}': only {a} may.",
             p=checklist.people[actor].name,
-            t=transition.trigger,
+            t=checklist.workflows[task.workflow].action_label(transition.trigger, transition.dest),
             a=allowed,
         )
     )

@@ -112,10 +112,12 @@ def test_a_direct_fire_follows_the_latest_round(store, yanting, clock, plugins):
             )
 
     round_event(1, False, ["文化广场面积 180 < 200 平方米"])
-    with pytest.raises(GuardRefused, match=re.escape("第 1 轮验收未通过(文化广场面积 180 < 200 平方米),不能执行 “pass”")):
+    with pytest.raises(
+        GuardRefused, match=re.escape("第 1 轮验收未通过(文化广场面积 180 < 200 平方米),不能执行 “验收通过”")
+    ):  # the step by its label
         move(store, clock, plugins, ("pass", "zhao", "2017-09-05"))
     round_event(2, True, [])
-    with pytest.raises(GuardRefused, match="第 2 轮验收已全部达标,不能执行 “fail”"):
+    with pytest.raises(GuardRefused, match="第 2 轮验收已全部达标,不能执行 “验收不通过”"):
         move(store, clock, plugins, ("fail", "zhao", "2017-09-05"))
     assert move(store, clock, plugins, ("pass", "zhao", "2017-09-05")).to_state == "accepted"
 
