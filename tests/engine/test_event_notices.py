@@ -192,3 +192,28 @@ def test_a_reload_that_hands_a_task_over_tells_the_new_responsible_person_once(s
     assert not _of(store, "chen", "assigned")
     load(store, [changed.definition], clock=clock)  # the same list again: nothing changed hands
     assert len(_of(store, "zhang", "assigned")) == 1
+
+
+def test_supervision_and_extension_notices_are_handled_once_answered_closed_or_decided(store, clock, yanting):
+    from engine.runtime import extension_requests, supervision
+
+    clock.at = at("2017-07-21T10:00")
+    issued = supervision.issue(
+        store, task="T1", item=ITEM, colour="red", instruction="请说明原因", reply_by="2017-07-25", actor="li", clock=clock
+    )
+    (notice,) = _of(store, "zhang", "supervision")
+    assert notice["handled"] is False
+    clock.at = at("2017-07-21T11:00")
+    supervision.reply(store, supervision_id=issued.id, text="已开标", actor="zhang", clock=clock)
+    assert [n["handled"] for n in _of(store, "zhang", "supervision")] == [True]
+    assert [n["handled"] for n in _of(store, "li", "supervision_reply")] == [False]
+    clock.at = at("2017-07-21T12:00")
+    supervision.close(store, supervision_id=issued.id, actor="li", clock=clock)
+    assert [n["handled"] for n in _of(store, "li", "supervision_reply")] == [True]
+    asked = extension_requests.request(
+        store, task="T1", item=ITEM, requested_due="2017-08-20", reason="雨季停工", actor="zhang", clock=clock
+    )
+    assert [n["handled"] for n in _of(store, "li", "extension_request")] == [False]
+    clock.at = at("2017-07-21T13:00")
+    extension_requests.decide(store, request_id=asked.id, approve=True, actor="li", clock=clock)
+    assert [n["handled"] for n in _of(store, "li", "extension_request")] == [True]
