@@ -92,3 +92,16 @@ def test_the_api_says_handled_and_counts_as_the_badge(client, tokens, store, clo
     (t6,) = [n for n in after["notices"] if n["task"] == "T6"]
     assert t6["handled"] is True and t6["read"] is False
     assert after["unread"] == before["unread"] - 1
+
+
+def test_a_target_reminder_offers_the_report_form(client, auth, store, clock, plugins):
+    from tests.conftest import at
+
+    clock.at = at("2017-10-25T10:00")  # T5 (25 performances by 10-31): reminded 5 working days before
+    run_pass(store, clock, channels=())
+    auth.login("staff")
+    page = text(client.get("/my/inbox"))
+    t5 = re.search(r'data-task="T5">(.*?)</section>', page, re.S).group(1)
+    assert f'class="button go-report" href="/board/{CHECKLIST}/tasks/T5#report">去报送</a>' in t5
+    assert f'href="/board/{CHECKLIST}/tasks/T5"' in t5 and "#item-" not in t5  # a target: the task, no item row
+    assert 'id="report"' in text(client.get(f"/board/{CHECKLIST}/tasks/T5"))
