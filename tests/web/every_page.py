@@ -4,7 +4,7 @@ my work and the inbox, the admin pages, the documents page, the plugins' navigat
 pages (an unknown list, an unknown task, a page of another role).
 
 Built from what is loaded (``app``'s store) and the same rules the views apply (``engine.account_rules.may_view_task``,
-``web.documents.may_download``, the plugins' registered pages), so a new list, task or plugin page is visited without
+``web.documents.may_download``, the plugins' registered pages: navigation, step pages, task-page links), so a new list, task or plugin page is visited without
 editing this file. A helper adding a page of its own adds one line below.
 """
 
@@ -23,7 +23,8 @@ class Page(NamedTuple):
 
 
 def pages_for(app, account_id: str, *, items_per_task: int = 1) -> list[Page]:
-    """The pages account ``account_id`` can reach in ``app`` (and a few error pages it may meet), in a stable order.
+    """The pages account ``account_id`` can reach in ``app`` once logged in (and a few error pages it may meet), in a
+    stable order; the login page is the one page before that.
 
     ``items_per_task``: how many items of each acceptance task the inspector's item pages cover (the waiting items
     are always all listed)."""
@@ -71,6 +72,9 @@ def pages_for(app, account_id: str, *, items_per_task: int = 1) -> list[Page]:
             for task in definition.tasks:
                 if may_view_task(account, definition, task):
                     add(f"task-{cid}-{task.id}", "board.task", checklist_id=cid, task_id=task.id)
+                    # the plugins' pages linked from a task page (the funds ledger …)
+                    for link in plugin_pages.links_for_task(task, role):
+                        add(f"{link.endpoint.replace('.', '-')}-{cid}-{task.id}", link.endpoint, checklist_id=cid, task_id=task.id)
         # the plugins' step pages (the inspection form): every waiting item, and the first items of each such task
         for step, link in plugin_pages.steps.items():
             if role not in link.roles:

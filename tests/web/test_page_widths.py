@@ -1,11 +1,11 @@
 """Every page fits its screen: each demo role (head, leader, staff, inspector, admin) visits every page it can reach
 (``tests/web/every_page.py``) in Debian's Chromium at 390x844, 768x1024, 1024x768 and 1366x900, and no page is wider
 than the viewport (``document.documentElement.scrollWidth <= innerWidth``); on the phone the header takes at most 15 %
-of the screen and the inbox badge stays visible. Print media hides the navigation and the forms on the board and the
+of the screen and the inbox badge stays visible; the phone once more in English, whose words are longer. Print media hides the navigation and the forms on the board and the
 task page, and both print to A4 PDFs.
 
-The data is the demo's (``web.demo.prepare``: the three shipped lists, the Yanting list at mid-year, one account per
-role) with the reminders of 2017-07-21 swept, served by a real waitress server. Screenshots of every page at 390 and
+The data is the demo's (``web.demo.prepare``: the three shipped lists, a budget added to Yanting's T8, the Yanting list
+at mid-year, one account per role) with the reminders of 2017-07-21 swept, served by a real waitress server. Screenshots of every page at 390 and
 1366 go to tests/artifacts/widths/, the PDFs next to them.
 """
 
@@ -50,7 +50,17 @@ def demo_live(store, clock, plugins, tmp_path):
     from web import create_app, demo
 
     clock.at = at("2017-07-21T10:00")
-    setup = demo.prepare(store, clock, plugins)
+    # the shipped lists, with a budget on T8 so the funds ledger (a plugin's task page) is visited too
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    for source in demo.shipped_files():
+        text = source.read_text(encoding="utf-8")
+        if source.name == "yanting-wenguang-2017.yaml":
+            marker = "    target: {quantity: 172.12, unit: 万元}\n"
+            assert text.count(marker) == 1
+            text = text.replace(marker, marker + "    funds: {budget: 172.12}\n")
+        (folder / source.name).write_text(text, encoding="utf-8")
+    setup = demo.prepare(store, clock, plugins, folder)
     run_pass(store, clock, channels=())  # the reminders and overdue notices due by 2017-07-21: a full inbox
     app = create_app(
         {
@@ -106,6 +116,20 @@ def test_every_page_fits_every_screen(demo_live, browser, role):  # noqa: F811
                 problems.append(f"{where}: the unread badge is not visible in the header")
             if width in SHOT_WIDTHS:
                 page.screenshot(path=str(WIDTHS / f"{role}-{p.what}-{width}.png"), full_page=True)
+    # the English words are longer: the phone once more in English, where a menu or a card would overflow first
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/lang/en?next=/")
+    assert page.locator("html[lang=en]").count() == 1
+    for p in pages:
+        page.goto(base + p.url)
+        m = page.evaluate(MEASURE)
+        where = f"{p.url} in English at 390x844"
+        if m["scroll"] > m["inner"]:
+            problems.append(f"{where}: {m['scroll']} px wide for {m['inner']} (too wide: {', '.join(m['wide'])})")
+        if m["header"] > HEADER_SHARE * 844:
+            problems.append(f"{where}: the header is {m['header']:.0f} px high, more than {HEADER_SHARE:.0%} of 844")
+        if m["badge"] is False:
+            problems.append(f"{where}: the unread badge is not visible in the header")
     page.context.close()
     assert not problems, "\n".join(problems)
 
@@ -139,3 +163,19 @@ def test_board_and_task_print_without_navigation(demo_live, browser):  # noqa: F
         page.emulate_media(media="screen")
         assert page.evaluate(PRINT_CHECK)["nav"] > 0, "on screen the navigation is shown again"
     page.context.close()
+
+
+def test_login_page_fits_every_screen(demo_live, browser):  # noqa: F811
+    base, _app, _passwords = demo_live
+    WIDTHS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, locale="zh-CN")
+    page = context.new_page()
+    for width, height in VIEWPORTS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(base + "/login")
+        m = page.evaluate(MEASURE)
+        assert m["scroll"] <= m["inner"], f"the login page is {m['scroll']} px wide at {width}x{height}"
+        assert m["header"] <= HEADER_SHARE * 844, f"the login page's header is {m['header']:.0f} px high at {width}"
+        if width in SHOT_WIDTHS:
+            page.screenshot(path=str(WIDTHS / f"anonymous-login-{width}.png"), full_page=True)
+    context.close()
