@@ -82,9 +82,9 @@ def test_removing_an_item_without_history_is_fine(store, yanting, clock, steps, 
 def test_removing_a_state_items_are_in_is_refused_then_forced(store, yanting, clock, plugins, steps, text):
     fire(store, task="T6", item=None, trigger="script_done", actor="zhang", clock=clock, plugins=plugins)
     edited = text.replace("      casting:    {label: 演员选拔}\n", "").replace(
-        "      - {trigger: script_done,  from: script,    to: casting,   by: [responsible]}\n"
-        "      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n",
-        "      - {trigger: script_done,  from: script,    to: rehearsal, by: [responsible]}\n",
+        "      - {trigger: script_done,  from: script,    to: casting,   by: [responsible], label: 完成剧本}\n"
+        "      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible], label: 完成演员选拔}\n",
+        "      - {trigger: script_done,  from: script,    to: rehearsal, by: [responsible], label: 完成剧本}\n",
     )
     with pytest.raises(StrandedData, match="任务 T6 有 1 个子项处于状态 “casting”"):
         load(store, [defn(edited, steps)], clock=clock)
@@ -121,7 +121,7 @@ def test_all_or_nothing_across_files(store, yanting, clock, plugins, steps, text
     fire(store, task="T6", item=None, trigger="script_done", actor="zhang", clock=clock, plugins=plugins)
     bad_edit = (
         text.replace("      casting:    {label: 演员选拔}\n", "")
-        .replace("      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n", "")
+        .replace("      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible], label: 完成演员选拔}\n", "")
         .replace("to: casting,", "to: rehearsal,")
     )
     before = counts(store)

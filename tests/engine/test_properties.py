@@ -142,10 +142,12 @@ VARIANTS = {
     .replace("from: inspecting,              to: rectifying,", "from: inspecting,              to: rework,"),
     # construction without tendering (award straight after the plan), production without casting
     "no_tender": _yanting_with("      tendering:     {label: 招投标, step: tendering}\n", "")
-    .replace("      - {trigger: open_tender,        from: plan_approved,           to: tendering,     by: [responsible]}\n", "")
+    .replace(
+        "      - {trigger: open_tender,        from: plan_approved,           to: tendering,     by: [responsible], label: 开标}\n", ""
+    )
     .replace("{trigger: award,              from: tendering,", "{trigger: award,              from: plan_approved,")
     .replace("      casting:    {label: 演员选拔}\n", "")
-    .replace("      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible]}\n", "")
+    .replace("      - {trigger: cast_done,    from: casting,   to: rehearsal, by: [responsible], label: 完成演员选拔}\n", "")
     .replace("{trigger: script_done,  from: script,    to: casting,", "{trigger: script_done,  from: script,    to: rehearsal,"),
 }
 WORKFLOW_TASKS = ("T1", "T2", "T6", "T7")  # T6 and T7 have a single item each

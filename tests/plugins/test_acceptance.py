@@ -206,8 +206,8 @@ def test_validation_needs_criteria_and_clear_verdicts(steps):
     errors = [p.format() for p in validate_text(no_criteria, "y.yaml", steps).errors]
     assert errors == ["y.yaml:148:15: 任务的流程 construction 有验收步骤(“inspecting”),但任务没有列出验收标准(acceptance)。"]
     two_passes = text.replace(
-        "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector]}",
-        "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector]}\n"
+        "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector], label: 验收不通过}",
+        "      - {trigger: fail,               from: inspecting,              to: rectifying,    by: [inspector], label: 验收不通过}\n"
         "      - {trigger: waive,              from: inspecting,              to: accepted,      by: [inspector]}",
     )
     errors = [p.format() for p in validate_text(two_passes, "y.yaml", steps).errors]
