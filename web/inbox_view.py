@@ -11,8 +11,9 @@ from flask import url_for
 
 import engine
 from engine import say, step_types
-from engine.account_rules import may_view_task
+from engine.account_rules import may_act, may_view_task
 from engine.reminders.notices import kind_word
+from engine.runtime.permissions import ANSWER_BY
 from web import services
 from web.actions import actions_for, may_report
 
@@ -90,6 +91,10 @@ def _shape(me, definition, task, notice, view, link, steps) -> dict:
         shaped["thread"] = (link + "#supervision", say(*words))
     if notice["handled"]:
         return shaped
+    if notice["kind"] == "overdue" and task.kind == "workflow" and notice["item"] and may_act(me, definition, task, ANSWER_BY):
+        # the overdue notice asks for the reason: the extension form on the task page takes it, opened on this item
+        page = url_for("board.task", checklist_id=definition.id, task_id=task.id, extend=notice["item"])
+        shaped["thread"] = (page + "#supervision", say("说明原因、申请延期", "Explain, ask for more time"))
     if task.kind == "workflow" and view is not None:
         shaped["view"] = view
         actions = actions_for(me, definition, task, view.state, steps)

@@ -89,12 +89,23 @@ def compose(
         )
     elif kind == "overdue":
         subject = say("【{w}】{t}:{m} 已逾期", "[{w}] {t}: {m} is overdue", w=word, t=short, m=milestone)
+        # where to explain: a workflow item's deadline can be extended with a reason (申请延期, the task page's
+        # supervision section); a target or a duty is explained to the leader in its next report's note
+        where = (
+            say(
+                "不能按期完成的,请在任务页“督办与延期”中申请延期并说明原因。",
+                "If it cannot be done on time, ask for an extension with the reason on the task page.",
+            )
+            if task.kind == "workflow"
+            else say("请在报送进度时在备注中说明原因。", "Please give the reason in the note of your next report.")
+        )
         body = say(
-            "{what}\n节点:{m}\n期限:{due},已逾期。\n请尽快完成,并说明原因。",
-            "{what}\nMilestone: {m}\nDeadline: {due}, missed.\nPlease finish as soon as possible and explain the delay.",
+            "{what}\n节点:{m}\n期限:{due},已逾期。\n请尽快完成。{where}",
+            "{what}\nMilestone: {m}\nDeadline: {due}, missed.\nPlease finish as soon as possible. {where}",
             what=what,
             m=milestone,
             due=due.isoformat(),
+            where=where,
         )
     else:
         late = overdue_workdays if overdue_workdays is not None else (today - due).days

@@ -249,6 +249,7 @@ def test_notice_text_names_task_item_milestone_date_and_responsible(year):
     [reminder] = [n for n in inbox(year, "zhang") if n["item"] == "八角镇人民村" and n["kind"] == "overdue"]
     assert set(reminder) >= {"id", "kind", "task", "item", "state", "due", "sent_at", "read", "text"}
     assert (reminder["task"], reminder["state"], reminder["due"], reminder["read"]) == ("T1", "building", "2017-07-20", False)
+    assert "请尽快完成。不能按期完成的,请在任务页“督办与延期”中申请延期并说明原因。" in reminder["text"]  # and says where
 
 
 def test_recurring_periods_before_loading_are_not_chased(store, steps):

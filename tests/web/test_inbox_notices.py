@@ -105,3 +105,23 @@ def test_a_target_reminder_offers_the_report_form(client, auth, store, clock, pl
     assert f'class="button go-report" href="/board/{CHECKLIST}/tasks/T5#report">去报送</a>' in t5
     assert f'href="/board/{CHECKLIST}/tasks/T5"' in t5 and "#item-" not in t5  # a target: the task, no item row
     assert 'id="report"' in text(client.get(f"/board/{CHECKLIST}/tasks/T5"))
+
+
+def test_an_overdue_notice_leads_to_where_the_reason_is_given(client, auth, store, clock, plugins):
+    """The overdue notice asks for the reason: its text says where, and its link opens the task page's extension
+    form on that item, where a reason is required; the leader decides."""
+    import html
+
+    run_pass(store, clock, channels=())
+    auth.login("staff")
+    page = text(client.get("/my/inbox"))
+    t1 = re.search(r'data-task="T1">(.*?)</section>', page, re.S).group(1)
+    assert "申请延期并说明原因" in t1 and "请尽快完成,并说明原因" not in t1
+    link = html.unescape(re.search(r'<a class="button go-thread" href="([^"]*extend=[^"]*)">说明原因、申请延期</a>', t1).group(1))
+    task_page = text(client.get(link))
+    form = re.search(r'<details class="sv-extension" open>(.*?)</details>', task_page, re.S).group(1)
+    item = re.search(r"extend=([^#&]*)", link).group(1)
+    from urllib.parse import unquote
+
+    chosen = re.search(r'<option value="([^"]*)" selected>', form).group(1)
+    assert chosen.startswith(unquote(item) + "|") and 'name="reason" required' in form
