@@ -71,6 +71,8 @@ checklists = Table(
     Column("definition", Text, nullable=False),  # ChecklistDef.source_json
     Column("format_version", Integer, nullable=False),
     Column("loaded_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),  # qingdan close: read-only, no notices (0006)
+    Column("closed_by", String(100), nullable=True),
 )
 
 tasks = Table(
@@ -96,8 +98,15 @@ items = Table(
     Column("version", Integer, nullable=False, default=1),  # optimistic concurrency check
     Column("state_since", UTCDateTime, nullable=False),
     Column("removed", Boolean, nullable=False, default=False),
+    # the item's own (0006): who holds it now (the list's owner:, then qingdan transfer), its own deadline, its
+    # share of the task's target, its note
+    Column("owner", String(100), nullable=True),
+    Column("due", Date, nullable=True),
+    Column("quantity", Numeric(20, 4), nullable=True),
+    Column("note", Text, nullable=True),
     UniqueConstraint("task_id", "name"),
     Index("ix_items_task_state", "task_id", "state"),
+    Index("ix_items_owner", "owner"),
 )
 
 progress = Table(
