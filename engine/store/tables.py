@@ -246,8 +246,34 @@ deliveries = Table(
     Column("next_attempt_at", UTCDateTime, nullable=True),
     Column("lease_until", UTCDateTime, nullable=True),  # a sender's claim, so two processes never send one delivery
     Column("sent_at", UTCDateTime, nullable=True),
+    Column("digest_id", Id, ForeignKey("digests.id"), nullable=True),  # the daily digest that carried it (engine.reminders.digest)
     UniqueConstraint("notice_id", "channel"),
     Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+digests = Table(
+    # One message a day per person and channel batching their reminders, overdue notices and escalations; the
+    # unique (recipient, channel, day) keeps two scheduler processes from making one twice.
+    "digests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("recipient", String(100), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("day", Date, nullable=False),  # the local day it is for
+    Column("checklist_id", String(100), nullable=False),  # a list naming the person (for their name and address)
+    Column("address", String(400), nullable=True),
+    Column("subject", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("notices", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sent | failed (will retry) | abandoned
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    UniqueConstraint("recipient", "channel", "day"),
+    Index("ix_digests_status_next", "status", "next_attempt_at"),
 )
 
 # ---------------------------------------------------------------- step data (plugins issue)
