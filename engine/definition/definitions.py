@@ -27,6 +27,13 @@ class PersonDef:
     unit: str | None = None
     email: str | None = None
     phone: str | None = None
+    notify: str | None = None  # "digest" | "immediate" as the list says; see ``digested``
+
+    @property
+    def digested(self) -> bool:
+        """Whether this person's reminders, overdue notices and escalations reach email and robots as one daily digest
+        (``notify: digest``) rather than one message each; unset: a head's are (they are the flooded ones)."""
+        return self.notify == "digest" if self.notify else "head" in self.roles
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,20 @@ class PartDef:
 
 
 @dataclass(frozen=True)
+class ItemDef:
+    """An item as the list writes it: its name, and what a mapping gave it of its own (all optional).
+
+    ``owner`` is the person the list names; who holds the item now is ``items.owner`` in the database (a transfer
+    may have moved it since). ``due`` is the item's own deadline, ``quantity`` its share of the task's target."""
+
+    name: str
+    owner: str | None = None
+    due: dt.date | None = None
+    quantity: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class TaskDef:
     id: str
     title: str
@@ -189,9 +210,25 @@ class TaskDef:
     escalate: tuple[EscalationDef, ...]
     options: dict = field(default_factory=dict)
     note: str | None = None
+    item_defs: tuple[ItemDef, ...] = ()  # one per name in ``items``, in the same order
+    measure: str = "sum"  # a target's: sum (reports add up) or latest / max / min (reports are readings; engine.runtime.measures)
+    reporters: tuple[str, ...] = ()  # roles or person ids who may also report progress (engine.runtime.permissions)
 
     def part(self, part_id: str) -> PartDef | None:
         return next((p for p in self.parts if p.id == part_id), None)
+
+    @cached_property
+    def item_by_name(self) -> dict[str, ItemDef]:
+        return {item.name: item for item in self.item_defs}
+
+    def item(self, name: str) -> ItemDef:
+        """The item ``name`` as the list writes it (a bare ``ItemDef`` for a name the list no longer has)."""
+        return self.item_by_name.get(name) or ItemDef(name)
+
+    @cached_property
+    def has_own_items(self) -> bool:
+        """Whether any item carries an owner, due date, share or note of its own."""
+        return any(i.owner or i.due or i.quantity is not None or i.note for i in self.item_defs)
 
 
 @dataclass(frozen=True)
@@ -258,7 +295,14 @@ def rebuild_checklist(source_json: str) -> ChecklistDef:
 
 def item_names(task: schema.Task) -> tuple[str, ...]:
     """A task without ``items`` runs as a single item named after the task."""
-    return tuple(task.items) if task.items else (task.title,)
+    return tuple(i.name for i in item_defs(task))
+
+
+def item_defs(task: schema.Task) -> tuple[ItemDef, ...]:
+    """Each item of the task, a plain name or a mapping alike (a task without ``items``: one named after the task)."""
+    if not task.items:
+        return (ItemDef(task.title),)
+    return tuple(ItemDef(i) if isinstance(i, str) else ItemDef(i.name, i.owner, i.due, i.quantity, i.note) for i in task.items)
 
 
 def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, dict] | None = None) -> ChecklistDef:
@@ -283,7 +327,7 @@ def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, di
         extra_workdays=workdays,
         notify_at=header.notify_at,
         units={key: unit.name for key, unit in model.units.items()},
-        people={key: PersonDef(key, p.name, tuple(p.roles), p.unit, p.email, p.phone) for key, p in model.people.items()},
+        people={key: PersonDef(key, p.name, tuple(p.roles), p.unit, p.email, p.phone, p.notify) for key, p in model.people.items()},
         workflows=workflows,
         tasks=tasks,
         source_json=model.model_dump_json(by_alias=True, exclude_defaults=True),
@@ -330,9 +374,12 @@ def _task(task: schema.Task, defaults: schema.Rules, options: dict) -> TaskDef:
         kind=kind,
         workflow=task.workflow,
         items=item_names(task),
+        item_defs=item_defs(task),
         deadlines=dict(task.deadlines),
         target=task.target.quantity if task.target else None,
         target_unit=task.target.unit if task.target else None,
+        measure=task.target.measure if task.target else "sum",
+        reporters=tuple(task.reporters if task.reporters is not None else defaults.reporters or ()),
         parts=tuple(PartDef(p.id, p.title, p.quantity) for p in task.parts),
         every=task.recurring.every if task.recurring else None,
         at_least=task.recurring.at_least if task.recurring else 0,

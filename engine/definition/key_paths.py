@@ -39,6 +39,7 @@ PATTERNS = [
     (("tasks", None, "target"), schema.Target),
     (("tasks", None, "parts", None), schema.Part),
     (("tasks", None, "recurring"), schema.Recurring),
+    (("tasks", None, "items", None), schema.Item),
     (("tasks", None, "escalate", None), schema.Escalation),
 ]
 
@@ -67,6 +68,7 @@ def all_model_keys():
         schema.Target,
         schema.Part,
         schema.Recurring,
+        schema.Item,
         schema.Task,
     ]
     for model in models:

@@ -22,7 +22,7 @@ from engine.dates.durations import parse_duration
 from engine.definition import limits
 from engine.errors import InputError
 
-ROLES = ("head", "leader", "staff", "inspector")
+ROLES = ("head", "leader", "staff", "inspector", "informant")  # informant: 信息员, reports where a task names it
 ACTORS = ("responsible", "leader", "head", "inspector")
 PERIODS = ("week", "month", "quarter", "year")
 
@@ -136,10 +136,12 @@ class RankingWeights(Strict):
 
 class Person(Strict):
     name: Text
-    roles: list[Literal["head", "leader", "staff", "inspector"]] = ["staff"]
+    roles: list[Literal["head", "leader", "staff", "inspector", "informant"]] = ["staff"]
     unit: Key | None = None
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=limits.MAX_EMAIL)] | None = None
     phone: Text | None = None
+    # external notices (email, robots): one daily digest, or each at once; unset: digest for heads, else immediate
+    notify: Literal["digest", "immediate"] | None = None
 
 
 class State(Strict):
@@ -175,17 +177,37 @@ class Escalation(Strict):
 class Rules(Strict):
     remind: list[DurationText] = []
     escalate: list[Escalation] = []
+    reporters: list[Key] | None = None  # roles or person ids who may report besides the task's own people
+
+
+def _measure(value: str) -> str:
+    # sum adds reports up; latest / max / min take readings (engine.runtime.measures)
+    if value not in ("sum", "latest", "max", "min"):
+        raise ValueError("bad_measure")
+    return value
 
 
 class Target(Strict):
     quantity: Quantity
     unit: Text
+    measure: Annotated[str, AfterValidator(_measure)] = "sum"
 
 
 class Part(Strict):
     id: Key
     title: Text
     quantity: Quantity
+
+
+class Item(Strict):
+    """An item written as a mapping (``{name: 王家户, owner: wu, due: 2017-06-30, quantity: 2, note: 因病}``) beside the
+    plain names: who holds it, its own deadline, its share of the task's target, a note."""
+
+    name: Text
+    owner: Key | None = None
+    due: dt.date | None = None
+    quantity: Quantity | None = None
+    note: LongText | None = None
 
 
 class Recurring(Strict):
@@ -205,12 +227,13 @@ class Task(BaseModel):
     workflow: Key | None = None
     target: Target | None = None
     recurring: Recurring | None = None
-    items: list[Text] = []
+    items: list[Text | Item] = []  # plain names and mappings may be mixed
     deadlines: dict[Key, dt.date] = {}
     parts: list[Part] = []
     pace: bool = False
     remind: list[DurationText] | None = None
     escalate: list[Escalation] | None = None
+    reporters: list[Key] | None = None  # replaces defaults.reporters (engine.runtime.permissions.check_report)
     note: LongText | None = None
 
 

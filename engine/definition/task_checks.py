@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.definition.definitions import DONE
 from engine.i18n import say
 
 
@@ -58,8 +59,9 @@ class TaskChecks:
                     ),
                     key=True,
                 )
-            self._items(path, task)
             workflow = workflows.get(task.workflow) if task.workflow else None
+            self._items(path, task)
+            self._own_items(path, task, people, workflow, calendar, header)
             if task.workflow and workflow is None:
                 self.error(path + ("workflow",), self._missing("流程", "workflow", task.workflow, workflows, "workflows"))
             self._deadlines(path, task, workflow, calendar, header)
@@ -74,14 +76,104 @@ class TaskChecks:
 
     def _items(self, path, task):
         seen = {}
-        for index, name in enumerate(task.items):
+        for index, entry in enumerate(task.items):
+            name = entry if isinstance(entry, str) else entry.name
             if name in seen:
                 self.error(path + ("items", index), say("子项 “{n}” 重复。", "item '{n}' is listed twice.", n=name))
             seen.setdefault(name, index)
 
+    def _own_items(self, path, task, people, workflow, calendar, header):
+        """An item's owner, due date and share (docs/checklist-format.md, "Items of their own"): the owner a
+        person of the list; the due date only on a workflow or target task, in a year the calendar knows, warned
+        when outside the list's year or after the task's own final deadline; a share only on a target task, and
+        the shares together no more than the target."""
+        final_due = _final_deadline(task, workflow)
+        shares = 0
+        for index, entry in enumerate(task.items):
+            if isinstance(entry, str):
+                continue
+            where = path + ("items", index)
+            if entry.owner is not None and entry.owner not in people:
+                self.error(where + ("owner",), self._missing("人员", "person", entry.owner, people, "people"))
+            if entry.due is not None:
+                self._item_due(where + ("due",), task, entry, final_due, calendar, header)
+            if entry.quantity is not None:
+                if task.target is None:
+                    self.error(
+                        where + ("quantity",),
+                        say(
+                            "子项的 quantity(分担数量)只用于数量目标(target)任务。",
+                            "an item's quantity (its share) applies only to quantity-target tasks.",
+                        ),
+                        key=True,
+                    )
+                    continue
+                shares += entry.quantity
+                if shares > task.target.quantity:
+                    self.error(
+                        where + ("quantity",),
+                        say(
+                            "子项分担数量合计 {s} 超过任务目标 {t}(到子项 “{n}” 为止)。",
+                            "the items' shares add up to {s}, more than the task's target {t} (up to item '{n}').",
+                            s=shares,
+                            t=task.target.quantity,
+                            n=entry.name,
+                        ),
+                    )
+                    shares = -(10**30)  # one message per task is enough
+
+    def _item_due(self, where, task, entry, final_due, calendar, header):
+        due = entry.due
+        if task.recurring is not None:
+            self.error(
+                where,
+                say(
+                    "周期性任务按周期计算期限,子项不用 due。",
+                    "recurring duties are due at the end of each period; remove the item's due.",
+                ),
+                key=True,
+            )
+            return
+        if due.year != header.year:
+            self.warn(
+                where,
+                say(
+                    "子项期限 {d} 不在清单年度 {y} 内。",
+                    "the item's deadline {d} is outside the checklist's year {y}.",
+                    d=due,
+                    y=header.year,
+                ),
+            )
+        if final_due is not None and due > final_due:
+            self.warn(
+                where,
+                say(
+                    "子项 “{n}” 的期限 {d} 晚于任务的最终期限 {f}。",
+                    "item '{n}' is due {d}, after the task's final deadline {f}.",
+                    n=entry.name,
+                    d=due,
+                    f=final_due,
+                ),
+            )
+        if calendar is not None and not calendar.covers(due.year):
+            self._calendar_gap(where, due.year, calendar.gap(due.year))
+
     def _parts(self, path, task):
         if task.parts and task.target is None:
             self.error(path + ("parts",), say("parts 只用于数量目标(target)任务。", "parts apply only to quantity-target tasks."), key=True)
+            return
+        if task.parts and task.target.measure != "sum":
+            # a reading is the value of the whole at a date; parts that add up to the whole need reports that add up
+            self.error(
+                path + ("parts",),
+                say(
+                    "parts(分项)只用于累计目标(measure: sum);按读数计的目标(measure: {m})不能分项,请拆成几个任务。",
+                    "parts apply only to targets whose reports add up (measure: sum); a target measured by readings "
+                    "(measure: {m}) cannot have parts: make one task per part.",
+                    m=task.target.measure,
+                ),
+                key=True,
+            )
             return
         seen = set()
         for index, part in enumerate(task.parts):
@@ -133,6 +225,15 @@ class TaskChecks:
                 for issue in step.check_task(task, workflow, mine):
                     self.src.problem(path + tuple(issue.path), issue.message, severity=issue.severity)
         return {key: _jsonable(value) for key, value in options.items()}
+
+
+def _final_deadline(task, workflow):
+    """The task's last deadline for finishing: a final state's (workflow) or ``done`` (target); None without one."""
+    if workflow is not None:
+        days = [day for state, day in task.deadlines.items() if state in workflow.states and workflow.states[state].final]
+    else:
+        days = [day for state, day in task.deadlines.items() if state == DONE]
+    return max(days, default=None)
 
 
 def _jsonable(value):

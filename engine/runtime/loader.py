@@ -21,8 +21,10 @@ from engine.definition.definitions import ChecklistDef, TaskDef, rebuild_checkli
 from engine.errors import Stranded, StrandedData
 from engine.i18n import say
 from engine.runtime import audit
+from engine.runtime.closing import check_open
 from engine.runtime.deadlines import replan_checklist
 from engine.runtime.event_notices import tell_handovers
+from engine.runtime.item_owners import apply_reload, own_columns
 from engine.runtime.reaching import forget_reached, record_initial
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
@@ -61,6 +63,7 @@ def load(
             elif row["source_sha256"] == digest(definition):
                 reports.append(LoadReport(definition.id, "unchanged", row["revision"]))
             else:
+                check_open(conn, definition.id)  # a list closed at year end is not reloaded: copy it to next year's
                 reports.append(_update(conn, definition, row, now, actor, force, progress))
     return reports
 
@@ -119,6 +122,7 @@ def _add_tasks(conn, definition, new_tasks, positions, now, report, progress):
                     "version": 1,
                     "state_since": now,
                     "removed": False,
+                    **own_columns(task.item(name)),
                 }
             )
         if len(batch) >= 5000:
@@ -309,6 +313,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
                         "version": 1,
                         "state_since": now,
                         "removed": False,
+                        **own_columns(task.item(name)),
                     }
                     for name in fresh
                 ],
@@ -336,6 +341,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
             "note": "; ".join(blockers) if blockers else None,
         }
     ] + reset_events
+    entries += apply_reload(conn, old, definition, revision=revision, actor=actor, now=now)  # owners, due dates, shares, notes
     audit.append_many(conn, definition.id, entries)
     record_initial(conn, definition, now)
     replan_checklist(conn, definition, now)
