@@ -57,6 +57,8 @@ class PassReport:
     delivered: int = 0
     failed: int = 0
     supervisions_escalated: int = 0
+    digests_made: int = 0  # daily digests made this pass (engine.reminders.digest)
+    digests_sent: int = 0
 
 
 def run_pass(
@@ -85,11 +87,18 @@ def run_pass(
 
         with store.write() as conn:
             queue_deliveries(conn, channels, now)  # event notices written by firings since the last pass
+    if channels:
+        from engine.reminders.digest import make_digests
+
+        report.digests_made = make_digests(store, now)  # held deliveries of people who take a daily digest
     if deliver and channels:
         from engine.reminders.delivery import deliver_due
 
         outcome = deliver_due(store, clock, channels)
         report.delivered, report.failed = outcome.sent, outcome.failed
+        from engine.reminders.digest import send_digests
+
+        report.digests_sent = send_digests(store, clock, channels).sent
     return report
 
 
@@ -236,6 +245,7 @@ def _insert_notices(conn, rows: list[dict]) -> list[dict]:
 
 def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, definitions: dict) -> None:
     from engine.reminders.delivery import recipient_of
+    from engine.reminders.digest import delivery_status
 
     if not channels:
         return
@@ -250,7 +260,7 @@ def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, def
                         "notice_id": notice["id"],
                         "channel": channel.name,
                         "address": _address(channel, recipient),
-                        "status": "pending",
+                        "status": delivery_status(definition, notice["recipient"]),  # held for a digest, or sent at once
                         "attempts": 0,
                         "next_attempt_at": now,
                     }
