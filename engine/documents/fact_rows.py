@@ -14,6 +14,7 @@ from engine.i18n import say
 from engine.kinds import TaskKind, Verdict, light_word
 from engine.numbers import plain
 from engine.queries.status import TaskStatus, behind_pace, time_elapsed
+from engine.runtime.measures import is_measured
 from engine.verdicts import describe
 
 
@@ -66,7 +67,7 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
                     )
                 )
             )
-        else:
+        elif not is_measured(task):  # readings do not add up: a measured target has no "done in the period"
             period_done = sum((r.amount for r in context.reports if r.task_id == row_id and period.start <= r.on_date <= today), Decimal(0))
     completion = float(done / target) if target else None
     elapsed_share = time_elapsed(definition, task, today)

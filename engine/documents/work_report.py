@@ -31,6 +31,7 @@ from engine.documents.phrasing import (
     sentence,
 )
 from engine.kinds import Light, TaskKind
+from engine.runtime.measures import is_measured, value_word
 
 EVERY = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
 
@@ -147,6 +148,11 @@ def _progress(facts, tf, number: int, when: str) -> dict:
     text += _planned(facts, tf)
     if task.kind == TaskKind.WORKFLOW:
         text += _stages(facts, tf, as_of)
+    elif is_measured(task) and tf.status.reading_on is not None:  # a reading, not a running total
+        text += f"截至{as_of},{value_word(task.measure, chinese=True)}为{num(tf.done)}{_unit(tf)}({day(tf.status.reading_on, year)}),"
+        text += f"目标为{num(tf.target)}{_unit(tf)}" + ("(已达到)。" if tf.status.complete else "。")
+    elif is_measured(task):
+        text += f"截至{as_of},尚无报送的读数。" + placeholder(f"{task.title}的进展情况")
     elif tf.done:
         text += f"截至{as_of},累计完成{num(tf.done)}{_unit(tf)},占目标的{percent(tf.completion)}"
         for part in tf.parts:
@@ -249,7 +255,12 @@ def _plan(facts, tf, number: int) -> dict:
                 steps.append(f"{inspection.item}于{day(inspection.rectify_due, year)}前整改到位并申请复验")
         if tf.remaining is not None and task.kind != TaskKind.WORKFLOW and tf.remaining > 0:
             due = next((d for _label, d, _n in tf.upcoming), None)
-            steps.append(f"还需完成{num(tf.remaining)}{_unit(tf)}" + (f",确保{day(due, year)}前完成" if due else ""))
+            if is_measured(task):  # a reading to raise, not an amount still to do
+                steps.append(
+                    f"距目标{num(tf.target)}{_unit(tf)}还差{num(tf.remaining)}{_unit(tf)}" + (f",确保{day(due, year)}前达到" if due else "")
+                )
+            else:
+                steps.append(f"还需完成{num(tf.remaining)}{_unit(tf)}" + (f",确保{day(due, year)}前完成" if due else ""))
         elif task.kind == TaskKind.WORKFLOW:
             single = tf.target <= 1
             for label, due, count in tf.upcoming:

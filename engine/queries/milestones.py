@@ -8,7 +8,8 @@ the board, the task page, the API, the sweep and the exports all take their verd
 Milestones of a task, per item:
 - workflow: each dated state in ``deadlines`` (reached per ``WorkflowDef.reached``), plus the item's own
   deadlines (rectification, contract); moot when the item ended in a final state that does not count it;
-- target: ``done`` for the task as a whole (reached the day the running total last came up to the target);
+- target: ``done`` for the task as a whole (reached the day the running total, or for a measured target the
+  measured value of ``engine.runtime.measures``, last came up to the target);
 - recurring: each period of the year that ended on or after the list was first loaded (reached the day the
   item's reports in that period, by activity date, came up to ``at_least``).
 
@@ -29,6 +30,8 @@ from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import TaskKind, Verdict
 from engine.runtime.deadlines import first_loaded_day
+from engine.runtime.measures import day_reached as measured_day_reached
+from engine.runtime.measures import is_measured, readings_of
 from engine.store.tables import item_deadlines, item_reached, items, progress, tasks
 from engine.verdicts import MilestoneVerdict, judge, on_time_rate
 
@@ -148,6 +151,7 @@ def checklist_milestones(
     reached = _reached_dates(conn, row_ids, until)
     own = _item_deadlines(conn, row_ids, until, definition.timezone)
     sums = _sums_by_day(conn, row_ids, until)
+    readings = readings_of(conn, [wanted[t.id] for t in definition.tasks if is_measured(t) and t.id in wanted], until)
     first_loaded = first_loaded_day(conn, definition) or dt.date.min
     result = {}
     for task in definition.tasks:
@@ -160,7 +164,7 @@ def checklist_milestones(
                 rows = [_as_of(definition.workflows[task.workflow], row, reached.get(row.id, {})) for row in rows]
             found = _workflow(definition, task, rows, reached, own, today)
         elif task.kind == TaskKind.TARGET:
-            found = _target(task, rows, sums.get(row_id, {}), today)
+            found = _target(task, rows, sums.get(row_id, {}), today, readings.get(row_id, []))
         else:
             found = _recurring(definition, task, rows, sums.get(row_id, {}), today, first_loaded)
         result[task.id] = TaskMilestones(task, found, _summarize(found))
@@ -211,11 +215,15 @@ def _workflow(definition, task, rows, reached, own, today) -> list[ItemMilestone
     return found
 
 
-def _target(task, rows, by_day: dict, today) -> list[ItemMilestones]:
+def _target(task, rows, by_day: dict, today, readings: list) -> list[ItemMilestones]:
     item = ItemMilestones(rows[0].id if len(rows) == 1 else None, rows[0].name if len(rows) == 1 else None, None)
     due = task.deadlines.get(DONE)
     if due is not None:
-        item.milestones.append(Milestone(DONE, due, judge(due, _day_reached(by_day.get(None, {}), task.target), today)))
+        if is_measured(task):  # readings, not increments: the day the measured value last came up to the target
+            day = measured_day_reached(task.measure, readings, task.target)
+        else:
+            day = _day_reached(by_day.get(None, {}), task.target)
+        item.milestones.append(Milestone(DONE, due, judge(due, day, today)))
     return [item]
 
 

@@ -23,6 +23,7 @@ from engine.i18n import say
 from engine.kinds import Light, TaskKind, Verdict
 from engine.numbers import as_json_number as _num
 from engine.queries.milestones import checklist_milestones
+from engine.runtime.measures import is_measured, measured, readings_of
 from engine.store import Store
 from engine.store.tables import items, progress, tasks
 
@@ -52,6 +53,8 @@ class TaskStatus:
     finished: int | None = None  # workflow tasks: items in a final state
     judged: object = None  # engine.queries.milestones.TaskMilestones: every item's milestones, for pages and exports
     excluded: int = 0  # stored report entries left out because no one could have entered them (see ``unusable_note``)
+    measure: str = "sum"  # a target's: sum, or latest / max / min (``done`` is then the measured value)
+    reading_on: dt.date | None = None  # a measured target: the activity date of the reading ``done`` comes from
 
     def unusable_note(self) -> str | None:
         """The warning for entries left out of ``done``: infinite, NaN or beyond ``NUMERIC(20,4)``, written around the
@@ -90,6 +93,11 @@ class TaskStatus:
             **({"pace": self.pace} if self.pace is not None else {}),
             **({"extra": self.extra} if self.extra else {}),
             **({"excluded_entries": self.excluded, "warning": self.unusable_note()} if self.excluded else {}),
+            **(
+                {"measure": self.measure, "reading_on": self.reading_on.isoformat() if self.reading_on else None}
+                if self.measure != "sum"
+                else {}
+            ),
         }
 
 
@@ -148,6 +156,7 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
                 .group_by(progress.c.task_id)
             ).all()
         )
+        readings = readings_of(conn, [task_ids[t.id] for t in definition.tasks if is_measured(t) and t.id in task_ids], today)
         judged = checklist_milestones(conn, definition, today, task_ids, restate=restate)
         if restate:
             histogram = _states_of(judged, task_ids)
@@ -161,7 +170,7 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         if task.kind == TaskKind.WORKFLOW:
             status = _workflow_status(definition, task, histogram.get(row_id, {}), milestones)
         elif task.kind == TaskKind.TARGET:
-            status = _target_status(task, row_id, sums)
+            status = _target_status(task, row_id, sums, readings.get(row_id, []))
         else:
             status = _recurring_status(task, item_counts.get(row_id, 0), milestones, today)
         status.items = item_counts.get(row_id, 0)
@@ -220,7 +229,12 @@ def _workflow_status(definition: ChecklistDef, task: TaskDef, states: dict[str, 
     return status
 
 
-def _target_status(task: TaskDef, row_id: int, sums: dict) -> TaskStatus:
+def _target_status(task: TaskDef, row_id: int, sums: dict, readings: list) -> TaskStatus:
+    if is_measured(task):  # the value is a reading, not a running total (engine.runtime.measures)
+        value = measured(task.measure, readings)
+        status = _base(task, value.value, task.target)
+        status.measure, status.reading_on = task.measure, value.on
+        return status
     total = sum((amount for (task_id, _), amount in sums.items() if task_id == row_id), Decimal(0))
     status = _base(task, total, task.target)
     status.parts = {part.id: (sums.get((row_id, part.id), Decimal(0)), part.quantity) for part in task.parts}

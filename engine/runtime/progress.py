@@ -1,8 +1,10 @@
 """Progress reports on quantity targets and recurring duties, and their explicit corrections.
 
-Reports add up; a report for a part counts toward the part and the whole ("共放映2854场,其中贫困村
+Reports add up (``measure: sum``); a report for a part counts toward the part and the whole ("共放映2854场,其中贫困村
 163场"). An entry is never edited: a correction is a new entry that reverses an earlier one, and each
-entry can be reversed once.
+entry can be reversed once. On a measured target (``measure: latest``, ``max``, ``min``) a report is a reading,
+the value at its activity date (``engine.runtime.measures``): it may be 0 or below the last one, is never "beyond
+the target", and a correction withdraws the reading, leaving the value of the readings that remain.
 
 Reports cannot lie by accident: an amount is a plain decimal as people write it (no ``1e9``, ``NaN``,
 ``0x10``, ``1_000`` or full-width digits, which a number parser would take or misread), positive, with at
@@ -20,13 +22,14 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from engine import catalog
-from engine.amounts import parse_amount, parse_id, shorten, usable
+from engine.amounts import parse_amount, parse_id, parse_measure, shorten, usable
 from engine.dates.clock import Clock, local_date
 from engine.errors import InputError, InvalidTrigger, NotFound
 from engine.i18n import say
 from engine.numbers import plain
 from engine.runtime import audit
 from engine.runtime.activity import activity_date
+from engine.runtime.measures import is_measured, measured, readings_of
 from engine.runtime.permissions import check_report
 from engine.store import Store
 from engine.store.tables import items, progress, tasks
@@ -63,11 +66,13 @@ def report(
 ) -> ReportResult:
     """Add a report. ``on``: the activity date (``YYYY-MM-DD`` or a date; default today, see
     ``engine.runtime.activity``). ``over``: confirms an amount beyond what remains of the target or part."""
-    value = parse_amount(amount)
     now = clock.now()
     with store.write() as conn:
         ref = catalog.find_task(conn, task, checklist)
         definition, task_def = ref.checklist, ref.task
+        reading = is_measured(task_def)
+        # a reading is the value at its date: 0 and below are values too (辍学率 0%); an increment must be above 0
+        value = parse_measure(amount) if reading else parse_amount(amount)
         if task_def.kind == "workflow":
             raise InvalidTrigger(
                 say(
@@ -97,9 +102,10 @@ def report(
             item_row = catalog.resolve_item(conn, ref, item)
         if conn.dialect.name != "sqlite":  # two reports at once must not both fit the same remainder (SQLite: BEGIN IMMEDIATE)
             conn.execute(select(tasks.c.id).where(tasks.c.id == ref.task_row_id).with_for_update())
-        before = _total(conn, ref.task_row_id)
+        before = _value(conn, ref.task_row_id, task_def)
         part_before = _total(conn, ref.task_row_id, part) if part is not None else None
-        went_over = _beyond_target(task_def, part_def, value, before, part_before, over)
+        # a reading above the target is no mistake (通响率 97% for a target of 95%): only increments are checked
+        went_over = False if reading else _beyond_target(task_def, part_def, value, before, part_before, over)
         entry = conn.execute(
             insert(progress)
             .values(
@@ -114,7 +120,7 @@ def report(
             )
             .returning(progress.c.id)
         ).scalar_one()
-        total = before + value
+        total = _value(conn, ref.task_row_id, task_def) if reading else before + value
         part_total = part_before + value if part is not None else None
         reached = task_def.target is not None and before < task_def.target <= total
         data = {
@@ -125,6 +131,8 @@ def report(
             "target": plain(task_def.target) if task_def.target is not None else None,
             "reached": reached,
         }
+        if reading:
+            data["measure"] = task_def.measure  # ``amount`` is a reading and ``total`` the measured value
         if on_day != local_date(now, definition.timezone):
             data["on"] = on_day.isoformat()  # ``at`` is when it was entered
         if went_over:
@@ -249,7 +257,7 @@ def correct(
             )
             .returning(progress.c.id)
         ).scalar_one()
-        total = _total(conn, ref.task_row_id)
+        total = _value(conn, ref.task_row_id, task_def)
         part_total = _total(conn, ref.task_row_id, original["part"]) if original["part"] is not None else None
         item_name = (
             conn.execute(select(items.c.name).where(items.c.id == original["item_id"])).scalar()
@@ -257,6 +265,8 @@ def correct(
             else None
         )
         data = {"entry": new_id, "reverses": number, "amount": plain(-original["amount"]), "part": original["part"], "total": plain(total)}
+        if is_measured(task_def):
+            data["measure"] = task_def.measure  # the reading is withdrawn; ``total`` is the value of the readings left
         if original["on_date"] != local_date(now, definition.timezone):
             data["on"] = original["on_date"].isoformat()  # counts where the reversed entry counted
         audit.append(
@@ -283,6 +293,13 @@ def correct(
             False,
             original["on_date"],
         )
+
+
+def _value(conn, task_row_id: int, task_def) -> Decimal:
+    """The task's value now: the running total, or for a measured target the value of its standing readings."""
+    if is_measured(task_def):
+        return measured(task_def.measure, readings_of(conn, [task_row_id]).get(task_row_id, [])).value
+    return _total(conn, task_row_id)
 
 
 def _total(conn, task_row_id: int, part: str | None = None) -> Decimal:
