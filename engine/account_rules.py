@@ -12,26 +12,29 @@ from engine.i18n import say
 
 #: the ``by`` words of a workflow (see engine.runtime.permissions) each role may act in
 ROLE_CAPACITIES = {
-    "head": frozenset({"head", "leader", "responsible"}),
-    "leader": frozenset({"leader", "responsible"}),
-    "staff": frozenset({"responsible"}),
+    "head": frozenset({"head", "leader", "responsible", "owner"}),
+    "leader": frozenset({"leader", "responsible", "owner"}),
+    "staff": frozenset({"responsible", "owner"}),  # owner: an item's holder, on that item only
     "inspector": frozenset({"inspector"}),
     "admin": frozenset(),
 }
 
 
 #: the capacities that may report progress (engine.runtime.permissions.check_report)
-REPORT_CAPACITIES = frozenset({"responsible", "leader", "head"})
+REPORT_CAPACITIES = frozenset({"responsible", "leader", "head", "owner"})
 
 
-def may_act(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...] | frozenset) -> bool:
-    """Whether the account, through its person in ``checklist``, holds one of the ``by`` words on ``task``."""
+def may_act(
+    account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...] | frozenset, *, holder: str | None = None
+) -> bool:
+    """Whether the account, through its person in ``checklist``, holds one of the ``by`` words on ``task``
+    (``holder``: the owner of the one item acted on, ``engine.runtime.permissions.capacities``)."""
     from engine.runtime.permissions import capacities
 
     person = account.person_in(checklist)
     if person is None or account.disabled:
         return False
-    return bool(capacities(checklist, task, person) & ROLE_CAPACITIES.get(account.role, frozenset()) & set(by))
+    return bool(capacities(checklist, task, person, holder=holder) & ROLE_CAPACITIES.get(account.role, frozenset()) & set(by))
 
 
 def acting_person(account: Account, checklist: ChecklistDef) -> str:
@@ -48,10 +51,12 @@ def acting_person(account: Account, checklist: ChecklistDef) -> str:
     return person
 
 
-def check_account_fire(account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...], trigger: str) -> str:
+def check_account_fire(
+    account: Account, checklist: ChecklistDef, task: TaskDef, by: tuple[str, ...], trigger: str, *, holder: str | None = None
+) -> str:
     """The person to fire as, or NotPermitted when the account's role does not allow this trigger on this task."""
     person = acting_person(account, checklist)
-    if not may_act(account, checklist, task, by):
+    if not may_act(account, checklist, task, by, holder=holder):
         raise NotPermitted(
             say(
                 "账号 {a}({r})无权对任务 {t} 执行 “{g}”。",
@@ -65,9 +70,9 @@ def check_account_fire(account: Account, checklist: ChecklistDef, task: TaskDef,
     return person
 
 
-def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDef) -> str:
+def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDef, *, holder: str | None = None) -> str:
     person = acting_person(account, checklist)
-    if not may_act(account, checklist, task, REPORT_CAPACITIES):
+    if not may_act(account, checklist, task, REPORT_CAPACITIES, holder=holder):
         raise NotPermitted(
             say(
                 "账号 {a}({r})无权为任务 {t} 报送进度。",
@@ -88,6 +93,8 @@ def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef) -> b
     person = account.person_in(checklist)
     if person is None:
         return False
+    if person in task.owners:  # the list gives them items of this task (a holder by transfer: engine.queries.todo)
+        return True
     if account.role == "staff":
         own_unit = checklist.people[person].unit
         return person in (task.responsible, task.leader) or (own_unit is not None and own_unit == task.unit)

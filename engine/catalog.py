@@ -101,8 +101,8 @@ def find_task(conn, name: str, checklist_id: str | None = None) -> TaskRef:
 
 
 def resolve_item(conn, ref: TaskRef, item: str | None):
-    """The item row (id, name, state, version); the only item when ``item`` is None and there is one."""
-    query = select(items.c.id, items.c.name, items.c.state, items.c.version).where(
+    """The item row (id, name, state, version, owner); the only item when ``item`` is None and there is one."""
+    query = select(items.c.id, items.c.name, items.c.state, items.c.version, items.c.owner).where(
         items.c.task_id == ref.task_row_id, items.c.removed.is_(False)
     )
     if item is not None:

@@ -33,8 +33,10 @@ def button_label(transition, workflow) -> str:
     return workflow.action_label(transition.trigger, transition.dest)  # the engine's words for a step, pages and messages alike
 
 
-def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict) -> list[Action]:
-    """``steps``: ``engine.pluginmanager.step_types(plugins)``."""
+def actions_for(
+    account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict, *, holder: str | None = None
+) -> list[Action]:
+    """``steps``: ``engine.pluginmanager.step_types(plugins)``; ``holder``: the item's owner (it acts on its item)."""
     if task.kind != "workflow" or state is None:
         return []
     workflow = definition.workflows[task.workflow]
@@ -42,7 +44,7 @@ def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | N
     step = workflow.states[state].step
     page = pages_of(current_app).steps.get(step) if step else None
     for transition in workflow.transitions:
-        if state not in transition.sources or not may_act(account, definition, task, transition.by):
+        if state not in transition.sources or not may_act(account, definition, task, transition.by, holder=holder):
             continue
         fields = step_fields(definition, task, transition, state, steps)
         found.append(
@@ -61,5 +63,5 @@ def actions_for(account, definition: ChecklistDef, task: TaskDef, state: str | N
     return found
 
 
-def may_report(account, definition: ChecklistDef, task: TaskDef) -> bool:
-    return task.kind != "workflow" and may_act(account, definition, task, REPORT_CAPACITIES)
+def may_report(account, definition: ChecklistDef, task: TaskDef, *, holder: str | None = None) -> bool:
+    return task.kind != "workflow" and may_act(account, definition, task, REPORT_CAPACITIES, holder=holder)

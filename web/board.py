@@ -96,7 +96,7 @@ def task(checklist_id, task_id):
             {
                 "view": view,
                 "deadlines": deadlines,
-                "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins)),
+                "actions": actions_for(me, definition, task_def, view.state, step_types(svc.plugins), holder=view.owner),
                 "state_label": definition.workflows[task_def.workflow].label(view.state) if view.state else "",
                 "urgency": presenters.urgency(deadlines, status.today),
             }

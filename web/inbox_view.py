@@ -97,7 +97,7 @@ def _shape(me, definition, task, notice, view, link, steps) -> dict:
         shaped["thread"] = (page + "#supervision", say("说明原因、申请延期", "Explain, ask for more time"))
     if task.kind == "workflow" and view is not None:
         shaped["view"] = view
-        actions = actions_for(me, definition, task, view.state, steps)
+        actions = actions_for(me, definition, task, view.state, steps, holder=getattr(view, "owner", None))
         paged = [a for a in actions if a.page]  # the steps a plugin's page takes (pass or fail): one link to it
         shaped["actions"] = [a for a in actions if not a.page] + paged[:1]
     elif task.kind != "workflow" and may_report(me, definition, task):

@@ -51,7 +51,7 @@ def fire(
     if task_def.kind == "workflow":
         transition = definition.workflows[task_def.workflow].transition(trigger, row.state)
         if transition is not None:
-            person = check_account_fire(account, definition, task_def, transition.by, trigger)
+            person = check_account_fire(account, definition, task_def, transition.by, trigger, holder=getattr(row, "owner", None))
         else:
             person = acting_person(account, definition)  # the engine explains why the trigger is not valid
     else:
@@ -110,12 +110,12 @@ def report(
     over: bool = False,
 ):
     svc = services.get()
-    definition, task_def, _ = locate(task, None, checklist)
+    definition, task_def, row = locate(task, item or None, checklist)
     return engine.report(
         svc.store,
         task=task_def.id,
         amount=amount,
-        actor=_reporting_person(account, definition, task_def),
+        actor=_reporting_person(account, definition, task_def, holder=getattr(row, "owner", None)),
         clock=svc.clock,
         part=part or None,
         item=item or None,
@@ -141,11 +141,12 @@ def correct(account, *, task: str, entry: int, note: str | None = None, checklis
     )
 
 
-def _reporting_person(account, definition, task_def) -> str:
-    """The person to report or correct as (the account's role and scope checked first)."""
+def _reporting_person(account, definition, task_def, *, holder: str | None = None) -> str:
+    """The person to report or correct as (the account's role and scope checked first; ``holder``: the owner of
+    the item reported on, who may report on it)."""
     if task_def.kind == "workflow":
         return acting_person(account, definition)  # the engine explains that a workflow task takes no amounts
-    return check_account_report(account, definition, task_def)
+    return check_account_report(account, definition, task_def, holder=holder)
 
 
 def parse_data_text(text: str | None) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import engine
 from engine import say, step_types
+from engine.queries.listings import tasks_held_by
 from engine.queries.todo import SUPERVISING_ROLES, duty_needed, item_need
 from web import presenters
 from web.actions import actions_for, may_report
@@ -28,14 +29,19 @@ class Todo:
     skipped: int = 0  # items of their tasks left off (nothing for them to do now): on the task pages
 
 
-def tasks_of(me, definition):
+def tasks_of(me, definition, held: frozenset | set = frozenset()):
     """The account's person in ``definition`` and the tasks they hold: staff as the responsible person, heads and
-    leaders also as the task's leader."""
+    leaders also as the task's leader; ``held``: the keys of the tasks where the person owns items
+    (``engine.queries.listings.tasks_held_by``)."""
     person = me.person_in(definition)
     if person is None:
         return None, []
     own = {"staff": ("responsible",)}.get(me.role, ("responsible", "leader"))
-    tasks = [t for t in definition.tasks if ("responsible" in own and t.responsible == person) or ("leader" in own and t.leader == person)]
+    tasks = [
+        t
+        for t in definition.tasks
+        if t.id in held or ("responsible" in own and t.responsible == person) or ("leader" in own and t.leader == person)
+    ]
     return person, tasks
 
 
@@ -43,9 +49,11 @@ def collect(svc, me) -> Todo:
     todo = Todo(supervising=me.role in SUPERVISING_ROLES)
     steps = step_types(svc.plugins)
     for checklist_id, definition in svc.definitions().items():
-        person, tasks = tasks_of(me, definition)
+        person = me.person_in(definition)
         if person is None:
             continue
+        held = tasks_held_by(svc.store, checklist_id, person)
+        person, tasks = tasks_of(me, definition, held)
         todo.people.append((checklist_id, person))
         if not tasks:
             continue
@@ -57,16 +65,19 @@ def collect(svc, me) -> Todo:
         for task in tasks:
             if task.id not in rows:
                 continue
+            task_views = views.get(task.id, [])
+            if task.id in held and person not in (task.responsible, task.leader):
+                task_views = [v for v in task_views if v.owner == person]  # only their own items of another's task
             if task.kind == "workflow":
-                _items(todo, me, definition, task, rows[task.id], by_id.get(task.id), views.get(task.id, []), steps, status.today)
-            elif duty_needed(me.role, rows[task.id].overdue):
+                _items(todo, me, definition, task, rows[task.id], by_id.get(task.id), task_views, steps, status.today, person)
+            elif task.id in held or duty_needed(me.role, rows[task.id].overdue):
                 todo.duties.append(
                     {
                         "definition": definition,
                         "task": task,
                         "row": rows[task.id],
-                        "item_views": views.get(task.id, []),
-                        "may_report": may_report(me, definition, task),
+                        "item_views": task_views,
+                        "may_report": may_report(me, definition, task, holder=person if task.id in held else None),
                         "today": status.today,
                     }
                 )
@@ -78,14 +89,15 @@ def collect(svc, me) -> Todo:
     return todo
 
 
-def _items(todo, me, definition, task, row, task_status, views, steps, today) -> None:
+def _items(todo, me, definition, task, row, task_status, views, steps, today, person=None) -> None:
     workflow = definition.workflows[task.workflow]
     judged = presenters.item_judgements(task_status)
     for view in views:
-        actions = actions_for(me, definition, task, view.state, steps)
+        actions = actions_for(me, definition, task, view.state, steps, holder=view.owner)
         # a plugin's page (the inspection form) counts only for the roles it is for
         usable = [a for a in actions if a.page is None or me.role in a.page.roles]
-        need = item_need(me.role, workflow, view.state, judged.get(view.id), bool(usable))
+        owns = person is not None and view.owner == person
+        need = item_need(me.role, workflow, view.state, judged.get(view.id), bool(usable), owns=owns)
         if need is None:
             if view.state is not None and view.state not in workflow.final_states:
                 todo.skipped += 1

@@ -226,6 +226,11 @@ class TaskDef:
         return self.item_by_name.get(name) or ItemDef(name)
 
     @cached_property
+    def owners(self) -> frozenset[str]:
+        """The people the list names as owners of this task's items."""
+        return frozenset(i.owner for i in self.item_defs if i.owner)
+
+    @cached_property
     def has_own_items(self) -> bool:
         """Whether any item carries an owner, due date, share or note of its own."""
         return any(i.owner or i.due or i.quantity is not None or i.note for i in self.item_defs)

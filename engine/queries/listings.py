@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -28,13 +29,29 @@ class ItemView:
     version: int
     state_since: dt.datetime
     item_deadlines: list = field(default_factory=list)  # [(key, label, due_date, reach_state)] still open, earliest first
+    owner: str | None = None  # who holds it now (items.owner); None: the task's responsible person
+    due: dt.date | None = None  # its own deadline, its share of the target and its note, as the list gives them
+    quantity: Decimal | None = None
+    note: str | None = None
 
 
 def items_of(store, checklist_id: str, task_keys: list[str] | None = None) -> dict[str, list[ItemView]]:
     """The live items of some (``task_keys``) or all tasks of a checklist with their open item deadlines, by task
     key, tasks and items in their order; two queries. An empty ``task_keys`` gives ``{}``."""
     query = (
-        select(items.c.id, tasks.c.key, items.c.name, items.c.position, items.c.state, items.c.version, items.c.state_since)
+        select(
+            items.c.id,
+            tasks.c.key,
+            items.c.name,
+            items.c.position,
+            items.c.state,
+            items.c.version,
+            items.c.state_since,
+            items.c.owner,
+            items.c.due,
+            items.c.quantity,
+            items.c.note,
+        )
         .join(tasks, tasks.c.id == items.c.task_id)
         .where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False), items.c.removed.is_(False))
     )
@@ -55,13 +72,37 @@ def items_of(store, checklist_id: str, task_keys: list[str] | None = None) -> di
     by_id: dict[int, ItemView] = {}
     with store.read() as conn:
         for row in conn.execute(query.order_by(tasks.c.position, items.c.position)):
-            view = ItemView(row.id, row.key, row.name, row.position, row.state, row.version, row.state_since)
+            view = ItemView(
+                row.id,
+                row.key,
+                row.name,
+                row.position,
+                row.state,
+                row.version,
+                row.state_since,
+                owner=row.owner,
+                due=row.due,
+                quantity=None if row.quantity is None else Decimal(row.quantity),
+                note=row.note,
+            )
             found.setdefault(row.key, []).append(view)
             by_id[row.id] = view
         for row in conn.execute(deadlines_query.order_by(item_deadlines.c.due_date)):
             if row.item_id in by_id:
                 by_id[row.item_id].item_deadlines.append((row.key, row.label, row.due_date, row.reach_state))
     return found
+
+
+def tasks_held_by(store, checklist_id: str, person: str) -> set[str]:
+    """The keys of the tasks of a checklist where ``person`` holds (owns) at least one live item (``items.owner``)."""
+    query = (
+        select(tasks.c.key)
+        .distinct()
+        .join(items, items.c.task_id == tasks.c.id)
+        .where(tasks.c.checklist_id == checklist_id, tasks.c.removed.is_(False), items.c.removed.is_(False), items.c.owner == person)
+    )
+    with store.read() as conn:
+        return {row.key for row in conn.execute(query)}
 
 
 def step_states(definition: ChecklistDef, task: TaskDef, step: str) -> set[str]:

@@ -165,6 +165,7 @@ def checklist_milestones(
             found = _workflow(definition, task, rows, reached, own, today)
         elif task.kind == TaskKind.TARGET:
             found = _target(task, rows, sums.get(row_id, {}), today, readings.get(row_id, []))
+            found += _shares(task, rows, sums.get(row_id, {}), own, today)  # items' own due dates (after the task's own)
         else:
             found = _recurring(definition, task, rows, sums.get(row_id, {}), today, first_loaded)
         result[task.id] = TaskMilestones(task, found, _summarize(found))
@@ -225,6 +226,34 @@ def _target(task, rows, by_day: dict, today, readings: list) -> list[ItemMilesto
             day = _day_reached(by_day.get(None, {}), task.target)
         item.milestones.append(Milestone(DONE, due, judge(due, day, today)))
     return [item]
+
+
+def _shares(task, rows, by_day: dict, own: dict, today) -> list[ItemMilestones]:
+    """A target's items with a due date of their own (``items: [{name, due, quantity}]``): each met on the day its
+    reports add up to its share (without a share: its first report), one entry per item after the task's own."""
+    found = []
+    for row in rows:
+        mine = own.get(row.id)
+        if not mine:
+            continue
+        share = task.item(row.name).quantity or _FIRST_REPORT
+        day = _day_reached(by_day.get(row.id, {}), share)
+        milestones = [
+            Milestone(
+                None,
+                d.due_date,
+                judge(d.due_date, d.met_on or day, today),
+                item_deadline_id=d.id,
+                label=d.label,
+                original_due=d.original_due,
+            )
+            for d in mine
+        ]
+        found.append(ItemMilestones(row.id, row.name, None, milestones))
+    return found
+
+
+_FIRST_REPORT = Decimal("0.0001")  # the smallest amount stored (Numeric(20, 4)): any report at all
 
 
 def _recurring(definition, task, rows, by_day: dict, today, first_loaded) -> list[ItemMilestones]:

@@ -1,7 +1,8 @@
 """The to-do rule: what needs a person now, and why.
 
 A staff member does the work, so every unfinished item of their tasks is on their to-do, with what they may do
-to it. A head or a leader supervises: their to-do keeps only what needs *them*, which is
+to it. The owner of an item (``items.owner``) is like staff for that item, whatever their role: it is on their
+to-do until it is finished, across tasks and lists; of a task they only own items in, only those items. A head or a leader supervises: their to-do keeps only what needs *them*, which is
 
 - an approval: a transition they may fire on the item now (审定方案 …);
 - an overdue item of a task they lead or hold (a missed milestone or item deadline): they press the
@@ -42,12 +43,13 @@ def is_overdue(judged) -> bool:
     return any(m.verdict.verdict == Verdict.MISSED and m.period_start is None for m in judged.milestones)
 
 
-def item_need(role: str, workflow: WorkflowDef, state: str | None, judged, may_fire: bool) -> Need | None:
-    """Whether a workflow item goes on the to-do of an account of ``role``, and why; None: it does not."""
+def item_need(role: str, workflow: WorkflowDef, state: str | None, judged, may_fire: bool, *, owns: bool = False) -> Need | None:
+    """Whether a workflow item goes on the to-do of an account of ``role``, and why; None: it does not.
+    ``owns``: the account's person holds the item (its owner does its work, like staff)."""
     if state is None or state in workflow.final_states:
         return None
     need = Need(approval=may_fire, overdue=is_overdue(judged))
-    if role in SUPERVISING_ROLES and not (need.approval or need.overdue):
+    if role in SUPERVISING_ROLES and not owns and not (need.approval or need.overdue):
         return None
     return need
 

@@ -33,7 +33,7 @@ from engine.reminders.notices import compose, milestone_label
 from engine.runtime import audit
 from engine.runtime.supervision import escalate_due
 from engine.store import Store
-from engine.store.tables import deliveries, notices, schedule, tasks
+from engine.store.tables import deliveries, items, notices, schedule, tasks
 
 
 @dataclass
@@ -106,6 +106,7 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
     task_keys = {r.id: r.key for r in conn.execute(select(tasks.c.id, tasks.c.key).where(tasks.c.id.in_({row["task_id"] for row in rows})))}
     definitions = {cid: catalog.get_checklist(conn, cid) for cid in {row["checklist_id"] for row in rows}}
     judged: dict[int, object] = {}  # task row → its milestones, judged once per batch
+    holders: dict[int, dict] = {}  # task row → {item id → its owner} (items.owner), read once per batch
     new_notices: list[dict] = []
     for row in rows:
         report.rows += 1
@@ -119,13 +120,20 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         today = local_date(now, definition.timezone)
         if row["task_id"] not in judged:
             judged[row["task_id"]] = task_milestones(conn, definition, task, row["task_id"], today)
-        people = escalation_recipients(definition, task, rule_target(task, row["kind"], row["rule_index"]))
+        target = rule_target(task, row["kind"], row["rule_index"])
+        people = escalation_recipients(definition, task, target)
+        to_owner = row["kind"] != RuleKind.ESCALATION  # an escalation goes up the task's chain, even to its responsible person
+        if to_owner and row["task_id"] not in holders:
+            holders[row["task_id"]] = item_holders(conn, row["task_id"])
         for item, milestone in _behind(judged[row["task_id"]], row):
+            # an item's reminders and overdue notices go to its owner; escalations still go up the task's chain
+            owner = holders.get(row["task_id"], {}).get(item.item_id) if to_owner else None
+            recipients = [owner] if owner in definition.people else people
             label = milestone_label(definition, task, milestone.milestone, milestone.label)
             text = compose(
                 row["kind"], definition, task, item.name, label, row["due_date"], today, _late(definition, row["due_date"], today)
             )
-            for person in people:
+            for person in recipients:
                 new_notices.append(
                     {
                         "dedupe_key": notice_key(row, item.item_id, person),
@@ -183,6 +191,12 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         for chain, entries in by_chain.items():
             audit.append_many(conn, chain, entries)
     conn.execute(update(schedule).where(schedule.c.id.in_([row["id"] for row in rows])).values(pending=False, processed_at=now))
+
+
+def item_holders(conn, task_row_id: int) -> dict[int, str]:
+    """The items of a task that have an owner (``items.owner``: who holds them now), item id → person."""
+    query = select(items.c.id, items.c.owner).where(items.c.task_id == task_row_id, items.c.owner.is_not(None), items.c.removed.is_(False))
+    return {row.id: row.owner for row in conn.execute(query)}
 
 
 def notice_key(row, item_id: int | None, person: str) -> str:

@@ -70,9 +70,9 @@ class FireResult:
     warnings: tuple[str, ...] = ()
 
 
-def _check_within(definition, task_def, transition, actor: str, within: frozenset[str]) -> None:
+def _check_within(definition, task_def, transition, actor: str, within: frozenset[str], *, holder: str | None = None) -> None:
     """The actor holds one of the transition's ``by`` words in a capacity it may act in here (an account's role)."""
-    if capacities(definition, task_def, actor) & set(transition.by) & set(within):
+    if capacities(definition, task_def, actor, holder=holder) & set(transition.by) & set(within):
         return
     allowed = say("、", ", ").join(say(*ACTOR_WORDS.get(word, (word, word))) for word in transition.by)
     raise NotPermitted(
@@ -159,9 +159,10 @@ def fire_in(
     on_day = activity_date(on, now, definition.timezone)
     dest = _destination(workflow, row.state, trigger)
     transition = workflow.transition(trigger, row.state)
-    check_fire(definition, task_def, transition, actor)
+    holder = getattr(row, "owner", None)  # the item's owner acts on it as the responsible person may
+    check_fire(definition, task_def, transition, actor, holder=holder)
     if within is not None:
-        _check_within(definition, task_def, transition, actor, within)
+        _check_within(definition, task_def, transition, actor, within, holder=holder)
     registry = step_types(plugins)
     named = [name for name in (workflow.states[row.state].step, workflow.states[dest].step) if name]
     for name in named:

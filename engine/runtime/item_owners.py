@@ -5,17 +5,26 @@ A reload compares the owner the list names now with the owner it named at the pr
 definition): when the list changed it, the item moves to the new owner (an ``owner_changed`` audit event and a
 交办 notice, like a transfer), whatever happened since; when the list left it alone, the current holder stays,
 so a ``qingdan transfer`` made since is kept. ``due``, ``quantity`` and ``note`` always follow the list.
-This module only writes those columns and their events; the loader decides which items exist.
+
+An item's ``due`` becomes one of its own deadlines (``item_deadlines`` key ``OWN_DUE``, through
+``engine.runtime.deadlines.add_item_deadline``), reminded and escalated by the task's rules like a rectification
+date: a workflow item meets it by reaching the final state (``due_state``), a target's item by its reports adding up
+to its share (``engine.queries.milestones``). This module only writes those columns, deadlines and events; the
+loader decides which items exist.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from engine.definition.definitions import ChecklistDef, ItemDef
+from engine.definition.definitions import ChecklistDef, ItemDef, TaskDef
 from engine.i18n import say
+from engine.runtime.deadlines import add_item_deadline, clear_item_deadline
 from engine.runtime.event_notices import notify_assigned
-from engine.store.tables import items, tasks
+from engine.store.tables import item_deadlines, items, tasks
+
+#: the ``item_deadlines.key`` of an item's own due date
+OWN_DUE = "own_due"
 
 
 def own_columns(item: ItemDef) -> dict:
@@ -80,3 +89,71 @@ def apply_reload(conn, old: ChecklistDef, new: ChecklistDef, *, revision: int, a
             if values:
                 conn.execute(update(items).where(items.c.id == row.id).values(**values))
     return entries
+
+
+def due_state(definition: ChecklistDef, task: TaskDef) -> str | None:
+    """The state a workflow item's own due date waits for: its workflow's final state; of several, the one the task
+    has a deadline for, else the first written (None for targets: their shares are judged from the reports)."""
+    if task.kind != "workflow":
+        return None
+    workflow = definition.workflows[task.workflow]
+    finals = [name for name, state in workflow.states.items() if state.final]
+    dated = [name for name in finals if name in task.deadlines]
+    return (dated or finals or [None])[0]
+
+
+def due_label(definition: ChecklistDef, task: TaskDef) -> str:
+    state = due_state(definition, task)
+    if state is not None:
+        return say("{s}(本项期限)", "{s} (this item's deadline)", s=definition.workflows[task.workflow].label(state))
+    return say("完成分担数量(本项期限)", "its share done (this item's deadline)")
+
+
+def plan_dues(conn, definition: ChecklistDef, now) -> int:
+    """Make each live item's open ``OWN_DUE`` deadline match the list's ``due`` (after a load or reload): added,
+    moved (the old one superseded with its pending notices) or dropped. A deadline already met for the same date
+    stays met; an item already finished gets none. Returns the deadlines written."""
+    task_ids = dict(
+        conn.execute(select(tasks.c.key, tasks.c.id).where(tasks.c.checklist_id == definition.id, tasks.c.removed.is_(False))).all()
+    )
+    written = 0
+    for task in definition.tasks:
+        if task.id not in task_ids or task.kind == "recurring":
+            continue
+        dated = {i.name: i.due for i in task.item_defs if i.due is not None}
+        latest = {}
+        for row in conn.execute(
+            select(items.c.id, item_deadlines.c.due_date, item_deadlines.c.outcome, item_deadlines.c.cleared_at)
+            .join(items, items.c.id == item_deadlines.c.item_id)
+            .where(items.c.task_id == task_ids[task.id], item_deadlines.c.key == OWN_DUE)
+            .order_by(item_deadlines.c.id)
+        ):
+            latest[row.id] = row  # the last one per item wins
+        finals = definition.workflows[task.workflow].final_states if task.kind == "workflow" else frozenset()
+        for row in conn.execute(
+            select(items.c.id, items.c.name, items.c.state).where(items.c.task_id == task_ids[task.id], items.c.removed.is_(False))
+        ):
+            due = dated.get(row.name)
+            last = latest.get(row.id)
+            if due is None:
+                if last is not None and last.cleared_at is None:
+                    clear_item_deadline(conn, item_id=row.id, key=OWN_DUE, now=now, superseded=True)
+                continue
+            if last is not None and last.due_date == due and last.outcome != "superseded":
+                continue  # open or met for this very date
+            if row.state in finals:
+                continue
+            add_item_deadline(
+                conn,
+                definition=definition,
+                task=task,
+                task_row_id=task_ids[task.id],
+                item_id=row.id,
+                key=OWN_DUE,
+                label=due_label(definition, task),
+                due=due,
+                reach_state=due_state(definition, task),
+                now=now,
+            )
+            written += 1
+    return written

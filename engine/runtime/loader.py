@@ -24,7 +24,7 @@ from engine.runtime import audit
 from engine.runtime.closing import check_open
 from engine.runtime.deadlines import replan_checklist
 from engine.runtime.event_notices import tell_handovers
-from engine.runtime.item_owners import apply_reload, own_columns
+from engine.runtime.item_owners import apply_reload, own_columns, plan_dues
 from engine.runtime.reaching import forget_reached, record_initial
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
@@ -94,6 +94,7 @@ def _create(conn, definition: ChecklistDef, now, actor, progress) -> LoadReport:
     )
     record_initial(conn, definition, now)
     replan_checklist(conn, definition, now)
+    plan_dues(conn, definition, now)  # items' own due dates
     return report
 
 
@@ -345,6 +346,7 @@ def _update(conn, definition: ChecklistDef, row, now, actor, force, progress) ->
     audit.append_many(conn, definition.id, entries)
     record_initial(conn, definition, now)
     replan_checklist(conn, definition, now)
+    plan_dues(conn, definition, now)  # items' own due dates
     tell_handovers(conn, old, definition, revision=revision, actor=actor, now=now)  # 交办: tasks that changed hands
     return report
 

@@ -95,6 +95,7 @@ class ItemRow(NamedTuple):
     name: str
     state: str | None
     version: int
+    owner: str | None = None  # who holds the item now (items.owner): acts on it as the responsible person may
 
 
 def _find_statement(by_checklist: bool):
@@ -110,6 +111,7 @@ def _find_statement(by_checklist: bool):
             items.c.name,
             items.c.state,
             items.c.version,
+            items.c.owner,
             deadlines_open.label("deadlines_open"),
         )
         .select_from(tasks.join(checklists, checklists.c.id == tasks.c.checklist_id).outerjoin(items, item_matches))
@@ -140,7 +142,7 @@ def _find(conn, task: str, item: str, checklist_id: str | None) -> OpenTask | No
     if task_def is None:
         return None
     return OpenTask(
-        conn, definition, task_def, row.task_row_id, ItemRow(row.id, row.name, row.state, row.version), bool(row.deadlines_open)
+        conn, definition, task_def, row.task_row_id, ItemRow(row.id, row.name, row.state, row.version, row.owner), bool(row.deadlines_open)
     )
 
 

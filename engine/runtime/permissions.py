@@ -15,17 +15,22 @@ ACTOR_WORDS = {
     "leader": ("分管领导", "the task's leader"),
     "head": ("主要负责人", "a head"),
     "inspector": ("验收人员", "an inspector"),
+    "owner": ("子项负责人", "the item's owner"),
 }
 
 
-def capacities(checklist: ChecklistDef, task: TaskDef, actor: str) -> set[str]:
-    """The ``by`` words that apply to ``actor`` on ``task``."""
+def capacities(checklist: ChecklistDef, task: TaskDef, actor: str, *, holder: str | None = None) -> set[str]:
+    """The ``by`` words that apply to ``actor`` on ``task``. ``holder``: when acting on one item, who holds it now
+    (``items.owner``): its owner acts and reports on it as the task's responsible person may (``owner`` and
+    ``responsible``), on that item only; without ``holder`` nobody gets those words through an item."""
     person = checklist.people.get(actor)
     if person is None:
         return set()
     found = set()
     if actor == task.responsible:
         found.add("responsible")
+    if holder is not None and actor == holder:
+        found |= {"owner", "responsible"}
     if actor == task.leader:
         found.add("leader")
     for role in ("head", "inspector"):
@@ -47,9 +52,10 @@ def require_person(checklist: ChecklistDef, actor: str) -> None:
         )
 
 
-def check_fire(checklist: ChecklistDef, task: TaskDef, transition: TransitionDef, actor: str) -> None:
+def check_fire(checklist: ChecklistDef, task: TaskDef, transition: TransitionDef, actor: str, *, holder: str | None = None) -> None:
+    """``holder``: the item's current owner (``capacities``)."""
     require_person(checklist, actor)
-    if capacities(checklist, task, actor) & set(transition.by):
+    if capacities(checklist, task, actor, holder=holder) & set(transition.by):
         return
     allowed = say("、", ", ").join(say(*ACTOR_WORDS.get(word, (word, word))) for word in transition.by)
     raise NotPermitted(
@@ -63,9 +69,10 @@ def check_fire(checklist: ChecklistDef, task: TaskDef, transition: TransitionDef
     )
 
 
-def check_report(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
+def check_report(checklist: ChecklistDef, task: TaskDef, actor: str, *, holder: str | None = None) -> None:
+    """``holder``: the owner of the item reported on, when one is named (``capacities``)."""
     require_person(checklist, actor)
-    if capacities(checklist, task, actor) & {"responsible", "leader", "head"}:
+    if capacities(checklist, task, actor, holder=holder) & {"responsible", "leader", "head", "owner"}:
         return
     raise NotPermitted(
         say(

@@ -82,7 +82,10 @@ def report(
                 ),
                 field="fire",
             )
-        check_report(definition, task_def, actor)
+        item_row = None
+        if item is not None or task_def.kind == "recurring":
+            item_row = catalog.resolve_item(conn, ref, item)
+        check_report(definition, task_def, actor, holder=item_row.owner if item_row else None)  # an owner, on their item
         part_def = None
         if part is not None:
             part_def = task_def.part(part)
@@ -97,9 +100,6 @@ def report(
                     )
                 )
         on_day = activity_date(on, now, definition.timezone, every=task_def.every)
-        item_row = None
-        if item is not None or task_def.kind == "recurring":
-            item_row = catalog.resolve_item(conn, ref, item)
         if conn.dialect.name != "sqlite":  # two reports at once must not both fit the same remainder (SQLite: BEGIN IMMEDIATE)
             conn.execute(select(tasks.c.id).where(tasks.c.id == ref.task_row_id).with_for_update())
         before = _value(conn, ref.task_row_id, task_def)

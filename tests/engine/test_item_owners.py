@@ -170,3 +170,125 @@ def test_reload_keeps_a_transfer_unless_the_list_moves_the_item(store, clock, st
         told = conn.execute(select(notices.c.recipient, notices.c.subject).where(notices.c.kind == "assigned")).all()
     assert [(m.item_name, json.loads(m.data)["from"], json.loads(m.data)["to"]) for m in moves] == [("王家户", "wu", "chen")]
     assert [(t.recipient, "王家户" in t.subject) for t in told] == [("chen", True)]
+
+
+# ---------------------------------------------------------------- acting, reporting and notices as an owner
+
+
+def _loaded(store, steps, text=LIST, when="2017-03-01T09:30"):
+    from engine.dates.clock import FixedClock
+    from tests.conftest import at
+
+    definition = compiled(text, steps)
+    load(store, [definition], clock=FixedClock(at(when)))
+    return definition
+
+
+def test_an_owner_fires_and_reports_on_their_own_item_only(store, steps, plugins):
+    import pytest
+
+    from engine.dates.clock import FixedClock
+    from engine.errors import NotPermitted
+    from engine.runtime.fire import fire
+    from engine.runtime.progress import report
+    from tests.conftest import at
+
+    _loaded(store, steps)
+    clock = FixedClock(at("2017-05-02T10:00"))
+    done = fire(store, task="T1", item="王家户", trigger="finish", actor="wu", clock=clock, plugins=plugins)
+    assert done.to_state == "done"
+    with pytest.raises(NotPermitted, match="吴刚 无权执行"):
+        fire(store, task="T1", item="李家户", trigger="finish", actor="wu", clock=clock, plugins=plugins)  # chen's
+    with pytest.raises(NotPermitted):
+        fire(store, task="T1", item="林农镇玉城村", trigger="finish", actor="wu", clock=clock, plugins=plugins)
+    # the task's responsible person still acts on every item
+    fire(store, task="T1", item="李家户", trigger="finish", actor="zhang", clock=clock, plugins=plugins)
+    assert report(store, task="T2", item="甲村", amount="2", actor="wu", clock=clock).amount == Decimal(2)
+    with pytest.raises(NotPermitted):
+        report(store, task="T2", item="乙村", amount="2", actor="wu", clock=clock)
+    with pytest.raises(NotPermitted):
+        report(store, task="T2", amount="2", actor="wu", clock=clock)  # not on the task as a whole
+
+
+def test_an_account_acts_as_owner_on_its_item_only(steps):
+    from engine.account_rules import may_act, may_view_task
+    from engine.accounts import Account
+
+    definition = compiled(LIST, steps)
+    task = definition.task_by_id["T1"]
+    wu = Account("wu", "staff", None, False, 1, (("own-2017", "wu"),))
+    assert may_act(wu, definition, task, ("responsible",), holder="wu")
+    assert not may_act(wu, definition, task, ("responsible",), holder="chen")
+    assert not may_act(wu, definition, task, ("responsible",))
+    informant = Account("chen", "informant", None, False, 1, (("own-2017", "chen"),))
+    assert may_view_task(informant, definition, task)  # the list gives chen 李家户 of this task
+    assert not may_view_task(informant, definition, definition.task_by_id["T2"])
+
+
+def _notices(store):
+    from engine.store.tables import notices
+
+    with store.read() as conn:
+        rows = conn.execute(
+            select(notices.c.kind, notices.c.recipient, items.c.name, notices.c.due_date, notices.c.item_deadline_id)
+            .join(items, items.c.id == notices.c.item_id)
+            .order_by(notices.c.id)
+        ).all()
+    return [(r.kind, r.recipient, r.name, r.due_date.isoformat(), r.item_deadline_id is not None) for r in rows]
+
+
+def test_an_items_own_due_date_reminds_its_owner_and_escalates_up_the_task(store, steps):
+    from engine.dates.clock import FixedClock
+    from engine.reminders.sweep import run_pass
+    from engine.runtime.progress import report
+    from tests.conftest import at
+
+    text = LIST.replace("{name: 甲村, quantity: 4, owner: wu}", "{name: 甲村, quantity: 4, owner: wu, due: 2017-06-30}").replace(
+        "{name: 乙村, quantity: 6}", "{name: 乙村, quantity: 6, owner: chen, due: 2017-06-30}"
+    )
+    _loaded(store, steps, text)
+    # 甲村's share is reported in full before its date; 乙村's is not
+    report(store, task="T2", item="甲村", amount="4", actor="wu", clock=FixedClock(at("2017-06-20T10:00")))
+    report(store, task="T2", item="乙村", amount="1", actor="chen", clock=FixedClock(at("2017-06-20T10:00")))
+    for day in ("2017-06-27T10:00", "2017-07-03T10:00", "2017-07-04T10:00"):
+        run_pass(store, FixedClock(at(day)))
+    found = _notices(store)
+    assert found == [
+        ("reminder", "wu", "王家户", "2017-06-30", True),
+        ("reminder", "chen", "乙村", "2017-06-30", True),
+        ("overdue", "wu", "王家户", "2017-06-30", True),
+        ("overdue", "chen", "乙村", "2017-06-30", True),
+        ("escalation", "li", "王家户", "2017-06-30", True),
+        ("escalation", "li", "乙村", "2017-06-30", True),
+    ], found
+
+
+def test_reaching_the_final_state_meets_the_items_own_due_date(store, steps, plugins):
+    from engine.dates.clock import FixedClock
+    from engine.reminders.sweep import run_pass
+    from engine.runtime.fire import fire
+    from tests.conftest import at
+
+    _loaded(store, steps)
+    fire(store, task="T1", item="王家户", trigger="finish", actor="wu", clock=FixedClock(at("2017-06-29T10:00")), plugins=plugins)
+    for day in ("2017-06-27T10:00", "2017-07-04T10:00"):
+        run_pass(store, FixedClock(at(day)))
+    assert _notices(store) == []
+
+
+def test_a_reload_moves_an_items_own_due_date(store, steps):
+    from engine.store.tables import item_deadlines
+
+    _loaded(store, steps)
+    _loaded(store, steps, LIST.replace("due: 2017-06-30", "due: 2017-08-31"))
+    _loaded(store, steps, LIST.replace("due: 2017-06-30, ", ""))  # and drops it
+    with store.read() as conn:
+        rows = conn.execute(
+            select(item_deadlines.c.due_date, item_deadlines.c.outcome, item_deadlines.c.cleared_at.is_(None).label("open")).order_by(
+                item_deadlines.c.id
+            )
+        ).all()
+    assert [(r.due_date.isoformat(), r.outcome, r.open) for r in rows] == [
+        ("2017-06-30", "superseded", False),
+        ("2017-08-31", "superseded", False),
+    ]
