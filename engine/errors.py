@@ -70,6 +70,12 @@ class Conflict(QingdanError):
     http_status = 409
 
 
+class ListClosed(QingdanError):
+    """The list was closed at year end (``qingdan close``): it can be read and exported, not changed."""
+
+    http_status = 409
+
+
 @dataclass(frozen=True)
 class Stranded:
     """One thing a reload would strand, for an interface to put in its own words (``StrandedData.stranded``):

@@ -108,6 +108,7 @@ COMMAND_MODULES = (
     "engine.cli.admin_commands",
     "engine.cli.import_commands",
     "engine.cli.export_commands",
+    "engine.cli.yearend_commands",
 )
 #: front ends (the web's ``serve`` and ``users``) add their commands through this entry point group, so the
 #: engine never imports them: ``[project.entry-points."qingdan.commands"] web = "web.commands:COMMANDS"``

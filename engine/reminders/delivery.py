@@ -17,7 +17,7 @@ from engine import catalog
 from engine.dates.clock import Clock
 from engine.reminders.channels import Message, Recipient
 from engine.store import Store
-from engine.store.tables import deliveries, notices
+from engine.store.tables import deliveries, digests, notices
 
 MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(minutes=5)
@@ -98,12 +98,34 @@ def delivery_log(store: Store, *, failed_only: bool = False, limit: int = 500) -
     )
     if failed_only:
         query = query.where(deliveries.c.status.in_(("failed", "abandoned")))
+    # daily digests (engine.reminders.digest) are deliveries too: a failed one must show where failures are looked for
+    carried = select(digests)
+    if failed_only:
+        carried = carried.where(digests.c.status.in_(("failed", "abandoned")))
     with store.read() as conn:
         rows = conn.execute(query.order_by(deliveries.c.id.desc()).limit(limit)).mappings().all()
+        digest_rows = conn.execute(carried.order_by(digests.c.id.desc()).limit(limit)).mappings().all()
     return [
         {
             "id": r["id"],
+            "notice": None,
+            "digest": r["day"].isoformat(),
+            "channel": r["channel"],
+            "recipient": r["recipient"],
+            "address": r["address"],
+            "status": r["status"],
+            "attempts": r["attempts"],
+            "error": r["last_error"],
+            "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
+            "subject": r["subject"],
+            "checklist": r["checklist_id"],
+        }
+        for r in digest_rows
+    ] + [
+        {
+            "id": r["id"],
             "notice": r["notice_id"],
+            "digest": None,
             "channel": r["channel"],
             "recipient": r["recipient"],
             "address": r["address"],

@@ -31,6 +31,7 @@ from engine.kinds import RuleKind, Verdict
 from engine.queries.milestones import task_milestones
 from engine.reminders.notices import compose, milestone_label
 from engine.runtime import audit
+from engine.runtime.closing import closed_ids
 from engine.runtime.supervision import escalate_due
 from engine.store import Store
 from engine.store.tables import deliveries, items, notices, schedule, tasks
@@ -105,6 +106,7 @@ def run_pass(
 def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None:
     task_keys = {r.id: r.key for r in conn.execute(select(tasks.c.id, tasks.c.key).where(tasks.c.id.in_({row["task_id"] for row in rows})))}
     definitions = {cid: catalog.get_checklist(conn, cid) for cid in {row["checklist_id"] for row in rows}}
+    closed = closed_ids(conn, definitions)  # closed at year end: rows marked processed, nothing sent (engine.runtime.closing)
     judged: dict[int, object] = {}  # task row → its milestones, judged once per batch
     holders: dict[int, dict] = {}  # task row → {item id → its owner} (items.owner), read once per batch
     new_notices: list[dict] = []
@@ -112,7 +114,7 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         report.rows += 1
         definition = definitions[row["checklist_id"]]
         task = definition.task_by_id.get(task_keys.get(row["task_id"]))
-        if task is None:
+        if task is None or definition.id in closed:
             continue
         if row["kind"] == RuleKind.REMINDER and _stale(definition, task, row, now):
             report.stale += 1

@@ -30,6 +30,7 @@ from engine.dates.clock import Clock, local_date
 from engine.errors import Conflict, InputError, NotFound
 from engine.i18n import say
 from engine.runtime import audit
+from engine.runtime.closing import check_open
 from engine.runtime.deadlines import add_item_deadline
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import check_decide_extension, check_request_extension
@@ -117,6 +118,7 @@ def request(
     now = clock.now()
     with store.write() as conn:
         ref = open_task(conn, task, item, checklist=checklist)
+        check_open(conn, ref.checklist.id)
         definition, task_def = ref.checklist, ref.task
         check_request_extension(definition, task_def, actor)
         today = local_date(now, definition.timezone)
@@ -204,6 +206,7 @@ def decide(store, *, request_id, approve: bool, actor: str, clock: Clock, note: 
     now = clock.now()
     with store.write() as conn:
         row, definition, task_def, item_name = _open(conn, request_id)
+        check_open(conn, definition.id)
         check_decide_extension(definition, task_def, actor)
         if row["decision"] is not None:
             raise Conflict(say("这份延期申请已经审批过了。", "this extension request was decided already."))

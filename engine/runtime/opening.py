@@ -26,6 +26,7 @@ from engine import catalog
 from engine.definition.definitions import ChecklistDef, TaskDef, WorkflowDef
 from engine.errors import InvalidTrigger
 from engine.i18n import say
+from engine.runtime.closing import check_open
 from engine.store.tables import checklists, item_deadlines, items, tasks
 
 
@@ -71,7 +72,8 @@ def open_task(
 
     ``workflow_only``: refuse a task without a workflow (``InvalidTrigger``, the sentence above). ``with_item``: resolve
     the item — always for a workflow task (``None`` names the only item), for other tasks only when one is named.
-    ``NotFound`` for an unknown task or item.
+    ``NotFound`` for an unknown task or item. (Reads use it too: a write path calls ``closing.check_open`` itself;
+    ``task_transaction`` does when it writes.)
     """
     if with_item and item is not None:
         found = _find(conn, task, item, checklist)
@@ -160,4 +162,7 @@ def task_transaction(
     """``open_task`` in a transaction of its own (a write transaction unless ``write=False``): committed when the block
     ends, rolled back when it raises."""
     with store.write() if write else store.read() as conn:
-        yield open_task(conn, task, item, checklist=checklist, workflow_only=workflow_only, with_item=with_item)
+        opened = open_task(conn, task, item, checklist=checklist, workflow_only=workflow_only, with_item=with_item)
+        if write:
+            check_open(conn, opened.checklist.id)  # a list closed at year end takes no step data, rounds or funds
+        yield opened

@@ -29,6 +29,7 @@ from engine.i18n import say
 from engine.numbers import plain
 from engine.runtime import audit
 from engine.runtime.activity import activity_date
+from engine.runtime.closing import check_open
 from engine.runtime.measures import is_measured, measured, readings_of
 from engine.runtime.permissions import check_report
 from engine.store import Store
@@ -69,6 +70,7 @@ def report(
     now = clock.now()
     with store.write() as conn:
         ref = catalog.find_task(conn, task, checklist)
+        check_open(conn, ref.checklist.id)
         definition, task_def = ref.checklist, ref.task
         reading = is_measured(task_def)
         # a reading is the value at its date: 0 and below are values too (辍学率 0%); an increment must be above 0
@@ -219,6 +221,7 @@ def correct(
     now = clock.now()
     with store.write() as conn:
         ref = catalog.find_task(conn, task, checklist)
+        check_open(conn, ref.checklist.id)
         definition, task_def = ref.checklist, ref.task
         check_report(definition, task_def, actor)
         number = parse_id(entry)  # a number no row can have (beyond BIGINT) is simply not there

@@ -27,6 +27,7 @@ from engine.dates.clock import Clock, local_date
 from engine.errors import Conflict, InputError, NotFound
 from engine.i18n import say
 from engine.runtime import audit
+from engine.runtime.closing import check_open, closed_ids
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import check_answer, check_supervise
 from engine.runtime.supervision_notices import parse_day, person_name, required_text, tell, words
@@ -95,6 +96,7 @@ def issue(
     now = clock.now()
     with store.write() as conn:
         ref = open_task(conn, task, item, checklist=checklist, workflow_only=False, with_item=item is not None)
+        check_open(conn, ref.checklist.id)
         definition, task_def = ref.checklist, ref.task
         check_supervise(definition, task_def, actor)
         shade = _colour(colour)
@@ -193,10 +195,12 @@ def may_answer(store, supervision_id, actor: str) -> None:
     with store.read() as conn:
         row, definition, task_def, _ = _open(conn, supervision_id)
         check_answer(definition, task_def, actor)
-        _refuse_closed(row)
+        _refuse_closed(conn, row)
 
 
-def _refuse_closed(row) -> None:
+def _refuse_closed(conn, row) -> None:
+    """A supervision closed (办结), or its list closed at year end, takes no more replies or closing."""
+    check_open(conn, row["checklist_id"])
     if row["closed_at"] is not None:
         raise Conflict(say("这份督办单已办结,不能再回复。", "this supervision notice is closed; it takes no more replies."))
 
@@ -208,7 +212,7 @@ def reply(store, *, supervision_id, text, actor: str, clock: Clock, evidence=())
     with store.write() as conn:
         row, definition, task_def, item_name = _open(conn, supervision_id)
         check_answer(definition, task_def, actor)
-        _refuse_closed(row)
+        _refuse_closed(conn, row)
         body = required_text(text, "text", say("情况说明", "reply"))
         files = [e.as_json() for e in evidence]
         rid = conn.execute(
@@ -252,7 +256,7 @@ def close(store, *, supervision_id, actor: str, clock: Clock, note: str | None =
     with store.write() as conn:
         row, definition, task_def, item_name = _open(conn, supervision_id)
         check_supervise(definition, task_def, actor)
-        _refuse_closed(row)
+        _refuse_closed(conn, row)
         if row["answered_at"] is None:
             raise Conflict(say("这份督办单还没有回复,不能办结。", "this supervision notice has no reply yet; it cannot be closed."))
         moved = conn.execute(
@@ -295,7 +299,11 @@ def escalate_due(store, now: dt.datetime) -> int:
                 supervisions.c.reply_by <= now.date(),  # a zone east of UTC is a day ahead: the exact day is checked below
             )
         ).mappings()
-        for row in list(rows):
+        rows = list(rows)
+        closed = closed_ids(conn, {row["checklist_id"] for row in rows})  # a list closed at year end escalates nothing
+        for row in rows:
+            if row["checklist_id"] in closed:
+                continue
             definition = catalog.get_checklist(conn, row["checklist_id"])
             if row["reply_by"] >= local_date(now, definition.timezone):
                 continue

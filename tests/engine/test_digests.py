@@ -15,6 +15,7 @@ from engine.definition.validation import validate_text
 from engine.kinds import RuleKind
 from engine.reminders.channels import ChannelSettings, builtin_channels
 from engine.reminders.channels.config import SmtpSettings
+from engine.reminders.delivery import delivery_log
 from engine.reminders.digest import digest_log
 from engine.reminders.notices import inbox
 from engine.reminders.sweep import run_pass
@@ -144,7 +145,7 @@ def test_a_digest_waits_for_the_time_of_day(store, steps, smtp_server):
 
 
 SIMULATE = """
-import datetime as dt, sys
+import datetime as dt, pathlib, sys, time
 from engine.dates.clock import FixedClock
 from engine.store import open_store
 from engine.reminders.channels import ChannelSettings, builtin_channels
@@ -153,11 +154,16 @@ from engine.reminders.sweep import run_pass
 store = open_store(sys.argv[1])
 settings = ChannelSettings(smtp=SmtpSettings(host=sys.argv[2], port=int(sys.argv[3]), sender="qingdan@example.cn"))
 channels = [c for c in builtin_channels(settings) if c.configured()]
+me, barrier = sys.argv[4], pathlib.Path(sys.argv[5])
 zone = dt.timezone(dt.timedelta(hours=8))
 day = dt.date(2017, 7, 20)
 while day <= dt.date(2017, 8, 10):
     for minute in (1, 2):
         run_pass(store, FixedClock(dt.datetime.combine(day, dt.time(9, minute), zone)), channels=channels, batch=3)
+    # the two processes' clocks agree, as real ones do: neither starts a day before the other has finished the last
+    (barrier / f"{me}-{day}").touch()
+    while len(list(barrier.glob(f"*-{day}"))) < 2:
+        time.sleep(0.01)
     day += dt.timedelta(days=1)
 """
 
@@ -168,7 +174,7 @@ def test_two_scheduler_processes_send_each_digest_once(store, db_url, steps, smt
     script = tmp_path / "simulate.py"
     script.write_text(SIMULATE, encoding="utf-8")
     argv = [sys.executable, str(script), db_url, smtp_server.host, str(smtp_server.port)]
-    procs = [subprocess.Popen(argv, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [subprocess.Popen([*argv, str(n), str(tmp_path)], stderr=subprocess.PIPE, text=True) for n in range(2)]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
@@ -178,3 +184,19 @@ def test_two_scheduler_processes_send_each_digest_once(store, db_url, steps, smt
     lines = [line for m in head for line in m.body.splitlines() if line.startswith("  · ")]
     head_notices = [n for n in inbox(store, "wang", limit=10_000) if n["kind"] in RULE_KINDS]
     assert len(lines) == len(set(lines)) == len(head_notices) >= 11
+
+
+def test_a_digest_that_fails_is_listed_retried_and_sent_once(store, steps, smtp_server):
+    load(store, [yanting_with_addresses(steps)], clock=FixedClock(at("2017-06-01")))
+    channels = email_only(smtp_server)
+    smtp_server.handler.data_reply = "451 4.3.0 try again later"
+    report = run_pass(store, FixedClock(at("2017-07-28T09:01")), channels=channels)
+    assert report.digests_made >= 1 and report.digests_sent == 0
+    failed = [d for d in delivery_log(store, failed_only=True) if d["digest"]]
+    assert [d["recipient"] for d in failed if d["digest"] == "2017-07-28"].count("wang") == 1
+    assert failed[0]["subject"].startswith("【每日汇总】") and "451" in failed[0]["error"]
+    smtp_server.handler.data_reply = None
+    later = run_pass(store, FixedClock(at("2017-07-28T09:30")), channels=channels)
+    assert later.digests_made == 0 and later.digests_sent == len(failed)
+    assert len(mails_to(smtp_server, "wang@example.cn")) == 1
+    assert not [d for d in delivery_log(store, failed_only=True) if d["digest"]]
