@@ -47,6 +47,8 @@ def tick(app, as_json, no_deliver):
                     ],
                     "delivered": report.delivered,
                     "failed": report.failed,
+                    "digests_made": report.digests_made,  # daily digests (engine.reminders.digest)
+                    "digests_sent": report.digests_sent,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -62,6 +64,11 @@ def tick(app, as_json, no_deliver):
             n=len(report.notices),
             d=report.delivered,
             f=report.failed,
+        )
+        + (
+            say("每日汇总:生成 {m},发出 {s}。", " Daily digests: {m} made, {s} sent.", m=report.digests_made, s=report.digests_sent)
+            if report.digests_made or report.digests_sent
+            else ""
         ),
         err=True,
     )

@@ -51,9 +51,15 @@ def sweep_job(context: SweepContext) -> None:
         return
     context.passes += 1
     context.last = report
-    if report.notices or report.delivered or report.failed:
+    if report.notices or report.delivered or report.failed or report.digests_made or report.digests_sent:
         log.info(
-            "pass at %s: %d notices, %d delivered, %d failed", report.now.isoformat(), len(report.notices), report.delivered, report.failed
+            "pass at %s: %d notices, %d delivered, %d failed, %d digests made, %d digests sent",
+            report.now.isoformat(),
+            len(report.notices),
+            report.delivered,
+            report.failed,
+            report.digests_made,
+            report.digests_sent,
         )
 
 

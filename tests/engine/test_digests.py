@@ -4,6 +4,7 @@ processes make and send each digest once."""
 
 import collections
 import datetime as dt
+import json
 import subprocess
 import sys
 
@@ -200,3 +201,17 @@ def test_a_digest_that_fails_is_listed_retried_and_sent_once(store, steps, smtp_
     assert later.digests_made == 0 and later.digests_sent == len(failed)
     assert len(mails_to(smtp_server, "wang@example.cn")) == 1
     assert not [d for d in delivery_log(store, failed_only=True) if d["digest"]]
+
+
+def test_cli_tick_tells_the_digests(store, steps, qingdan, smtp_server):
+    load(store, [yanting_with_addresses(steps)], clock=FixedClock(at("2017-06-01")))
+    env = {"QINGDAN_SMTP_HOST": smtp_server.host, "QINGDAN_SMTP_PORT": str(smtp_server.port), "QINGDAN_SMTP_FROM": "q@example.cn"}
+    tick = qingdan("tick", "--json", now="2017-07-28T09:01", env=env)
+    assert tick.returncode == 0, tick.stderr
+    data = json.loads(tick.stdout)
+    assert data["digests_made"] == data["digests_sent"] == 2  # the head's and the leader's
+    assert [m.subject.split()[0] for m in mails_to(smtp_server, "wang@example.cn")] == ["【每日汇总】2017年7月28日"]
+    again = qingdan("tick", now="2017-07-28T10:00", env=env)
+    assert again.returncode == 0 and "每日汇总" not in again.stderr and len(mails_to(smtp_server, "wang@example.cn")) == 1
+    log = json.loads(qingdan("deliveries", "--json").stdout)
+    assert sorted(d["recipient"] for d in log if d["digest"] == "2017-07-28") == ["li", "wang"]
