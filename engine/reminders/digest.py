@@ -25,7 +25,7 @@ from engine.definition.planning import fire_at
 from engine.i18n import say
 from engine.reminders.channels import Message
 from engine.reminders.delivery import LEASE, MAX_ATTEMPTS, DeliveryOutcome, backoff, recipient_of
-from engine.reminders.digest_text import Line, compose_digest
+from engine.reminders.digest_text import Line, compose_digest, digest_html
 from engine.store import Store
 from engine.store.tables import deliveries, digests, items, notices, schedule, tasks
 
@@ -157,7 +157,9 @@ def send_digests(store: Store, clock: Clock, channels, *, limit: int = 100) -> D
         if channel is None:
             results.append((w, False, "channel no longer configured", False))
             continue
-        result = channel.send(recipients[w["id"]], Message(subject=w["subject"], text=w["text"], kind="digest"))
+        result = channel.send(
+            recipients[w["id"]], Message(subject=w["subject"], text=w["text"], kind="digest", html=digest_html(w["text"]))
+        )
         results.append((w, result.ok, result.detail, result.retryable))
     with store.write() as conn:
         for w, ok, detail, retryable in results:

@@ -9,6 +9,7 @@ gives the notice rows), decide who gets a digest, or send.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 from engine.definition.definitions import ChecklistDef
@@ -140,3 +141,28 @@ def compose_digest(name: str, day: dt.date, lines: list[Line]) -> Text:
             body += ["  · " + line.words(day) for line in sorted(by_task[task_key], key=lambda x: _rank(x, day))]
     body += ["", say("请登录系统查看详情并处理。", "Please sign in to see the details and act.")]
     return Text(subject, "\n".join(body))
+
+
+def digest_html(text: str) -> str:
+    """The digest's text as a small HTML page for email (headings for lists, bullet lists for lines), nothing added:
+    the same words, escaped, so the text stays the one source."""
+    out = ['<html><body style="font-family: sans-serif; line-height: 1.5">']
+    listing = False
+    for line in text.splitlines():
+        bullet = line.lstrip().startswith("· ")
+        if listing and not bullet:
+            out.append("</ul>")
+            listing = False
+        if bullet:
+            if not listing:
+                out.append("<ul>")
+                listing = True
+            out.append(f"<li>{html.escape(line.lstrip()[2:])}</li>")
+        elif line.startswith("【") and line.endswith("】"):
+            out.append(f"<h3>{html.escape(line)}</h3>")
+        elif line:
+            out.append(f"<p>{html.escape(line)}</p>")
+    if listing:
+        out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out)

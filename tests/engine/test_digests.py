@@ -105,6 +105,10 @@ def test_a_simulated_quarter_gives_the_head_one_digest_a_day_with_each_line_once
     listed = body.split("【盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单】\n", 1)[1].splitlines()
     assert listed[0] == f"{T1_TITLE}(责任人 张明)" and [x.split("】", 1)[1].split(":")[0] for x in listed[1:12]] == VILLAGES
     assert "督办 11 项" in july_28.subject
+    # the same words as HTML beside the text, for mail readers that show it
+    page = july_28.message.get_body(preferencelist=("html",)).get_content()
+    assert "<h3>【盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单】</h3>" in page
+    assert "<li>【督办】林农镇玉城村:施工中(期限 2017年7月20日,已逾期 5 个工作日,责任人 张明)</li>" in page
     # Chinese words only: no person, task or state id, no ISO date
     for mail in head:
         for word in ("zhang", "wang", "T1", "building", "2017-0"):

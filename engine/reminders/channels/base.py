@@ -25,6 +25,9 @@ class Message:
     subject: str
     text: str
     kind: str = "reminder"
+    #: an optional HTML rendering of ``text`` (a daily digest's); a channel that can show it may send it beside the
+    #: text (email, as multipart/alternative), the others ignore it
+    html: str | None = None
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,8 @@ class EmailChannel(Channel):
         mail["X-Qingdan-Kind"] = message.kind
         # base64 keeps Chinese text intact through relays without 8BITMIME.
         mail.set_content(message.text, charset="utf-8", cte="base64")
+        if message.html:
+            mail.add_alternative(message.html, subtype="html", charset="utf-8", cte="base64")
         return mail
 
     def _deliver(self, mail: EmailMessage, recipient: Recipient) -> DeliveryResult:

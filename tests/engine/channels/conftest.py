@@ -64,7 +64,7 @@ class RecordingHandler:
                 mail_from=envelope.mail_from,
                 rcpt_tos=list(envelope.rcpt_tos),
                 subject=str(mail["Subject"]),
-                body=mail.get_content(),
+                body=mail.get_body(preferencelist=("plain",)).get_content(),  # the text part of a text+HTML mail
                 message=mail,
             )
         )
