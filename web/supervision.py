@@ -45,34 +45,18 @@ def retry_for(form: str, key="") -> Retry | None:
 
 def panel(definition, task) -> dict:
     """What the task page shows of supervision, for the signed-in account (template global ``supervision_panel``)."""
-    from sqlalchemy import select
-
     from engine import local_date
-    from engine.queries.supervision_thread import task_thread
-    from engine.store.tables import items, tasks
+    from engine.queries.supervision_thread import extendable_items, task_items, task_thread
 
     svc = services.get()
     me = account()
     may_supervise = may_act(me, definition, task, SUPERVISE_BY)
     may_answer = may_act(me, definition, task, ANSWER_BY)
     today = local_date(svc.clock.now(), definition.timezone)
-    extendable: list[tuple[str, list]] = []
     with svc.store.read() as conn:
         thread = task_thread(conn, definition.id, task.id)
-        names = [
-            (r.id, r.name)
-            for r in conn.execute(
-                select(items.c.id, items.c.name)
-                .join(tasks, tasks.c.id == items.c.task_id)
-                .where(tasks.c.checklist_id == definition.id, tasks.c.key == task.id, items.c.removed.is_(False))
-                .order_by(items.c.position)
-            )
-        ]
-        if may_answer and task.kind == "workflow":
-            for item_id, name in names:
-                found = extension_requests.extendable(conn, definition, task, item_id)
-                if found:
-                    extendable.append((name, found))
+        names = task_items(conn, definition.id, task.id)
+        extendable = extendable_items(conn, definition, task) if may_answer and task.kind == "workflow" else []
     return {
         "thread": thread,
         "today": today,
@@ -242,20 +226,11 @@ def extension():
 @bp.route("/extension/<int:request_id>/decide", methods=["POST"])
 @roles(*WORK_ROLES)
 def decide(request_id):
-    from engine.store.tables import extension_requests as table
-    from engine.store.tables import tasks
-
-    svc = services.get()
-    with svc.store.read() as conn:
-        found = conn.execute(
-            table.select()
-            .with_only_columns(table.c.checklist_id, tasks.c.key)
-            .join_from(table, tasks, tasks.c.id == table.c.task_id)
-            .where(table.c.id == request_id)
-        ).first()
+    found = extension_requests.checklist_of_request(services.get().store, request_id)
     if found is None:
         abort(404)
-    definition, task = _task(found.checklist_id, found.key)
+    definition, task = _task(*found)
+    svc = services.get()
     person = _require(definition, task, SUPERVISE_BY, "审批延期申请", "decide an extension request")
     decision = request.form.get("decision")
     try:

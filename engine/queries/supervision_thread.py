@@ -130,3 +130,28 @@ def task_thread(conn, checklist_id: str, task_key: str) -> Thread:
         ).mappings()
     ]
     return Thread(list(found.values()), extensions)
+
+
+def task_items(conn, checklist_id: str, task_key: str) -> list[tuple[int, str]]:
+    """The task's live items as (id, name), in their order: what a 督办单 may name."""
+    return [
+        (r.id, r.name)
+        for r in conn.execute(
+            select(items.c.id, items.c.name)
+            .join(tasks, tasks.c.id == items.c.task_id)
+            .where(tasks.c.checklist_id == checklist_id, tasks.c.key == task_key, items.c.removed.is_(False))
+            .order_by(items.c.position)
+        )
+    ]
+
+
+def extendable_items(conn, definition, task) -> list[tuple[str, list]]:
+    """Per item of a workflow task, by name, the deadlines an extension may be asked for (items with none left out)."""
+    from engine.runtime.extension_requests import extendable
+
+    found = []
+    for item_id, name in task_items(conn, definition.id, task.id):
+        deadlines = extendable(conn, definition, task, item_id)
+        if deadlines:
+            found.append((name, deadlines))
+    return found

@@ -311,3 +311,14 @@ def _open(conn, request_id) -> tuple:
         raise NotFound(say("这份延期申请的任务已不在清单中。", "the task of this extension request is no longer in the list."))
     item_name = conn.execute(select(items.c.name).where(items.c.id == row["item_id"])).scalar()
     return row, definition, task_def, item_name
+
+
+def checklist_of_request(store, request_id: int) -> tuple[str, str] | None:
+    """(checklist id, task id) of an extension request, None when there is none: to check who may decide it."""
+    with store.read() as conn:
+        found = conn.execute(
+            select(extension_requests.c.checklist_id, tasks.c.key)
+            .join(tasks, tasks.c.id == extension_requests.c.task_id)
+            .where(extension_requests.c.id == request_id)
+        ).first()
+    return (found.checklist_id, found.key) if found else None
