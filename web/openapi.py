@@ -278,6 +278,20 @@ def document() -> dict:
                         "light": {"type": "string", "enum": ["green", "yellow", "red", "done"]},
                         "pace": {"type": "object", "properties": {"elapsed": number, "done": number}},
                         "extra": {"type": "object"},
+                        "own_items": {
+                            "type": "array",
+                            "description": "items with an owner (who holds it now), a due date, a share or a note of their own",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "owner": {"type": ["string", "null"]},
+                                    "due": {"type": ["string", "null"], "format": "date"},
+                                    "quantity": {"type": ["number", "null"]},
+                                    "note": {"type": ["string", "null"]},
+                                },
+                            },
+                        },
                     },
                 },
                 "FireRequest": {

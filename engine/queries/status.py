@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from engine import catalog
 from engine.amounts import usable
@@ -55,6 +55,7 @@ class TaskStatus:
     excluded: int = 0  # stored report entries left out because no one could have entered them (see ``unusable_note``)
     measure: str = "sum"  # a target's: sum, or latest / max / min (``done`` is then the measured value)
     reading_on: dt.date | None = None  # a measured target: the activity date of the reading ``done`` comes from
+    own_items: list = field(default_factory=list)  # items with an owner, due date, share or note: [{name, owner, due, quantity, note}]
 
     def unusable_note(self) -> str | None:
         """The warning for entries left out of ``done``: infinite, NaN or beyond ``NUMERIC(20,4)``, written around the
@@ -98,6 +99,7 @@ class TaskStatus:
                 if self.measure != "sum"
                 else {}
             ),
+            **({"own_items": self.own_items} if self.own_items else {}),
         }
 
 
@@ -158,6 +160,7 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         )
         readings = readings_of(conn, [task_ids[t.id] for t in definition.tasks if is_measured(t) and t.id in task_ids], today)
         judged = checklist_milestones(conn, definition, today, task_ids, restate=restate)
+        own = _own_items(conn, checklist_id)
         if restate:
             histogram = _states_of(judged, task_ids)
         hooked = _plugin_fields(plugins, definition, conn, today)
@@ -180,9 +183,36 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         status.judged = milestones
         status.on_time_rate = milestones.on_time_rate
         status.next_deadline, status.next_milestone = _next_open(milestones, today)
+        status.own_items = own.get(row_id, [])
         _light(definition, task, status, today, hooked.get(task.id))
         result.append(status)
     return ChecklistStatus(definition, today, result)
+
+
+def _own_items(conn, checklist_id: str) -> dict[int, list[dict]]:
+    """task row → its items that have something of their own (``items.owner`` is who holds it now), in order."""
+    found: dict[int, list[dict]] = {}
+    query = (
+        select(items.c.task_id, items.c.name, items.c.owner, items.c.due, items.c.quantity, items.c.note)
+        .join(tasks, tasks.c.id == items.c.task_id)
+        .where(
+            tasks.c.checklist_id == checklist_id,
+            items.c.removed.is_(False),
+            or_(items.c.owner.is_not(None), items.c.due.is_not(None), items.c.quantity.is_not(None), items.c.note.is_not(None)),
+        )
+        .order_by(items.c.task_id, items.c.position)
+    )
+    for row in conn.execute(query):
+        found.setdefault(row.task_id, []).append(
+            {
+                "name": row.name,
+                "owner": row.owner,
+                "due": row.due.isoformat() if row.due else None,
+                "quantity": _num(Decimal(row.quantity)) if row.quantity is not None else None,
+                "note": row.note,
+            }
+        )
+    return found
 
 
 def _states_of(judged: dict, task_ids: dict[str, int]) -> dict[int, dict[str, int]]:

@@ -92,12 +92,14 @@ def apply_reload(conn, old: ChecklistDef, new: ChecklistDef, *, revision: int, a
 
 
 def due_state(definition: ChecklistDef, task: TaskDef) -> str | None:
-    """The state a workflow item's own due date waits for: its workflow's final state; of several, the one the task
-    has a deadline for, else the first written (None for targets: their shares are judged from the reports)."""
+    """The state a workflow item's own due date waits for: its workflow's final state that completes it (not one
+    that only ends it, ``done: false``); of several, the one the task has a deadline for, else the first written (None
+    for targets: their shares are judged from the reports)."""
     if task.kind != "workflow":
         return None
     workflow = definition.workflows[task.workflow]
-    finals = [name for name, state in workflow.states.items() if state.final]
+    finals = [name for name, state in workflow.states.items() if state.final and getattr(state, "done", True)]
+    finals = finals or [name for name, state in workflow.states.items() if state.final]
     dated = [name for name in finals if name in task.deadlines]
     return (dated or finals or [None])[0]
 
