@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 import engine
 from engine import GuardRefused, InputError, plain, say
 from engine.amounts import parse_id
+from engine.runtime.measures import reading_recorded, reading_withdrawn
 from web import form_retry, operations, services, todo, wording
 from web.access import WORK_ROLES, account, roles
 from web.security import safe_next
@@ -85,6 +86,16 @@ def report():
             raise
         return page
     target = f"/{plain(result.target)}" if result.target is not None else ""
+    if result.measure != "sum":  # a reading: it states the value, it adds nothing
+        flash(reading_recorded(result), "ok")
+    else:
+        _flash_increment(result, target)
+    if result.reached:
+        flash(say("目标已完成。", "target reached."), "ok")
+    return redirect(safe_next(form.get("next"), url_for("mywork.index")))
+
+
+def _flash_increment(result, target: str) -> None:
     flash(
         say(
             "已记录(报送编号 {e}):{t} +{a},累计 {s}{g}",
@@ -97,9 +108,6 @@ def report():
         ),
         "ok",
     )
-    if result.reached:
-        flash(say("目标已完成。", "target reached."), "ok")
-    return redirect(safe_next(form.get("next"), url_for("mywork.index")))
 
 
 @bp.route("/correct", methods=["POST"])
@@ -113,6 +121,9 @@ def correct():
     result = operations.correct(  # a number beyond any row's (parse_id: None) reaches the engine, which finds no such entry
         account(), task=form.get("task", ""), entry=parse_id(entry) or entry, note=form.get("note"), checklist=form.get("checklist") or None
     )
+    if result.measure != "sum":
+        flash(reading_withdrawn(entry, result), "ok")
+        return redirect(safe_next(form.get("next"), url_for("mywork.index")))
     flash(
         say(
             "已更正报送记录 {e}(更正记录 {c}),累计 {s}",

@@ -12,6 +12,7 @@ from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.i18n import say
 from engine.kinds import light_word, reason_word  # noqa: F401 (the templates call them through presenters)
 from engine.numbers import plain
+from engine.runtime.measures import value_word
 from engine.verdicts import describe
 
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "done": 3}
@@ -95,6 +96,8 @@ class TaskRow:
     next_text: str = ""
     funds_text: str = ""
     chips: list[str] = field(default_factory=list)
+    measure: str = "sum"  # a measured target's (latest / max / min): ``done`` is a reading, not a running total
+    reading_on: dt.date | None = None  # the activity date of that reading
 
 
 def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
@@ -157,6 +160,9 @@ def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
         row.width = f"{share * 100:.1f}"
         if task.kind == "workflow":  # done weighs how far each item is along: show it as a share, and the finished items
             row.progress_text = words["along"].format(p=f"{share * 100:.0f}", f=status.finished or 0, n=plain(target), u=unit_word)
+        elif getattr(status, "measure", "sum") != "sum":  # a reading with its date, not a running total
+            row.measure, row.reading_on = status.measure, status.reading_on
+            row.progress_text = reading_text(status.measure, status.done, status.reading_on, target, unit_word)
         else:
             row.progress_text = f"{plain(status.done)}/{plain(target)} {unit_word}"
         if row.pace:
@@ -187,6 +193,21 @@ def _milestones(definition: ChecklistDef, task: TaskDef, status) -> list[ItemDea
         for m in status.milestones
         if m.period_start is None
     ]
+
+
+def reading_text(measure: str, value: Decimal, on: dt.date | None, target: Decimal, unit: str) -> str:
+    """A measured target's value as pages show it: 最新读数 82 %(2017-06-30)/ 目标 95 %; 尚无读数 before any."""
+    if on is None:
+        return say("尚无读数 / 目标 {t} {u}", "no reading yet / target {t} {u}", t=plain(target), u=unit)
+    return say(
+        "{w} {v} {u}({d})/ 目标 {t} {u}",
+        "{w} {v} {u} ({d}) / target {t} {u}",
+        w=value_word(measure),
+        v=plain(value),
+        u=unit,
+        d=on.isoformat(),
+        t=plain(target),
+    )
 
 
 def filter_rows(rows: list[TaskRow], *, unit: str | None = None, person: str | None = None, light: str | None = None) -> list[TaskRow]:

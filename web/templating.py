@@ -60,6 +60,7 @@ def init_app(app) -> None:
         reason_word=presenters.reason_word,
         kind_word=presenters.kind_word,
         number=presenters.number,
+        value_word=presenters.value_word,  # a measured target's value: 最新读数, 最高读数, 最低读数
         event_word=wording.event_word,
         notice_word=wording.notice_word,
         actor_name=wording.actor_name,

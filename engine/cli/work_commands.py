@@ -86,7 +86,8 @@ def fire(app, words, actor, note, data, checklist, on):
 @common_options
 @pass_app
 def report(app, task, amount, actor, part, item, note, checklist, on, over):
-    """报送数量进度 / report progress on a quantity target or a recurring duty."""
+    """报送数量进度;按读数计的指标(measure: latest/max/min)AMOUNT 是读数(当前值),不是本次完成数 / report progress on a
+    quantity target or a recurring duty; for a measured indicator AMOUNT is the reading (the value at --on), not an increment."""
     from engine.runtime.progress import report as report_progress
 
     result = report_progress(
@@ -102,6 +103,13 @@ def report(app, task, amount, actor, part, item, note, checklist, on, over):
         on=on,
         over=over,
     )
+    if result.measure != "sum":  # a reading states the value; it adds nothing (engine.runtime.measures)
+        from engine.runtime.measures import reading_recorded
+
+        click.echo(reading_recorded(result))
+        if result.reached:
+            click.echo(say("目标已完成。", "target reached."))
+        return
     target = f"/{_n(result.target)}" if result.target is not None else ""
     part_text = f"  {result.part}: {_n(result.part_total)}" if result.part else ""
     day = say("  发生日期 {d}", "  on {d}", d=result.on.isoformat()) if on else ""
@@ -137,6 +145,11 @@ def correct(app, task, entry, actor, note, checklist):
     from engine.runtime.progress import correct as correct_report
 
     result = correct_report(app.store, task=task, entry=entry, actor=actor, clock=app.clock, note=note, checklist=checklist)
+    if result.measure != "sum":
+        from engine.runtime.measures import reading_withdrawn
+
+        click.echo(reading_withdrawn(entry, result))
+        return
     click.echo(
         say(
             "已冲销报送 {o}(更正编号 {e}),累计 {s}。",

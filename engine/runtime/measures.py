@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from engine.amounts import usable
 from engine.i18n import say
+from engine.numbers import plain
 from engine.store.tables import progress
 
 SUM = "sum"
@@ -136,3 +137,32 @@ def readings_of(conn, task_row_ids, until: dt.date | None = None) -> dict[int, l
     for row in conn.execute(query):
         rows.setdefault(row.task_id, []).append(row)
     return {task_id: kept(found) for task_id, found in rows.items()}
+
+
+def reading_recorded(result) -> str:
+    """What the CLI and the web say after a reading (a ``ReportResult`` of a measured target): the reading and the
+    value it leaves, which for ``max`` / ``min`` may be another reading's."""
+    target = f"/{plain(result.target)}" if result.target is not None else ""
+    return say(
+        "已记录读数(报送编号 {e}):{t} 读数 {a}({d}),{w} {s}{g}",
+        "reading recorded (entry {e}): {t} reads {a} ({d}); {w} {s}{g}",
+        e=result.entry,
+        t=result.task,
+        a=plain(result.amount),
+        d=result.on.isoformat() if result.on else "",
+        w=value_word(result.measure),
+        s=plain(result.total),
+        g=target,
+    )
+
+
+def reading_withdrawn(entry, result) -> str:
+    """What the CLI and the web say after a reading was withdrawn (冲销): the value of the readings left."""
+    return say(
+        "已冲销读数 {o}(更正编号 {e}),{w} {s}。",
+        "reading {o} withdrawn (entry {e}); {w} {s}.",
+        o=entry,
+        e=result.entry,
+        w=value_word(result.measure),
+        s=plain(result.total),
+    )

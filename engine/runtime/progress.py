@@ -49,6 +49,7 @@ class ReportResult:
     reached: bool
     on: dt.date | None = None  # the activity date the entry counts for
     over: bool = False  # the report went beyond what remained of the target or part, confirmed
+    measure: str = "sum"  # a measured target's (latest / max / min): ``amount`` is a reading, ``total`` the measured value
 
 
 def report(
@@ -163,6 +164,7 @@ def report(
             reached,
             on_day,
             went_over,
+            task_def.measure,
         )
 
 
@@ -295,6 +297,7 @@ def correct(
             task_def.target,
             False,
             original["on_date"],
+            measure=task_def.measure,
         )
 
 

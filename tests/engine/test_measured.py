@@ -187,3 +187,23 @@ def test_validation_refuses_unknown_measures_and_parts(steps):
     bad = validate_text(measured_text(parted), "m.yaml", steps)
     assert any("按读数计的目标(measure: latest)不能分项" in p.format() for p in bad.errors)
     assert validate_text(measured_text(MEASURED_TASKS.replace("measure: max", "measure: sum")), "m.yaml", steps).ok
+
+
+def test_the_command_line_speaks_of_readings(qingdan, tmp_path):
+    listing = tmp_path / "measured.yaml"
+    listing.write_text(measured_text(), encoding="utf-8")
+    assert qingdan("load", listing, now="2017-07-01T09:00").returncode == 0
+    first = qingdan("report", "M1", "90", "--as", "chen", "--on", "2017-06-30", now="2017-07-03T09:00")
+    assert first.returncode == 0 and "已记录读数(报送编号 1):M1 读数 90(2017-06-30),最新读数 90/95" in first.stdout
+    second = qingdan("report", "M1", "0", "--as", "chen", now="2017-07-03T09:00")
+    assert second.returncode == 0 and "最新读数 0/95" in second.stdout and "+" not in second.stdout
+    fixed = qingdan("correct", "M1", "2", "--as", "chen", "--note", "漏了一位", now="2017-07-03T09:05")
+    assert fixed.returncode == 0 and "已冲销读数 2(更正编号 3),最新读数 90。" in fixed.stdout
+    status = qingdan("status", "--json", now="2017-07-03T10:00")
+    import json
+
+    m1 = next(t for t in json.loads(status.stdout)["tasks"] if t["id"] == "M1")
+    assert m1["progress"] == {"done": 90, "target": 95} and m1["reading_on"] == "2017-06-30"
+    restated = qingdan("status", "--json", "--as-of", "2017-06-29", now="2017-07-03T10:00")
+    m1 = next(t for t in json.loads(restated.stdout)["tasks"] if t["id"] == "M1")
+    assert m1["progress"]["done"] == 0 and m1["reading_on"] is None
