@@ -57,6 +57,13 @@ def make_digests(store: Store, now: dt.datetime) -> int:
         if not waiting:
             return 0
         definitions = [catalog.get_checklist(conn, cid) for cid in catalog.checklist_ids(conn)]
+        # digests of these days made already: notices held since wait for the next day without a write each pass
+        made_already = {
+            (r.recipient, r.channel, r.day)
+            for r in conn.execute(
+                select(digests.c.recipient, digests.c.channel, digests.c.day).where(digests.c.created_at > now - dt.timedelta(days=2))
+            )
+        }
     groups: dict[tuple[str, str], list] = {}
     for row in waiting:
         groups.setdefault((row.recipient, row.channel), []).append(row)
@@ -66,10 +73,11 @@ def make_digests(store: Store, now: dt.datetime) -> int:
         if not naming:
             continue
         home = max(naming, key=lambda d: fire_at(d, local_date(now, d.timezone)))
-        if now < fire_at(home, local_date(now, home.timezone)):
-            continue  # not yet the time of day of this person's digest
+        day = local_date(now, home.timezone)
+        if now < fire_at(home, day) or (person, channel, day) in made_already:
+            continue  # not yet the time of day of this person's digest, or today's has gone
         try:
-            made += _make_one(store, now, person, channel, local_date(now, home.timezone), home, rows)
+            made += _make_one(store, now, person, channel, day, home, rows)
         except Exception:  # one person's digest must not keep the others from being made
             log.exception("making the digest of %s failed", person)
     return made

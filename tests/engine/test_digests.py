@@ -21,7 +21,7 @@ from engine.reminders.digest import digest_log
 from engine.reminders.notices import inbox
 from engine.reminders.sweep import run_pass
 from engine.runtime.loader import load
-from engine.store.tables import deliveries, digests
+from engine.store.tables import deliveries, digests, notices
 from tests.conftest import YANTING, at
 from tests.engine.channels.conftest import smtp_server  # noqa: F401  (fixture)
 
@@ -138,15 +138,46 @@ def test_a_head_may_choose_immediate_notices(store, steps, smtp_server):
     assert len(head) - before == 11 and sum(1 for m in head if m.subject.startswith("【督办】T1 ")) == 11
 
 
-def test_a_digest_waits_for_the_time_of_day(store, steps, smtp_server):
+def test_a_digest_waits_for_the_latest_notify_time_of_the_persons_lists(store, steps, smtp_server):
+    first = yanting_with_addresses(steps)
+    evening = validate_text(
+        YANTING.read_text(encoding="utf-8")
+        .replace("id: yanting-wenguang-2017", "id: yanting-evening")
+        .replace("title: 盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单", "title: 盐亭县晚间清单")
+        .replace('notify_at: "09:00"', 'notify_at: "17:30"')
+        .replace("wang:  {name: 王建国, roles: [head]}", "wang:  {name: 王建国, roles: [head], email: wang@example.cn}"),
+        "e.yaml",
+        steps,
+    ).definition
+    load(store, [first, evening], clock=FixedClock(at("2017-06-01")))
+    channels = email_only(smtp_server)
+    run_pass(store, FixedClock(at("2017-07-27T17:31")), channels=channels)
+    assert [m.subject.split()[0] for m in mails_to(smtp_server, "wang@example.cn")] == ["【每日汇总】2017年7月27日"]
+    # the morning list's escalations are made at 09:00, the evening list's at 17:30: one digest after both
+    run_pass(store, FixedClock(at("2017-07-28T09:01")), channels=channels)
+    assert len(mails_to(smtp_server, "wang@example.cn")) == 1
+    run_pass(store, FixedClock(at("2017-07-28T17:31")), channels=channels)
+    head = mails_to(smtp_server, "wang@example.cn")
+    assert len(head) == 2 and head[1].subject.startswith("【每日汇总】2017年7月28日 督办 22 项")
+    body = head[1].body
+    assert "【盐亭县晚间清单】" in body and "【盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单】" in body
+    assert "· 文化股:22 项,最长逾期 5 个工作日" in body
+
+
+def test_a_notice_held_after_the_days_digest_goes_into_the_next_days(store, steps, smtp_server):
     load(store, [yanting_with_addresses(steps)], clock=FixedClock(at("2017-06-01")))
     channels = email_only(smtp_server)
     run_pass(store, FixedClock(at("2017-07-28T09:01")), channels=channels)
+    # a delivery held after the digest went (as a notice made by another process a moment too late would be)
+    with store.write() as conn:
+        wangs = select(deliveries.c.id).join(notices, notices.c.id == deliveries.c.notice_id).where(notices.c.recipient == "wang")
+        late = conn.execute(wangs.where(deliveries.c.status == "digest").limit(1)).scalar_one()
+        conn.execute(deliveries.update().where(deliveries.c.id == late).values(status="held", digest_id=None))
+    run_pass(store, FixedClock(at("2017-07-28T16:00")), channels=channels)
     assert len(mails_to(smtp_server, "wang@example.cn")) == 1
-    # a notice held after the day's digest (an escalation caught up late) goes into the next day's, not a second one
-    run_pass(store, FixedClock(at("2017-07-28T23:59")), channels=channels)
-    run_pass(store, FixedClock(at("2017-07-29T08:59")), channels=channels)
-    assert len(mails_to(smtp_server, "wang@example.cn")) == 1
+    run_pass(store, FixedClock(at("2017-07-29T09:01")), channels=channels)
+    head = mails_to(smtp_server, "wang@example.cn")
+    assert len(head) == 2 and head[1].subject.startswith("【每日汇总】2017年7月29日") and head[1].body.count("  · ") == 1
 
 
 SIMULATE = """
