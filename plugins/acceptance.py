@@ -14,6 +14,13 @@ the acceptance state, with the matching outcome; never by the task's responsible
 (separation of duties). A failed round starts the item's ``rectify`` deadline: ``rectify_within``
 counted from the local date of the failure (``5 workdays``: the 5th working day after it; ``10 days``:
 10 calendar days after it); it is met when the item comes back to the acceptance state.
+
+Ending without acceptance (不予认定): a workflow may also lead out of the acceptance state into a final state marked
+``done: false`` (``rejected: {label: 不予认定, final: true, done: false}``), by the inspector or a head as its
+``by`` says. Such a transition is neither the pass nor the fail (``ending_triggers``); it needs no round (the
+county may refuse to recognise an item whatever was measured), but the task's responsible person and leader may
+not fire it (separation of duties), and the task's holder is told. The item then counts as ended, not done
+(``engine.queries.status``).
 """
 
 from __future__ import annotations
@@ -108,9 +115,11 @@ class Acceptance(StepType):
                         ("workflow",),
                         say(
                             "流程 {w} 的验收状态 “{s}” 需要恰好两条由验收人员(inspector)执行的出路:一条通过(之后不再回到验收),"
-                            "一条不通过(整改后可再回到验收);现在通过 {p} 条、不通过 {f} 条。",
+                            "一条不通过(整改后可再回到验收);现在通过 {p} 条、不通过 {f} 条。"
+                            "以未通过告终的出路(如 不予认定)请指向写了 final: true 和 done: false 的终态。",
                             "the acceptance state '{s}' of workflow {w} needs exactly two ways out fired by an inspector: one pass "
-                            "(never back to inspection) and one fail (back to inspection after rectifying); it has {p} pass and {f} fail.",
+                            "(never back to inspection) and one fail (back to inspection after rectifying); it has {p} pass and {f} fail. "
+                            "A way out that ends the item without acceptance (e.g. not recognised) goes to a final state with done: false.",
                             w=task.workflow,
                             s=state,
                             p=len(passes),
@@ -136,6 +145,8 @@ class Acceptance(StepType):
     def guard(self, context):
         if context.from_step != STEP:
             return None
+        if context.trigger in ending_triggers(context.workflow, context.from_state):
+            return _separation(context.checklist, context.task, context.actor)
         passes, fails = verdict_triggers(context.workflow, context.from_state)
         if context.trigger not in passes + fails:
             return None
@@ -190,9 +201,16 @@ def verdict_triggers(workflow, state: str) -> tuple[list[str], list[str]]:
     workflow = as_workflow_def(workflow)
     passes, fails = [], []
     for transition in workflow.transitions:
-        if state in transition.sources and "inspector" in transition.by:
+        if state in transition.sources and "inspector" in transition.by and transition.dest not in workflow.ended_states:
             (fails if state in workflow.reachable_from(transition.dest) else passes).append(transition.trigger)
     return passes, fails
+
+
+def ending_triggers(workflow, state: str) -> list[str]:
+    """The triggers out of an acceptance state into a final state that ends the item without acceptance
+    (``done: false``, e.g. 不予认定): allowed beside the pass and the fail when the workflow defines them."""
+    workflow = as_workflow_def(workflow)
+    return [t.trigger for t in workflow.transitions if state in t.sources and t.dest in workflow.ended_states]
 
 
 def acceptance_states(workflow) -> list[str]:
@@ -374,10 +392,33 @@ def qingdan_event_notices(context):
     if context.enters(STEP):
         return [_awaits(context)]
     if context.from_step == STEP and context.to_step != STEP:
+        if context.trigger in ending_triggers(context.workflow, context.from_state):
+            return [_ended(context)]
         _, fails = verdict_triggers(context.workflow, context.from_state)
         if context.trigger in fails:
             return [_failed(context)]
     return None
+
+
+def _ended(context):
+    """The responsible person is told the item ended without acceptance (不予认定), and why when a note says."""
+    task, workflow = context.task, context.workflow
+    short, full = notice_item_words(task, context.item_name)
+    who = context.checklist.people[context.actor].name if context.actor in context.checklist.people else context.actor
+    return EventNotice(
+        "inspection_ended",
+        (task.responsible,),
+        say("【{s}】{t}", "[{s}] {t}", s=workflow.label(context.to_state), t=short),
+        say(
+            "{what}\n{p} 于 {d} 将此项定为“{s}”,此项就此办结,不计入任务目标。{n}",
+            "{what}\n{p} ended it as '{s}' on {d}; it no longer counts toward the task's target.{n}",
+            what=full,
+            p=who,
+            d=context.today.isoformat(),
+            s=workflow.label(context.to_state),
+            n=say("\n说明:{x}", "\nNote: {x}", x=context.note) if context.note else "",
+        ),
+    )
 
 
 def _awaits(context):

@@ -52,9 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     evidence_files.init_app(app)
     app.register_blueprint(evidence_files.bp)
 
-    from web import admin, api, auth, board, documents, mywork, supervision
+    from web import admin, api, auth, board, documents, mywork, supervision, transfer, yearend
 
-    for module in (auth, board, documents, mywork, supervision, admin, api):
+    for module in (auth, board, documents, mywork, supervision, transfer, yearend, admin, api):
         app.register_blueprint(module.bp)
     extensions.csrf.exempt(api.bp)  # the API authenticates with Bearer tokens, never with the session cookie
     plugin_pages.register(app, app.extensions["qingdan"].plugins)

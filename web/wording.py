@@ -53,6 +53,7 @@ EVENT_WORDS = {
     "extension_requested": ("申请延期", "extension requested"),
     "extension_approved": ("同意延期", "extension approved"),
     "extension_refused": ("不同意延期", "extension refused"),
+    "transfer": ("转办", "transferred"),
 }
 
 #: notice kinds in words: the sweep's (engine.kinds.RuleKind) and the event notices (engine.runtime.event_notices)
@@ -64,6 +65,8 @@ NOTICE_WORDS = {
     "inspection_failed": ("验收未通过通知", "inspection failed"),
     "step_fired": ("流程推进通知", "step taken"),
     "assigned": ("分派通知", "assigned"),
+    "transferred": ("转办通知", "transferred away"),
+    "inspection_ended": ("终止通知", "ended without acceptance"),
     "supervision": ("督办单", "supervision notice"),
     "supervision_reply": ("督办回复", "supervision reply"),
     "supervision_overdue": ("督办逾期未复", "supervision unanswered"),

@@ -104,6 +104,7 @@ COMMAND_MODULES = (
     "engine.cli.work_commands",
     "engine.cli.step_commands",
     "engine.cli.supervision_commands",
+    "engine.cli.transfer_commands",
     "engine.cli.notice_commands",
     "engine.cli.admin_commands",
     "engine.cli.import_commands",

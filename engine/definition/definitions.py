@@ -43,6 +43,7 @@ class StateDef:
     step: str | None
     final: bool
     order: int
+    done: bool = True  # False on a final state that ends an item without completing it (不予认定)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,12 @@ class WorkflowDef:
     @cached_property
     def final_states(self) -> frozenset[str]:
         return frozenset(name for name, state in self.states.items() if state.final)
+
+    @cached_property
+    def ended_states(self) -> frozenset[str]:
+        """Final states that end an item without completing it (``done: false``, e.g. 不予认定): the item is out of
+        the task's count (``engine.queries.status``), neither finished nor behind."""
+        return frozenset(name for name, state in self.states.items() if state.final and not state.done)
 
     @cached_property
     def successors(self) -> dict[str, frozenset[str]]:
@@ -361,7 +368,7 @@ def workflow_graph(key: str, wf: schema.Workflow) -> WorkflowDef:
 
 
 def _workflow(key: str, wf: schema.Workflow) -> WorkflowDef:
-    states = {name: StateDef(name, s.label, s.step, s.final, order) for order, (name, s) in enumerate(wf.states.items())}
+    states = {name: StateDef(name, s.label, s.step, s.final, order, s.done) for order, (name, s) in enumerate(wf.states.items())}
     transitions = tuple(TransitionDef(t.trigger, t.sources, t.to, tuple(t.by), t.label) for t in wf.transitions)
     return WorkflowDef(key, wf.title, wf.initial, states, transitions)
 

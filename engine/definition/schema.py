@@ -148,6 +148,8 @@ class State(Strict):
     label: Text
     step: Key | None = None
     final: bool = False
+    # a final state with done: false ends an item without completing it (不予认定): docs/checklist-format.md
+    done: bool = True
 
 
 class Transition(Strict):

@@ -360,6 +360,29 @@ class _Checker(TaskChecks, DateChecks):
                     "the workflow has no final state: mark the finished state with final: true.",
                 ),
             )
+        self._ended_states(base, wf, graph)
+
+    def _ended_states(self, base, wf, graph) -> None:
+        """``done: false`` marks a final state that ends an item without completing it; some final state must complete."""
+        for name, state in wf.states.items():
+            if not state.done and not state.final:
+                self.error(
+                    base + ("states", name, "done"),
+                    say(
+                        "状态 “{s}” 不是终态:done: false 只用于以未完成告终的终态(如 不予认定),请同时写 final: true。",
+                        "state '{s}' is not final: done: false only marks a final state that ends an item without "
+                        "completing it (e.g. not recognised); add final: true.",
+                        s=name,
+                    ),
+                )
+        if graph.final_states and graph.final_states == graph.ended_states:
+            self.error(
+                base + ("states",),
+                say(
+                    "流程的终态都写了 done: false:至少要有一个表示办结的终态。",
+                    "every final state of the workflow says done: false: at least one must mean the item is done.",
+                ),
+            )
 
     def _role_holders(self, people, workflows, defaults, tasks):
         held = {role for person in people.values() for role in person.roles}
@@ -390,6 +413,10 @@ class _Checker(TaskChecks, DateChecks):
     def _rules(self, path, rules, people, task=None):
         if rules is None:
             return
+        for index, who in enumerate(getattr(rules, "reporters", None) or ()):
+            if who not in schema.ROLES and who not in people:  # a role's word wins over a person id spelled alike
+                known = [*schema.ROLES, *people]
+                self.error(path + ("reporters", index), self._missing("报送人(角色或人员)", "reporter (role or person)", who, known))
         for index, step in enumerate(rules.escalate or ()):
             if step.to not in ("leader", "head", "responsible") and step.to not in people:
                 self.error(

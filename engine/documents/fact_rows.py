@@ -50,7 +50,7 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
     workflow = definition.workflows[task.workflow] if task.kind == TaskKind.WORKFLOW else None
     own_items = [row for row in context.rows if row.task_id == row_id]
     if workflow is not None:
-        done, target = Decimal(status.finished or 0), Decimal(status.items)
+        done, target = Decimal(status.finished or 0), Decimal(status.items - status.ended)  # 不予认定 items are out of the target
     else:
         done, target = status.done, status.target
     period_done = None
@@ -63,7 +63,7 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
                     if any(
                         period.start <= day <= today
                         for state, day in context.reached.get(row.id, {}).items()
-                        if state in workflow.final_states
+                        if state in workflow.final_states - workflow.ended_states  # 不予认定 is not done
                     )
                 )
             )

@@ -50,7 +50,8 @@ class TaskStatus:
     pace: dict | None = None
     extra: dict = field(default_factory=dict)
     milestones: list = field(default_factory=list)  # engine.queries.milestones.MilestoneSummary, by due date
-    finished: int | None = None  # workflow tasks: items in a final state
+    finished: int | None = None  # workflow tasks: items in a final state that completes them
+    ended: int = 0  # workflow tasks: items ended without completing (a final state with done: false, 不予认定): out of the target
     judged: object = None  # engine.queries.milestones.TaskMilestones: every item's milestones, for pages and exports
     excluded: int = 0  # stored report entries left out because no one could have entered them (see ``unusable_note``)
     measure: str = "sum"  # a target's: sum, or latest / max / min (``done`` is then the measured value)
@@ -73,7 +74,7 @@ class TaskStatus:
     @property
     def complete(self) -> bool:
         if self.finished is not None:  # workflow: every item in a final state (``done`` weighs partial progress)
-            return self.target > 0 and self.finished >= self.target
+            return (self.target > 0 or self.ended > 0) and self.finished >= self.target
         return self.target > 0 and self.done >= self.target
 
     def as_json(self) -> dict:
@@ -88,6 +89,7 @@ class TaskStatus:
             "overdue": self.overdue,
             "items": self.items,
             **({"finished": self.finished} if self.finished is not None else {}),
+            **({"ended": self.ended} if self.ended else {}),
             "milestones": [m.as_json() for m in self.milestones],
             "on_time_rate": round(self.on_time_rate, 4) if self.on_time_rate is not None else None,
             "light": self.light,
@@ -252,9 +254,12 @@ def item_share(definition: ChecklistDef, task: TaskDef, state: str | None) -> De
 
 def _workflow_status(definition: ChecklistDef, task: TaskDef, states: dict[str, int], milestones) -> TaskStatus:
     workflow = definition.workflows[task.workflow]
-    done = sum((item_share(definition, task, state) * count for state, count in states.items()), Decimal(0))
-    status = _base(task, done.quantize(Decimal("0.01")), sum(states.values()))
-    status.finished = sum(count for state, count in states.items() if state in workflow.final_states)
+    # An item ended without completing (不予认定) leaves the task's target: neither done nor still to do.
+    counted = {state: count for state, count in states.items() if state not in workflow.ended_states}
+    done = sum((item_share(definition, task, state) * count for state, count in counted.items()), Decimal(0))
+    status = _base(task, done.quantize(Decimal("0.01")), sum(counted.values()))
+    status.finished = sum(count for state, count in counted.items() if state in workflow.final_states)
+    status.ended = sum(states.values()) - sum(counted.values())
     status.states = {state: states[state] for state in workflow.states if state in states}
     return status
 

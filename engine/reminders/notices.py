@@ -28,6 +28,8 @@ KIND_WORDS = {
     "inspection_failed": ("验收未通过", "Inspection failed"),
     "step_fired": ("进展", "Progress"),
     "assigned": ("交办", "Assigned"),
+    "transferred": ("转办", "Transferred"),
+    "inspection_ended": ("不予认定", "Not recognised"),
     # supervision and extensions (engine.runtime.supervision, extension_requests)
     "supervision": ("督办单", "Supervision"),
     "supervision_overdue": ("督办逾期", "Supervision overdue"),

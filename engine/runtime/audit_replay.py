@@ -17,6 +17,7 @@ from engine.dates.clock import local_date
 from engine.definition.definitions import rebuild_checklist
 from engine.i18n import say
 from engine.numbers import plain
+from engine.runtime.audit_replay_owners import OWNER_KINDS, OwnerReplay
 from engine.runtime.audit_replay_steps import StepTablesReplay, _decimal, _shown
 from engine.runtime.audit_replay_supervision import EXTENSION_KINDS, SUPERVISION_KINDS, SupervisionReplay
 from engine.store.tables import account_people, accounts, checklists, items, progress, tasks
@@ -25,7 +26,7 @@ SETUP = ("load", "reload", "forced_reload")
 ACCOUNT_KINDS = ("account_created", "account_role", "account_disabled", "account_enabled", "account_linked", "account_unlinked")
 
 
-class Replay(StepTablesReplay, SupervisionReplay):
+class Replay(StepTablesReplay, SupervisionReplay, OwnerReplay):
     def __init__(self):
         self.loaded: dict[str, str | None] = {}  # checklist -> sha256 of the newest load
         self.states: dict[tuple, str | None] = {}  # (checklist, task, item) -> last state entered
@@ -47,6 +48,8 @@ class Replay(StepTablesReplay, SupervisionReplay):
         if not isinstance(data, dict):
             return
         where = (row["checklist_id"], row["task_key"], row["item_name"])
+        if kind in OWNER_KINDS or kind == "load":
+            self._owner_event(row, kind, data)
         if kind in SETUP and row["checklist_id"]:
             self.loaded[row["checklist_id"]] = data.get("sha256")
         elif kind in ("transition", "forced_state"):
@@ -113,6 +116,7 @@ class Replay(StepTablesReplay, SupervisionReplay):
         self._funds(conn, differ)
         self._accounts(conn, differ)
         self._supervision_tables(conn, differ)
+        self._owner_table(conn, differ)
         return differ, unchecked
 
     def _checklists(self, conn, differ) -> dict:

@@ -4,8 +4,8 @@ Deadline notices (提醒, 逾期, 督办) come from the sweep when a date comes;
 transaction: the engine's own ``step_fired`` (a step of your task was taken by your leader or a head) and whatever
 plugins return from ``qingdan_event_notices`` (the acceptance plugin: an item awaits your inspection; your item
 failed inspection). ``assigned`` is told by ``notify_assigned``: a reload that gives a task another responsible
-person (or adds a task) tells the new one (``tell_handovers``); items have no holder of their own and cannot be
-transferred yet, and the code that transfers one should call ``notify_assigned`` in its transaction.
+person (or adds a task) tells the new one (``tell_handovers``); a transfer of one item (``engine.runtime.transfer``)
+tells the new holder the same way and the previous one that it left them (``transferred``).
 
 Exactly once: a notice's ``dedupe_key`` hashes its kind, its item, the audit event that caused it and the
 recipient, and ``INSERT … ON CONFLICT DO NOTHING`` lets only one writer create it. Deliveries to channels are
@@ -29,7 +29,7 @@ from engine.i18n import say
 from engine.store.tables import item_deadlines, notices
 
 #: the kinds of event notice (deadline notices are ``engine.kinds.RuleKind``)
-EVENT_KINDS = ("awaits_inspection", "inspection_failed", "step_fired", "assigned")
+EVENT_KINDS = ("awaits_inspection", "inspection_failed", "step_fired", "assigned", "transferred")
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,8 @@ def notify_assigned(
     """Tell ``person`` that a task or one of its items was assigned or transferred to them (交办/转办), exactly once per
     ``cause`` (what makes this assignment distinct: the reload's revision, a transfer's audit seq). ``before``: the
     person who held it until now. Call it inside the transaction that assigns; returns the ids of the notices created.
-    A reload that gives a task another responsible person calls it (``tell_handovers``); a transfer of a single item
-    (not in qingdan yet) should call it too."""
+    A reload that gives a task another responsible person calls it (``tell_handovers``); so does a transfer of a
+    single item (``engine.runtime.transfer``)."""
     short, full = item_words(task, item_name)
     giver = say("由 {p} ", "by {p} ", p=person_name(definition, by)) if by else ""
     was = say("(原由 {p} 负责)", " (until now: {p})", p=person_name(definition, before)) if before else ""

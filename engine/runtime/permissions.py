@@ -15,8 +15,14 @@ ACTOR_WORDS = {
     "leader": ("分管领导", "the task's leader"),
     "head": ("主要负责人", "a head"),
     "inspector": ("验收人员", "an inspector"),
+    "reporter": ("任务指定的报送人", "a reporter the task names"),
     "owner": ("子项负责人", "the item's owner"),
 }
+
+#: the capacities that may report progress on a task (check_report; engine.account_rules narrows them by account role).
+#: ``reporter``: the person or a holder of a role the task's ``reporters:`` names (defaults.reporters otherwise).
+#: Item owners report on their own items through the owner rule, which adds its capacity here (one home, no copy).
+REPORT_CAPACITIES = frozenset({"responsible", "leader", "head", "reporter", "owner"})
 
 
 def capacities(checklist: ChecklistDef, task: TaskDef, actor: str, *, holder: str | None = None) -> set[str]:
@@ -36,7 +42,14 @@ def capacities(checklist: ChecklistDef, task: TaskDef, actor: str, *, holder: st
     for role in ("head", "inspector"):
         if role in person.roles:
             found.add(role)
+    if named_reporter(task, actor, person.roles):
+        found.add("reporter")
     return found
+
+
+def named_reporter(task: TaskDef, actor: str, roles) -> bool:
+    """Whether the task's ``reporters:`` names ``actor`` or one of its roles (informant, staff …)."""
+    return actor in task.reporters or any(role in task.reporters for role in roles)
 
 
 def require_person(checklist: ChecklistDef, actor: str) -> None:
@@ -72,12 +85,12 @@ def check_fire(checklist: ChecklistDef, task: TaskDef, transition: TransitionDef
 def check_report(checklist: ChecklistDef, task: TaskDef, actor: str, *, holder: str | None = None) -> None:
     """``holder``: the owner of the item reported on, when one is named (``capacities``)."""
     require_person(checklist, actor)
-    if capacities(checklist, task, actor, holder=holder) & {"responsible", "leader", "head", "owner"}:
+    if capacities(checklist, task, actor, holder=holder) & REPORT_CAPACITIES:
         return
     raise NotPermitted(
         say(
-            "{p} 无权为任务 {t} 报送进度:只有责任人、分管领导或主要负责人可以。",
-            "{p} may not report progress on task {t}: only its responsible person, its leader or a head may.",
+            "{p} 无权为任务 {t} 报送进度:只有责任人、分管领导、主要负责人或任务指定的报送人可以。",
+            "{p} may not report progress on task {t}: only its responsible person, its leader, a head or a reporter the task names may.",
             p=checklist.people[actor].name,
             t=task.id,
         )
@@ -126,3 +139,12 @@ def check_request_extension(checklist: ChecklistDef, task: TaskDef, actor: str) 
 
 def check_decide_extension(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
     _check_capacity(checklist, task, actor, SUPERVISE_BY, "审批延期申请", "decide an extension request")
+
+
+#: who may transfer (转办) an item to another holder: the task's leader or a head
+TRANSFER_BY = ("leader", "head")
+
+
+def check_transfer(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
+    """Move an item of ``task`` to another holder (``engine.runtime.transfer``)."""
+    _check_capacity(checklist, task, actor, TRANSFER_BY, "转办子项", "transfer an item")
