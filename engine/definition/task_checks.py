@@ -108,6 +108,18 @@ class TaskChecks:
                         key=True,
                     )
                     continue
+                if task.target.measure != "sum":  # a share is part of a sum; a reading is the value of the whole
+                    self.error(
+                        where + ("quantity",),
+                        say(
+                            "子项的 quantity(分担数量)只用于累计目标(measure: sum);按读数计的目标(measure: {m})不分担。",
+                            "an item's quantity (its share) applies only to targets whose reports add up (measure: sum), "
+                            "not to one measured by readings (measure: {m}).",
+                            m=task.target.measure,
+                        ),
+                        key=True,
+                    )
+                    continue
                 shares += entry.quantity
                 if shares > task.target.quantity:
                     self.error(

@@ -207,3 +207,14 @@ def test_the_command_line_speaks_of_readings(qingdan, tmp_path):
     restated = qingdan("status", "--json", "--as-of", "2017-06-29", now="2017-07-03T10:00")
     m1 = next(t for t in json.loads(restated.stdout)["tasks"] if t["id"] == "M1")
     assert m1["progress"]["done"] == 0 and m1["reading_on"] is None
+
+
+def test_item_shares_are_refused_on_a_measured_target(steps):
+    shared = MEASURED_TASKS.replace(
+        "    deadlines: {done: 2017-10-31}\n    pace: true",
+        "    items: [{name: 城区, quantity: 50}, 乡镇]\n    deadlines: {done: 2017-10-31}\n    pace: true",
+    )
+    assert "城区" in shared
+    bad = validate_text(measured_text(shared), "m.yaml", steps)
+    found = [p.format() for p in bad.errors]
+    assert any("按读数计的目标(measure: latest)不分担" in text for text in found), found
