@@ -120,7 +120,7 @@ def request(
         ref = open_task(conn, task, item, checklist=checklist)
         check_open(conn, ref.checklist.id)
         definition, task_def = ref.checklist, ref.task
-        check_request_extension(definition, task_def, actor)
+        check_request_extension(definition, task_def, actor, holder=getattr(ref.item, "owner", None))  # an owner, on their item
         today = local_date(now, definition.timezone)
         chosen = _pick(extendable(conn, definition, task_def, ref.item.id), milestone, deadline_id)
         wanted = parse_day(requested_due, "requested_due", say("申请延至的日期", "new date"))

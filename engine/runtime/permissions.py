@@ -105,9 +105,11 @@ SUPERVISE_BY = ("leader", "head")
 ANSWER_BY = ("responsible",)
 
 
-def _check_capacity(checklist: ChecklistDef, task: TaskDef, actor: str, by: tuple[str, ...], what_zh: str, what_en: str) -> None:
+def _check_capacity(
+    checklist: ChecklistDef, task: TaskDef, actor: str, by: tuple[str, ...], what_zh: str, what_en: str, *, holder: str | None = None
+) -> None:
     require_person(checklist, actor)
-    if capacities(checklist, task, actor) & set(by):
+    if capacities(checklist, task, actor, holder=holder) & set(by):
         return
     allowed = say("、", ", ").join(say(*ACTOR_WORDS[word]) for word in by)
     raise NotPermitted(
@@ -133,8 +135,9 @@ def check_answer(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
     _check_capacity(checklist, task, actor, ANSWER_BY, "回复督办单", "reply to a supervision notice")
 
 
-def check_request_extension(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:
-    _check_capacity(checklist, task, actor, ANSWER_BY, "申请延期", "ask for an extension")
+def check_request_extension(checklist: ChecklistDef, task: TaskDef, actor: str, *, holder: str | None = None) -> None:
+    """``holder``: the item's owner, who may ask for more time on it as the responsible person may."""
+    _check_capacity(checklist, task, actor, ANSWER_BY, "申请延期", "ask for an extension", holder=holder)
 
 
 def check_decide_extension(checklist: ChecklistDef, task: TaskDef, actor: str) -> None:

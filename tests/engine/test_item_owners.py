@@ -292,3 +292,19 @@ def test_a_reload_moves_an_items_own_due_date(store, steps):
         ("2017-06-30", "superseded", False),
         ("2017-08-31", "superseded", False),
     ]
+
+
+def test_an_owner_asks_for_more_time_on_their_own_item_only(store, steps):
+    import pytest
+
+    from engine.dates.clock import FixedClock
+    from engine.errors import NotPermitted
+    from engine.runtime.extension_requests import request
+    from tests.conftest import at
+
+    _loaded(store, steps)
+    clock = FixedClock(at("2017-06-20T10:00"))
+    asked = request(store, task="T1", item="王家户", requested_due="2017-07-31", reason="户主住院", actor="wu", clock=clock)
+    assert asked is not None
+    with pytest.raises(NotPermitted):
+        request(store, task="T1", item="李家户", requested_due="2017-12-15", reason="x", actor="wu", clock=clock)
