@@ -278,6 +278,16 @@ def document() -> dict:
                         "light": {"type": "string", "enum": ["green", "yellow", "red", "done"]},
                         "pace": {"type": "object", "properties": {"elapsed": number, "done": number}},
                         "extra": {"type": "object"},
+                        "measure": {
+                            "type": "string",
+                            "enum": ["latest", "max", "min"],
+                            "description": "a measured indicator only: progress.done is the latest, highest or lowest reading",
+                        },
+                        "reading_on": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "a measured indicator only: the activity date of the reading progress.done comes from",
+                        },
                         "own_items": {
                             "type": "array",
                             "description": "items with an owner (who holds it now), a due date, a share or a note of their own",

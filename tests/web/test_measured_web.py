@@ -81,3 +81,16 @@ def test_a_bad_reading_comes_back_with_what_was_typed(client, auth):
     refused = client.post("/my/report", data={"checklist": CHECKLIST, "task": "M1", "amount": "九十", "next": TASK_PAGE})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and 'value="九十"' in page and "读数(当前值)" in page
+
+
+def test_the_api_takes_a_reading_and_states_it(client, tokens):
+    from tests.web.conftest import bearer
+
+    sent = client.post("/api/report", json={"checklist": CHECKLIST, "task": "M1", "amount": "0"}, headers=bearer(tokens["staff2"]))
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["total"] == 0
+    tasks = client.get(f"/api/checklists/{CHECKLIST}/status", headers=bearer(tokens["head"])).get_json()["tasks"]
+    m1 = next(t for t in tasks if t["id"] == "M1")
+    assert (m1["measure"], m1["reading_on"], m1["progress"]) == ("latest", "2017-07-21", {"done": 0, "target": 95})
+    t4 = next(t for t in tasks if t["id"] == "T4")
+    assert "measure" not in t4 and "reading_on" not in t4  # a sum says nothing new
