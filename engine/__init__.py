@@ -27,6 +27,10 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "load": ("engine.runtime.loader", "load"),
     "LoadReport": ("engine.runtime.loader", "LoadReport"),
     "checklist_ids": ("engine.catalog", "checklist_ids"),
+    # year end: close (归档) and reopen a list; which lists are closed
+    "close_list": ("engine.runtime.closing", "close"),
+    "closed_lists": ("engine.runtime.closing", "closed_ids"),
+    "ListClosed": ("engine.errors", "ListClosed"),
     "get_checklist": ("engine.catalog", "get_checklist"),
     "find_task": ("engine.catalog", "find_task"),
     "resolve_item": ("engine.catalog", "resolve_item"),
@@ -118,6 +122,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
 }
 
 __all__ = [
+    "ListClosed",
+    "close_list",
+    "closed_lists",
     "AuditBroken",
     "CalendarGap",
     "ChecklistDef",
@@ -242,6 +249,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
         GuardRefused,
         InputError,
         InvalidTrigger,
+        ListClosed,
         NotFound,
         NotPermitted,
         Problem,
@@ -266,6 +274,8 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the names above 
     from engine.reminders.notices import inbox, mark_read, unread_count
     from engine.runtime.audit import recent as recent_events
     from engine.runtime.audit import verify as verify_audit
+    from engine.runtime.closing import close as close_list
+    from engine.runtime.closing import closed_ids as closed_lists
     from engine.runtime.evidence import Evidence
     from engine.runtime.evidence import QuotaExceeded as EvidenceQuotaExceeded
     from engine.runtime.evidence import intake as evidence_intake

@@ -13,6 +13,7 @@ from engine import ChecklistDef, TaskDef
 from engine.account_rules import REPORT_CAPACITIES, may_act
 from web.plugin_pages import PageLink, pages_of
 from web.step_forms import evidence_kind, step_fields, wants_evidence
+from web.yearend import is_closed
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def actions_for(
     account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict, *, holder: str | None = None
 ) -> list[Action]:
     """``steps``: ``engine.pluginmanager.step_types(plugins)``; ``holder``: the item's owner (it acts on its item)."""
-    if task.kind != "workflow" or state is None:
+    if task.kind != "workflow" or state is None or is_closed(definition.id):  # a list closed at year end: no buttons
         return []
     workflow = definition.workflows[task.workflow]
     found = []
@@ -64,4 +65,6 @@ def actions_for(
 
 
 def may_report(account, definition: ChecklistDef, task: TaskDef, *, holder: str | None = None) -> bool:
+    if is_closed(definition.id):
+        return False
     return task.kind != "workflow" and may_act(account, definition, task, REPORT_CAPACITIES, holder=holder)
