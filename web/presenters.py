@@ -116,7 +116,7 @@ def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
     for status in board.tasks:
         task = definition.task_by_id[status.id]
         target = status.target or Decimal(0)
-        share = float(min(Decimal(1), status.done / target)) if target > 0 else 0.0
+        share = float(min(Decimal(1), status.done / target)) if target > 0 else (1.0 if status.complete else 0.0)  # all ended
         if task.kind == "workflow":
             workflow = definition.workflows[task.workflow]
             states = [(s, workflow.label(s), n) for s, n in status.states.items()]
