@@ -186,6 +186,10 @@ def _render_board(board) -> str:
         )
         if task.parts:
             states = " ".join(f"{key}:{_n(pdone)}/{_n(ptarget)}" for key, (pdone, ptarget) in task.parts.items())
+        if task.measure != "sum":  # a reading, not a running total: say which and of when (engine.runtime.measures)
+            from engine.runtime.measures import value_word
+
+            states = f"{value_word(task.measure)} {task.reading_on.isoformat()}" if task.reading_on else say("尚无读数", "no reading yet")
         nxt = f"{task.next_deadline.isoformat()} {_milestone(d, task)}" if task.next_deadline else "-"
         rows.append(
             [

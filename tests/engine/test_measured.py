@@ -204,6 +204,9 @@ def test_the_command_line_speaks_of_readings(qingdan, tmp_path):
 
     m1 = next(t for t in json.loads(status.stdout)["tasks"] if t["id"] == "M1")
     assert m1["progress"] == {"done": 90, "target": 95} and m1["reading_on"] == "2017-06-30"
+    table = qingdan("status", now="2017-07-03T10:00").stdout
+    line = next(row for row in table.splitlines() if "M1" in row)
+    assert "90/95%" in line and "最新读数 2017-06-30" in line, line
     restated = qingdan("status", "--json", "--as-of", "2017-06-29", now="2017-07-03T10:00")
     m1 = next(t for t in json.loads(restated.stdout)["tasks"] if t["id"] == "M1")
     assert m1["progress"]["done"] == 0 and m1["reading_on"] is None
