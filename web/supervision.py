@@ -22,6 +22,7 @@ from engine.runtime.permissions import ANSWER_BY, SUPERVISE_BY
 from web import services
 from web.access import WORK_ROLES, account, roles
 from web.errors import refuse
+from web.yearend import is_closed
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -50,8 +51,9 @@ def panel(definition, task) -> dict:
 
     svc = services.get()
     me = account()
-    may_supervise = may_act(me, definition, task, SUPERVISE_BY)
-    may_answer = may_act(me, definition, task, ANSWER_BY)
+    closed = is_closed(definition.id)  # a list closed at year end: the thread stays readable, no forms
+    may_supervise = may_act(me, definition, task, SUPERVISE_BY) and not closed
+    may_answer = may_act(me, definition, task, ANSWER_BY) and not closed
     today = local_date(svc.clock.now(), definition.timezone)
     with svc.store.read() as conn:
         thread = task_thread(conn, definition.id, task.id)

@@ -20,6 +20,7 @@ from engine.runtime.transfer import holder, transfer
 from web import services
 from web.access import WORK_ROLES, account, roles
 from web.errors import refuse
+from web.yearend import is_closed
 
 bp = Blueprint("transfer", __name__, url_prefix="/transfer")
 FIELDS = ("to", "note")
@@ -45,7 +46,7 @@ def panel(definition, task) -> dict:
     """The items with their holders and, when the account may transfer, the people and units to choose from."""
     from engine.store.tables import items, tasks
 
-    may = may_act(account(), definition, task, TRANSFER_BY)
+    may = may_act(account(), definition, task, TRANSFER_BY) and not is_closed(definition.id)  # closed at year end: no form
     if not may:
         return {"may": False, "items": []}
     with services.get().store.read() as conn:

@@ -52,6 +52,8 @@ def test_the_admin_closes_after_confirming_and_the_list_stays_readable(client, a
     board = client.get("/board/").get_data(as_text=True)
     assert re.search(r"盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单</a>\s*<span class=\"closed-mark\">已归档</span>", board)
     assert 'id="closed-note"' in client.get(f"/board/{CHECKLIST}").get_data(as_text=True)
+    head_task = client.get(f"/board/{CHECKLIST}/tasks/T1").get_data(as_text=True)
+    assert 'id="supervise-form"' not in head_task and 'action="/transfer"' not in head_task  # no 督办 or 转办 forms
     ledger = client.get(f"/board/{CHECKLIST}/documents", query_string={"kind": "ledger", "as_of": "2017-07-20"})
     assert ledger.status_code == 200 and ledger.mimetype.endswith("spreadsheetml.sheet")
     auth.logout()
