@@ -133,3 +133,13 @@ def test_audit_replay_reports_an_owner_changed_behind_its_back(store, clock, yan
         result = verify(conn)
     assert not result.ok
     assert any("最后一次转办给了 chen" in d for d in result.differences), result.differences
+
+
+def test_the_new_holder_acts_on_the_transferred_item(store, clock, plugins, yanting):
+    """After a transfer the owner rules apply to the new holder (engine.runtime.permissions, holder=items.owner)."""
+    fire(store, task="T1", item=ITEM, trigger="approve_plan", actor="li", clock=clock, plugins=plugins)
+    transfer(store, task="T1", item=ITEM, to="chen", actor="li", clock=clock)
+    fired = fire(store, task="T1", item=ITEM, trigger="open_tender", actor="chen", clock=clock, plugins=plugins)
+    assert fired.to_state == "tendering"
+    with store.read() as conn:
+        assert verify(conn).ok
