@@ -85,7 +85,7 @@ def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDe
     return person
 
 
-def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef) -> bool:
+def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef, *, holds: bool = False) -> bool:
     """Heads, leaders and admins see every task; staff their own tasks and their unit's; inspectors tasks with an
     acceptance step."""
     if account.role in ("head", "leader", "admin"):
@@ -93,7 +93,7 @@ def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef) -> b
     person = account.person_in(checklist)
     if person is None:
         return False
-    if person in task.owners:  # the list gives them items of this task (a holder by transfer: engine.queries.todo)
+    if holds or person in task.owners:  # they hold items of it (``holds``: items.owner now, after a transfer; else the list's)
         return True
     if account.role == "staff":
         own_unit = checklist.people[person].unit

@@ -47,10 +47,24 @@ def roles(*allowed: str):
     return decorate
 
 
+def _holds_items(definition, task) -> bool:
+    """Whether the account's person holds an item of ``task`` now (``items.owner``, e.g. after a transfer), which
+    shows them the task (``engine.account_rules.may_view_task`` with ``holds``)."""
+    from engine.queries.listings import tasks_held_by
+    from web import services
+
+    me = account()
+    person = me.person_in(definition)
+    if person is None:
+        return False
+    holds = task.id in tasks_held_by(services.get().store, definition.id, person)
+    return holds and may_view_task(me, definition, task, holds=True)
+
+
 def account():
     return g.get("account") or current_user.account
 
 
 def require_task_view(definition, task) -> None:
-    if not may_view_task(account(), definition, task):
+    if not may_view_task(account(), definition, task) and not _holds_items(definition, task):
         refuse(403, say("您的账号无权查看任务 {t}。", "your account may not see task {t}.", t=task.id))

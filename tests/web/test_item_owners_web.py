@@ -68,3 +68,19 @@ def test_status_json_lists_items_with_their_own(store, clock, steps):
     t2 = next(t for t in board["tasks"] if t["id"] == "T2")
     assert [(i["name"], i["quantity"]) for i in t2["own_items"]] == [("甲村", 4), ("乙村", 6)]
     assert t1["items"] == 3 and "progress" in t1  # the existing fields are unchanged
+
+
+def test_a_holder_by_transfer_sees_the_task_page(client, auth, store):
+    from sqlalchemy import update
+
+    from engine.store.tables import items, tasks
+    from tests.web.conftest import CHECKLIST
+
+    auth.login("staff")  # zhang of 文化股; T2 is 广电股's (chen)
+    assert client.get(f"/board/{CHECKLIST}/tasks/T2").status_code == 403
+    with store.write() as conn:  # a transfer of one village to zhang (qingdan transfer writes items.owner)
+        t2 = conn.execute(tasks.select().where(tasks.c.checklist_id == CHECKLIST, tasks.c.key == "T2")).first().id
+        conn.execute(update(items).where(items.c.task_id == t2, items.c.name == "云溪三清村").values(owner="zhang"))
+    page = client.get(f"/board/{CHECKLIST}/tasks/T2")
+    assert page.status_code == 200
+    assert client.get(f"/board/{CHECKLIST}/tasks/T3").status_code == 403  # nothing of T3 is theirs
