@@ -17,6 +17,7 @@ from engine.queries.listings import tasks_held_by
 from engine.queries.todo import SUPERVISING_ROLES, duty_needed, item_need
 from web import presenters
 from web.actions import actions_for, may_report
+from web.yearend import is_closed
 
 
 @dataclass
@@ -50,7 +51,7 @@ def collect(svc, me) -> Todo:
     steps = step_types(svc.plugins)
     for checklist_id, definition in svc.definitions().items():
         person = me.person_in(definition)
-        if person is None:
+        if person is None or is_closed(checklist_id):  # a list closed at year end asks nothing of anyone
             continue
         held = tasks_held_by(svc.store, checklist_id, person)
         person, tasks = tasks_of(me, definition, held)

@@ -24,6 +24,7 @@ def test_the_admin_closes_after_confirming_and_the_list_stays_readable(client, a
     auth.logout()
     auth.login("staff")
     assert 'action="/my/report"' in client.get(f"/board/{CHECKLIST}/tasks/T5").get_data(as_text=True)
+    assert "林农镇玉城村" in client.get("/my/").get_data(as_text=True)
     auth.logout()
     auth.login("admin")
     page = client.get("/admin/checklists").get_data(as_text=True)
@@ -44,6 +45,7 @@ def test_the_admin_closes_after_confirming_and_the_list_stays_readable(client, a
     auth.login("staff")
     report_page = client.get(f"/board/{CHECKLIST}/tasks/T5").get_data(as_text=True)
     assert 'action="/my/report"' not in report_page
+    assert "林农镇玉城村" not in client.get("/my/").get_data(as_text=True)  # a closed list asks nothing more
     refused = client.post("/my/report", data={"checklist": CHECKLIST, "task": "T5", "amount": "1"}, follow_redirects=True)
     assert "已于 2017-07-21 归档:只能查看和导出" in refused.get_data(as_text=True)
     auth.logout()
