@@ -40,7 +40,7 @@ def test_the_form_asks_for_the_reading(client, auth):
     page = client.get(TASK_PAGE).get_data(as_text=True)
     assert "读数(当前值)" in page and "读数日期(不填为今天)" in page and "不是本次新增" in page
     assert "确认超出目标" not in page and 'min="0.0001"' not in page  # a reading may be 0, and above the target is fine
-    assert "尚无读数 / 目标 95 %" in _text(page)
+    assert "尚无读数 / 目标 95 %" in _text(page) and "数量目标 · 按读数计,以最新读数为准" in _text(page)
 
 
 def test_readings_go_down_and_up_and_the_pages_follow(client, auth):
