@@ -74,7 +74,7 @@ NOTICE_WORDS = {
     "extension_decision": ("延期审批结果", "extension decided"),
 }
 
-#: the funds ledger's actions (plugins.funds)
+#: the funds ledger's actions (the built-in funds plugin)
 FUNDS_WORDS = {"allocate": ("下达", "allocated"), "disburse": ("拨付", "disbursed"), "spend": ("支出", "spent")}
 
 
