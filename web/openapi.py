@@ -288,6 +288,12 @@ def document() -> dict:
                             "format": "date",
                             "description": "a measured indicator only: the activity date of the reading progress.done comes from",
                         },
+                        "finished": {"type": "integer", "description": "a workflow task only: items in a final state that completes them"},
+                        "ended": {
+                            "type": "integer",
+                            "description": "a workflow task only, when any: items ended without completing (a final state with done: false, "
+                            "e.g. 不予认定); they are out of progress.target",
+                        },
                         "own_items": {
                             "type": "array",
                             "description": "items with an owner (who holds it now), a due date, a share or a note of their own",
