@@ -9,19 +9,17 @@ from engine.accounts import Account, role_word
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.errors import NotPermitted
 from engine.i18n import say
+from engine.runtime.permissions import REPORT_CAPACITIES
 
 #: the ``by`` words of a workflow (see engine.runtime.permissions) each role may act in
 ROLE_CAPACITIES = {
-    "head": frozenset({"head", "leader", "responsible", "owner"}),
-    "leader": frozenset({"leader", "responsible", "owner"}),
-    "staff": frozenset({"responsible", "owner"}),  # owner: an item's holder, on that item only
-    "inspector": frozenset({"inspector"}),
+    "head": frozenset({"head", "leader", "responsible", "reporter", "owner"}),
+    "leader": frozenset({"leader", "responsible", "reporter", "owner"}),
+    "staff": frozenset({"responsible", "reporter", "owner"}),  # owner: an item's holder, on that item only
+    "inspector": frozenset({"inspector", "reporter"}),
+    "informant": frozenset({"reporter", "owner"}),  # 信息员: reports where a task's reporters: names it, nothing else
     "admin": frozenset(),
 }
-
-
-#: the capacities that may report progress (engine.runtime.permissions.check_report)
-REPORT_CAPACITIES = frozenset({"responsible", "leader", "head", "owner"})
 
 
 def may_act(
@@ -86,8 +84,9 @@ def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDe
 
 
 def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef, *, holds: bool = False) -> bool:
-    """Heads, leaders and admins see every task; staff their own tasks and their unit's; inspectors tasks with an
-    acceptance step."""
+    """Heads, leaders and admins see every task; staff their own tasks, their unit's and those they may report on;
+    anyone the list makes an item's owner, that task; informants only the tasks they may report on (``reporters:``);
+    inspectors tasks with an acceptance step (and those they may report on)."""
     if account.role in ("head", "leader", "admin"):
         return True
     person = account.person_in(checklist)
@@ -97,10 +96,16 @@ def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef, *, h
         return True
     if account.role == "staff":
         own_unit = checklist.people[person].unit
-        return person in (task.responsible, task.leader) or (own_unit is not None and own_unit == task.unit)
+        return (
+            person in (task.responsible, task.leader)
+            or (own_unit is not None and own_unit == task.unit)
+            or may_act(account, checklist, task, REPORT_CAPACITIES)
+        )
+    if account.role == "informant":
+        return may_act(account, checklist, task, REPORT_CAPACITIES)  # the tasks it may report on, no others
     if account.role == "inspector":
         if task.kind != "workflow":
-            return False
+            return may_act(account, checklist, task, REPORT_CAPACITIES)
         workflow = checklist.workflows[task.workflow]
         return any(state.step == "acceptance" for state in workflow.states.values())
     return False

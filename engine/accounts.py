@@ -1,6 +1,6 @@
 """Accounts of the web and the API: roles, passwords, lockout, API tokens and the checklist people they act as.
 
-An account has one role (``head``, ``leader``, ``staff``, ``inspector``, ``admin``) and is linked to
+An account has one role (``head``, ``leader``, ``staff``, ``inspector``, ``informant``, ``admin``) and is linked to
 the checklist people it acts as (``account_people``; checklist ``*`` means that person id in every
 checklist). Passwords are hashed with werkzeug's scrypt; API tokens are random and only their
 SHA-256 is stored. Every change is an event in the ``_system`` audit chain (never a password or a
@@ -8,7 +8,8 @@ token). Bumping ``session_version`` revokes every session of the account.
 
 The role narrows what the linked person may do (``role_capacities``): a staff account acts only as a
 task's responsible person even when its person is also a head somewhere, an inspector account only
-as an inspector, an admin account not at all. This module does not import Flask.
+as an inspector, an informant (信息员) account only as a reporter a task names, an admin account not
+at all. This module does not import Flask.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from engine.runtime import audit
 from engine.store import Store
 from engine.store.tables import account_people, accounts, api_tokens, login_failures
 
-ROLES = ("head", "leader", "staff", "inspector", "admin")
+ROLES = ("head", "leader", "staff", "inspector", "informant", "admin")
 ROLE_WORDS = {
     "head": ("主要负责人", "head"),
     "leader": ("分管领导", "leader"),
     "staff": ("责任人", "staff"),
     "inspector": ("验收人员", "inspector"),
+    "informant": ("信息员", "informant"),
     "admin": ("系统管理员", "administrator"),
 }
 ANY_CHECKLIST = "*"

@@ -15,7 +15,9 @@ from web.errors import refuse
 
 BOARD_ROLES = ("head", "leader", "admin")
 WORK_ROLES = ("staff", "leader", "head")
-ALL_ROLES = ("head", "leader", "staff", "inspector", "admin")
+#: my work, reports and the inbox: the work roles and the informant (信息员), who reports where a task names it
+REPORT_ROLES = (*WORK_ROLES, "informant")
+ALL_ROLES = ("head", "leader", "staff", "inspector", "informant", "admin")
 
 
 def roles(*allowed: str):

@@ -16,7 +16,14 @@ from web.security import safe_next
 
 bp = Blueprint("auth", __name__)
 
-START = {"head": "board.index", "leader": "board.index", "admin": "board.index", "staff": "mywork.index", "inspector": "inspection.queue"}
+START = {
+    "head": "board.index",
+    "leader": "board.index",
+    "admin": "board.index",
+    "staff": "mywork.index",
+    "informant": "mywork.index",
+    "inspector": "inspection.queue",
+}
 
 
 def home():

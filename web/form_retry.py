@@ -157,8 +157,9 @@ def fire_refused(err, form, kept: list[dict]) -> Retry:
     return _placed(err, retry, {"on": "on"})  # the rest at the form's head (a form without a file input, too)
 
 
-def report_refused(err, form) -> Retry:
+def report_refused(err, form, kept: list[dict] = ()) -> Retry:
     retry = Retry("report", (form.get("checklist", ""), form.get("task", "")), typed(form))
+    retry.kept = list(kept)
     return _placed(err, retry, {"amount": "amount", "on": "on", "over": "over"})
 
 

@@ -10,14 +10,14 @@ from engine import GuardRefused, InputError, plain, say
 from engine.amounts import parse_id
 from engine.runtime.measures import reading_recorded, reading_withdrawn
 from web import form_retry, operations, services, todo, wording
-from web.access import WORK_ROLES, account, roles
+from web.access import REPORT_ROLES, WORK_ROLES, account, roles
 from web.security import safe_next
 
 bp = Blueprint("mywork", __name__, url_prefix="/my")
 
 
 @bp.route("/")
-@roles(*WORK_ROLES)
+@roles(*REPORT_ROLES)
 def index():
     svc = services.get()
     found = todo.collect(svc, account())
@@ -62,15 +62,17 @@ def fire():
 
 
 @bp.route("/report", methods=["POST"])
-@roles(*WORK_ROLES)
+@roles(*REPORT_ROLES)
 def report():
     form = request.form
+    me = account()
+    kept = form_retry.kept_files(form.getlist("kept"), form.get("checklist", ""), me.id)
     try:
         amount = (form.get("amount") or "").strip()
         if not amount:
             raise InputError(say("请填写数量。", "please enter an amount."), field="amount")
         result = operations.report(
-            account(),
+            me,
             task=form.get("task", ""),
             amount=amount,
             part=form.get("part") or None,
@@ -79,9 +81,13 @@ def report():
             checklist=form.get("checklist") or None,
             on=form.get("on") or None,
             over=form.get("over") == "1",
+            uploads=request.files.getlist("evidence"),  # stored only once the account may report on the task
+            kept=kept,
+            keep_refused=True,  # a refused form comes back with its files kept
         )
     except InputError as err:
-        page = form_retry.send_back(form_retry.report_refused(err, form), form.get("next"), form_retry.status_of(err))
+        stored = form_retry.keep(getattr(err, "kept_evidence", kept), form.get("checklist", ""), me.id)
+        page = form_retry.send_back(form_retry.report_refused(err, form, stored), form.get("next"), form_retry.status_of(err))
         if page is None:
             raise
         return page
@@ -111,7 +117,7 @@ def _flash_increment(result, target: str) -> None:
 
 
 @bp.route("/correct", methods=["POST"])
-@roles(*WORK_ROLES)
+@roles(*REPORT_ROLES)
 def correct():
     """Reverse one report (a negative entry; the original stays): the reporter, the task's leader and heads."""
     form = request.form
@@ -138,7 +144,7 @@ def correct():
 
 
 @bp.route("/inbox")
-@roles(*WORK_ROLES, "inspector")
+@roles(*REPORT_ROLES, "inspector")
 def inbox():
     """Notices grouped per task, each linked to its item with what resolves it (``web.inbox_view``)."""
     from web import inbox_view
@@ -147,7 +153,7 @@ def inbox():
 
 
 @bp.route("/inbox/read", methods=["POST"])
-@roles(*WORK_ROLES, "inspector")
+@roles(*REPORT_ROLES, "inspector")
 def mark_read():
     svc = services.get()
     me = account()

@@ -15,7 +15,6 @@ import engine
 from engine import GuardRefused, InputError, say
 from engine.account_rules import ROLE_CAPACITIES, acting_person, check_account_fire, check_account_report
 from web import services
-from web.step_forms import wants_evidence
 
 
 def locate(task: str, item: str | None, checklist: str | None = None):
@@ -56,17 +55,9 @@ def fire(
             person = acting_person(account, definition)  # the engine explains why the trigger is not valid
     else:
         person = acting_person(account, definition)
+    # any firing may carry evidence (佐证); a step's form only asks for it more prominently (web.step_forms.wants_evidence)
     uploads = [u for u in uploads if u is not None and u.filename] if transition is not None else []
     kept = list(kept) if transition is not None else []
-    if (uploads or kept) and not wants_evidence(definition, task_def, transition, row.state):
-        raise InputError(
-            say(
-                "“{g}” 不涉及需要证明材料的环节,不接收上传的文件。",
-                "'{g}' does not enter or leave a step that takes evidence; uploaded files are not accepted.",
-                g=trigger,
-            ),
-            field="evidence",
-        )
     data = dict(data or {})
     refused = None
     with evidence_intake(definition.id) as taking:
@@ -108,22 +99,41 @@ def report(
     checklist: str | None = None,
     on=None,
     over: bool = False,
+    uploads=(),
+    kept=(),
+    keep_refused: bool = False,
 ):
+    """Report as the account. ``uploads``, ``kept`` and ``keep_refused``: evidence files as ``fire`` takes them, stored
+    only once the account may report on the task."""
     svc = services.get()
     definition, task_def, row = locate(task, item or None, checklist)
-    return engine.report(
-        svc.store,
-        task=task_def.id,
-        amount=amount,
-        actor=_reporting_person(account, definition, task_def, holder=getattr(row, "owner", None)),
-        clock=svc.clock,
-        part=part or None,
-        item=item or None,
-        note=note or None,
-        checklist=definition.id,
-        on=on or None,
-        over=over,
-    )
+    person = _reporting_person(account, definition, task_def, holder=getattr(row, "owner", None))
+    uploads = [u for u in uploads if u is not None and u.filename]
+    kept = list(kept)
+    refused = None
+    with evidence_intake(definition.id) as taking:
+        stored = [taking.add(u.filename, u.stream).as_json() for u in uploads]
+        try:
+            return engine.report(
+                svc.store,
+                task=task_def.id,
+                amount=amount,
+                actor=person,
+                clock=svc.clock,
+                part=part or None,
+                item=item or None,
+                note=note or None,
+                checklist=definition.id,
+                on=on or None,
+                over=over,
+                evidence=[*kept, *stored],
+            )
+        except InputError as err:
+            if not keep_refused:
+                raise
+            refused = err  # leaving the block normally releases the files: they stay for the retry
+    refused.kept_evidence = [*kept, *stored]
+    raise refused
 
 
 def correct(account, *, task: str, entry: int, note: str | None = None, checklist: str | None = None):

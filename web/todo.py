@@ -32,16 +32,19 @@ class Todo:
 
 def tasks_of(me, definition, held: frozenset | set = frozenset()):
     """The account's person in ``definition`` and the tasks they hold: staff as the responsible person, heads and
-    leaders also as the task's leader; ``held``: the keys of the tasks where the person owns items
-    (``engine.queries.listings.tasks_held_by``)."""
+    leaders also as the task's leader, and anyone the targets and duties they are named to report on (``reporters:``);
+    ``held``: the keys of the tasks where the person owns items (``engine.queries.listings.tasks_held_by``)."""
     person = me.person_in(definition)
     if person is None:
         return None, []
-    own = {"staff": ("responsible",)}.get(me.role, ("responsible", "leader"))
+    own = {"staff": ("responsible",), "informant": ()}.get(me.role, ("responsible", "leader"))
     tasks = [
         t
         for t in definition.tasks
-        if t.id in held or ("responsible" in own and t.responsible == person) or ("leader" in own and t.leader == person)
+        if t.id in held
+        or ("responsible" in own and t.responsible == person)
+        or ("leader" in own and t.leader == person)
+        or (t.kind != "workflow" and t.reporters and may_report(me, definition, t))  # a reporter the task names (信息员)
     ]
     return person, tasks
 

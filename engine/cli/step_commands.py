@@ -7,7 +7,7 @@ import json
 import click
 
 from engine.cli.context import common_options, echo_warnings, pass_app, split_task_item
-from engine.cli.work_commands import _pairs
+from engine.cli.work_commands import _evidence_taken, _pairs
 from engine.errors import InputError
 from engine.i18n import say
 
@@ -91,9 +91,16 @@ def _plugin_json(info, commands: list[str]) -> dict:
 @click.option("--step", default=None, help="步骤类型(键可属于多个步骤时)/ the step type, when keys fit several")
 @click.option("--note", default=None, help="备注 / a note")
 @click.option("--checklist", default=None)
+@click.option(
+    "--evidence",
+    "evidence",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="佐证材料文件(照片、扫描件,可多次)/ an evidence file (photo, scan; repeatable)",
+)
 @common_options
 @pass_app
-def record(app, words, actor, data, step, note, checklist):
+def record(app, words, actor, data, step, note, checklist, evidence):
     """记录步骤数据(如招标日期、合同签订);不带 --data 时显示已记录的数据 / record step data, or show it."""
     from engine.runtime import stepdata
 
@@ -113,18 +120,22 @@ def record(app, words, actor, data, step, note, checklist):
         return
     if actor is None:
         raise InputError(say("记录数据需要 --as 人员。", "recording data needs --as PERSON."))
-    result = stepdata.record(
-        app.store,
-        task=task,
-        item=item,
-        data=_pairs(data),
-        actor=actor,
-        clock=app.clock,
-        plugins=app.plugins,
-        note=note,
-        step=step,
-        checklist=checklist,
-    )
+    from engine.runtime.attachments import authorize_record
+
+    with _evidence_taken(app, evidence, authorize_record, task=task, item=item, actor=actor, checklist=checklist) as taken:
+        result = stepdata.record(
+            app.store,
+            task=task,
+            item=item,
+            data=_pairs(data),
+            actor=actor,
+            clock=app.clock,
+            plugins=app.plugins,
+            note=note,
+            step=step,
+            checklist=checklist,
+            evidence=taken,
+        )
     echo_warnings(result.warnings)
     values = ", ".join(f"{k}={v}" for k, v in result.values.items())
     click.echo(

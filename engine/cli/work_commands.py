@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import click
 
@@ -22,6 +23,20 @@ def _pairs(values) -> dict:
     return data
 
 
+@contextmanager
+def _evidence_taken(app, paths, authorize, **where):
+    """The ``--evidence`` files stored for one action (none: nothing asked or stored), taken only once ``authorize``
+    (``engine.runtime.attachments``) allowed the action and removed again when the action fails."""
+    if not paths:
+        yield []
+        return
+    from engine.runtime.attachments import files_from_paths
+
+    checklist_id = authorize(app.store, **where)
+    with files_from_paths(app.store, checklist_id, paths) as taken:
+        yield taken
+
+
 @click.command()
 @click.argument("words", nargs=-1, required=True, metavar="TASK [ITEM] TRIGGER")
 @click.option("--as", "actor", required=True, help="操作人标识 / the acting person's id")
@@ -35,11 +50,19 @@ def _pairs(values) -> dict:
     metavar="YYYY-MM-DD",
     help="实际发生日期(默认今天,最多补登 30 天)/ the activity date (default today, at most 30 days back)",
 )
+@click.option(
+    "--evidence",
+    "evidence",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="佐证材料文件(照片、扫描件,可多次)/ an evidence file (photo, scan; repeatable)",
+)
 @common_options
 @pass_app
-def fire(app, words, actor, note, data, checklist, on):
+def fire(app, words, actor, note, data, checklist, on, evidence):
     """推进一个子项的流程 / fire a workflow trigger on an item."""
     from engine.runtime.activity import parse_activity_date
+    from engine.runtime.attachments import authorize_fire, records
     from engine.runtime.fire import fire as fire_transition
 
     if len(words) == 2:
@@ -48,19 +71,23 @@ def fire(app, words, actor, note, data, checklist, on):
         task, item, trigger = words
     else:
         raise InputError(say("用法:qingdan fire 任务 [子项] 动作 --as 人员", "usage: qingdan fire TASK [ITEM] TRIGGER --as PERSON"))
-    result = fire_transition(
-        app.store,
-        task=task,
-        item=item,
-        trigger=trigger,
-        actor=actor,
-        clock=app.clock,
-        plugins=app.plugins,
-        note=note,
-        data=_pairs(data),
-        checklist=checklist,
-        on=on,
-    )
+    given = _pairs(data)
+    with _evidence_taken(app, evidence, authorize_fire, task=task, item=item, trigger=trigger, actor=actor, checklist=checklist) as taken:
+        if taken:
+            given["evidence"] = records(taken)
+        result = fire_transition(
+            app.store,
+            task=task,
+            item=item,
+            trigger=trigger,
+            actor=actor,
+            clock=app.clock,
+            plugins=app.plugins,
+            note=note,
+            data=given,
+            checklist=checklist,
+            on=on,
+        )
     for warning in result.warnings:
         click.echo(say("警告:{w}", "warning: {w}", w=warning), err=True)
     day = say("  发生日期 {d}", "  on {d}", d=parse_activity_date(on).isoformat()) if on else ""
@@ -83,26 +110,36 @@ def fire(app, words, actor, note, data, checklist, on):
     help="实际发生日期(默认今天;周期性工作可补登上一周期)/ the activity date (default today; a recurring duty takes the previous period)",
 )
 @click.option("--over", is_flag=True, help="确认超出目标 / confirm an amount beyond what remains of the target")
+@click.option(
+    "--evidence",
+    "evidence",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="佐证材料文件(照片、扫描件,可多次)/ an evidence file (photo, scan; repeatable)",
+)
 @common_options
 @pass_app
-def report(app, task, amount, actor, part, item, note, checklist, on, over):
+def report(app, task, amount, actor, part, item, note, checklist, on, over, evidence):
     """报送数量进度;按读数计的指标(measure: latest/max/min)AMOUNT 是读数(当前值),不是本次完成数 / report progress on a
     quantity target or a recurring duty; for a measured indicator AMOUNT is the reading (the value at --on), not an increment."""
+    from engine.runtime.attachments import authorize_report
     from engine.runtime.progress import report as report_progress
 
-    result = report_progress(
-        app.store,
-        task=task,
-        amount=amount,
-        actor=actor,
-        clock=app.clock,
-        part=part,
-        item=item,
-        note=note,
-        checklist=checklist,
-        on=on,
-        over=over,
-    )
+    with _evidence_taken(app, evidence, authorize_report, task=task, actor=actor, checklist=checklist) as taken:
+        result = report_progress(
+            app.store,
+            task=task,
+            amount=amount,
+            actor=actor,
+            clock=app.clock,
+            part=part,
+            item=item,
+            note=note,
+            checklist=checklist,
+            on=on,
+            over=over,
+            evidence=taken,
+        )
     if result.measure != "sum":  # a reading states the value; it adds nothing (engine.runtime.measures)
         from engine.runtime.measures import reading_recorded
 
@@ -188,7 +225,13 @@ def history(app, task, item, as_json, checklist):
         return
     for e in found:
         move = f"{e['from']} → {e['to']}" if e["to"] or e["from"] else ""
-        extra = {k: v for k, v in e["data"].items() if v is not None}
+        extra = {k: v for k, v in e["data"].items() if v is not None and k != "evidence"}
+        files = e["data"].get("evidence")
+        named = (
+            say("佐证:", "evidence: ") + ", ".join(str(f.get("name")) for f in files if isinstance(f, dict))
+            if isinstance(files, list) and files
+            else ""
+        )
         reached = "; ".join(f"{m['label']} {m['due']} {describe(m['verdict'], m['days_late'])}" for m in e.get("milestones", ()))
         parts = [
             e["at"],
@@ -200,6 +243,7 @@ def history(app, task, item, as_json, checklist):
             reached,
             e["note"] or "",
             json.dumps(extra, ensure_ascii=False) if extra and e["kind"] != "transition" else "",
+            named,
         ]
         click.echo("  ".join(p for p in parts if p))
 

@@ -33,6 +33,11 @@ class Attachment:
     at: str  # ISO time of the record
     source: str  # "event" | "inspection"
     trigger: str | None = None  # the transition that carried it, for events
+    kind: str | None = None  # the event's kind (transition, report, step_data, supervision_reply …), for events
+
+
+#: the key of ``task_records`` for what no single item carries: a target's report on the whole task
+WHOLE_TASK = ""
 
 
 @dataclass
@@ -62,8 +67,9 @@ def _attach(records: ItemRecords, attachment: Attachment) -> None:
 
 
 def task_records(conn, checklist_id: str, task_key: str, steps: dict) -> dict[str, ItemRecords]:
-    """Item name → what was recorded about it. ``steps`` is ``engine.pluginmanager.step_types(plugins)`` (labels of the
-    data fields; a key no step declares any more is shown under its key)."""
+    """Item name → what was recorded about it, and ``WHOLE_TASK`` → the files of records about no single item (a
+    report on a target). ``steps`` is ``engine.pluginmanager.step_types(plugins)`` (labels of the data fields; a key no
+    step declares any more is shown under its key)."""
     ids = {
         r.id: r.name
         for r in conn.execute(
@@ -73,6 +79,7 @@ def task_records(conn, checklist_id: str, task_key: str, steps: dict) -> dict[st
         )
     }
     found: dict[str, ItemRecords] = {name: ItemRecords() for name in ids.values()}
+    found[WHOLE_TASK] = ItemRecords()
     if not ids:
         return found
     for r in conn.execute(
@@ -94,16 +101,20 @@ def task_records(conn, checklist_id: str, task_key: str, steps: dict) -> dict[st
         )
         found[ids[r.item_id]].values.sort(key=lambda v, order=order: order.index(v.key) if v.key in order else len(order))
     for r in conn.execute(
-        select(events.c.item_name, events.c.at, events.c.trigger, events.c.data)
+        select(events.c.item_name, events.c.at, events.c.trigger, events.c.kind, events.c.data)
         .where(events.c.checklist_id == checklist_id, events.c.task_key == task_key, events.c.data.like('%"sha256"%'))
         .order_by(events.c.seq)
     ):
-        if r.item_name not in found or r.data is None:
+        # a record about no item: a report on a whole target (a supervision thread shows its own files itself)
+        where = (WHOLE_TASK if r.kind == "report" else None) if r.item_name is None else r.item_name
+        if where not in found or r.data is None:
             continue
         for e in _files_in(json.loads(r.data)):
             _attach(
-                found[r.item_name],
-                Attachment(str(e.get("name") or "evidence"), e["sha256"], int(e.get("size") or 0), r.at.isoformat(), "event", r.trigger),
+                found[where],
+                Attachment(
+                    str(e.get("name") or "evidence"), e["sha256"], int(e.get("size") or 0), r.at.isoformat(), "event", r.trigger, r.kind
+                ),
             )
     for r in conn.execute(
         select(inspections).where(inspections.c.item_id.in_(list(ids))).order_by(inspections.c.item_id, inspections.c.round)

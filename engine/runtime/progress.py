@@ -29,6 +29,7 @@ from engine.i18n import say
 from engine.numbers import plain
 from engine.runtime import audit
 from engine.runtime.activity import activity_date
+from engine.runtime.attachments import records
 from engine.runtime.closing import check_open
 from engine.runtime.measures import is_measured, measured, readings_of
 from engine.runtime.permissions import check_report
@@ -65,9 +66,11 @@ def report(
     checklist: str | None = None,
     on=None,
     over: bool = False,
+    evidence=(),
 ) -> ReportResult:
     """Add a report. ``on``: the activity date (``YYYY-MM-DD`` or a date; default today, see
-    ``engine.runtime.activity``). ``over``: confirms an amount beyond what remains of the target or part."""
+    ``engine.runtime.activity``). ``over``: confirms an amount beyond what remains of the target or part.
+    ``evidence``: files already stored for this report (``engine.runtime.attachments``)."""
     now = clock.now()
     with store.write() as conn:
         ref = catalog.find_task(conn, task, checklist)
@@ -140,6 +143,8 @@ def report(
             data["on"] = on_day.isoformat()  # ``at`` is when it was entered
         if went_over:
             data["over"] = True
+        if evidence:
+            data["evidence"] = records(evidence)  # files already taken (engine.runtime.attachments), named by the event
         audit.append(
             conn,
             chain=definition.id,

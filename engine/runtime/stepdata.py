@@ -187,9 +187,12 @@ def record(
     note: str | None = None,
     step: str | None = None,
     checklist: str | None = None,
+    evidence=(),
 ) -> RecordResult:
-    """Record step data for an item (tender dates before the award, the contract signing after it)."""
+    """Record step data for an item (tender dates before the award, the contract signing after it). ``evidence``:
+    files already stored for this record (``engine.runtime.attachments``), named by its event."""
     from engine.pluginmanager import step_types
+    from engine.runtime.attachments import records
 
     if not data:
         raise InputError(say("没有要记录的数据:用 --data 键=值 给出。", "nothing to record: give --data KEY=VALUE."))
@@ -218,7 +221,7 @@ def record(
             task_key=task_def.id,
             item_name=row.name,
             note=note,
-            data={"step": owner.name, "values": values},
+            data={"step": owner.name, "values": values, **({"evidence": records(evidence)} if evidence else {})},
         )
         owner.after_record(context)
         apply_effects(

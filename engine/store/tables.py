@@ -330,7 +330,7 @@ accounts = Table(
     "accounts",
     metadata,
     Column("id", String(100), primary_key=True),
-    Column("role", String(16), nullable=False),  # head | leader | staff | inspector | admin
+    Column("role", String(16), nullable=False),  # head | leader | staff | inspector | informant | admin
     Column("display_name", Text, nullable=True),
     Column("password_hash", Text, nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),

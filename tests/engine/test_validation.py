@@ -154,7 +154,7 @@ def test_unknown_references(steps):
     )
     found = errors(text, steps)
     assert "c.yaml:10:43: 单位 “cultre” 没有定义,是不是 “culture”?" in found
-    assert "c.yaml:11:28: “checker” 不是可用的值;可用:'head', 'leader', 'staff' or 'inspector'。" in found
+    assert "c.yaml:11:28: “checker” 不是可用的值;可用:'head', 'leader', 'staff', 'inspector' or 'informant'。" in found
     assert "c.yaml:33:15: 流程 “buld” 没有定义,是不是 “build”?" in found
     assert "c.yaml:41:18: 人员 “zhangg” 没有定义,是不是 “zhang”?" in found
 

@@ -126,13 +126,18 @@ def test_a_failing_fire_leaves_nothing(client, auth, store, clock, plugins, evid
     assert stored.read_bytes() == kept
 
 
-def test_uploads_only_where_the_form_offers_them(client, auth, store, clock, plugins, evidence):
-    before = tree(evidence)
-    auth.login("leader")
+def test_uploads_on_a_firing_no_step_asks_evidence_for(client, auth, store, clock, plugins, evidence):
+    # issue 10: evidence may go with any firing (审定方案 enters no step), stored once the account may fire it
+    auth.login("staff")  # not the leader: refused before any file is stored
     form = {"checklist": CHECKLIST, "task": "T1", "item": ITEM, "trigger": "approve_plan", "evidence": [(io.BytesIO(b"x" * 100), "a.jpg")]}
-    response = send(client, "/my/fire", form)
-    assert response.status_code == 422 and "不接收上传的文件" in text(response)  # the form sent back with the reason
+    before = tree(evidence)
+    assert send(client, "/my/fire", form).status_code == 403
     assert tree(evidence) == before
+    auth.login("leader")
+    form["evidence"] = [(io.BytesIO(b"x" * 100), "a.jpg")]
+    response = send(client, "/my/fire", form)
+    assert response.status_code == 302, text(response)
+    assert path_of(hashlib.sha256(b"x" * 100).hexdigest(), evidence).read_bytes() == b"x" * 100
 
 
 def test_the_quota_refuses_and_stores_nothing(app, client, auth, store, clock, plugins, evidence):
