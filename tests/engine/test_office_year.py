@@ -212,6 +212,83 @@ def test_a_measured_rate_goes_down_and_up_and_the_light_follows(village):
 # ---- transfer, rejection, year end ------------------------------------------------------------------------------
 
 
+def test_a_household_transferred_to_another_cadre_keeps_its_history(village, plugins):
+    from engine.queries.history import task_history
+    from engine.runtime.transfer import transfer
+
+    store = village
+    report(store, task="V1", item="一组刘春生户", amount=1, actor="sun", clock=clock_at("2020-04-08"), note="送医疗救助政策")
+    # 孙磊 goes to another post in May: the team leader's leader moves 一组刘春生户 to 何军
+    moved = transfer(store, task="V1", item="一组刘春生户", to="he", actor="wu", clock=clock_at("2020-05-06"), note="孙磊调整岗位")
+    assert (moved.before, moved.after) == ("sun", "he")
+    report(store, task="V1", item="一组刘春生户", amount=1, actor="he", clock=clock_at("2020-05-12"))
+    with pytest.raises(NotPermitted):
+        report(store, task="V1", item="一组刘春生户", amount=1, actor="sun", clock=clock_at("2020-05-13"))
+    # the April visit by 孙磊 and the transfer stay in the item's history, beside 何军's May visit
+    history = task_history(store, "V1", item="一组刘春生户", checklist="huangjin-village-2020")
+    assert [(h["kind"], h["actor"]) for h in history if h["kind"] in ("report", "transfer")] == [
+        ("report", "sun"),
+        ("transfer", "wu"),
+        ("report", "he"),
+    ]
+    # both cadres are told, and the May month-end reminders for it go to 何军
+    told = sent(store, "huangjin-village-2020", task="V1", item="一组刘春生户")
+    assert {to for *_, to in told} >= {"sun", "he"}
+    Days(store, "2020-05-14").until("2020-06-30")
+    june = sent(store, "huangjin-village-2020", task="V1", item="一组刘春生户", kind="reminder")
+    assert june and {to for *_, to in june} == {"he"}
+
+
+def test_the_county_refusing_to_recognise_a_household_ends_its_item(town, plugins):
+    from plugins.acceptance import record
+
+    store = town
+    days = Days(store, "2023-05-01")
+    clerk = {"pan": ("双丰村杨德明户", "石门村刘玉珍户"), "lei": ("柳河村黄永强户", "青山村马秀芳户")}
+    for actor, names in clerk.items():
+        for name in names:
+            fire(store, task="J2", item=name, trigger="submit", actor=actor, clock=clock_at("2023-05-10"), plugins=plugins)
+    days.until("2023-05-20")
+    values = {
+        "家庭人均纯收入低于当年监测标准或刚性支出骤增": True,
+        "两不愁三保障及饮水安全存在风险": True,
+        "入户核查表和评议公示材料齐全": True,
+    }
+    record(store, task="J2", item="双丰村杨德明户", inspector="yao", values=values, clock=clock_at("2023-05-22"), plugins=plugins)
+    # 马秀芳户's accident was covered by insurance: the county does not recognise it (不予认定), with no round needed
+    fire(
+        store,
+        task="J2",
+        item="青山村马秀芳户",
+        trigger="refuse",
+        actor="yao",
+        clock=clock_at("2023-05-23"),
+        plugins=plugins,
+        note="意外事故已获保险理赔,收入未骤减",
+    )
+    # the town may not end its own item that way (separation of duties)
+    with pytest.raises(NotPermitted):
+        fire(store, task="J2", item="柳河村黄永强户", trigger="refuse", actor="qian", clock=clock_at("2023-05-23", 11), plugins=plugins)
+    days.until("2023-07-31")
+
+    with store.read() as conn:
+        states = dict(
+            conn.execute(select(items.c.name, items.c.state).join(tasks, tasks.c.id == items.c.task_id).where(tasks.c.key == "J2")).all()
+        )
+    assert states["青山村马秀芳户"] == "rejected" and states["双丰村杨德明户"] == "recognised"
+    status = status_of(store, "town-consolidation-2023", "2023-07-31", "J2")
+    assert (status.ended, status.finished) == (1, 1)
+    # the rejected household says nothing more: no reminder or overdue after its end; the two left in review are
+    # overdue past 6-30 to their own cadre
+    assert not [e for e in sent(store, "town-consolidation-2023", task="J2", item="青山村马秀芳户") if e[0] > "2023-05-23"]
+    late = sent(store, "town-consolidation-2023", task="J2", kind="overdue")
+    assert {(item, to) for _, _, _, item, to in late} == {("石门村刘玉珍户", "pan"), ("柳河村黄永强户", "lei")}
+    # and the town's side was told it ended (today the task's responsible 钱晓东; the item's owner 雷永福 would be
+    # the one the issue names: reported)
+    told = {to for *_, to in sent(store, "town-consolidation-2023", task="J2", item="青山村马秀芳户", kind="inspection_ended")}
+    assert told and told <= {"qian", "lei"}
+
+
 def test_a_closed_year_is_quiet_and_copies_into_the_next(town, plugins, qingdan, tmp_path, steps):
     from engine.runtime.closing import close
 
