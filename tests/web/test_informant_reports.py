@@ -149,3 +149,40 @@ def test_evidence_on_a_firing_no_step_asks_for(client, auth, evidence, store):
     url = f"/files/{CHECKLIST}/T1/{hashlib.sha256(minutes).hexdigest()}"
     assert page.count(url) >= 2  # in 材料与数据 and in the history
     assert fetch(client, url + "?download=1") == (200, minutes)
+
+
+#: what an informant account gets on each page (the authorization matrix's rows, for the role it does not list)
+INFORMANT_ROUTES = [
+    ("GET", "/", None, 302),
+    ("GET", "/board/", None, 403),
+    ("GET", f"/board/{CHECKLIST}", None, 403),
+    ("GET", f"/board/{CHECKLIST}/documents", None, 403),
+    ("GET", f"/board/{CHECKLIST}/tasks/T1", None, 403),
+    ("GET", T3_PAGE, None, 200),
+    ("GET", "/my/", None, 200),
+    ("GET", "/my/inbox", None, 200),
+    ("GET", "/account/password", None, 200),
+    ("POST", "/my/fire", {}, 403),
+    ("POST", "/my/report", {}, 422),  # past the role check: the amount is missing
+    ("POST", "/my/correct", {}, 400),
+    ("POST", "/my/inbox/read", {}, 302),
+    ("POST", "/supervision/issue", {}, 403),
+    ("POST", "/supervision/999/reply", {}, 403),
+    ("POST", "/supervision/extension", {}, 403),
+    ("POST", "/transfer", {}, 403),
+    ("GET", "/inspect/", None, 403),
+    ("GET", "/admin/accounts", None, 403),
+]
+
+
+def test_what_an_informant_account_may_open(client, auth, informant):
+    assert auth.login("informant").status_code == 302
+    assert client.get("/").headers["Location"].endswith("/my/")  # its start page
+    wrong = []
+    for method, url, body, expected in INFORMANT_ROUTES:
+        response = client.get(url) if method == "GET" else client.post(url, data=body)
+        if response.status_code != expected:
+            wrong.append((method, url, expected, response.status_code))
+        assert b"Traceback" not in response.data
+        response.close()
+    assert not wrong
