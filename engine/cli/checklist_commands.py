@@ -134,9 +134,11 @@ def status(app, checklist, as_json, as_of):
     """各任务进度、状态分布、下一节点和逾期数 / progress, states, next deadline and overdue count per task."""
     from engine.catalog import checklist_ids
     from engine.queries.status import checklist_status
+    from engine.runtime.closing import closed_ids
 
     with app.store.read() as conn:
         ids = checklist_ids(conn)
+        closed = closed_ids(conn)
     if checklist is None:
         if not ids:
             raise InputError(
@@ -155,7 +157,8 @@ def status(app, checklist, as_json, as_of):
         click.echo(json.dumps(boards[0].as_json(), ensure_ascii=False, indent=2))
         return
     for board in boards:
-        click.echo(_render_board(board))
+        closed_mark = say("【已归档,只读】", "[closed, read-only] ") if board.checklist.id in closed else ""
+        click.echo(closed_mark + _render_board(board))
 
 
 def _statement_date(app, checklist_id: str, as_of):

@@ -32,7 +32,8 @@ def test_close_then_every_writing_command_is_refused_and_export_works(qingdan, t
         assert refused.returncode == 1, (command, refused.stdout, refused.stderr)
         assert REFUSED in refused.stderr, (command, refused.stderr)
         assert "Traceback" not in refused.stderr
-    assert qingdan("status", now=later).returncode == 0
+    shown = qingdan("status", now=later)
+    assert shown.returncode == 0 and shown.stdout.startswith("【已归档,只读】盐亭县文化广电旅游局2017年脱贫攻坚工作任务清单")
     ledger = tmp_path / "台账.xlsx"
     exported = qingdan("export", "ledger", "yanting-wenguang-2017", "-o", ledger, now=later)
     assert exported.returncode == 0, exported.stderr
