@@ -112,6 +112,13 @@ def step_states(definition: ChecklistDef, task: TaskDef, step: str) -> set[str]:
     return {name for name, state in definition.workflows[task.workflow].states.items() if state.step == step}
 
 
+def _closed(store, checklist_id: str) -> bool:
+    from engine.runtime.closing import closed_ids
+
+    with store.read() as conn:
+        return bool(closed_ids(conn, [checklist_id]))
+
+
 def items_in_step(store, definition: ChecklistDef, step: str, task_keys: list[str] | None = None) -> list[tuple[TaskDef, ItemView]]:
     """The live items of a checklist waiting in a state whose step is ``step`` (of some or all tasks), oldest
     waiting first; one ``items_of`` read, none when no task has such a state."""
@@ -120,7 +127,7 @@ def items_in_step(store, definition: ChecklistDef, step: str, task_keys: list[st
         for task in definition.tasks
         if (task_keys is None or task.id in task_keys) and (states := step_states(definition, task, step))
     }
-    if not wanted:
+    if not wanted or _closed(store, definition.id):  # a list closed at year end has nothing waiting any more
         return []
     found = [
         (definition.task_by_id[task_key], view)

@@ -193,3 +193,13 @@ def test_copy_refuses_a_year_not_later(steps):
 
     with pytest.raises(InputError, match="应晚于"):
         copy_to_year(definition_of(YANTING, steps), 2017)
+
+
+def test_nothing_waits_for_inspection_on_a_closed_list(store, yanting, clock, plugins):
+    from engine.queries.listings import items_in_step
+    from tests.plugins.conftest import to_inspecting
+
+    to_inspecting(store, clock, plugins)
+    assert [view.name for _, view in items_in_step(store, yanting, "acceptance")] == ["林农镇玉城村"]
+    closing.close(store, yanting.id, actor="wang", clock=FixedClock(at("2017-12-29T17:00")))
+    assert items_in_step(store, yanting, "acceptance") == []  # the inspector's queue forgets a closed list
