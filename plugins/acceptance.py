@@ -34,7 +34,6 @@ from sqlalchemy import func, insert, select
 from engine.plugin import (
     DeadlineRule,
     DurationText,
-    EventNotice,
     InputError,
     NotPermitted,
     OptionIssue,
@@ -45,7 +44,6 @@ from engine.plugin import (
     fire_in,
     hookimpl,
     lock_item,
-    notice_item_words,
     open_deadlines,
     parse_duration,
     require_person,
@@ -386,108 +384,10 @@ def record(
 @hookimpl
 def qingdan_event_notices(context):
     """Inspectors are told when an item enters inspection; the responsible person when it failed (with the unmet
-    criteria and the rectification deadline)."""
-    if context.task.workflow is None:
-        return None
-    if context.enters(STEP):
-        return [_awaits(context)]
-    if context.from_step == STEP and context.to_step != STEP:
-        if context.trigger in ending_triggers(context.workflow, context.from_state):
-            return [_ended(context)]
-        _, fails = verdict_triggers(context.workflow, context.from_state)
-        if context.trigger in fails:
-            return [_failed(context)]
-    return None
+    criteria and the rectification deadline) or was ended without acceptance (``plugins.acceptance_notices``)."""
+    from plugins.acceptance_notices import notices_for
 
-
-def _ended(context):
-    """The responsible person is told the item ended without acceptance (不予认定), and why when a note says."""
-    task, workflow = context.task, context.workflow
-    short, full = notice_item_words(task, context.item_name)
-    who = context.checklist.people[context.actor].name if context.actor in context.checklist.people else context.actor
-    return EventNotice(
-        "inspection_ended",
-        (task.responsible,),
-        say("【{s}】{t}", "[{s}] {t}", s=workflow.label(context.to_state), t=short),
-        say(
-            "{what}\n{p} 于 {d} 将此项定为“{s}”,此项就此办结,不计入任务目标。{n}",
-            "{what}\n{p} ended it as '{s}' on {d}; it no longer counts toward the task's target.{n}",
-            what=full,
-            p=who,
-            d=context.today.isoformat(),
-            s=workflow.label(context.to_state),
-            n=say("\n说明:{x}", "\nNote: {x}", x=context.note) if context.note else "",
-        ),
-    )
-
-
-def _awaits(context):
-    checklist, task = context.checklist, context.task
-    inspectors = tuple(
-        pid for pid, person in checklist.people.items() if "inspector" in person.roles and pid not in (task.responsible, task.leader)
-    )
-    short, full = notice_item_words(task, context.item_name)
-    criteria = say("、", "; ").join(c.get("check", "") for c in task.options.get("acceptance") or ())
-    return EventNotice(
-        "awaits_inspection",
-        inspectors,
-        say("【待验收】{t}:等待您验收", "[Inspection] {t}: awaits your inspection", t=short),
-        say(
-            "{what}\n已于 {d} 进入“{s}”,等待验收。\n验收标准:{c}",
-            "{what}\nEntered '{s}' on {d} and awaits inspection.\nCriteria: {c}",
-            what=full,
-            d=context.today.isoformat(),
-            s=context.workflow.label(context.to_state),
-            c=criteria or "-",
-        ),
-        state=context.to_state,
-    )
-
-
-def _failed(context):
-    task = context.task
-    short, full = notice_item_words(task, context.item_name)
-    latest = _latest_inspection(context)
-    unmet = "\n".join(f"- {text}" for text in (latest or {}).get("unmet", ())) or "-"
-    due = next((d.due for d in context.started if d.key == "rectify"), None)
-    deadline = (
-        say("整改期限:{d}。整改后请再次申请验收。", "Rectify by {d}, then ask for inspection again.", d=due.isoformat())
-        if due
-        else say("整改后请再次申请验收。", "Rectify, then ask for inspection again.")
-    )
-    return EventNotice(
-        "inspection_failed",
-        (task.responsible,),
-        say("【验收未通过】{t}:请整改", "[Inspection failed] {t}: rectify", t=short)
-        + (say(",期限 {d}", ", by {d}", d=due.isoformat()) if due else ""),
-        say(
-            "{what}\n{r}验收未通过({p},{d}),未达标:\n{u}\n{x}",
-            "{what}\n{r}inspection failed ({p}, {d}); not met:\n{u}\n{x}",
-            what=full,
-            r=say("第 {n} 轮", "round {n} ", n=latest["round"]) if latest else "",
-            p=context.checklist.people[context.actor].name if context.actor in context.checklist.people else context.actor,
-            d=context.today.isoformat(),
-            u=unmet,
-            x=deadline,
-        ),
-        deadline="rectify" if due else None,
-        state=None if due else context.to_state,
-    )
-
-
-def _latest_inspection(context) -> dict | None:
-    row = context.connection.execute(
-        select(events.c.data)
-        .where(
-            events.c.checklist_id == context.checklist.id,
-            events.c.task_key == context.task.id,
-            events.c.item_name == context.item_name,
-            events.c.kind == "inspection",
-        )
-        .order_by(events.c.seq.desc())
-        .limit(1)
-    ).first()
-    return json.loads(row.data) if row else None
+    return notices_for(context)
 
 
 @hookimpl

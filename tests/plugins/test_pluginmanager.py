@@ -101,7 +101,12 @@ def test_the_plugins_command_lists_plugins_and_their_step_types(qingdan):
     assert list(listed)[:4] == ["plugins.acceptance", "plugins.channels", "plugins.funds", "plugins.tendering"]
     [tendering] = listed["plugins.tendering"]["step_types"]
     assert tendering["leave_requires"] == ["announced", "bid_deadline", "winner", "amount", "award_notice"]
-    assert listed["plugins.funds"]["hooks"] == ["qingdan_checklist_status", "qingdan_register_commands", "qingdan_task_extensions"]
+    assert listed["plugins.funds"]["hooks"] == [
+        "qingdan_checklist_status",
+        "qingdan_register_blueprints",
+        "qingdan_register_commands",
+        "qingdan_task_extensions",
+    ]
     assert (listed["plugins.funds"]["commands"], listed["plugins.acceptance"]["commands"]) == (["funds"], ["inspect"])
     english = qingdan("plugins", lang="en").stdout
     assert "step type acceptance (acceptance inspection)" in english and "[built-in]" in english
