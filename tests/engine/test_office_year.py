@@ -171,7 +171,7 @@ def test_loans_are_reminded_before_and_overdue_after_their_own_maturity_dates(to
 
 def test_a_measured_rate_goes_down_and_up_and_the_light_follows(village):
     store = village
-    # readings by the village secretary, in the order of the year: 饮水安全保障率 (V5, measure: latest, 100% by
+    # readings by the information clerk, in the order of the year: 饮水安全保障率 (V5, measure: latest, 100% by
     # 2020-10-30) and 外出务工人数 (V4, latest, 353 by 2020-11-30)
     readings = [
         ("2020-02-20", "V5", "52"),
@@ -186,7 +186,7 @@ def test_a_measured_rate_goes_down_and_up_and_the_light_follows(village):
     ]
     seen = []
     for day, task, value in readings:
-        report(store, task=task, amount=value, actor="chen", clock=clock_at(day), note="信息员入户核查")
+        report(store, task=task, amount=value, actor="liu", clock=clock_at(day), note="信息员入户核查")
         status = status_of(store, "huangjin-village-2020", day, task)
         assert status.reading_on.isoformat() == day
         seen.append((day, task, status.done, status.complete, status.light))
@@ -207,6 +207,42 @@ def test_a_measured_rate_goes_down_and_up_and_the_light_follows(village):
 
 
 # ---- the information clerk reports, with photos -----------------------------------------------------------------
+
+
+def test_the_information_clerk_reports_with_photos(village, qingdan, tmp_path, steps):
+    from engine.queries.evidence import WHOLE_TASK, task_file, task_records
+    from engine.queries.history import task_history
+
+    store = village
+    photo = tmp_path / "务工台账.png"
+    photo.write_bytes(png(24, 16, (200, 40, 40)))
+    sign_in = tmp_path / "入户签到表.png"
+    sign_in.write_bytes(png(16, 24, (40, 40, 200)))
+    done = qingdan(
+        "report", "V4", "296", "--as", "liu", "--note", "截至3月底外出务工人数", "--evidence", photo, "--evidence", sign_in,
+        now="2020-03-31T16:00",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # the clerk is named by V4 (reporters: [informant]) and by nothing else: the residence days are not hers
+    refused = qingdan("report", "V6", "20", "--as", "liu", "--evidence", photo, now="2020-03-31T16:10")
+    assert refused.returncode != 0 and "刘小燕" in refused.stderr and "Traceback" not in refused.stderr
+
+    history = task_history(store, "V4", checklist="huangjin-village-2020")
+    reported = [h for h in history if h["kind"] == "report"]
+    assert len(reported) == 1 and reported[0]["actor"] == "liu"
+    files = reported[0]["data"]["evidence"]
+    assert sorted(f["name"] for f in files) == ["入户签到表.png", "务工台账.png"]
+    assert all(len(f["sha256"]) == 64 and f["size"] > 60 for f in files)
+    status = status_of(store, "huangjin-village-2020", "2020-03-31", "V4")
+    assert status.done == Decimal("296")
+    # the task page's list of files has them (a report on the whole target), and the download's scope check finds them
+    # through V4 only
+    with store.read() as conn:
+        listed = task_records(conn, "huangjin-village-2020", "V4", steps)[WHOLE_TASK].files
+        assert sorted((f.name, f.kind) for f in listed) == [("入户签到表.png", "report"), ("务工台账.png", "report")]
+        digest = next(f.sha256 for f in listed if f.name == "务工台账.png")
+        assert task_file(conn, "huangjin-village-2020", "V4", digest)["name"] == "务工台账.png"
+        assert task_file(conn, "huangjin-village-2020", "V6", digest) is None
 
 
 # ---- transfer, rejection, year end ------------------------------------------------------------------------------
