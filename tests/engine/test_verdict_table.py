@@ -155,9 +155,9 @@ def test_the_same_verdicts_everywhere(scripted, plugins, qingdan, tmp_path):
     t6_page = client.get(f"/board/{CHECKLIST}/tasks/T6").get_data(as_text=True)
     assert "正式上演 2017-07-01 · 逾期完成(晚 20 天)" in t6_page and "正式上演 2017-07-01 ✓" not in t6_page
     t1_page = client.get(f"/board/{CHECKLIST}/tasks/T1").get_data(as_text=True)
-    row_a = _item_row(t1_page, A)
+    row_a = re.sub(r"<[^>]+>", "", _item_row(t1_page, A))  # the words, without the markup that keeps a date whole
     assert "施工中 2017-07-20 ✓" in row_a and "不再需要" in row_a and "已逾期" not in row_a
-    row_b = _item_row(t1_page, B)
+    row_b = re.sub(r"<[^>]+>", "", _item_row(t1_page, B))
     assert "施工中 2017-07-20 · 逾期完成(晚 1 天)" in row_b
 
     # history marks the late transition
