@@ -89,3 +89,42 @@ def tokens(store, clock, accounts):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+# ---------------------------------------------------------------- the browser journeys (helpers: tests/web/browser.py)
+
+
+@pytest.fixture
+def live(store, clock, plugins, yanting, accounts, tmp_path):
+    """A real waitress server (CSRF on) over the Yanting list at 2017-07-21 10:00; yields its base URL."""
+    from tests.web.browser import live_app, serve
+
+    clock.at = at("2017-07-21T10:00")
+    with serve(live_app(store, clock, plugins, tmp_path)) as base:
+        yield base
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright; a missing one fails the test (only QINGDAN_SKIP_BROWSER=1 skips)."""
+    from playwright import sync_api
+
+    from tests.web.browser import launch
+
+    with sync_api.sync_playwright() as playwright:
+        launched = launch(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def shot(request):
+    from tests.web.browser import Shots
+
+    return Shots(request)
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def size(request):
+    """The journey at 390×844 and at 1366×900 (tests.web.browser.SIZES)."""
+    return request.param

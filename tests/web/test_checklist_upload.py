@@ -12,7 +12,6 @@ import re
 import pytest
 
 from tests.conftest import HUANGJIN, YANTING, at
-from tests.web.test_journeys import browser, live  # noqa: F401  (fixtures)
 
 YANTING_ID = "yanting-wenguang-2017"
 
@@ -119,30 +118,21 @@ def test_a_check_only_upload_offers_the_load_button_with_the_text(client, auth):
 # ---------------------------------------------------------------- in a real browser
 
 
-def _fits(page):
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")
 def test_upload_page_in_a_browser_at_phone_and_desktop_widths(live, browser, store, clock, plugins):
-    from tests.web.test_journeys import ARTIFACTS, CHROMIUM, log_in
+    from tests.web.browser import ARTIFACTS, fits, log_in, new_page
 
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     _with_history(store, clock, plugins)
     clock.at = at("2017-07-21T10:00")
     slipped, number, column = _with_fullwidth_colon()
     files = {"slip": slipped.replace(YANTING_ID, "yanting-copy"), "rework": _reworked_yanting()}
     for width, height in ((390, 844), (1366, 900)):
-        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.base = live
+        page = new_page(browser, live, width, height)
         log_in(page, "admin")
         page.goto(f"{live}/admin/checklists")
-        _fits(page)
+        fits(page)
         page.screenshot(path=str(ARTIFACTS / f"upload-{width}-1-form.png"), full_page=True)
 
         page.set_input_files("input[name=file]", files=[{"name": "slip.yaml", "mimeType": "text/yaml", "buffer": files["slip"].encode()}])
@@ -151,7 +141,7 @@ def test_upload_page_in_a_browser_at_phone_and_desktop_widths(live, browser, sto
         problem = page.locator(f"#L{number} + tr.problem")
         assert f"第 {number} 行第 {column} 列:这里用了全角冒号" in problem.inner_text()
         problem.scroll_into_view_if_needed()
-        _fits(page)
+        fits(page)
         page.screenshot(path=str(ARTIFACTS / f"upload-{width}-2-slip.png"))
 
         page.goto(f"{live}/admin/checklists")
@@ -162,12 +152,12 @@ def test_upload_page_in_a_browser_at_phone_and_desktop_widths(live, browser, sto
         page.wait_for_load_state()
         confirm = page.locator("#confirm")
         assert "林农镇玉城村" in confirm.inner_text() and "--force" not in page.content()
-        _fits(page)
+        fits(page)
         page.screenshot(path=str(ARTIFACTS / f"upload-{width}-3-confirm.png"))
         if width == 1366:  # load once, with the confirmation: the file is not chosen again
             page.click("#confirm-load")
             page.wait_for_load_state()
             assert "已更新为第 2 版" in page.locator("#load-result").inner_text()
-            _fits(page)
+            fits(page)
             page.screenshot(path=str(ARTIFACTS / f"upload-{width}-4-loaded.png"))
-        context.close()
+        page.context.close()

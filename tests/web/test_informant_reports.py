@@ -7,16 +7,13 @@ see it; a refused report stores nothing; a refused amount keeps the photos for t
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 
 import pytest
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from tests.engine.test_reporters_evidence import with_reporters
 from tests.web.conftest import CHECKLIST, PASSWORD
-from tests.web.test_forms_and_evidence import png
+from tests.web.test_forms_and_evidence import evidence, png, send  # noqa: F401 (evidence: the fixture)
 
 T3_PAGE = f"/board/{CHECKLIST}/tasks/T3"
 
@@ -41,24 +38,8 @@ def informant(accounts, store, clock):
     return "informant"
 
 
-@pytest.fixture
-def evidence(app, tmp_path):
-    folder = tmp_path / "evidence"
-    app.config["EVIDENCE_DIR"] = str(folder)
-    return folder
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def send(client, url: str, form: dict):
-    values = MultiDict()
-    for key, value in form.items():
-        for one in value if isinstance(value, list) else [value]:
-            values.add(key, FileStorage(io.BytesIO(one[0]), one[1]) if isinstance(one, tuple) else one)
-    boundary, data = encode_multipart(values)
-    return client.post(url, data=data, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def stored(folder) -> set[str]:

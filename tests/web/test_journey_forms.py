@@ -13,24 +13,12 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-import pytest
-
 from engine.runtime.fire import fire
+from tests.web.browser import BROWSER, fits, open_as, small_png
 from tests.web.conftest import CHECKLIST
-from tests.web.test_journey_supervision import SIZES, fits, open_as, small_png
-from tests.web.test_journeys import CHROMIUM, Shots, browser, live, pytestmark  # noqa: F401 (fixtures, marks)
 
+pytestmark = BROWSER
 ITEM = "林农镇玉城村"
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
-
-
-@pytest.fixture
-def shot(request):
-    return Shots(request)
 
 
 def test_incomplete_step_form_comes_back_then_completes_with_the_photo(live, browser, shot, size, tmp_path, store, clock, plugins):

@@ -11,42 +11,11 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-import pytest
+from tests.web.browser import BROWSER, fits, open_as, small_png
+from tests.web.conftest import CHECKLIST
+from tests.web.test_informant_reports import informant, yanting  # noqa: F401 (the list naming an informant on T3, its account)
 
-from tests.web.conftest import CHECKLIST, PASSWORD
-from tests.web.test_journey_supervision import SIZES, fits, open_as, small_png
-from tests.web.test_journeys import CHROMIUM, Shots, browser, live, pytestmark  # noqa: F401 (fixtures, marks)
-
-
-@pytest.fixture
-def yanting(store, clock, steps):
-    """The Yanting list with an informant (xiao, 肖丽) whom T3 names by role (``reporters: [informant]``)."""
-    from engine.definition.validation import validate_text
-    from engine.runtime.loader import load
-    from tests.engine.test_reporters_evidence import with_reporters
-
-    result = validate_text(with_reporters(), "yanting.yaml", steps)
-    assert result.ok, [p.format() for p in result.errors]
-    load(store, [result.definition], clock=clock)
-    return result.definition
-
-
-@pytest.fixture
-def informant(accounts, store, clock):
-    from engine.accounts import create_account
-
-    create_account(store, "informant", "informant", clock=clock, password=PASSWORD, display_name="肖丽", people=[(CHECKLIST, "xiao")])
-    return "informant"
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
-
-
-@pytest.fixture
-def shot(request):
-    return Shots(request)
+pytestmark = BROWSER
 
 
 def test_an_informant_reports_with_photos(live, informant, browser, shot, size, tmp_path):

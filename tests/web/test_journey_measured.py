@@ -11,22 +11,11 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-import pytest
-
+from tests.web.browser import BROWSER, fits, open_as
 from tests.web.conftest import CHECKLIST
-from tests.web.test_journey_supervision import SIZES, fits, open_as
-from tests.web.test_journeys import CHROMIUM, Shots, browser, live, pytestmark  # noqa: F401 (fixtures, marks)
 from tests.web.test_measured_web import yanting  # noqa: F401 (the list with the measured tasks)
 
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
-
-
-@pytest.fixture
-def shot(request):
-    return Shots(request)
+pytestmark = BROWSER
 
 
 def _send_reading(page, value: str, day: str | None = None) -> None:

@@ -10,36 +10,13 @@ No page may be wider than the screen; screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
 
-import pytest
-
+from tests.web.browser import BROWSER, SIZES, fits, log_in, log_out, new_page
 from tests.web.conftest import CHECKLIST
-from tests.web.test_journeys import AWARD, CHROMIUM, browser, live, log_in, log_out, shot  # noqa: F401 (fixtures)
+from tests.web.test_journeys import AWARD
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")]
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-
-
-@pytest.fixture(autouse=True)
-def _browser_present():
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium (or set QINGDAN_SKIP_BROWSER=1 on purpose)"
-
-
-def new_page(browser, base, size):
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = base
-    return page
-
-
-def fits(page):
-    """No horizontal overflow: the page is no wider than the screen."""
-    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= inner, f"{page.url} is {width}px wide on a {inner}px screen"
+pytestmark = BROWSER
 
 
 def badge(page) -> int:
@@ -47,7 +24,6 @@ def badge(page) -> int:
     return int(found.inner_text()) if found.count() else 0
 
 
-@pytest.mark.parametrize("size", list(SIZES))
 def test_staff_follows_a_reminder_to_the_item_and_resolves_it(live, browser, shot, store, clock, plugins, size):
     from engine.reminders.sweep import run_pass
     from engine.runtime.fire import fire
@@ -55,7 +31,7 @@ def test_staff_follows_a_reminder_to_the_item_and_resolves_it(live, browser, sho
     for trigger in ("script_done", "cast_done"):  # T6's play is in rehearsal, its premiere (07-01) overdue
         fire(store, task="T6", item=None, trigger=trigger, actor="zhang", clock=clock, plugins=plugins)
     run_pass(store, clock, channels=())
-    page = new_page(browser, live, size)
+    page = new_page(browser, live, *SIZES[size])
     log_in(page, "staff")
     before = badge(page)
     assert before > 0
@@ -84,7 +60,6 @@ def test_staff_follows_a_reminder_to_the_item_and_resolves_it(live, browser, sho
     shot(page, f"{size}-handled")
 
 
-@pytest.mark.parametrize("size", list(SIZES))
 def test_an_inspection_failure_reaches_the_staff_member(live, browser, shot, store, clock, plugins, size):
     from engine.runtime.fire import fire
 
@@ -96,7 +71,7 @@ def test_an_inspection_failure_reaches_the_staff_member(live, browser, shot, sto
         ("request_inspection", "zhang", None),
     ):
         fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
-    page = new_page(browser, live, size)
+    page = new_page(browser, live, *SIZES[size])
     log_in(page, "inspector")
     page.click("#nav-inbox")
     waiting = page.locator("li.notice.kind-awaits_inspection")

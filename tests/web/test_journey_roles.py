@@ -13,37 +13,10 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-import pytest
-
+from tests.web.browser import BROWSER, fits, open_as
 from tests.web.conftest import CHECKLIST
-from tests.web.test_journeys import CHROMIUM, Shots, browser, live, log_in, pytestmark  # noqa: F401 (fixtures, marks)
 
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
-
-
-@pytest.fixture
-def shot(request):
-    return Shots(request)
-
-
-def open_as(browser, base, account: str, size: str):
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = base
-    log_in(page, account)
-    return page
-
-
-def fits(page) -> None:
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
+pytestmark = BROWSER
 
 
 def visit(page, path: str) -> None:

@@ -12,35 +12,13 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import pytest
 
+from tests.web.browser import BROWSER, Shots, fits, open_as, small_png
 from tests.web.conftest import CHECKLIST
-from tests.web.test_journeys import CHROMIUM, Shots, browser, live, log_in, pytestmark  # noqa: F401 (fixtures, marks)
 
+pytestmark = BROWSER
 ITEM = "林农镇玉城村"
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-
-
-def small_png(path) -> None:
-    """A 24×16 red-and-white PNG, written byte by byte (no imaging library)."""
-    width, height = 24, 16
-    rows = b"".join(
-        b"\x00" + b"".join(b"\xd9\x30\x25" if (x // 4 + y // 4) % 2 else b"\xff\xff\xff" for x in range(width)) for y in range(height)
-    )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
 
 
 @pytest.fixture
@@ -54,21 +32,6 @@ def shot(request):
         return path
 
     return take
-
-
-def open_as(browser, base, account: str, size: str):
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = base
-    log_in(page, account)
-    return page
-
-
-def fits(page) -> None:
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url} is {width[0]} px wide in a {width[1]} px window"
 
 
 def task_page(page) -> None:

@@ -6,17 +6,11 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 
 from __future__ import annotations
 
-import pytest
+from tests.web.browser import BROWSER, Shots, fits, open_as
+from tests.web.test_journey_supervision import task_page
 
-from tests.web.test_journey_supervision import SIZES, fits, open_as, task_page
-from tests.web.test_journeys import CHROMIUM, Shots, browser, live, log_in, pytestmark  # noqa: F401 (fixtures, marks)
-
+pytestmark = BROWSER
 ITEM = "林农镇玉城村"
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
 
 
 def test_leader_transfers_an_item(live, browser, size, request):

@@ -5,16 +5,10 @@ horizontal overflow; screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import pytest
-
+from tests.web.browser import BROWSER, Shots, fits, open_as
 from tests.web.conftest import CHECKLIST
-from tests.web.test_journey_supervision import SIZES, fits, open_as
-from tests.web.test_journeys import Shots, browser, live, pytestmark  # noqa: F401 (fixtures, marks)
 
-
-@pytest.fixture(params=list(SIZES))
-def size(request):
-    return request.param
+pytestmark = BROWSER
 
 
 def test_the_admin_closes_a_list_and_the_head_reads_it(live, browser, size, request):

@@ -9,27 +9,12 @@ on, saving screenshots under tests/artifacts/:
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from pathlib import Path
 
-import pytest
+from tests.web.browser import BROWSER, log_in, log_out, new_page
+from tests.web.conftest import CHECKLIST
 
-from tests.conftest import ROOT
-from tests.web.conftest import CHECKLIST, PASSWORD
-
-CHROMIUM = os.environ.get("QINGDAN_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-from playwright import sync_api  # noqa: E402  (a test dependency: a missing one is an error, not a skip)
-
-# A missing browser fails the journeys loudly; only an explicit QINGDAN_SKIP_BROWSER=1 skips them.
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")]
-
-
-@pytest.fixture(autouse=True)
-def _browser_present():
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium (or set QINGDAN_SKIP_BROWSER=1 on purpose)"
+pytestmark = BROWSER
 
 
 AWARD = {
@@ -42,84 +27,8 @@ AWARD = {
 }
 
 
-@pytest.fixture
-def live(store, clock, plugins, yanting, accounts, tmp_path):
-    from waitress.server import create_server
-
-    from tests.conftest import at
-    from web import create_app
-
-    clock.at = at("2017-07-21T10:00")
-    app = create_app(
-        {
-            "STORE": store,
-            "CLOCK": clock,
-            "PLUGINS": plugins,
-            "INSTANCE_PATH": str(tmp_path / "live-instance"),
-            "EVIDENCE_DIR": str(tmp_path / "evidence"),
-        }
-    )
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="qingdan-test")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.task_dispatcher.shutdown()
-    server.close()
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield launched
-        launched.close()
-
-
-class Shots:
-    def __init__(self, request):
-        self.prefix = request.node.name.replace("[", "-").replace("]", "")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.count = 0
-
-    def __call__(self, page, what: str) -> Path:
-        self.count += 1
-        path = ARTIFACTS / f"{self.prefix}-{self.count:02d}-{what}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-
-@pytest.fixture
-def shot(request):
-    return Shots(request)
-
-
-def new_page(browser, base, phone=False):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}, device_scale_factor=1, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = base
-    return page
-
-
-def log_in(page, account: str):
-    page.goto(page.base + "/login")
-    page.fill("input[name=account]", account)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_load_state()
-
-
-def log_out(page):
-    page.click("header .who button[type=submit]")
-    page.wait_for_url(re.compile(r".*/login$"))
-
-
 def test_head_drills_into_an_overdue_task(live, browser, shot):
-    page = new_page(browser, live)
+    page = new_page(browser, live, 1280)
     log_in(page, "head")
     assert page.url.endswith("/board/")
     shot(page, "overview")
@@ -145,7 +54,7 @@ def test_staff_sees_a_reminder_fires_and_reports(live, browser, shot, store, clo
     from engine.reminders.sweep import run_pass
 
     run_pass(store, clock, channels=())  # the reminders and overdue notices due by 2017-07-21
-    page = new_page(browser, live, phone=True)
+    page = new_page(browser, live, 390, 844)
     log_in(page, "staff")
     assert page.url.endswith("/my/")
     unread = int(page.inner_text("#unread-count"))
@@ -194,7 +103,7 @@ def test_inspection_fail_resubmit_pass(live, browser, shot, store, clock, plugin
     ):
         fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
     numbers = {"c0": "260", "c1": "60", "c2": "1", "c3": "2", "c4": "1", "c5": True}
-    page = new_page(browser, live)
+    page = new_page(browser, live, 1280)
     log_in(page, "inspector")
     assert page.locator("#queue li").count() == 1
     shot(page, "queue")

@@ -11,18 +11,15 @@ at mid-year, one account per role) with the reminders of 2017-07-21 swept, serve
 
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 
-from tests.conftest import ROOT, at
+from tests.conftest import at
+from tests.web.browser import ARTIFACTS, BROWSER, live_app, log_in, new_page, serve
 from tests.web.every_page import pages_for
-from tests.web.test_journeys import CHROMIUM, browser  # noqa: F401  (the browser fixture)
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.environ.get("QINGDAN_SKIP_BROWSER") == "1", reason="QINGDAN_SKIP_BROWSER=1 was set")]
+pytestmark = BROWSER
 
-WIDTHS = ROOT / "tests" / "artifacts" / "widths"
+WIDTHS = ARTIFACTS / "widths"
 VIEWPORTS = ((390, 844), (768, 1024), (1024, 768), (1366, 900))
 SHOT_WIDTHS = (390, 1366)
 ROLES = ("head", "leader", "staff", "inspector", "admin")
@@ -44,10 +41,8 @@ MEASURE = """() => {
 @pytest.fixture
 def demo_live(store, clock, plugins, tmp_path):
     """A waitress server over the demo data; yields (base URL, app, passwords by role)."""
-    from waitress.server import create_server
-
     from engine.reminders.sweep import run_pass
-    from web import create_app, demo
+    from web import demo
 
     clock.at = at("2017-07-21T10:00")
     # the shipped lists, with a budget on T8 so the funds ledger (a plugin's task page) is visited too
@@ -62,38 +57,20 @@ def demo_live(store, clock, plugins, tmp_path):
         (folder / source.name).write_text(text, encoding="utf-8")
     setup = demo.prepare(store, clock, plugins, folder)
     run_pass(store, clock, channels=())  # the reminders and overdue notices due by 2017-07-21: a full inbox
-    app = create_app(
-        {
-            "STORE": store,
-            "CLOCK": clock,
-            "PLUGINS": plugins,
-            "INSTANCE_PATH": str(tmp_path / "live-instance"),
-            "EVIDENCE_DIR": str(tmp_path / "evidence"),
-        }
-    )
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="qingdan-test")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", app, {role: setup.passwords[f"demo-{role}"] for role in ROLES}
-    server.task_dispatcher.shutdown()
-    server.close()
+    app = live_app(store, clock, plugins, tmp_path)
+    with serve(app) as base:
+        yield base, app, {role: setup.passwords[f"demo-{role}"] for role in ROLES}
 
 
-def _logged_in(browser, base, role, password, width=1366, height=900):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.goto(base + "/login")
-    page.fill("input[name=account]", f"demo-{role}")
-    page.fill("input[name=password]", password)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_load_state()
+def _logged_in(browser, base, role, password):
+    page = new_page(browser, base, timeout=20000)
+    log_in(page, f"demo-{role}", password)
     assert "/login" not in page.url, f"demo-{role} could not log in"
     return page
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_fits_every_screen(demo_live, browser, role):  # noqa: F811
+def test_every_page_fits_every_screen(demo_live, browser, role):
     base, app, passwords = demo_live
     pages = pages_for(app, f"demo-{role}")
     assert len(pages) >= 6
@@ -141,7 +118,7 @@ PRINT_CHECK = """() => {
 }"""
 
 
-def test_board_and_task_print_without_navigation(demo_live, browser):  # noqa: F811
+def test_board_and_task_print_without_navigation(demo_live, browser):
     base, app, passwords = demo_live
     WIDTHS.mkdir(parents=True, exist_ok=True)
     page = _logged_in(browser, base, "head", passwords["head"])
@@ -165,7 +142,7 @@ def test_board_and_task_print_without_navigation(demo_live, browser):  # noqa: F
     page.context.close()
 
 
-def test_login_page_fits_every_screen(demo_live, browser):  # noqa: F811
+def test_login_page_fits_every_screen(demo_live, browser):
     base, _app, _passwords = demo_live
     WIDTHS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, locale="zh-CN")
