@@ -125,7 +125,7 @@ def report(app, task, amount, actor, part, item, note, checklist, on, over, evid
     from engine.runtime.attachments import authorize_report
     from engine.runtime.progress import report as report_progress
 
-    with _evidence_taken(app, evidence, authorize_report, task=task, actor=actor, checklist=checklist) as taken:
+    with _evidence_taken(app, evidence, authorize_report, task=task, actor=actor, checklist=checklist, item=item) as taken:
         result = report_progress(
             app.store,
             task=task,

@@ -26,11 +26,15 @@ def records(evidence) -> list[dict]:
     return [e.as_json() if isinstance(e, Evidence) else {"name": e["name"], "sha256": e["sha256"], "size": e["size"]} for e in evidence]
 
 
-def authorize_report(store, *, task: str, actor: str, checklist: str | None = None) -> str:
-    """The list's id, once ``actor`` may report on ``task`` (``NotPermitted`` otherwise)."""
+def authorize_report(store, *, task: str, actor: str, checklist: str | None = None, item: str | None = None) -> str:
+    """The list's id, once ``actor`` may report on ``task`` (``NotPermitted`` otherwise); ``item``: the item reported
+    on, whose holder may report on it as the responsible person may."""
+    from engine.runtime.progress import reported_item  # progress names its evidence through this module
+
     with store.read() as conn:
         ref = catalog.find_task(conn, task, checklist)
-        check_report(ref.checklist, ref.task, actor)
+        found = reported_item(conn, ref, item)
+        check_report(ref.checklist, ref.task, actor, holder=found.owner if found else None)
         return ref.checklist.id
 
 
@@ -44,7 +48,7 @@ def authorize_fire(store, *, task: str, item: str | None, trigger: str, actor: s
         require_person(definition, actor)
         transition = definition.workflows[task_def.workflow].transition(trigger, row.state)
         if transition is not None:
-            check_fire(definition, task_def, transition, actor)
+            check_fire(definition, task_def, transition, actor, holder=getattr(row, "owner", None))
         return definition.id
 
 

@@ -53,6 +53,14 @@ class ReportResult:
     measure: str = "sum"  # a measured target's (latest / max / min): ``amount`` is a reading, ``total`` the measured value
 
 
+def reported_item(conn, ref, item: str | None):
+    """The item a report is about (its row, with its holder): the one named, or a recurring duty's only item; None for
+    a report on a whole target."""
+    if item is not None or ref.task.kind == "recurring":
+        return catalog.resolve_item(conn, ref, item)
+    return None
+
+
 def report(
     store: Store,
     *,
@@ -88,9 +96,7 @@ def report(
                 ),
                 field="fire",
             )
-        item_row = None
-        if item is not None or task_def.kind == "recurring":
-            item_row = catalog.resolve_item(conn, ref, item)
+        item_row = reported_item(conn, ref, item)
         check_report(definition, task_def, actor, holder=item_row.owner if item_row else None)  # an owner, on their item
         part_def = None
         if part is not None:

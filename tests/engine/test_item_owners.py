@@ -308,3 +308,21 @@ def test_an_owner_asks_for_more_time_on_their_own_item_only(store, steps):
     assert asked is not None
     with pytest.raises(NotPermitted):
         request(store, task="T1", item="李家户", requested_due="2017-12-15", reason="x", actor="wu", clock=clock)
+
+
+def test_an_owner_attaches_evidence_on_their_own_item_only(store, steps, plugins):
+    """The files of an action are taken once the action is allowed: the same owner rule as the action's own."""
+    import pytest
+
+    from engine.errors import NotPermitted
+    from engine.runtime.attachments import authorize_fire, authorize_report
+
+    _loaded(store, steps)
+    assert authorize_fire(store, task="T1", item="王家户", trigger="finish", actor="wu") == "own-2017"
+    with pytest.raises(NotPermitted, match="吴刚 无权执行"):
+        authorize_fire(store, task="T1", item="李家户", trigger="finish", actor="wu")
+    assert authorize_report(store, task="T2", item="甲村", actor="wu") == "own-2017"
+    with pytest.raises(NotPermitted):
+        authorize_report(store, task="T2", item="乙村", actor="wu")
+    with pytest.raises(NotPermitted):
+        authorize_report(store, task="T2", actor="wu")
