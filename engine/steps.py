@@ -190,6 +190,7 @@ class TransitionContext(_Effects):
     met: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     on: dt.date | None = None  # the activity date, when it is not the day of entry
+    holder: str | None = None  # who holds the item now (its owner, ``items.owner``), when it has one
     #: ``step → recorded values``, handed in by the runtime that holds the transaction (steps never read tables)
     read_recorded: Any = field(default=None, repr=False, compare=False)
     _known: dict = field(default_factory=dict, repr=False, compare=False)
@@ -197,6 +198,12 @@ class TransitionContext(_Effects):
     @property
     def workflow(self):
         return self.checklist.workflows[self.task.workflow]
+
+    @property
+    def answerable(self) -> str | None:
+        """Who answers for the item: its holder when it has one, else the task's responsible person. Told what
+        happens to the item (a step taken for them, a failed inspection, an ending)."""
+        return self.holder or self.task.responsible
 
     @property
     def from_step(self) -> str | None:

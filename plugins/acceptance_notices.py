@@ -1,5 +1,5 @@
 """What the acceptance step tells people as it happens (``qingdan_event_notices``): inspectors that an item awaits
-inspection; the responsible person that it failed (the unmet criteria and the rectification deadline) or that it
+inspection; who answers for the item (its holder, else the task's responsible person) that it failed (the unmet criteria and the rectification deadline) or that it
 was ended without acceptance (不予认定). Words only: no ids, names from the list."""
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ def notices_for(context):
 
 
 def _ended(context):
-    """The responsible person is told the item ended without acceptance (不予认定), and why when a note says."""
+    """Who answers for the item is told it ended without acceptance (不予认定), and why when a note says."""
     task, workflow = context.task, context.workflow
     short, full = notice_item_words(task, context.item_name)
     who = context.checklist.people[context.actor].name if context.actor in context.checklist.people else context.actor
     return EventNotice(
         "inspection_ended",
-        (task.responsible,),
+        (context.answerable,),
         say("【{s}】{t}", "[{s}] {t}", s=workflow.label(context.to_state), t=short),
         say(
             "{what}\n{p} 于 {d} 将此项定为“{s}”,此项就此办结,不计入任务目标。{n}",
@@ -87,7 +87,7 @@ def _failed(context):
     )
     return EventNotice(
         "inspection_failed",
-        (task.responsible,),
+        (context.answerable,),
         say("【验收未通过】{t}:请整改", "[Inspection failed] {t}: rectify", t=short)
         + (say(",期限 {d}", ", by {d}", d=due.isoformat()) if due else ""),
         say(

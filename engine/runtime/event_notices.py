@@ -63,11 +63,12 @@ def person_name(definition, person: str) -> str:
 
 
 def step_fired(context) -> list[EventNotice]:
-    """The task's responsible person is told when a step of the item was taken by its leader or a head."""
+    """Who answers for the item (its holder, else the task's responsible person) is told when a step of the item was
+    taken by the task's leader or a head."""
     from engine.runtime.permissions import capacities
 
     task = context.task
-    responsible = task.responsible
+    responsible = context.answerable
     if not responsible or context.actor == responsible or responsible not in context.checklist.people:
         return []
     if not capacities(context.checklist, task, context.actor) & {"leader", "head"}:

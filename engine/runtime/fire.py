@@ -199,6 +199,7 @@ def fire_in(
         step_data=given,
         read_recorded=lambda step: stepdata.recorded(conn, row.id, step),
         on=on_day,
+        holder=holder,
     )
     for step in involved:
         require_data(step, context)  # MissingStepData names the fields; each interface says where to give them
