@@ -144,3 +144,15 @@ def test_queries_never_import_the_cli():
         if module.startswith("engine.cli")
     ]
     assert not wrong, wrong
+
+
+def test_the_web_reads_no_table():
+    """The web presents and the engine decides: pages ask the engine's queries and runtime, never the tables (a query
+    written in a view is a rule the board, the API and the exports could disagree on)."""
+    wrong = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for p in sorted((ROOT / "web").rglob("*.py"))
+        for line, module in _imports(p)
+        if module.startswith("engine.store.tables") or module == "sqlalchemy" or module.startswith("sqlalchemy.")
+    ]
+    assert not wrong, wrong

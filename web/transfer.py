@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, request, url_for
-from sqlalchemy import select
 
+import engine
 from engine.account_rules import acting_person, may_act
 from engine.errors import NotPermitted, QingdanError
 from engine.i18n import say
@@ -44,18 +44,10 @@ def retry_for(item: str) -> Retry | None:
 
 def panel(definition, task) -> dict:
     """The items with their holders and, when the account may transfer, the people and units to choose from."""
-    from engine.store.tables import items, tasks
-
     may = may_act(account(), definition, task, TRANSFER_BY) and not is_closed(definition.id)  # closed at year end: no form
     if not may:
         return {"may": False, "items": []}
-    with services.get().store.read() as conn:
-        rows = conn.execute(
-            select(items.c.name, items.c.owner)
-            .join(tasks, tasks.c.id == items.c.task_id)
-            .where(tasks.c.checklist_id == definition.id, tasks.c.key == task.id, items.c.removed.is_(False))
-            .order_by(items.c.position)
-        ).all()
+    rows = engine.items_of(services.get().store, definition.id, [task.id]).get(task.id, [])
     people = definition.people
 
     def name(pid: str) -> str:
