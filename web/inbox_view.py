@@ -91,7 +91,13 @@ def _shape(me, definition, task, notice, view, link, steps) -> dict:
         shaped["thread"] = (link + "#supervision", say(*words))
     if notice["handled"]:
         return shaped
-    if notice["kind"] == "overdue" and task.kind == "workflow" and notice["item"] and may_act(me, definition, task, ANSWER_BY):
+    holder = view.owner if view is not None else None
+    if (
+        notice["kind"] == "overdue"
+        and task.kind == "workflow"
+        and notice["item"]
+        and may_act(me, definition, task, ANSWER_BY, holder=holder)
+    ):
         # the overdue notice asks for the reason: the extension form on the task page takes it, opened on this item
         page = url_for("board.task", checklist_id=definition.id, task_id=task.id, extend=notice["item"])
         shaped["thread"] = (page + "#supervision", say("说明原因、申请延期", "Explain, ask for more time"))

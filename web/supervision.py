@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, request, url_for
 
+import engine
 from engine.account_rules import acting_person, may_act
 from engine.errors import InputError, NotPermitted, QingdanError
 from engine.i18n import say
@@ -58,13 +59,18 @@ def panel(definition, task) -> dict:
     with svc.store.read() as conn:
         thread = task_thread(conn, definition.id, task.id)
         names = task_items(conn, definition.id, task.id)
-        extendable = extendable_items(conn, definition, task) if may_answer and task.kind == "workflow" else []
+        # the responsible person asks on every item, an item's holder on their own (``capacities``' holder rule)
+        extendable = (
+            extendable_items(conn, definition, task, lambda holder: may_act(me, definition, task, ANSWER_BY, holder=holder))
+            if task.kind == "workflow" and not closed
+            else []
+        )
     return {
         "thread": thread,
         "today": today,
         "may_supervise": may_supervise,
         "may_answer": may_answer,
-        "items": [name for _, name in names],
+        "items": [name for _, name, _ in names],
         "extendable": extendable,
         "colours": [(c.value, supervision.colour_word(c)) for c in supervision.Colour],
         "download": "evidence_files.download" in current_app.view_functions,  # the evidence route, where it exists
@@ -115,9 +121,9 @@ def _task(checklist_id: str, task_id: str):
     return definition, task
 
 
-def _require(definition, task, by, zh: str, en: str) -> str:
+def _require(definition, task, by, zh: str, en: str, holder: str | None = None) -> str:
     me = account()
-    if not may_act(me, definition, task, by):
+    if not may_act(me, definition, task, by, holder=holder):
         refuse(403, say("您的账号无权{w}。", "your account may not {e}.", w=zh, e=en))
     return acting_person(me, definition)
 
@@ -199,10 +205,11 @@ def close(supervision_id):
 def extension():
     form = request.form
     definition, task = _task(form.get("checklist", ""), form.get("task", ""))
-    person = _require(definition, task, ANSWER_BY, "申请延期", "ask for an extension")
     svc = services.get()
     # the chosen item and deadline: "ITEM|m:STATE" (a workflow milestone) or "ITEM|d:ID" (the item's own deadline)
     item, _, chosen = (form.get("deadline_choice") or "").rpartition("|")
+    held = next((v.owner for v in engine.items_of(svc.store, definition.id, [task.id]).get(task.id, []) if v.name == item), None)
+    person = _require(definition, task, ANSWER_BY, "申请延期", "ask for an extension", holder=held)
     kind, _, which = chosen.partition(":")
     try:
         extension_requests.request(

@@ -132,12 +132,12 @@ def task_thread(conn, checklist_id: str, task_key: str) -> Thread:
     return Thread(list(found.values()), extensions)
 
 
-def task_items(conn, checklist_id: str, task_key: str) -> list[tuple[int, str]]:
-    """The task's live items as (id, name), in their order: what a 督办单 may name."""
+def task_items(conn, checklist_id: str, task_key: str) -> list[tuple[int, str, str | None]]:
+    """The task's live items as (id, name, holder), in their order: what a 督办单 may name, and who holds each."""
     return [
-        (r.id, r.name)
+        (r.id, r.name, r.owner)
         for r in conn.execute(
-            select(items.c.id, items.c.name)
+            select(items.c.id, items.c.name, items.c.owner)
             .join(tasks, tasks.c.id == items.c.task_id)
             .where(tasks.c.checklist_id == checklist_id, tasks.c.key == task_key, items.c.removed.is_(False))
             .order_by(items.c.position)
@@ -145,12 +145,16 @@ def task_items(conn, checklist_id: str, task_key: str) -> list[tuple[int, str]]:
     ]
 
 
-def extendable_items(conn, definition, task) -> list[tuple[str, list]]:
-    """Per item of a workflow task, by name, the deadlines an extension may be asked for (items with none left out)."""
+def extendable_items(conn, definition, task, may_ask=lambda holder: True) -> list[tuple[str, list]]:
+    """Per item of a workflow task, by name, the deadlines an extension may be asked for (items with none left out);
+    ``may_ask(holder)``: whether the asker may ask on an item held by ``holder`` (the task's responsible person on
+    every item, an owner on their own)."""
     from engine.runtime.extension_requests import extendable
 
     found = []
-    for item_id, name in task_items(conn, definition.id, task.id):
+    for item_id, name, holder in task_items(conn, definition.id, task.id):
+        if not may_ask(holder):
+            continue
         deadlines = extendable(conn, definition, task, item_id)
         if deadlines:
             found.append((name, deadlines))

@@ -84,3 +84,26 @@ def test_a_holder_by_transfer_sees_the_task_page(client, auth, store):
     page = client.get(f"/board/{CHECKLIST}/tasks/T2")
     assert page.status_code == 200
     assert client.get(f"/board/{CHECKLIST}/tasks/T3").status_code == 403  # nothing of T3 is theirs
+
+
+def test_an_owner_asks_for_more_time_on_their_own_item_from_the_task_page(client, auth, store, clock, steps):
+    """The extension form offers an owner their own items only (the responsible person every item), and an owner's
+    request on another's item is refused by the route as by the engine."""
+    _load_two_lists(store, clock, steps)
+    auth.login("wu")
+    page = text(client.get("/board/own-2017/tasks/T1"))
+    form = page.split('id="extension-form"')[1].split("</form>")[0]
+    assert "王家户|" in form and "李家户|" not in form and "林农镇玉城村|" not in form
+    choice = re.search(r'<option value="(王家户\|[^"]+)"', form).group(1)
+    asked = client.post(
+        "/supervision/extension",
+        data={"checklist": "own-2017", "task": "T1", "deadline_choice": choice, "requested_due": "2017-07-31", "reason": "户主住院"},
+    )
+    assert asked.status_code == 302
+    assert "户主住院" in text(client.get("/board/own-2017/tasks/T1"))
+    other = choice.replace("王家户", "李家户")
+    refused = client.post(
+        "/supervision/extension",
+        data={"checklist": "own-2017", "task": "T1", "deadline_choice": other, "requested_due": "2017-07-31", "reason": "x"},
+    )
+    assert refused.status_code == 403
