@@ -20,6 +20,15 @@ ACCOUNTS = {
 }
 ROLES = ("head", "leader", "staff", "inspector", "admin")
 CHECKLIST = "yanting-wenguang-2017"
+#: the tender data the 定标 (award) step asks for
+AWARD = {
+    "announced": "2017-05-02",
+    "bid_deadline": "2017-05-25",
+    "winner": "某公司",
+    "amount": "30",
+    "award_notice": "2017-06-01",
+    "contract_signed": "2017-06-10",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +98,20 @@ def tokens(store, clock, accounts):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def to_inspection(store, clock, plugins, item="林农镇玉城村"):
+    """Take a T1 item through plan, tender, award and construction to 待验收 (it awaits the inspector)."""
+    from engine.runtime.fire import fire
+
+    for trigger, actor, data in (
+        ("approve_plan", "li", None),
+        ("open_tender", "zhang", None),
+        ("award", "zhang", AWARD),
+        ("finish", "zhang", None),
+        ("request_inspection", "zhang", None),
+    ):
+        fire(store, task="T1", item=item, trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
 
 
 # ---------------------------------------------------------------- the browser journeys (helpers: tests/web/browser.py)

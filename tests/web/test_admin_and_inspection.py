@@ -7,18 +7,8 @@ import re
 
 from sqlalchemy import update
 
-from engine.runtime.fire import fire
 from tests.conftest import HUANGJIN, YANTING
-from tests.web.conftest import CHECKLIST
-
-AWARD = {
-    "announced": "2017-05-02",
-    "bid_deadline": "2017-05-25",
-    "winner": "某公司",
-    "amount": "30",
-    "award_notice": "2017-06-01",
-    "contract_signed": "2017-06-10",
-}
+from tests.web.conftest import CHECKLIST, to_inspection
 
 
 def text(response) -> str:
@@ -95,23 +85,12 @@ def test_audit_page_verifies(client, auth, store):
     assert client.get("/admin/deliveries").status_code == 200
 
 
-def _to_inspection(store, clock, plugins, item="林农镇玉城村"):
-    for trigger, actor, data in (
-        ("approve_plan", "li", None),
-        ("open_tender", "zhang", None),
-        ("award", "zhang", AWARD),
-        ("finish", "zhang", None),
-        ("request_inspection", "zhang", None),
-    ):
-        fire(store, task="T1", item=item, trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
-
-
 CRITERIA_OK = {"c0": "260", "c1": "95", "c2": "1", "c3": "2", "c4": "1", "c5": "1"}
 
 
 def test_inspection_cycle(client, auth, store, clock, plugins, app, tmp_path):
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    _to_inspection(store, clock, plugins)
+    to_inspection(store, clock, plugins)
     auth.login("inspector")
     queue = text(client.get("/inspect/"))
     assert "林农镇玉城村" in queue and queue.count('class="work"') == 1
@@ -150,14 +129,14 @@ def test_inspection_cycle(client, auth, store, clock, plugins, app, tmp_path):
 
 
 def test_inspection_needs_every_value(client, auth, store, clock, plugins):
-    _to_inspection(store, clock, plugins)
+    to_inspection(store, clock, plugins)
     auth.login("inspector")
     response = client.post(f"/inspect/{CHECKLIST}/T1", data={"item": "林农镇玉城村", "c0": "300"})
     assert response.status_code == 400 and "每项验收标准都要填写结果" in text(response)
 
 
 def test_stale_inspection_form(client, auth, store, clock, plugins):
-    _to_inspection(store, clock, plugins, item="八角镇人民村")
+    to_inspection(store, clock, plugins, item="八角镇人民村")
     auth.login("inspector")
     url = f"/inspect/{CHECKLIST}/T1"
     first = {**CRITERIA_OK, "item": "八角镇人民村", "expect_state": "inspecting", "c0": "100"}

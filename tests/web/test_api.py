@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import CHECKLIST, bearer
+from tests.web.conftest import CHECKLIST, bearer, to_inspection
 
 
 def test_status_is_the_cli_json(client, tokens, store, clock, plugins, qingdan):
@@ -158,24 +158,7 @@ def test_fire_scope(client, tokens, who, body, status, words):
 
 
 def test_staff_cannot_pass_an_inspection(client, tokens, store, clock, plugins):
-    from engine.runtime.fire import fire
-
-    award = {
-        "announced": "2017-05-02",
-        "bid_deadline": "2017-05-25",
-        "winner": "某公司",
-        "amount": "30",
-        "award_notice": "2017-06-01",
-        "contract_signed": "2017-06-10",
-    }
-    for trigger, actor, data in (
-        ("approve_plan", "li", None),
-        ("open_tender", "zhang", None),
-        ("award", "zhang", award),
-        ("finish", "zhang", None),
-        ("request_inspection", "zhang", None),
-    ):
-        fire(store, task="T1", item="1", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
+    to_inspection(store, clock, plugins, item="1")
     response = client.post("/api/fire", json={"task": "T1", "item": "1", "trigger": "pass"}, headers=bearer(tokens["staff"]))
     assert response.status_code == 403
     response = client.post("/api/report", json={"task": "T5", "amount": 1}, headers=bearer(tokens["inspector"]))

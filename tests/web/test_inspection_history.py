@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import html
 
-from tests.web.conftest import CHECKLIST
-from tests.web.test_admin_and_inspection import CRITERIA_OK, _to_inspection
+from tests.web.conftest import CHECKLIST, to_inspection
+from tests.web.test_admin_and_inspection import CRITERIA_OK
 from tests.web.test_pages import text
 
 
@@ -18,8 +18,8 @@ def _round(client, item, **values):
 
 
 def test_history_after_rounds(client, auth, store, clock, plugins):
-    _to_inspection(store, clock, plugins, item="林农镇玉城村")
-    _to_inspection(store, clock, plugins, item="八角镇人民村")
+    to_inspection(store, clock, plugins, item="林农镇玉城村")
+    to_inspection(store, clock, plugins, item="八角镇人民村")
     auth.login("inspector")
     queue = text(client.get("/inspect/"))
     assert 'id="history-link"' in queue and 'id="latest-rounds"' not in queue  # work waiting: the queue first

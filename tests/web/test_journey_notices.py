@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 
 from tests.web.browser import BROWSER, SIZES, fits, log_in, log_out, new_page
-from tests.web.conftest import CHECKLIST
-from tests.web.test_journeys import AWARD
+from tests.web.conftest import CHECKLIST, to_inspection
 
 pytestmark = BROWSER
 
@@ -61,16 +60,7 @@ def test_staff_follows_a_reminder_to_the_item_and_resolves_it(live, browser, sho
 
 
 def test_an_inspection_failure_reaches_the_staff_member(live, browser, shot, store, clock, plugins, size):
-    from engine.runtime.fire import fire
-
-    for trigger, actor, data in (
-        ("approve_plan", "li", None),
-        ("open_tender", "zhang", None),
-        ("award", "zhang", AWARD),
-        ("finish", "zhang", None),
-        ("request_inspection", "zhang", None),
-    ):
-        fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
+    to_inspection(store, clock, plugins)
     page = new_page(browser, live, *SIZES[size])
     log_in(page, "inspector")
     page.click("#nav-inbox")

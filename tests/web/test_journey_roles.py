@@ -14,7 +14,7 @@ Every page is checked for horizontal overflow; screenshots go to tests/artifacts
 from __future__ import annotations
 
 from tests.web.browser import BROWSER, fits, open_as
-from tests.web.conftest import CHECKLIST
+from tests.web.conftest import CHECKLIST, to_inspection
 
 pytestmark = BROWSER
 
@@ -42,17 +42,7 @@ def test_leader_to_do(live, browser, shot, size):
 
 
 def test_inspector_history(live, browser, shot, size, store, clock, plugins):
-    from engine.runtime.fire import fire
-    from tests.web.test_journeys import AWARD
-
-    for trigger, actor, data in (
-        ("approve_plan", "li", None),
-        ("open_tender", "zhang", None),
-        ("award", "zhang", AWARD),
-        ("finish", "zhang", None),
-        ("request_inspection", "zhang", None),
-    ):
-        fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
+    to_inspection(store, clock, plugins)
     inspector = open_as(browser, live, "inspector", size)
     visit(inspector, "/inspect/")
     inspector.click("a.inspect-link")

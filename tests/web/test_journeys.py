@@ -12,19 +12,9 @@ from __future__ import annotations
 import re
 
 from tests.web.browser import BROWSER, log_in, log_out, new_page
-from tests.web.conftest import CHECKLIST
+from tests.web.conftest import CHECKLIST, to_inspection
 
 pytestmark = BROWSER
-
-
-AWARD = {
-    "announced": "2017-05-02",
-    "bid_deadline": "2017-05-25",
-    "winner": "某公司",
-    "amount": "30",
-    "award_notice": "2017-06-01",
-    "contract_signed": "2017-06-10",
-}
 
 
 def test_head_drills_into_an_overdue_task(live, browser, shot):
@@ -92,16 +82,7 @@ def _inspect(page, values: dict, note: str):
 
 
 def test_inspection_fail_resubmit_pass(live, browser, shot, store, clock, plugins, tmp_path):
-    from engine.runtime.fire import fire
-
-    for trigger, actor, data in (
-        ("approve_plan", "li", None),
-        ("open_tender", "zhang", None),
-        ("award", "zhang", AWARD),
-        ("finish", "zhang", None),
-        ("request_inspection", "zhang", None),
-    ):
-        fire(store, task="T1", item="林农镇玉城村", trigger=trigger, actor=actor, clock=clock, plugins=plugins, data=data)
+    to_inspection(store, clock, plugins)
     numbers = {"c0": "260", "c1": "60", "c2": "1", "c3": "2", "c4": "1", "c5": True}
     page = new_page(browser, live, 1280)
     log_in(page, "inspector")

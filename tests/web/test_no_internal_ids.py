@@ -27,15 +27,8 @@ from engine.runtime.fire import fire
 from tests.conftest import CHECKLISTS, HUANGJIN, YANTING, at, definition_of
 from tests.web.conftest import CHECKLIST, PASSWORD
 from tests.web.every_page import urls_for
+from tests.web.test_pages import AWARD
 
-AWARD = {
-    "announced": "2017-05-02",
-    "bid_deadline": "2017-05-25",
-    "winner": "某建设公司",
-    "amount": "30",
-    "award_notice": "2017-06-01",
-    "contract_signed": "2017-06-10",
-}
 TOWN = CHECKLISTS / "town-rectification-2019.yaml"
 FAILING_ROUND = {"c0": "260", "c1": "60", "c2": "1", "c3": "2", "c4": "1", "c5": "1"}
 #: account id → (role, person, display name): no id of the list, no engine word
