@@ -241,6 +241,8 @@ class WorkCalendar:
         _check_count(n)
         if n == 0:
             return d
+        if n > DAYS_IN_A_YEAR * (d.year - dt.MINYEAR + 1):  # before the first computable year
+            self._build(dt.MINYEAR - 1)
         year = d.year
         days = self._year_list(year)
         index = bisect.bisect_left(days, d)  # working days of this year strictly before d
@@ -256,6 +258,8 @@ class WorkCalendar:
         _check_count(n)
         if n == 0:
             return d
+        if n > DAYS_IN_A_YEAR * (dt.MAXYEAR - d.year + 1):  # beyond the last computable year: say so before building years
+            self._build(dt.MAXYEAR + 1)
         year = d.year
         days = self._year_list(year)
         index = bisect.bisect_right(days, d)  # first working day of this year after d
@@ -299,6 +303,10 @@ class WorkCalendar:
         return d + dt.timedelta(days=duration.amount)
 
     days_after = add
+
+
+#: no year has more working days than this: a count above it times the years left cannot end inside the calendar
+DAYS_IN_A_YEAR = 366
 
 
 def _check_count(n: int) -> None:
