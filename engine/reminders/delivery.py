@@ -40,21 +40,43 @@ class DeliveryOutcome:
     abandoned: int = 0
 
 
+def claim_due(conn, table, now: dt.datetime, limit: int) -> list[int]:
+    """The ids of ``table``'s rows (deliveries, digests) due to be sent now, each claimed with a lease by a
+    compare-and-set update: a row another process claimed first is left out."""
+    due = and_(
+        table.c.status.in_(("pending", "failed")),
+        table.c.next_attempt_at <= now,
+        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+    )
+    candidates = conn.execute(select(table.c.id).where(due).order_by(table.c.id).limit(limit)).scalars().all()
+    return [
+        found
+        for found in candidates
+        if conn.execute(update(table).where(table.c.id == found, due).values(lease_until=now + LEASE)).rowcount
+    ]
+
+
+def attempted(outcome: DeliveryOutcome, attempts: int, ok: bool, detail, retryable: bool, now: dt.datetime) -> dict:
+    """A row's new values after one more attempt (sent; failed, to retry after the backoff; or abandoned), counted
+    into ``outcome``."""
+    if ok:
+        outcome.sent += 1
+        values = {"status": "sent", "sent_at": now, "last_error": None}
+    elif retryable and attempts < MAX_ATTEMPTS:
+        outcome.failed += 1
+        values = {"status": "failed", "last_error": detail, "next_attempt_at": now + backoff(attempts)}
+    else:
+        outcome.abandoned += 1
+        values = {"status": "abandoned", "last_error": detail}
+    return {"attempts": attempts, "lease_until": None, **values}
+
+
 def deliver_due(store: Store, clock: Clock, channels, *, limit: int = 200) -> DeliveryOutcome:
     by_name = {channel.name: channel for channel in channels}
     outcome = DeliveryOutcome()
     now = clock.now()
-    due = and_(
-        deliveries.c.status.in_(("pending", "failed")),
-        deliveries.c.next_attempt_at <= now,
-        or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
-    )
     with store.write() as conn:
-        candidates = conn.execute(select(deliveries.c.id).where(due).order_by(deliveries.c.id).limit(limit)).scalars().all()
-        claimed = []
-        for delivery_id in candidates:
-            if conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, due).values(lease_until=now + LEASE)).rowcount:
-                claimed.append(delivery_id)
+        claimed = claim_due(conn, deliveries, now, limit)
         work = (
             conn.execute(
                 select(deliveries, notices.c.checklist_id, notices.c.recipient, notices.c.subject, notices.c.text, notices.c.kind)
@@ -78,17 +100,8 @@ def deliver_due(store: Store, clock: Clock, channels, *, limit: int = 200) -> De
         results.append((w, result.ok, result.detail, result.retryable))
     with store.write() as conn:
         for w, ok, detail, retryable in results:
-            attempts = w["attempts"] + 1
-            if ok:
-                values = {"status": "sent", "sent_at": now, "last_error": None}
-                outcome.sent += 1
-            elif retryable and attempts < MAX_ATTEMPTS:
-                values = {"status": "failed", "last_error": detail, "next_attempt_at": now + backoff(attempts)}
-                outcome.failed += 1
-            else:
-                values = {"status": "abandoned", "last_error": detail}
-                outcome.abandoned += 1
-            conn.execute(update(deliveries).where(deliveries.c.id == w["id"]).values(attempts=attempts, lease_until=None, **values))
+            values = attempted(outcome, w["attempts"] + 1, ok, detail, retryable, now)
+            conn.execute(update(deliveries).where(deliveries.c.id == w["id"]).values(**values))
     return outcome
 
 
@@ -105,36 +118,22 @@ def delivery_log(store: Store, *, failed_only: bool = False, limit: int = 500) -
     with store.read() as conn:
         rows = conn.execute(query.order_by(deliveries.c.id.desc()).limit(limit)).mappings().all()
         digest_rows = conn.execute(carried.order_by(digests.c.id.desc()).limit(limit)).mappings().all()
-    return [
-        {
-            "id": r["id"],
-            "notice": None,
-            "digest": r["day"].isoformat(),
-            "channel": r["channel"],
-            "recipient": r["recipient"],
-            "address": r["address"],
-            "status": r["status"],
-            "attempts": r["attempts"],
-            "error": r["last_error"],
-            "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
-            "subject": r["subject"],
-            "checklist": r["checklist_id"],
-        }
-        for r in digest_rows
-    ] + [
-        {
-            "id": r["id"],
-            "notice": r["notice_id"],
-            "digest": None,
-            "channel": r["channel"],
-            "recipient": r["recipient"],
-            "address": r["address"],
-            "status": r["status"],
-            "attempts": r["attempts"],
-            "error": r["last_error"],
-            "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
-            "subject": r["subject"],
-            "checklist": r["checklist_id"],
-        }
-        for r in rows
-    ]
+    return [_log_row(r, None, r["day"].isoformat()) for r in digest_rows] + [_log_row(r, r["notice_id"], None) for r in rows]
+
+
+def _log_row(r, notice: int | None, digest: str | None) -> dict:
+    """One line of the delivery log: a single notice's delivery (``notice``) or a daily digest (``digest``: its day)."""
+    return {
+        "id": r["id"],
+        "notice": notice,
+        "digest": digest,
+        "channel": r["channel"],
+        "recipient": r["recipient"],
+        "address": r["address"],
+        "status": r["status"],
+        "attempts": r["attempts"],
+        "error": r["last_error"],
+        "next_attempt_at": r["next_attempt_at"].isoformat() if r["next_attempt_at"] and r["status"] == "failed" else None,
+        "subject": r["subject"],
+        "checklist": r["checklist_id"],
+    }

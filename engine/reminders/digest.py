@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import catalog
@@ -24,7 +24,7 @@ from engine.dates.clock import Clock, local_date
 from engine.definition.planning import fire_at
 from engine.i18n import say
 from engine.reminders.channels import Message
-from engine.reminders.delivery import LEASE, MAX_ATTEMPTS, DeliveryOutcome, backoff, recipient_of
+from engine.reminders.delivery import DeliveryOutcome, attempted, claim_due, recipient_of
 from engine.reminders.digest_text import Line, compose_digest, digest_html
 from engine.store import Store
 from engine.store.tables import deliveries, digests, items, notices, schedule, tasks
@@ -147,16 +147,8 @@ def send_digests(store: Store, clock: Clock, channels, *, limit: int = 100) -> D
     by_name = {channel.name: channel for channel in channels}
     outcome = DeliveryOutcome()
     now = clock.now()
-    due = and_(
-        digests.c.status.in_(("pending", "failed")),
-        digests.c.next_attempt_at <= now,
-        or_(digests.c.lease_until.is_(None), digests.c.lease_until < now),
-    )
     with store.write() as conn:
-        candidates = conn.execute(select(digests.c.id).where(due).order_by(digests.c.id).limit(limit)).scalars().all()
-        claimed = [
-            d for d in candidates if conn.execute(update(digests).where(digests.c.id == d, due).values(lease_until=now + LEASE)).rowcount
-        ]
+        claimed = claim_due(conn, digests, now, limit)
         work = conn.execute(select(digests).where(digests.c.id.in_(claimed)).order_by(digests.c.id)).mappings().all()
         recipients = {w["id"]: recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"]) for w in work}
     results = []
@@ -171,19 +163,11 @@ def send_digests(store: Store, clock: Clock, channels, *, limit: int = 100) -> D
         results.append((w, result.ok, result.detail, result.retryable))
     with store.write() as conn:
         for w, ok, detail, retryable in results:
-            attempts = w["attempts"] + 1
-            if ok:
-                values = {"status": "sent", "sent_at": now, "last_error": None}
-                outcome.sent += 1
-                # the deliveries it carried are sent with it (the delivery log shows them so)
+            if ok:  # the deliveries it carried are sent with it (the delivery log shows them so)
                 conn.execute(update(deliveries).where(deliveries.c.digest_id == w["id"]).values(sent_at=now))
-            elif retryable and attempts < MAX_ATTEMPTS:
-                values = {"status": "failed", "last_error": detail, "next_attempt_at": now + backoff(attempts)}
-                outcome.failed += 1
-            else:
-                values = {"status": "abandoned", "last_error": detail}
-                outcome.abandoned += 1
-            conn.execute(update(digests).where(digests.c.id == w["id"]).values(attempts=attempts, lease_until=None, **values))
+            conn.execute(
+                update(digests).where(digests.c.id == w["id"]).values(**attempted(outcome, w["attempts"] + 1, ok, detail, retryable, now))
+            )
     return outcome
 
 
