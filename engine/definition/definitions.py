@@ -197,6 +197,15 @@ class ItemDef:
 
 
 @dataclass(frozen=True)
+class AssignmentDef:
+    """A share of a parent task given to a child list (``assign:``): a quantity of its target, or some of its items."""
+
+    to: str
+    quantity: Decimal | None = None
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TaskDef:
     id: str
     title: str
@@ -220,6 +229,13 @@ class TaskDef:
     item_defs: tuple[ItemDef, ...] = ()  # one per name in ``items``, in the same order
     measure: str = "sum"  # a target's: sum (reports add up) or latest / max / min (reports are readings; engine.runtime.measures)
     reporters: tuple[str, ...] = ()  # roles or person ids who may also report progress (engine.runtime.permissions)
+    assign: tuple[AssignmentDef, ...] = ()  # shares given to child lists: the children fulfil this task
+    fulfils: tuple[str, str] | None = None  # (parent list id, parent task id) this task fulfils
+
+    @property
+    def assigned(self) -> bool:
+        """Whether child lists fulfil this task: it is rolled up from them and takes no work of its own."""
+        return bool(self.assign)
 
     def part(self, part_id: str) -> PartDef | None:
         return next((p for p in self.parts if p.id == part_id), None)
@@ -282,6 +298,17 @@ class ChecklistDef:
     ranking_weights: RankingWeights = DEFAULT_RANKING_WEIGHTS
     measures: tuple[tuple[str, str | None], ...] = ()  # documents.measures: (title, text) for the work report
     requirements: str | None = None  # documents.requirements: the circular's closing paragraph
+    kind: str | None = None  # 乡镇, 部门 …: a parent list ranks its child lists among those of the same kind
+
+    @cached_property
+    def child_ids(self) -> tuple[str, ...]:
+        """The lists this one assigns work to, in the order they first appear."""
+        return tuple(dict.fromkeys(a.to for task in self.tasks for a in task.assign))
+
+    @cached_property
+    def parent_ids(self) -> tuple[str, ...]:
+        """The lists whose tasks this one fulfils."""
+        return tuple(dict.fromkeys(task.fulfils[0] for task in self.tasks if task.fulfils))
 
     @cached_property
     def task_by_id(self) -> dict[str, TaskDef]:
@@ -351,6 +378,7 @@ def compile_checklist(model: schema.ChecklistFile, options_by_task: dict[str, di
         ),
         measures=tuple((m.title, m.text) for m in model.documents.measures),
         requirements=model.documents.requirements,
+        kind=header.kind,
     )
 
 
@@ -400,4 +428,6 @@ def _task(task: schema.Task, defaults: schema.Rules, options: dict) -> TaskDef:
         escalate=tuple(EscalationDef(parse_duration(e.after), e.to) for e in escalate),
         options=options,
         note=task.note,
+        assign=tuple(AssignmentDef(a.to, a.quantity, tuple(a.items or ())) for a in task.assign or ()),
+        fulfils=tuple(task.fulfils.split(":", 1)) if task.fulfils else None,
     )

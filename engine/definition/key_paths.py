@@ -41,6 +41,7 @@ PATTERNS = [
     (("tasks", None, "recurring"), schema.Recurring),
     (("tasks", None, "items", None), schema.Item),
     (("tasks", None, "escalate", None), schema.Escalation),
+    (("tasks", None, "assign", None), schema.Assignment),
 ]
 
 
@@ -69,6 +70,7 @@ def all_model_keys():
         schema.Part,
         schema.Recurring,
         schema.Item,
+        schema.Assignment,
         schema.Task,
     ]
     for model in models:

@@ -118,6 +118,14 @@ def _custom(code: str, value) -> str:
         "bad_time": ('时间 “{v}” 应写成 HH:MM(如 "09:00",请加引号)。', "the time '{v}' must look like HH:MM (e.g. \"09:00\", quoted)."),
         "bad_zone": ("不认识的时区 “{v}”(如 Asia/Shanghai)。", "unknown time zone '{v}' (e.g. Asia/Shanghai)."),
         "not_positive": ("数量 {v} 必须大于 0。", "the quantity {v} must be more than 0."),
+        "bad_fulfils": (
+            "fulfils 应写成 “上级清单编号:任务编号”(如 yanting-county-2017:C3),不是 “{v}”。",
+            "fulfils must read PARENT-LIST:TASK (e.g. yanting-county-2017:C3), not '{v}'.",
+        ),
+        "bad_parent_target": (
+            "升级到上级只能写 parent:responsible(上级任务的责任人)或 parent:leader(上级任务的分管领导),不是 “{v}”。",
+            "escalating up the levels is parent:responsible (the parent task's responsible person) or parent:leader, not '{v}'.",
+        ),
         "bad_measure": (
             "不认识的计量方式 “{v}”;measure 可用:sum(累计,默认)、latest(最新读数)、max(最高读数)、min(最低读数)。",
             "unknown measure '{v}'; use sum (reports add up, the default), latest, max or min (reports are readings).",

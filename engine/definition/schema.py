@@ -117,6 +117,7 @@ class ChecklistHeader(Strict):
     timezone: Annotated[str, AfterValidator(_zone)] = "Asia/Shanghai"
     calendar: Literal["cn", "weekdays"] | CalendarSpec = "cn"
     notify_at: Annotated[str, AfterValidator(_hhmm)] = "09:00"
+    kind: Text | None = None  # 乡镇, 部门 …: a parent list ranks its child lists among lists of the same kind
 
 
 class Unit(Strict):
@@ -171,9 +172,21 @@ class Workflow(Strict):
     transitions: list[Transition] = []
 
 
+def _escalation_target(value: str) -> str:
+    # parent:responsible / parent:leader: up the levels, to the parent task's person (engine.runtime.lineage)
+    if value in PARENT_TARGETS:
+        return value
+    if value.startswith("parent:"):
+        raise ValueError("bad_parent_target")
+    return _key(value)
+
+
+PARENT_TARGETS = ("parent:responsible", "parent:leader")
+
+
 class Escalation(Strict):
     after: DurationText
-    to: Key
+    to: Annotated[str, BeforeValidator(_text), AfterValidator(_escalation_target)]
 
 
 class Rules(Strict):
@@ -212,6 +225,25 @@ class Item(Strict):
     note: LongText | None = None
 
 
+def _fulfils(value: str) -> str:
+    # LIST:TASK, the parent list's id and its task's id
+    parent, sep, task = value.partition(":")
+    try:
+        _key(parent)
+        _key(task)
+    except ValueError:
+        raise ValueError("bad_fulfils") from None
+    return value
+
+
+class Assignment(Strict):
+    """One share of a parent task given to a child list: a quantity of a target, or items of a workflow."""
+
+    to: Key
+    quantity: Quantity | None = None
+    items: Annotated[list[Text], Field(min_length=1)] | None = None
+
+
 class Recurring(Strict):
     every: Literal["week", "month", "quarter", "year"]
     at_least: Count = 1
@@ -237,6 +269,8 @@ class Task(BaseModel):
     escalate: list[Escalation] | None = None
     reporters: list[Key] | None = None  # replaces defaults.reporters (engine.runtime.permissions.check_report)
     note: LongText | None = None
+    assign: Annotated[list[Assignment], Field(min_length=1)] | None = None  # shares given to child lists
+    fulfils: Annotated[str, BeforeValidator(_text), AfterValidator(_fulfils)] | None = None  # PARENT-LIST:TASK
 
 
 class Measure(Strict):

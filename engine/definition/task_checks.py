@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.definition.definitions import DONE
+from engine.definition.family_checks import FamilyChecks
 from engine.i18n import say
 
 
 @dataclass
-class TaskChecks:
+class TaskChecks(FamilyChecks):
     def _task_references(self, tasks, units, people, workflows, calendar, header):
         ids = {}
         options_by_task = {}
@@ -71,6 +72,7 @@ class TaskChecks:
                     path + ("pace",), say("pace 只用于数量目标(target)任务。", "pace applies only to quantity-target tasks."), key=True
                 )
             self._rules(path, task, people)
+            self._family(path, task, header)
             options_by_task[task.id] = self._options(path, task, workflow)
         return options_by_task
 

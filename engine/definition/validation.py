@@ -418,12 +418,12 @@ class _Checker(TaskChecks, DateChecks):
                 known = [*schema.ROLES, *people]
                 self.error(path + ("reporters", index), self._missing("报送人(角色或人员)", "reporter (role or person)", who, known))
         for index, step in enumerate(rules.escalate or ()):
-            if step.to not in ("leader", "head", "responsible") and step.to not in people:
+            if step.to not in ("leader", "head", "responsible", *schema.PARENT_TARGETS) and step.to not in people:
                 self.error(
                     path + ("escalate", index, "to"),
                     say(
-                        "升级对象应是 leader、head 或人员标识,不是 “{w}”。",
-                        "escalate to must be leader, head or a person's id, not '{w}'.",
+                        "升级对象应是 leader、head、parent:responsible、parent:leader 或人员标识,不是 “{w}”。",
+                        "escalate to must be leader, head, parent:responsible, parent:leader or a person's id, not '{w}'.",
                         w=step.to,
                     ),
                 )
