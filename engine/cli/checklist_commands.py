@@ -109,6 +109,8 @@ def load(app, files, force, actor):
             )
             for change in report.changes[:20]:
                 click.echo(f"    {change}")
+        for warning in report.warnings:
+            click.echo(say("  警告:{w}", "  warning: {w}", w=warning), err=True)
 
 
 def _progress_printer():

@@ -64,6 +64,8 @@ def task_deadlines(definition: ChecklistDef, task: TaskDef) -> list[tuple[str | 
 
 
 def plan_task(definition: ChecklistDef, task: TaskDef) -> list[Firing]:
+    if task.assign:  # fulfilled by child lists: their ladders remind and escalate (engine.runtime.lineage)
+        return []
     calendar = definition.calendar
     firings = []
     for milestone, period_start, due in task_deadlines(definition, task):

@@ -26,6 +26,7 @@ from engine.i18n import say
 from engine.runtime import audit, event_notices, stepdata
 from engine.runtime.activity import activity_date
 from engine.runtime.closing import check_open
+from engine.runtime.lineage import refuse_assigned
 from engine.runtime.opening import open_task
 from engine.runtime.permissions import ACTOR_WORDS, capacities, check_fire
 from engine.runtime.reaching import move_and_record, record_reached
@@ -147,6 +148,7 @@ def fire_in(
     data = dict(data or {})
     ref = open_task(conn, task, item, checklist=checklist)
     check_open(conn, ref.checklist.id)
+    refuse_assigned(ref.task)
     definition, task_def, row = ref.checklist, ref.task, ref.item
     if expect_state is not None and row.state != expect_state:
         raise Conflict(

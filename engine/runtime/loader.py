@@ -25,6 +25,7 @@ from engine.runtime.closing import check_open
 from engine.runtime.deadlines import replan_checklist
 from engine.runtime.event_notices import tell_handovers
 from engine.runtime.item_owners import apply_reload, own_columns, plan_dues
+from engine.runtime.lineage import check_family
 from engine.runtime.reaching import forget_reached, record_initial
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
@@ -43,6 +44,7 @@ class LoadReport:
     archived: list[str] = field(default_factory=list)
     reset: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # a parent or child list not loaded yet (engine.runtime.lineage)
 
 
 def digest(definition: ChecklistDef) -> str:
@@ -56,6 +58,7 @@ def load(
     now = clock.now()
     reports = []
     with store.write() as conn:
+        warnings = check_family(conn, definitions)  # refuses disagreeing lists before anything is written
         for definition in definitions:
             row = conn.execute(select(checklists).where(checklists.c.id == definition.id)).mappings().first()
             if row is None:
@@ -65,6 +68,7 @@ def load(
             else:
                 check_open(conn, definition.id)  # a list closed at year end is not reloaded: copy it to next year's
                 reports.append(_update(conn, definition, row, now, actor, force, progress))
+            reports[-1].warnings = warnings.get(definition.id, [])
     return reports
 
 

@@ -27,6 +27,7 @@ from engine.definition.definitions import ChecklistDef, TaskDef, WorkflowDef
 from engine.errors import InvalidTrigger
 from engine.i18n import say
 from engine.runtime.closing import check_open
+from engine.runtime.lineage import refuse_assigned
 from engine.store.tables import checklists, item_deadlines, items, tasks
 
 
@@ -165,4 +166,5 @@ def task_transaction(
         opened = open_task(conn, task, item, checklist=checklist, workflow_only=workflow_only, with_item=with_item)
         if write:
             check_open(conn, opened.checklist.id)  # a list closed at year end takes no step data, rounds or funds
+            refuse_assigned(opened.task)  # a task its child lists fulfil takes no work of its own
         yield opened

@@ -31,6 +31,7 @@ from engine.runtime import audit
 from engine.runtime.activity import activity_date
 from engine.runtime.attachments import records
 from engine.runtime.closing import check_open
+from engine.runtime.lineage import refuse_assigned
 from engine.runtime.measures import is_measured, measured, readings_of
 from engine.runtime.permissions import check_report
 from engine.store import Store
@@ -83,6 +84,7 @@ def report(
     with store.write() as conn:
         ref = catalog.find_task(conn, task, checklist)
         check_open(conn, ref.checklist.id)
+        refuse_assigned(ref.task)
         definition, task_def = ref.checklist, ref.task
         reading = is_measured(task_def)
         # a reading is the value at its date: 0 and below are values too (辍学率 0%); an increment must be above 0
