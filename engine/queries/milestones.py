@@ -297,6 +297,11 @@ def _distinct(found: list[ItemMilestones]) -> list[tuple[list[Milestone], int]]:
     return [(milestones, n) for milestones, n in counts.values()]
 
 
+def summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
+    """Counts per task milestone over ``found`` (a roll-up passes the items of every child list)."""
+    return _summarize(found)
+
+
 def _summarize(found: list[ItemMilestones]) -> list[MilestoneSummary]:
     summary: dict[tuple, MilestoneSummary] = {}
     for milestones, n in _distinct(found):

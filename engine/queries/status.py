@@ -57,6 +57,8 @@ class TaskStatus:
     measure: str = "sum"  # a target's: sum, or latest / max / min (``done`` is then the measured value)
     reading_on: dt.date | None = None  # a measured target: the activity date of the reading ``done`` comes from
     own_items: list = field(default_factory=list)  # items with an owner, due date, share or note: [{name, owner, due, quantity, note}]
+    children: list = field(default_factory=list)  # an assigned task's child lists (engine.queries.rollup.ChildShare)
+    fulfils: tuple[str, str] | None = None  # (parent list, parent task) this task fulfils
 
     def unusable_note(self) -> str | None:
         """The warning for entries left out of ``done``: infinite, NaN or beyond ``NUMERIC(20,4)``, written around the
@@ -102,6 +104,8 @@ class TaskStatus:
                 else {}
             ),
             **({"own_items": self.own_items} if self.own_items else {}),
+            **({"children": [child.as_json() for child in self.children]} if self.children else {}),
+            **({"fulfils": {"checklist": self.fulfils[0], "task": self.fulfils[1]}} if self.fulfils else {}),
         }
 
 
@@ -110,16 +114,36 @@ class ChecklistStatus:
     checklist: ChecklistDef
     today: dt.date
     tasks: list[TaskStatus]
+    parents: list = field(default_factory=list)  # the lists this one's tasks fulfil (engine.queries.rollup.ParentLink)
+    peers: list = field(default_factory=list)  # child lists ranked among their kind (engine.queries.ranking.UnitScore)
 
     def as_json(self) -> dict:
         return {
             "checklist": {"id": self.checklist.id, "title": self.checklist.title},
             "today": self.today.isoformat(),
             "tasks": [task.as_json() for task in self.tasks],
+            **({"parents": [link.as_json() for link in self.parents]} if self.parents else {}),
+            **({"peers": [_peer_json(score) for score in self.peers]} if self.peers else {}),
         }
 
 
-def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None, *, as_of: dt.date | None = None) -> ChecklistStatus:
+def _peer_json(score) -> dict:
+    return {
+        "checklist": score.unit,
+        "title": score.name,
+        "kind": score.kind,
+        "score": score.score,
+        "rank": score.rank,
+        "completion": round(score.completion, 4),
+        "on_time_rate": round(score.on_time_rate, 4) if score.on_time_rate is not None else None,
+        "overdue": score.overdue,
+        "items": score.items,
+    }
+
+
+def checklist_status(
+    store: Store, checklist_id: str, clock: Clock, plugins=None, *, as_of: dt.date | None = None, _seen: dict | None = None
+) -> ChecklistStatus:
     """Where the list stands today, or restated as of an earlier statement date ``as_of``: reports, reached
     states, met deadlines and inspections with activity dates after it are left out, so a half-year report
     written in July states June 30's figures (the board and the API always use today)."""
@@ -186,9 +210,15 @@ def checklist_status(store: Store, checklist_id: str, clock: Clock, plugins=None
         status.on_time_rate = milestones.on_time_rate
         status.next_deadline, status.next_milestone = _next_open(milestones, today)
         status.own_items = own.get(row_id, [])
+        status.fulfils = task.fulfils
         _light(definition, task, status, today, hooked.get(task.id))
         result.append(status)
-    return ChecklistStatus(definition, today, result)
+    found = ChecklistStatus(definition, today, result)
+    if definition.child_ids or definition.parent_ids:  # lists across levels: figures summed up from the children
+        from engine.queries.rollup import attach
+
+        attach(store, found, clock, plugins, as_of, {} if _seen is None else _seen)
+    return found
 
 
 def _own_items(conn, checklist_id: str) -> dict[int, list[dict]]:

@@ -9,6 +9,11 @@ it computes it again with ``engine.queries.status.checklist_status`` (never a se
 processes share nothing but the database: a write in one is seen by the next read in any other, because the
 version is read from the database on every call.
 
+A list that rolls up child lists (``assign:``) depends on their data too, and a child's status names its parents:
+the version of such a list is the sum of the sequence numbers of its family's chains (itself, its descendants,
+its parents). Sequence numbers only grow, so the sum changes whenever any of them does, and a list arriving
+later (0 before) changes it as well. The family is read from the definitions on a miss and kept with the entry.
+
 A write that bypasses the engine (SQL typed into the database) is not seen until the next change or day: the
 audit verification names such a change (docs/security.md).
 """
@@ -19,7 +24,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from engine.dates.clock import local_date
 from engine.i18n import language
@@ -34,11 +39,41 @@ class CachedStatus:
     version: int
     key: str  # the version, the date and the language, as one string: the API's ETag is built on it
     payloads: dict = field(default_factory=dict, compare=False)  # serialized forms the faces keep with it
+    family: tuple[str, ...] = ()  # the lists whose chains make up the version (itself first)
 
 
 def data_version(conn, checklist_id: str) -> int:
     """The list's data version: the sequence number of the last event of its audit chain (0 before any)."""
     return conn.execute(_VERSION, {"chain": checklist_id}).scalar() or 0
+
+
+def family_version(conn, family: tuple[str, ...]) -> int:
+    """The data version of a list and the lists it rolls up or names (``family_of``): the sum of their versions."""
+    if len(family) == 1:
+        return data_version(conn, family[0])
+    return int(conn.execute(select(func.sum(chain_heads.c.seq)).where(chain_heads.c.chain.in_(family))).scalar() or 0)
+
+
+def family_of(conn, checklist_id: str) -> tuple[str, ...]:
+    """The list, every list below it (children, their children …) and its parents, as the definitions say."""
+    from engine.runtime.lineage import loaded
+
+    found = {checklist_id: None}
+    frontier = [checklist_id]
+    first = True
+    while frontier:
+        current = frontier.pop()
+        definition = loaded(conn, current)
+        if definition is None:
+            continue
+        below = list(definition.child_ids) + (list(definition.parent_ids) if first else [])
+        first = False
+        for other in below:
+            if other not in found:
+                found[other] = None
+                if other in definition.child_ids:
+                    frontier.append(other)
+    return tuple(found)
 
 
 class StatusCache:
@@ -54,21 +89,24 @@ class StatusCache:
     def status(self, store, checklist_id: str, clock, plugins=None) -> CachedStatus:
         from engine.queries.status import checklist_status
 
-        with store.read() as conn:
-            version = data_version(conn, checklist_id)
         lang = language()
         with self._lock:
             found = self._entries.get(checklist_id)
-        if found is not None and found.version == version:
-            today = local_date(clock.now(), found.status.checklist.timezone)
-            if found.key == _key(version, today, lang):
-                with self._lock:
-                    self._entries.move_to_end(checklist_id)
-                    self.hits += 1
-                return found
+        with store.read() as conn:
+            if found is not None:
+                version = family_version(conn, found.family)
+                if found.version == version:
+                    today = local_date(clock.now(), found.status.checklist.timezone)
+                    if found.key == _key(version, today, lang):
+                        with self._lock:
+                            self._entries.move_to_end(checklist_id)
+                            self.hits += 1
+                        return found
+            family = family_of(conn, checklist_id)
+            version = family_version(conn, family)
         status = checklist_status(store, checklist_id, clock, plugins)
         # the version read before computing: a write landing in between makes the next read compute again
-        entry = CachedStatus(status, version, _key(version, status.today, lang))
+        entry = CachedStatus(status, version, _key(version, status.today, lang), family=family)
         with self._lock:
             self.misses += 1
             self._entries[checklist_id] = entry
