@@ -258,6 +258,37 @@ def document() -> dict:
                         "checklist": {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}}},
                         "today": {"type": "string", "format": "date"},
                         "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskStatus"}},
+                        "parents": {
+                            "type": "array",
+                            "description": "lists across levels: the parent lists whose tasks this list fulfils",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "checklist": {"type": "string"},
+                                    "title": {"type": ["string", "null"], "description": "null while the parent list is not loaded"},
+                                    "task": {"type": "string", "description": "the parent's task"},
+                                    "own_task": {"type": "string", "description": "this list's task fulfilling it"},
+                                },
+                            },
+                        },
+                        "peers": {
+                            "type": "array",
+                            "description": "the child lists ranked among lists of the same kind (towns among towns), on the tasks they fulfil",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "checklist": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "kind": {"type": ["string", "null"]},
+                                    "score": number,
+                                    "rank": {"type": "integer"},
+                                    "completion": number,
+                                    "on_time_rate": {"type": ["number", "null"]},
+                                    "overdue": {"type": "integer"},
+                                    "items": {"type": "integer"},
+                                },
+                            },
+                        },
                     },
                 },
                 "TaskStatus": {
@@ -293,6 +324,27 @@ def document() -> dict:
                             "type": "integer",
                             "description": "a workflow task only, when any: items ended without completing (a final state with done: false, "
                             "e.g. 不予认定); they are out of progress.target",
+                        },
+                        "children": {
+                            "type": "array",
+                            "description": "a task assigned to child lists: each child's part; the task's own figures are their sum",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "checklist": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "task": {"type": ["string", "null"], "description": "the child's task fulfilling this one"},
+                                    "loaded": {"type": "boolean"},
+                                    "progress": {"type": "object", "properties": {"done": number, "target": number}},
+                                    "overdue": {"type": "integer"},
+                                    "light": {"type": ["string", "null"], "enum": ["green", "yellow", "red", "done", None]},
+                                },
+                            },
+                        },
+                        "fulfils": {
+                            "type": "object",
+                            "description": "the parent list's task this task fulfils",
+                            "properties": {"checklist": {"type": "string"}, "task": {"type": "string"}},
                         },
                         "own_items": {
                             "type": "array",
