@@ -179,7 +179,19 @@ LIGHTS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "done": "✅"}
 
 def _render_board(board) -> str:
     d = board.checklist
-    lines = [f"{d.title}  [{d.id}]  {say('今天', 'today')} {board.today.isoformat()}", ""]
+    lines = [f"{d.title}  [{d.id}]  {say('今天', 'today')} {board.today.isoformat()}"]
+    for link in board.parents:
+        above = link.title or say("{c}(未载入)", "{c} (not loaded)", c=link.checklist)
+        lines.append(
+            say(
+                "上级清单:{p} 任务 {t}(本清单任务 {o} 承接)",
+                "parent list: {p}, task {t} (fulfilled by {o})",
+                p=above,
+                t=link.task,
+                o=link.own_task,
+            )
+        )
+    lines.append("")
     rows = []
     for task in board.tasks:
         done, target = float(task.done), float(task.target)
@@ -208,6 +220,19 @@ def _render_board(board) -> str:
                 str(task.overdue) if task.overdue else "",
             ]
         )
+        for child in task.children:  # lists across levels: each child list's part, its figures summed above
+            rows.append(
+                [
+                    LIGHTS.get(child.light, child.light) if child.light else "··",
+                    "",
+                    f"└ {child.title}",
+                    "" if child.loaded else say("未载入", "not loaded"),
+                    f"{bar(float(child.done), float(child.target))} {_n(child.done)}/{_n(child.target)}{unit}",
+                    "",
+                    "",
+                    str(child.overdue) if child.overdue else "",
+                ]
+            )
     headers = [
         say("灯", "light"),
         say("编号", "id"),
