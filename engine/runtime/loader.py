@@ -26,6 +26,7 @@ from engine.runtime.deadlines import replan_checklist
 from engine.runtime.event_notices import tell_handovers
 from engine.runtime.item_owners import apply_reload, own_columns, plan_dues
 from engine.runtime.lineage import check_family
+from engine.runtime.people_directory import check_people
 from engine.runtime.reaching import forget_reached, record_initial
 from engine.store import Store
 from engine.store.tables import checklists, events, items, tasks
@@ -58,6 +59,7 @@ def load(
     now = clock.now()
     reports = []
     with store.write() as conn:
+        check_people(conn, definitions)  # person ids are global: one id, one name, in every list
         warnings = check_family(conn, definitions)  # refuses disagreeing lists before anything is written
         for definition in definitions:
             row = conn.execute(select(checklists).where(checklists.c.id == definition.id)).mappings().first()
