@@ -54,26 +54,38 @@ def build(me) -> dict:
     definitions = svc.definitions()
     steps = step_types(svc.plugins)
     groups: dict[tuple, Group] = {}
+    found = []  # the account's notices of every list: a person is one person in every list (ids are global)
     for checklist_id, person in svc.people(me, definitions):
-        definition = definitions[checklist_id]
-        found = engine.inbox(svc.store, person, checklist=checklist_id)
-        keys = sorted({n["task"] for n in found if n["task"] in definition.task_by_id})
-        views = engine.items_of(svc.store, checklist_id, keys) if keys else {}
-        for notice in found:
-            task = definition.task_by_id.get(notice["task"])
-            visible = task is not None and may_view_task(me, definition, task)
-            key = (checklist_id, notice["task"] if visible else None)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = Group(
-                    definition,
-                    task if visible else None,
-                    f"{task.id} {task.title}" if visible else definition.title,
-                    url_for("board.task", checklist_id=checklist_id, task_id=task.id) if visible else None,
-                )
-            view = next((v for v in views.get(notice["task"], []) if v.name == notice["item"]), None) if visible else None
-            group.notices.append(_shape(me, definition, task if visible else None, notice, view, group.link, steps))
+        found.extend(engine.inbox(svc.store, person, checklist=checklist_id))
+    views: dict[str, dict] = {}  # list → task → item views, read once per list the notices are of
+    for notice in found:
+        # a notice of a list that does not name the person (a town's escalation up to the county's leader) is
+        # grouped and linked under its own list and task, where its item is
+        checklist_id = notice["checklist"]
+        definition = definitions.get(checklist_id)
+        if definition is None:
+            continue
+        if checklist_id not in views:
+            keys = sorted({n["task"] for n in found if n["checklist"] == checklist_id and n["task"] in definition.task_by_id})
+            views[checklist_id] = engine.items_of(svc.store, checklist_id, keys) if keys else {}
+        task = definition.task_by_id.get(notice["task"])
+        visible = task is not None and may_view_task(me, definition, task)
+        key = (checklist_id, notice["task"] if visible else None)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(
+                definition,
+                task if visible else None,
+                f"{task.id} {task.title}" if visible else definition.title,
+                url_for("board.task", checklist_id=checklist_id, task_id=task.id) if visible else None,
+            )
+        view = next((v for v in views[checklist_id].get(notice["task"], []) if v.name == notice["item"]), None) if visible else None
+        group.notices.append(_shape(me, definition, task if visible else None, notice, view, group.link, steps))
     ordered = sorted(groups.values(), key=lambda g: -g.newest)
+    if len({group.definition.id for group in ordered}) > 1:  # notices of several lists: say which list each task is of
+        for group in ordered:
+            if group.task is not None:
+                group.title = f"{group.definition.title} · {group.title}"
     for group in ordered:
         group.notices.sort(key=lambda n: -n["id"])
         _offer_once(group)

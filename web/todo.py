@@ -3,7 +3,8 @@
 Which items go on it is the engine's rule (``engine.queries.todo``): staff see every unfinished item of their tasks
 with what they may do; heads and leaders only what needs them (approvals they may give now, overdue items of their
 tasks, their targets that are behind) plus the supervision replies to read and the extension requests to decide
-(``engine.runtime.supervision.awaiting``). This module gathers the facts the rule needs (states, judged
+(``engine.runtime.supervision.awaiting``); a task assigned to child lists only while it is behind, without a form.
+It spans every list the account's person is named in (ids are global: one person, one to-do). This module gathers the facts the rule needs (states, judged
 milestones, the account's actions) and never decides by itself.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 import engine
 from engine import say, step_types
 from engine.queries.listings import tasks_held_by
-from engine.queries.todo import SUPERVISING_ROLES, duty_needed, item_need
+from engine.queries.todo import SUPERVISING_ROLES, assigned_needed, duty_needed, item_need
 from web import presenters
 from web.actions import actions_for, may_report
 from web.yearend import is_closed
@@ -72,7 +73,19 @@ def collect(svc, me) -> Todo:
             task_views = views.get(task.id, [])
             if task.id in held and person not in (task.responsible, task.leader):
                 task_views = [v for v in task_views if v.owner == person]  # only their own items of another's task
-            if task.kind == "workflow":
+            if task.assigned:  # done in the child lists: one line with the rolled-up figures while it is behind
+                if assigned_needed(rows[task.id].overdue):
+                    todo.duties.append(
+                        {
+                            "definition": definition,
+                            "task": task,
+                            "row": rows[task.id],
+                            "item_views": [],
+                            "may_report": False,
+                            "today": status.today,
+                        }
+                    )
+            elif task.kind == "workflow":
                 _items(todo, me, definition, task, rows[task.id], by_id.get(task.id), task_views, steps, status.today, person)
             elif task.id in held or duty_needed(me.role, rows[task.id].overdue):
                 todo.duties.append(

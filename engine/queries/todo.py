@@ -12,6 +12,11 @@ to-do until it is finished, across tasks and lists; of a task they only own item
 
 An item in a final state is on nobody's to-do. Everything else stays on the task page and the board.
 
+A task whose work is assigned to child lists (``assign:``, issue 9) takes no report or step of its own: it is on
+the to-do of its people (whatever their role) only while its children are behind, as one line with its rolled-up
+figures and no form; they press the child lists from the board. The child lists' people have the work, in their
+lists; a person named in several lists (ids are global) has one to-do over all of them.
+
 Must not: read tables or know the web. Callers pass what they found (the item's state, its judged milestones,
 whether the account may fire something now), so the board, the web's my-work page and the API cannot disagree.
 """
@@ -58,3 +63,9 @@ def duty_needed(role: str, overdue_items: int) -> bool:
     """Whether a target or recurring task goes on the to-do: always for staff (they report on it), for a head or
     a leader only while it is behind (``TaskStatus.overdue``)."""
     return role not in SUPERVISING_ROLES or overdue_items > 0
+
+
+def assigned_needed(overdue_items: int) -> bool:
+    """Whether a task its child lists fulfil (``TaskDef.assigned``) goes on the to-do of its responsible person or
+    leader: only while it is behind (its rolled-up ``TaskStatus.overdue``), since there is nothing to report on it."""
+    return overdue_items > 0

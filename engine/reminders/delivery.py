@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from engine import catalog
 from engine.dates.clock import Clock
 from engine.reminders.channels import Message, Recipient
+from engine.runtime.people_directory import Directory
 from engine.store import Store
 from engine.store.tables import deliveries, digests, notices
 
@@ -28,8 +29,13 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), dt.timedelta(hours=6))
 
 
-def recipient_of(definition, person_id: str) -> Recipient:
+def recipient_of(definition, person_id: str, directory=None) -> Recipient:
+    """Whom a notice of ``definition`` to ``person_id`` reaches: the person as that list names them, else (a person of
+    another list, such as the parent task's leader an escalation goes up to) as any loaded list does, through
+    ``directory`` (``engine.runtime.people_directory.Directory``); unknown: the bare id, no address."""
     person = definition.people.get(person_id)
+    if person is None and directory is not None:
+        person = directory.get(person_id)
     return Recipient(person_id=person_id, name=person.name if person else person_id, email=person.email if person else None)
 
 
@@ -86,8 +92,10 @@ def deliver_due(store: Store, clock: Clock, channels, *, limit: int = 200) -> De
             .mappings()
             .all()
         )
+        directory = Directory(conn)
         recipients = {
-            (w["checklist_id"], w["recipient"]): recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"]) for w in work
+            (w["checklist_id"], w["recipient"]): recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"], directory)
+            for w in work
         }
     results = []
     for w in work:

@@ -26,6 +26,7 @@ from engine.i18n import say
 from engine.reminders.channels import Message
 from engine.reminders.delivery import DeliveryOutcome, attempted, claim_due, recipient_of
 from engine.reminders.digest_text import Line, compose_digest, digest_html
+from engine.runtime.people_directory import Directory
 from engine.store import Store
 from engine.store.tables import deliveries, digests, items, notices, schedule, tasks
 
@@ -36,9 +37,12 @@ log = logging.getLogger("qingdan.digest")
 MAKING = dt.timedelta(hours=1)
 
 
-def delivery_status(definition, person_id: str) -> str:
-    """The status a new reminder, overdue or escalation delivery starts in: ``held`` for a digest, else ``pending``."""
+def delivery_status(definition, person_id: str, directory=None) -> str:
+    """The status a new reminder, overdue or escalation delivery starts in: ``held`` for a digest, else ``pending``;
+    a person ``definition`` does not name (an escalation up the levels) as a list naming them says (``directory``)."""
     person = definition.people.get(person_id)
+    if person is None and directory is not None:
+        person = directory.get(person_id)
     return "held" if person is not None and person.digested else "pending"
 
 
@@ -150,7 +154,8 @@ def send_digests(store: Store, clock: Clock, channels, *, limit: int = 100) -> D
     with store.write() as conn:
         claimed = claim_due(conn, digests, now, limit)
         work = conn.execute(select(digests).where(digests.c.id.in_(claimed)).order_by(digests.c.id)).mappings().all()
-        recipients = {w["id"]: recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"]) for w in work}
+        directory = Directory(conn)
+        recipients = {w["id"]: recipient_of(catalog.get_checklist(conn, w["checklist_id"]), w["recipient"], directory) for w in work}
     results = []
     for w in work:
         channel = by_name.get(w["channel"])

@@ -135,7 +135,8 @@ def compose(
 # ---------------------------------------------------------------- inbox
 
 
-def _inbox_query(person: str, checklist: str | None, unread: bool):
+def _inbox_query(conn, person: str, checklist: str | None, unread: bool):
+    from engine.runtime.people_directory import notice_lists
     from engine.store.tables import items
 
     query = (
@@ -151,21 +152,26 @@ def _inbox_query(person: str, checklist: str | None, unread: bool):
         .where(notices.c.recipient == person)
     )
     if checklist:
-        query = query.where(notices.c.checklist_id == checklist)
+        # the list's own notices to the person, and those that reached them from a list not naming them (an
+        # escalation up the levels: ids are global) and belong under this one (engine.runtime.people_directory)
+        lists = notice_lists(conn, person, checklist)
+        query = query.where(notices.c.checklist_id == lists[0] if len(lists) == 1 else notices.c.checklist_id.in_(lists))
     if unread:
         query = query.where(notices.c.read_at.is_(None))
     return query.order_by(notices.c.created_at.desc(), notices.c.id.desc())
 
 
 def inbox(store: Store, person: str, *, checklist: str | None = None, unread: bool = False, limit: int = 200) -> list[dict]:
-    """The person's notices, newest first, as ``{"id", "kind", "task", "item", "state", "due", "sent_at", "read", "text",
-    "handled", …}``. ``handled`` (``engine.reminders.handled``): True once the item no longer needs the notice, None
+    """The person's notices, newest first, as ``{"id", "kind", "checklist", "task", "item", "state", "due", "sent_at",
+    "read", "text", "handled", …}``. ``checklist``: the notices the person has as a person of that list: its own, and
+    those that reached them from lists that do not name them and belong under it (a town's escalation to the county
+    task's leader: ``engine.runtime.people_directory.notice_lists``); None: every list's. ``handled`` (``engine.reminders.handled``): True once the item no longer needs the notice, None
     for a notice that only informs; ``item_position`` is the item's place in its task (0 first)."""
     from engine.catalog import get_checklist
     from engine.reminders.handled import handled
 
     with store.read() as conn:
-        rows = conn.execute(_inbox_query(person, checklist, unread).limit(limit)).mappings().all()
+        rows = conn.execute(_inbox_query(conn, person, checklist, unread).limit(limit)).mappings().all()
         zones = {cid: get_checklist(conn, cid).timezone for cid in {r["checklist_id"] for r in rows}}
         done = handled(conn, rows)
     result = []
@@ -196,7 +202,7 @@ def unread_count(store: Store, person: str, checklist: str | None = None) -> int
     from engine.reminders.handled import handled
 
     with store.read() as conn:
-        rows = conn.execute(_inbox_query(person, checklist, True)).mappings().all()
+        rows = conn.execute(_inbox_query(conn, person, checklist, True)).mappings().all()
         if not rows:
             return 0
         done = handled(conn, rows)

@@ -26,12 +26,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from engine import catalog
 from engine.dates.clock import Clock, local_date
 from engine.definition.definitions import ChecklistDef, TaskDef
-from engine.definition.planning import end_of, escalation_recipients, fire_at, rule_target
+from engine.definition.planning import end_of, fire_at, rule_target
 from engine.kinds import RuleKind, Verdict
 from engine.queries.milestones import task_milestones
 from engine.reminders.notices import compose, milestone_label
 from engine.runtime import audit
 from engine.runtime.closing import closed_ids
+from engine.runtime.lineage import escalation_people
 from engine.runtime.supervision import escalate_due
 from engine.store import Store
 from engine.store.tables import deliveries, items, notices, schedule, tasks
@@ -123,7 +124,7 @@ def _process(conn, rows, now: dt.datetime, channels, report: PassReport) -> None
         if row["task_id"] not in judged:
             judged[row["task_id"]] = task_milestones(conn, definition, task, row["task_id"], today)
         target = rule_target(task, row["kind"], row["rule_index"])
-        people = escalation_recipients(definition, task, target)
+        people = escalation_people(conn, definition, task, target)  # parent:… goes up the levels
         to_owner = row["kind"] != RuleKind.ESCALATION  # an escalation goes up the task's chain, even to its responsible person
         if to_owner and row["task_id"] not in holders:
             holders[row["task_id"]] = item_holders(conn, row["task_id"])
@@ -262,13 +263,15 @@ def _insert_notices(conn, rows: list[dict]) -> list[dict]:
 def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, definitions: dict) -> None:
     from engine.reminders.delivery import recipient_of
     from engine.reminders.digest import delivery_status
+    from engine.runtime.people_directory import Directory
 
     if not channels:
         return
     queued = []
+    directory = Directory(conn)  # a recipient the notice's list does not name: the parent list's person, say
     for notice in created:
         definition = definitions[notice["checklist_id"]]
-        recipient = recipient_of(definition, notice["recipient"])
+        recipient = recipient_of(definition, notice["recipient"], directory)
         for channel in channels:
             if channel.applies_to(recipient):
                 queued.append(
@@ -276,7 +279,7 @@ def _queue_deliveries(conn, created: list[dict], channels, now: dt.datetime, def
                         "notice_id": notice["id"],
                         "channel": channel.name,
                         "address": _address(channel, recipient),
-                        "status": delivery_status(definition, notice["recipient"]),  # held for a digest, or sent at once
+                        "status": delivery_status(definition, notice["recipient"], directory),  # held for a digest, or sent at once
                         "attempts": 0,
                         "next_attempt_at": now,
                     }
