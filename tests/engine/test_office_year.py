@@ -113,9 +113,9 @@ def test_cadres_visit_and_report_on_their_own_households_only(village, plugins):
     for name in ("三组李长顺户", "三组吴桂花户", "四组赵明义户", "四组杨金凤户", "四组周立根户"):
         report(store, task="V1", item=name, amount=1, actor="zhou", clock=clock_at("2020-03-12"))
     # each cadre's monthly report is on his own line of V2
-    report(store, task="V2", item="何军包联户情况", amount=1, actor="he", clock=clock_at("2020-03-20"))
+    report(store, task="V2", item="何军包联户情况", amount=1, actor="hejun", clock=clock_at("2020-03-20"))
     with pytest.raises(NotPermitted):
-        report(store, task="V2", item="孙磊包联户情况", amount=1, actor="he", clock=clock_at("2020-03-20", 11))
+        report(store, task="V2", item="孙磊包联户情况", amount=1, actor="hejun", clock=clock_at("2020-03-20", 11))
     days.until("2020-04-10")
 
     # the month's reminders (5 days before its end) went to each household's own cadre, none to the team leader,
@@ -123,11 +123,11 @@ def test_cadres_visit_and_report_on_their_own_households_only(village, plugins):
     reminded = sent(store, "huangjin-village-2020", since="2020-03-02", kind="reminder", task="V1")
     assert {(item, to) for _, _, _, item, to in reminded} == {
         (name, "sun") for name in ("一组王德福户", "一组刘春生户", "二组陈秀兰户", "二组张大山户")
-    } | {(name, "he") for name in ("龙泉五组张玉梅户", "龙泉五组胡德才户", "龙泉六组邓小英户", "龙泉六组罗成贵户", "龙泉七组黄秀珍户")}
+    } | {(name, "hejun") for name in ("龙泉五组张玉梅户", "龙泉五组胡德才户", "龙泉六组邓小英户", "龙泉六组罗成贵户", "龙泉七组黄秀珍户")}
     assert {day for day, *_ in reminded} == {"2020-03-26"}
     # the unvisited households are overdue to their own cadres after the month; escalations go up the task's chain
     overdue = sent(store, "huangjin-village-2020", since="2020-04-01", kind="overdue", task="V1")
-    assert {to for *_, to in overdue} == {"sun", "he"}
+    assert {to for *_, to in overdue} == {"sun", "hejun"}
     assert ("一组刘改艳户" not in {item for _, _, _, item, _ in overdue}) and len(overdue) == 9
     escalated = {to for *_, to in sent(store, "huangjin-village-2020", since="2020-04-01", kind="escalation", task="V1")}
     assert escalated and escalated <= {"wu"}  # V1's leader is the head 吴主任: neither cadre escalates to himself
@@ -186,7 +186,7 @@ def test_a_measured_rate_goes_down_and_up_and_the_light_follows(village):
     ]
     seen = []
     for day, task, value in readings:
-        report(store, task=task, amount=value, actor="liu", clock=clock_at(day), note="信息员入户核查")
+        report(store, task=task, amount=value, actor="liuxy", clock=clock_at(day), note="信息员入户核查")
         status = status_of(store, "huangjin-village-2020", day, task)
         assert status.reading_on.isoformat() == day
         seen.append((day, task, status.done, status.complete, status.light))
@@ -219,17 +219,17 @@ def test_the_information_clerk_reports_with_photos(village, qingdan, tmp_path, s
     sign_in = tmp_path / "入户签到表.png"
     sign_in.write_bytes(png(16, 24, (40, 40, 200)))
     done = qingdan(
-        "report", "V4", "296", "--as", "liu", "--note", "截至3月底外出务工人数", "--evidence", photo, "--evidence", sign_in,
+        "report", "V4", "296", "--as", "liuxy", "--note", "截至3月底外出务工人数", "--evidence", photo, "--evidence", sign_in,
         now="2020-03-31T16:00",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     # the clerk is named by V4 (reporters: [informant]) and by nothing else: the residence days are not hers
-    refused = qingdan("report", "V6", "20", "--as", "liu", "--evidence", photo, now="2020-03-31T16:10")
+    refused = qingdan("report", "V6", "20", "--as", "liuxy", "--evidence", photo, now="2020-03-31T16:10")
     assert refused.returncode != 0 and "刘小燕" in refused.stderr and "Traceback" not in refused.stderr
 
     history = task_history(store, "V4", checklist="huangjin-village-2020")
     reported = [h for h in history if h["kind"] == "report"]
-    assert len(reported) == 1 and reported[0]["actor"] == "liu"
+    assert len(reported) == 1 and reported[0]["actor"] == "liuxy"
     files = reported[0]["data"]["evidence"]
     assert sorted(f["name"] for f in files) == ["入户签到表.png", "务工台账.png"]
     assert all(len(f["sha256"]) == 64 and f["size"] > 60 for f in files)
@@ -255,9 +255,9 @@ def test_a_household_transferred_to_another_cadre_keeps_its_history(village, plu
     store = village
     report(store, task="V1", item="一组刘春生户", amount=1, actor="sun", clock=clock_at("2020-04-08"), note="送医疗救助政策")
     # 孙磊 goes to another post in May: the team leader's leader moves 一组刘春生户 to 何军
-    moved = transfer(store, task="V1", item="一组刘春生户", to="he", actor="wu", clock=clock_at("2020-05-06"), note="孙磊调整岗位")
-    assert (moved.before, moved.after) == ("sun", "he")
-    report(store, task="V1", item="一组刘春生户", amount=1, actor="he", clock=clock_at("2020-05-12"))
+    moved = transfer(store, task="V1", item="一组刘春生户", to="hejun", actor="wu", clock=clock_at("2020-05-06"), note="孙磊调整岗位")
+    assert (moved.before, moved.after) == ("sun", "hejun")
+    report(store, task="V1", item="一组刘春生户", amount=1, actor="hejun", clock=clock_at("2020-05-12"))
     with pytest.raises(NotPermitted):
         report(store, task="V1", item="一组刘春生户", amount=1, actor="sun", clock=clock_at("2020-05-13"))
     # the April visit by 孙磊 and the transfer stay in the item's history, beside 何军's May visit
@@ -265,14 +265,14 @@ def test_a_household_transferred_to_another_cadre_keeps_its_history(village, plu
     assert [(h["kind"], h["actor"]) for h in history if h["kind"] in ("report", "transfer")] == [
         ("report", "sun"),
         ("transfer", "wu"),
-        ("report", "he"),
+        ("report", "hejun"),
     ]
     # both cadres are told, and the May month-end reminders for it go to 何军
     told = sent(store, "huangjin-village-2020", task="V1", item="一组刘春生户")
-    assert {to for *_, to in told} >= {"sun", "he"}
+    assert {to for *_, to in told} >= {"sun", "hejun"}
     Days(store, "2020-05-14").until("2020-06-30")
     june = sent(store, "huangjin-village-2020", task="V1", item="一组刘春生户", kind="reminder")
-    assert june and {to for *_, to in june} == {"he"}
+    assert june and {to for *_, to in june} == {"hejun"}
 
 
 def test_the_county_refusing_to_recognise_a_household_ends_its_item(town, plugins):
