@@ -7,12 +7,12 @@ queries; funds come through the funds plugin's status hook) per checklist.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 import engine
 from engine.documents.exports import KINDS
 from engine.pluginmanager import step_types
-from web import presenters, services
+from web import family, presenters, services
 from web import timeline as timelines
 from web.access import ALL_ROLES, BOARD_ROLES, account, require_task_view, roles
 from web.actions import actions_for, may_report
@@ -55,6 +55,7 @@ def checklist(checklist_id):
     rows = presenters.filter_rows(all_rows, unit=unit, person=person, light=light)
     listed, hidden = (rows, 0) if request.args.get("all") else presenters.most_urgent(rows, current_app.config["BOARD_ROWS"])
     timeline = timelines.timeline(definition, listed, status.today, limit=current_app.config["BOARD_TIMELINE_ROWS"])
+    board_url = url_for("board.index")  # a list's board is this and its id: no url_for per child list
     return render_template(
         "board.html",
         definition=definition,
@@ -69,7 +70,20 @@ def checklist(checklist_id):
         hidden=hidden,
         may_export=may_download(account(), definition),
         export_kinds=KINDS,
+        board_url=board_url,
+        **family_context(definition, status, board_url),
     )
+
+
+def family_context(definition, status, board_url: str) -> dict:
+    """The list's family on its board (``web.family``): the child lists under each parent task, the parent lists above
+    and the parent task each task fulfils, the child lists ranked among their peers."""
+    return {
+        "families": family.children_of(definition, status),
+        "parents": family.parents_of(status),
+        "fulfils": family.fulfils_of(status),
+        "peers": family.peer_ranking(status, board_url),
+    }
 
 
 @bp.route("/<checklist_id>/tasks/<task_id>")
@@ -102,6 +116,7 @@ def task(checklist_id, task_id):
             }
         )
     events = engine.task_history(svc.store, task_id, None, checklist_id)
+    board_url = url_for("board.index")
     return render_template(
         "task.html",
         definition=definition,
@@ -112,4 +127,8 @@ def task(checklist_id, task_id):
         events=events,
         may_report=may_report(me, definition, task_def),
         back_to_board=me.role in BOARD_ROLES,
+        board_url=board_url,
+        # the task's family (``_family_task.html``): its child lists' shares, the parent task it fulfils
+        family=family.children_of(definition, status).get(task_id),
+        fulfils=family.fulfils_of(status).get(task_id),
     )

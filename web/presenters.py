@@ -261,6 +261,7 @@ class UnitRank:
     score_text: str = ""
     on_time_text: str = ""
     title: str = ""
+    href: str = ""  # where the name links; empty: the board filtered by the unit (the child lists' ranking sets it)
 
 
 def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
@@ -271,7 +272,12 @@ def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
     """
     from engine.queries.ranking import by_kind, rank_units
 
-    statuses = list(tasks)
+    return rank_rows(by_kind(rank_units(definition, list(tasks))))
+
+
+def rank_rows(groups) -> list[UnitRank]:
+    """``engine.queries.ranking.by_kind`` groups of ``UnitScore`` as the page's rows: the units of a list, or the child
+    lists ranked among their peers (``ChecklistStatus.peers``); the scores and ranks are the engine's."""
     words = {
         "none": say("未分类", "no kind"),
         "unknown": say("未到期", "none due"),
@@ -279,7 +285,7 @@ def ranking(definition: ChecklistDef, tasks) -> list[UnitRank]:
         "title": say("完成 {c:.1f} + 按时 {t:.1f} + 无逾期 {o:.1f}", "completion {c:.1f} + on time {t:.1f} + nothing overdue {o:.1f}"),
     }
     found = []
-    for group, (kind, scores) in enumerate(by_kind(rank_units(definition, statuses))):
+    for group, (kind, scores) in enumerate(groups):
         for s in scores:
             on_time = words["unknown"] if s.on_time_rate is None else f"{s.on_time_rate * 100:.0f}%"
             row = UnitRank(

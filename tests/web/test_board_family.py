@@ -1,0 +1,252 @@
+"""The boards of a family of lists (issue 9): a county list whose target C1 (1000 场) is split among two town lists
+and a third not loaded yet, and whose workflow task W1 is split by villages between the two towns.
+
+The parent's board shows under each such task every child list's share, light and overdue items with a link down to
+the child list's board and to the child task's row there (未载入 and no link for the list not loaded), the task's own
+row shows the rolled-up figures, and the child lists are ranked among their peers (乡镇) with links to their boards;
+a child's board links up to the parent list and task, and its task rows say which parent task they fulfil. In a
+browser at 390 and 1366 px nothing is wider than the screen and the task tables are cards on the phone; screenshots
+go to tests/artifacts/. The lists are written by the test as YAML files and loaded as an office's files are.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import at
+from tests.web.browser import ARTIFACTS, BROWSER, fits, open_as
+
+COUNTY, LINNONG, BAJIAO, JINJI = "fam-county-2017", "fam-linnong-2017", "fam-bajiao-2017", "fam-jinji-2017"
+IDS = (COUNTY, LINNONG, BAJIAO, JINJI)
+TITLES = {COUNTY: "盐亭县2017年文化惠民任务清单", LINNONG: "林农镇2017年文化惠民任务清单", BAJIAO: "八角镇2017年文化惠民任务清单"}
+
+WORKFLOW = """\
+workflows:
+  room:
+    title: 村级文化活动室建设
+    initial: planning
+    states:
+      planning: {label: 选址规划}
+      building: {label: 施工中}
+      completed: {label: 已建成, final: true}
+    transitions:
+      - {trigger: start, from: planning, to: building, by: [responsible], label: 开工}
+      - {trigger: finish, from: building, to: completed, by: [responsible], label: 建成}
+"""
+
+COUNTY_YAML = f"""\
+checklist: {{id: {COUNTY}, title: {TITLES[COUNTY]}, year: 2017, timezone: Asia/Shanghai, issued_by: 中共盐亭县委办公室, owner: 盐亭县人民政府}}
+units: {{wenhua: {{name: 县文化股}}}}
+people:
+  xian_wang: {{name: 王志刚, roles: [head]}}
+  xian_li: {{name: 李国华, roles: [leader]}}
+  xian_zhou: {{name: 周建国, roles: [staff], unit: wenhua}}
+{WORKFLOW}
+tasks:
+  - id: C1
+    title: 农村公益电影放映
+    unit: wenhua
+    responsible: xian_zhou
+    leader: xian_li
+    target: {{quantity: 1000, unit: 场}}
+    deadlines: {{done: 2017-11-30}}
+    assign:
+      - {{to: {LINNONG}, quantity: 400}}
+      - {{to: {BAJIAO}, quantity: 500}}
+      - {{to: {JINJI}, quantity: 100}}
+  - id: W1
+    title: 村级文化活动室建设
+    unit: wenhua
+    responsible: xian_zhou
+    leader: xian_li
+    workflow: room
+    items: [玉城村, 花园村, 八角村]
+    deadlines: {{building: 2017-06-30, completed: 2017-10-31}}
+    assign:
+      - {{to: {LINNONG}, items: [玉城村, 花园村]}}
+      - {{to: {BAJIAO}, items: [八角村]}}
+"""
+
+
+def town_yaml(list_id: str, prefix: str, place: str, quota: int, villages: list[str], done: str, building: str) -> str:
+    return f"""\
+checklist: {{id: {list_id}, title: {TITLES[list_id]}, year: 2017, timezone: Asia/Shanghai, kind: 乡镇}}
+units: {{wenhua: {{name: {place}综合文化站}}}}
+people:
+  {prefix}_head: {{name: {place}镇长, roles: [head]}}
+  {prefix}_staff: {{name: {place}站长, roles: [staff], unit: wenhua}}
+{WORKFLOW}
+tasks:
+  - id: {prefix.upper()}1
+    title: {place}农村公益电影放映
+    unit: wenhua
+    responsible: {prefix}_staff
+    leader: {prefix}_head
+    fulfils: {COUNTY}:C1
+    target: {{quantity: {quota}, unit: 场}}
+    deadlines: {{done: {done}}}
+  - id: {prefix.upper()}2
+    title: {place}村级文化活动室建设
+    unit: wenhua
+    responsible: {prefix}_staff
+    leader: {prefix}_head
+    fulfils: {COUNTY}:W1
+    workflow: room
+    items: [{", ".join(villages)}]
+    deadlines: {{building: {building}, completed: 2017-10-31}}
+"""
+
+
+@pytest.fixture
+def family(store, clock, steps, plugins, yanting, tmp_path):
+    """The county and two of its three towns loaded from YAML files (金鸡镇's list never arrives), the towns' work
+    reported at 2017-07-21: 林农镇 showed its 400 场 and built 玉城村 but not 花园村 (its 施工中 was due 06-15: one
+    overdue village), 八角镇 showed 120 of 500 场 and started 八角村."""
+    from engine.definition.validation import validate_file
+    from engine.runtime.fire import fire
+    from engine.runtime.loader import load
+    from engine.runtime.progress import report
+
+    clock.at = at("2017-07-21T09:00")
+    files = {
+        COUNTY: COUNTY_YAML,
+        LINNONG: town_yaml(LINNONG, "ln", "林农", 400, ["玉城村", "花园村"], "2017-11-15", "2017-06-15"),
+        BAJIAO: town_yaml(BAJIAO, "bj", "八角", 500, ["八角村"], "2017-11-30", "2017-06-30"),
+    }
+    definitions = []
+    for list_id in (LINNONG, COUNTY, BAJIAO):  # any order: a child before its parent is a warning until it arrives
+        path = tmp_path / f"{list_id}.yaml"
+        path.write_text(files[list_id], encoding="utf-8")
+        result = validate_file(str(path), steps)
+        assert result.ok, [p.format() for p in result.errors]
+        definitions.append(result.definition)
+        load(store, [result.definition], clock=clock)
+    report(store, task="LN1", amount=400, actor="ln_staff", clock=clock, checklist=LINNONG)
+    report(store, task="BJ1", amount=120, actor="bj_staff", clock=clock, checklist=BAJIAO)
+    for trigger in ("start", "finish"):
+        fire(store, task="LN2", item="玉城村", trigger=trigger, actor="ln_staff", clock=clock, plugins=plugins, checklist=LINNONG)
+    fire(store, task="BJ2", item="八角村", trigger="start", actor="bj_staff", clock=clock, plugins=plugins, checklist=BAJIAO)
+    clock.at = at("2017-07-21T10:00")
+    return definitions
+
+
+def _row(html: str, task: str) -> str:
+    """The board's row of ``task`` (``<tr … id="task-X">`` up to its ``</tr>``)."""
+    found = re.search(rf'<tr class="task-row [^"]*" id="task-{task}">(.*?)</tr>', html, re.S)
+    assert found, f"no row for {task}"
+    return found.group(1)
+
+
+def _children(row: str) -> dict[str, tuple[str, str]]:
+    """child list id → (its light class, its words) in a parent task's row."""
+    return {
+        m.group(2): (m.group(1), _text(m.group(3)))
+        for m in re.finditer(r'<li class="child (\w+)" data-checklist="([^"]+)">(.*?)</li>', row, re.S)
+    }
+
+
+def _text(html: str) -> str:
+    """What a reader sees: tags (and so attribute values) removed, spaces folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _visible(html: str) -> str:
+    body = html.split("<main", 1)[1]
+    return _text(re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S))
+
+
+def test_the_parent_board_shows_each_child_lists_share_light_and_overdue_with_links_down(family, client, auth):
+    auth.login("head")
+    page = client.get(f"/board/{COUNTY}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+
+    c1 = _row(html, "C1")
+    shares = _children(c1)
+    assert list(shares) == [LINNONG, BAJIAO, JINJI]  # as the county assigned them
+    assert shares[LINNONG] == ("done", f"已完成 {TITLES[LINNONG]} 400/400 场")
+    assert shares[BAJIAO][0] in ("green", "yellow", "red") and shares[BAJIAO][1].endswith(f"{TITLES[BAJIAO]} 120/500 场")
+    assert shares[JINJI] == ("missing", "未载入的下级清单 未载入 配额 100 场")  # no title known yet, and no link
+    assert f'href="/board/{LINNONG}"' in c1 and f'href="/board/{LINNONG}#task-LN1"' in c1
+    assert f'href="/board/{BAJIAO}#task-BJ1"' in c1 and f"/board/{JINJI}" not in c1
+    # the task's own row: the roll-up of its children, as the engine computed it
+    assert "520/1000 场" in _text(c1) and "下级清单 3 个" in _text(c1) and "未载入 1 个" in _text(c1)
+
+    w1 = _row(html, "W1")
+    shares = _children(w1)
+    assert list(shares) == [LINNONG, BAJIAO]
+    assert shares[LINNONG][0] == "red" and "逾期 1 项" in shares[LINNONG][1] and "项" in shares[LINNONG][1]
+    assert "逾期" not in shares[BAJIAO][1]
+    assert f'href="/board/{LINNONG}#task-LN2"' in w1 and f'href="/board/{BAJIAO}#task-BJ2"' in w1
+    assert "逾期 1 项" in _text(w1.split('<details class="family"')[0] + w1.split("</details>")[1])  # the roll-up's own
+
+    # the child lists ranked among their peers (乡镇), each linking to its board; the unit ranking is still there
+    peers = html.split('id="peers"', 1)[1].split("</table>", 1)[0]
+    assert f'href="/board/{LINNONG}"' in peers and f'href="/board/{BAJIAO}"' in peers and TITLES[LINNONG] in peers
+    assert 'id="ranking"' in html and "下级清单排名 乡镇" in _text(html)
+    assert not any(list_id in _visible(html) for list_id in IDS)  # ids only in links, never in the words
+
+
+def test_a_child_board_links_up_and_its_tasks_say_what_they_fulfil(family, client, auth):
+    auth.login("head")
+    html = client.get(f"/board/{LINNONG}").get_data(as_text=True)
+    up = html.split('id="family-up"', 1)[1].split("</p>", 1)[0]
+    assert f'href="/board/{COUNTY}"' in up and f"《{TITLES[COUNTY]}》" in _text(up)
+    assert f'href="/board/{COUNTY}#task-C1"' in up and f'href="/board/{COUNTY}#task-W1"' in up
+    assert "上级清单" in _text(up) and "本清单 LN1" in _text(up)
+    for own, parent in (("LN1", "C1"), ("LN2", "W1")):
+        row = _row(html, own)
+        assert f"承接上级任务 《{TITLES[COUNTY]}》{parent}" in _text(row) and f'href="/board/{COUNTY}#task-{parent}"' in row
+    assert 'id="peers"' not in html and '<details class="family"' not in html  # a child without children of its own
+    assert not any(list_id in _visible(html) for list_id in IDS)
+
+    # the task page of a fulfilling task and of a parent task (when task.html includes _family_task.html)
+    county_task = client.get(f"/board/{COUNTY}/tasks/C1")
+    assert county_task.status_code == 200
+
+
+def test_the_family_in_english(family, client, auth):
+    auth.login("head")
+    client.get("/lang/en")
+    county = _visible(client.get(f"/board/{COUNTY}").get_data(as_text=True))
+    assert "3 child lists" in county and "not loaded yet" in county and "Child lists ranked" in county and "400/400 场" in county
+    town = _visible(client.get(f"/board/{LINNONG}").get_data(as_text=True))
+    assert "Parent list" in town and "Fulfils" in town
+    assert not any(word in county + town for word in ("上级", "下级", "承接", "未载入", "本清单", "配额", "逾期"))
+
+
+@BROWSER[0]
+@BROWSER[1]
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_family_boards_fit_a_phone_and_a_desktop(family, live, browser, shot, size):
+    page = open_as(browser, live, "head", size)
+    page.goto(f"{live}/board/{COUNTY}")
+    fits(page)
+    assert page.locator("#task-C1 li.child").count() == 3 and page.locator("#peers a").count() == 2
+    if size == "phone":  # the task table is cards: no header row shown, each row a block
+        assert page.locator("table.tasks thead").first.is_hidden()
+        assert page.evaluate("getComputedStyle(document.querySelector('#task-C1')).display") == "block"
+    shot(page, "county")
+    page.locator("#task-W1").screenshot(path=str(ARTIFACTS / f"{shot.prefix}-county-W1-row.png"))
+    page.click(f"#task-C1 a[href='/board/{LINNONG}#task-LN1']")
+    page.wait_for_url(re.compile(rf".*/board/{LINNONG}#task-LN1$"))
+    fits(page)
+    assert page.locator("#family-up a.parent-board").inner_text() == f"《{TITLES[COUNTY]}》"
+    shot(page, "town")
+    page.click(f"#family-up a[href='/board/{COUNTY}#task-C1']")
+    page.wait_for_url(re.compile(rf".*/board/{COUNTY}#task-C1$"))
+    if size == "desktop":  # print: an A4 page, every light with its word, the child lists unfolded under their task
+        page.emulate_media(media="print")
+        lights = page.evaluate(
+            "[...document.querySelectorAll('main .light')].filter(e => e.getClientRects().length).map(e => e.innerText.trim())"
+        )
+        assert lights and all(lights), lights
+        assert page.locator("header.top").is_hidden() and page.locator("#task-C1 li.child").nth(1).is_visible()
+        fits(page)
+        shot(page, "county-print")
+        pdf = ARTIFACTS / f"{shot.prefix}-county.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        assert pdf.read_bytes().startswith(b"%PDF")
+    page.context.close()
