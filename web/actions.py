@@ -38,8 +38,8 @@ def actions_for(
     account, definition: ChecklistDef, task: TaskDef, state: str | None, steps: dict, *, holder: str | None = None
 ) -> list[Action]:
     """``steps``: ``engine.pluginmanager.step_types(plugins)``; ``holder``: the item's owner (it acts on its item)."""
-    if task.kind != "workflow" or state is None or is_closed(definition.id):  # a list closed at year end: no buttons
-        return []
+    if task.kind != "workflow" or state is None or task.assigned or is_closed(definition.id):
+        return []  # a list closed at year end, a task its child lists fulfil: no buttons
     workflow = definition.workflows[task.workflow]
     found = []
     step = workflow.states[state].step
@@ -65,6 +65,6 @@ def actions_for(
 
 
 def may_report(account, definition: ChecklistDef, task: TaskDef, *, holder: str | None = None) -> bool:
-    if is_closed(definition.id):
+    if is_closed(definition.id) or task.assigned:  # closed at year end; fulfilled by child lists (reported there)
         return False
     return task.kind != "workflow" and may_act(account, definition, task, REPORT_CAPACITIES, holder=holder)
