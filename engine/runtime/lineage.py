@@ -106,7 +106,11 @@ def check_family(conn, definitions: list[ChecklistDef]) -> dict[str, list[str]]:
                 errors.extend(_as_child(definition, task, find, batch, warnings))
         errors.extend(_cycle(definition, find))
     if errors:
-        raise InputError("\n".join(dict.fromkeys(errors)), field=None)
+        hint = say(
+            "两级清单一起改动时(如调整分配数量),把上级和下级的文件一起载入:qingdan load 上级.yaml 下级.yaml。",
+            "when both levels change (a quota moved, say), load the parent's and the child's files together: qingdan load PARENT.yaml CHILD.yaml.",
+        )
+        raise InputError("\n".join([*dict.fromkeys(errors), hint]), field=None)
     return {checklist_id: list(dict.fromkeys(warnings)) for checklist_id, warnings in found.items()}
 
 
