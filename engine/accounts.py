@@ -1,8 +1,10 @@
 """Accounts of the web and the API: roles, passwords, lockout, API tokens and the checklist people they act as.
 
 An account has one role (``head``, ``leader``, ``staff``, ``inspector``, ``informant``, ``admin``) and is linked to
-the checklist people it acts as (``account_people``; checklist ``*`` means that person id in every
-checklist). Passwords are hashed with werkzeug's scrypt; API tokens are random and only their
+the people it acts as (``account_people``). Person ids are global (one id is one person in every list, checked at
+load: ``engine.runtime.people_directory``), so a link is to the person by default: checklist ``*``, that person in
+every list naming them, one inbox and one to-do across them. A link naming one list (older accounts) acts in
+that list only. Passwords are hashed with werkzeug's scrypt; API tokens are random and only their
 SHA-256 is stored. Every change is an event in the ``_system`` audit chain (never a password or a
 token). Bumping ``session_version`` revokes every session of the account.
 
@@ -206,6 +208,7 @@ def _link(conn, account_id: str, checklist_id: str, person: str) -> None:
 def link_person(
     store: Store, account_id: str, person: str, *, clock: Clock, checklist_id: str = ANY_CHECKLIST, actor: str = "admin"
 ) -> Account:
+    """Link the account to ``person``: in every list naming them (``*``, the default), or in ``checklist_id`` only."""
     now = clock.now()
     with store.write() as conn:
         _require(conn, account_id)

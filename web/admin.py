@@ -34,14 +34,28 @@ def index():
 
 def _accounts_page(secret=None, status=200):
     svc = services.get()
+    definitions = svc.definitions()
     return render_template(
         "admin_accounts.html",
         accounts=engine_accounts.list_accounts(svc.store),
         tokens=engine_accounts.count_tokens(svc.store),
         roles=engine_accounts.ROLES,
-        checklists=svc.definitions(),
+        checklists=definitions,
+        people_choices=person_choices(definitions),
         secret=secret,
     ), status
+
+
+def person_choices(definitions: dict) -> list[tuple[str, str]]:
+    """One choice per person, not per list entry: ``(person id, "王强 · 县清单、林农镇清单")``. Person ids are global,
+    so a bare id links the account to the person in every list naming them (``accounts.ANY_CHECKLIST``)."""
+    names: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for definition in definitions.values():
+        for person_id, person in definition.people.items():
+            names.setdefault(person_id, person.name)
+            lists.setdefault(person_id, []).append(definition.title)
+    return [(pid, f"{names[pid]} · {'、'.join(lists[pid])}") for pid in sorted(names)]
 
 
 @bp.route("/accounts")
@@ -51,6 +65,8 @@ def accounts():
 
 
 def _links(text: str, checklist: str | None):
+    """``[CHECKLIST:]PERSON`` words typed or picked: a bare person id is that person in every list (the default; ids
+    are global), ``CHECKLIST:PERSON`` or the form's list limits the link to one list (as older accounts have)."""
     links = []
     for word in (text or "").replace(",", " ").split():
         checklist_id, _, person = word.rpartition(":")

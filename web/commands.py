@@ -15,6 +15,7 @@ from engine.i18n import say
 
 
 def _split_person(text: str, default_checklist: str | None) -> tuple[str, str]:
+    """``PERSON`` is the person in every list naming them (ids are global); ``CHECKLIST:PERSON`` limits it to one."""
     if ":" in text:
         checklist_id, person = text.split(":", 1)
         return checklist_id, person
@@ -83,9 +84,9 @@ def users():
     "people",
     multiple=True,
     metavar="[CHECKLIST:]PERSON",
-    help="此账号代表的清单人员(可重复)/ the checklist person it acts as (repeatable)",
+    help="此账号代表的人员,在所有列有此人的清单中通用(可重复)/ the person it acts as, in every list naming them (repeatable)",
 )
-@click.option("--checklist", default=None, help="--person 所属清单,默认所有清单 / checklist of --person (default: every checklist)")
+@click.option("--checklist", default=None, help="只在此清单中代表 --person(默认所有清单)/ act as --person in this checklist only")
 @click.option("--name", "display_name", default=None, help="显示名称 / display name")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读密码;否则生成随机密码并显示一次 / read the password from stdin")
 @common_options

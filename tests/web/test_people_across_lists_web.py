@@ -75,6 +75,10 @@ def test_the_county_leaders_my_work_shows_the_tasks_of_both_his_lists(client):
     page = text(client.get("/my/"))
     duties = dict(re.findall(r'<section class="card duty" data-task="(\w+)">\s*<h3>.*?href="/board/([^/]+)/tasks/', page, re.S))
     assert duties.get("C1") == COUNTY and duties.get("L1") == LINNONG
+    # C3 is done in the towns (assign:): on his to-do while they are behind, with their rolled-up figures and no form
+    assert duties.get("C3") == COUNTY
+    c3 = page.split('<section class="card duty" data-task="C3">')[1].split("</section>")[0]
+    assert "0/1000" in c3 and "<form" not in c3
     assert re.search(r'id="inbox-link">[^<]*<strong>3</strong>', page)
 
 
@@ -84,3 +88,22 @@ def test_the_county_staffs_inbox_has_the_towns_escalation(client):
     # Linnong's L3 escalated to parent:responsible, the county task C3's sun: under the town's list (a staff account
     # sees only the tasks of its own lists, so the task itself is not linked)
     assert ("", 1) in groups(page) and "林农镇2017年脱贫攻坚任务清单" in page and "L3:完成目标 逾期 5 个工作日" in page
+
+
+def test_a_link_is_to_the_person_in_every_list_by_default(family_app, store, qingdan):
+    from engine.accounts import get_account
+    from web.admin import person_choices
+
+    made = qingdan("users", "add", "li2", "--role", "leader", "--person", "li", "--password-stdin", input=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    account = get_account(store, "li2")
+    assert account.people == (("*", "li"),)
+    with store.read() as conn:
+        from engine.runtime.people_directory import loaded
+
+        definitions = {d.id: d for d in loaded(conn)}
+    assert account.person_in(definitions[COUNTY]) == "li" and account.person_in(definitions[LINNONG]) == "li"
+    assert account.person_in(definitions[BAJIAO]) is None  # a list that does not name him
+    # the accounts page offers each person once, with the lists naming them
+    choices = dict(person_choices(definitions))
+    assert choices["li"] == "李县长 · 林农镇2017年脱贫攻坚任务清单、盐亭县2017年脱贫攻坚任务清单"
