@@ -35,7 +35,7 @@ def recipient_of(definition, person_id: str, directory=None) -> Recipient:
     ``directory`` (``engine.runtime.people_directory.Directory``); unknown: the bare id, no address."""
     person = definition.people.get(person_id)
     if person is None and directory is not None:
-        person = directory.get(person_id)
+        person = directory.get(person_id, definition)
     return Recipient(person_id=person_id, name=person.name if person else person_id, email=person.email if person else None)
 
 

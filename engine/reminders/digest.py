@@ -42,7 +42,7 @@ def delivery_status(definition, person_id: str, directory=None) -> str:
     a person ``definition`` does not name (an escalation up the levels) as a list naming them says (``directory``)."""
     person = definition.people.get(person_id)
     if person is None and directory is not None:
-        person = directory.get(person_id)
+        person = directory.get(person_id, definition)
     return "held" if person is not None and person.digested else "pending"
 
 

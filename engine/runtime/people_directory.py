@@ -27,11 +27,9 @@ def loaded(conn) -> list[ChecklistDef]:
 
 
 def person_anywhere(conn, person_id: str, prefer: ChecklistDef | None = None) -> PersonDef | None:
-    """The person ``person_id`` from any loaded list (ids are global), ``prefer``'s entry first; None when no list
-    names them."""
-    if prefer is not None and person_id in prefer.people:
-        return prefer.people[person_id]
-    return next((d.people[person_id] for d in loaded(conn) if person_id in d.people), None)
+    """The person ``person_id`` from any loaded list (ids are global): ``prefer``'s entry first, then the nearest
+    list above ``prefer`` naming them, then the first list by id (``notice_home``); None when no list names them."""
+    return Directory(conn).get(person_id, prefer)
 
 
 class Directory:
@@ -39,14 +37,16 @@ class Directory:
 
     def __init__(self, conn):
         self._conn = conn
-        self._lists: list[ChecklistDef] | None = None
+        self._by_id: dict[str, ChecklistDef] | None = None
 
     def get(self, person_id: str, prefer: ChecklistDef | None = None) -> PersonDef | None:
         if prefer is not None and person_id in prefer.people:
             return prefer.people[person_id]
-        if self._lists is None:
-            self._lists = loaded(self._conn)
-        return next((d.people[person_id] for d in self._lists if person_id in d.people), None)
+        if self._by_id is None:
+            self._by_id = {d.id: d for d in loaded(self._conn)}
+        by_id = self._by_id if prefer is None or prefer.id in self._by_id else {**self._by_id, prefer.id: prefer}
+        home = notice_home(by_id, person_id, prefer.id if prefer is not None else "")
+        return by_id[home].people[person_id] if home is not None else None
 
 
 def check_people(conn, definitions: Iterable[ChecklistDef]) -> None:

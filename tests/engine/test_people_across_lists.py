@@ -247,3 +247,28 @@ def test_while_the_parent_is_not_loaded_the_escalation_goes_to_the_childs_leader
     assert (fallback["checklist"], fallback["task"]) == (BAJIAO, "B3")
     assert [m.rcpt_tos for m in smtp_server.handler.mails] == [["hu@example.cn"]]
     assert inbox(store, "li") == []
+
+
+def test_an_escalation_up_the_levels_follows_the_digest_choice_of_the_list_above(store, steps, smtp_server):
+    lists = family(steps)
+    county = validate_text(
+        COUNTY_YAML.replace(
+            "li:   {name: 李县长, roles: [leader], email: li@example.cn}",
+            "li: {name: 李县长, roles: [leader], email: li@example.cn, notify: digest}",
+        ),
+        "county.yaml",
+        steps,
+    ).definition
+    load(store, [county, lists["linnong"], lists["bajiao"]], clock=FixedClock(at("2017-06-01")))
+    sweep(store, dt.date(2017, 11, 23), dt.date(2017, 11, 23), email_only(smtp_server))
+    # B3's escalation reached li from a list that does not name him: as the county list (the one above) says, in a
+    # digest, under Bajiao's list and task
+    # (the catch-up of June's C1 and L1 escalations comes too: C1's in the digest, Linnong's L1 at once as its list says)
+    mails = [m for m in smtp_server.handler.mails if m.rcpt_tos == ["li@example.cn"]]
+    (mail,) = [m for m in mails if m.subject.startswith("【每日汇总】")]
+    assert [m.subject for m in mails if m is not mail] == ["【督办】L1:完成目标 逾期 99 个工作日,责任人 马专干"]
+    assert mail.subject.startswith("【每日汇总】2017年11月23日") and "李县长" in mail.body
+    assert "【八角镇2017年脱贫攻坚任务清单】" in mail.body and "【督办】" in mail.body
+    with store.read() as conn:
+        assert person_anywhere(conn, "li", prefer=lists["bajiao"]).notify == "digest"  # the county's entry, the list above
+        assert person_anywhere(conn, "li").notify is None  # no list given: the first by id (Linnong's)
