@@ -107,3 +107,12 @@ def test_a_link_is_to_the_person_in_every_list_by_default(family_app, store, qin
     # the accounts page offers each person once, with the lists naming them
     choices = dict(person_choices(definitions))
     assert choices["li"] == "李县长 · 林农镇2017年脱贫攻坚任务清单、盐亭县2017年脱贫攻坚任务清单"
+
+
+def test_the_api_inbox_spans_the_lists_too(family_app, client, store, clock):
+    from engine.accounts import issue_token
+
+    token = issue_token(store, "county.leader", clock=clock)
+    found = client.get("/api/inbox", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert sorted((n["checklist"], n["task"]) for n in found["notices"]) == [(BAJIAO, "B3"), (LINNONG, "L1"), (COUNTY, "C1")]
+    assert found["unread"] == 3
