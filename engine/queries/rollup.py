@@ -128,7 +128,8 @@ def _roll_up(definition: ChecklistDef, task: TaskDef, own, today: dt.date) -> No
     own.excluded = sum(s.excluded for s in counted)
     if task.kind == TaskKind.TARGET:
         own.target = task.target
-        own.parts = {}
+        # a part is summed from the children's parts of the same id (低保 and 五保 in every village)
+        own.parts = {part.id: (sum((s.parts.get(part.id, (0, 0))[0] for s in counted), Decimal(0)), part.quantity) for part in task.parts}
     else:
         own.target = sum((s.target for s in shares), Decimal(0))
     if task.kind == TaskKind.WORKFLOW:

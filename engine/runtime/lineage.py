@@ -67,8 +67,7 @@ def refuse_assigned(task: TaskDef) -> None:
             "task {t} is assigned to child lists ({c}) and rolled up from them: report and act in the child lists.",
             t=task.id,
             c="、".join(a.to for a in task.assign),
-        ),
-        field="report",
+        )
     )
 
 
