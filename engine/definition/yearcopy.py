@@ -12,7 +12,9 @@ after the holiday). Every moved date is reported. The list's own ``holidays`` an
 year are dropped (they were that year's adjustments) and reported too.
 
 Ids and titles: the old year in the list's id and title becomes the new year (``yanting-wenguang-2017`` →
-``yanting-wenguang-2018``, ``…2017年…`` → ``…2018年…``); ``year:`` is the new year. Task, unit, person and item names
+``yanting-wenguang-2018``, ``…2017年…`` → ``…2018年…``); ``year:`` is the new year. The ids of the other lists a list
+names (``fulfils:``, ``assign: to:``) are renamed the same way, so a town and its villages copied one by one form
+next year's family again. Task, unit, person and item names
 are kept as they are.
 
 Must not: touch the database or write files (the command does both), or validate (the command validates the text).
@@ -73,7 +75,7 @@ def copy_to_year(definition: ChecklistDef, year: int) -> YearCopy:
         mode="python", by_alias=True, exclude_defaults=True
     )
     header = data["checklist"]
-    header["id"] = header["id"].replace(str(old), str(year)) if str(old) in header["id"] else f"{header['id']}-{year}"
+    header["id"] = renamed_for_year(header["id"], old, year)
     header["title"] = header["title"].replace(str(old), str(year))
     header["year"] = year
     copy = YearCopy("", header["id"])
@@ -92,12 +94,23 @@ def copy_to_year(definition: ChecklistDef, year: int) -> YearCopy:
         return _moved[day]
 
     data = _walk(data, move, skip=id(header.get("calendar")))
+    for task in data["tasks"]:  # lists across levels are copied as a family: the other lists' ids renamed alike
+        if task.get("fulfils"):
+            parent, task_id = task["fulfils"].split(":", 1)
+            task["fulfils"] = f"{renamed_for_year(parent, old, year)}:{task_id}"
+        for share in task.get("assign") or ():
+            share["to"] = renamed_for_year(share["to"], old, year)
     for task in data["tasks"]:
         for key in set(task) - set(schema.CORE_TASK_KEYS):
             task[key] = _numbers(task[key])
     copy.moved.sort()
     copy.text = _header_comment(definition, year) + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
     return copy
+
+
+def renamed_for_year(list_id: str, old: int, year: int) -> str:
+    """A list's id for the new year: the old year in it replaced, else the new year appended."""
+    return list_id.replace(str(old), str(year)) if str(old) in list_id else f"{list_id}-{year}"
 
 
 def _calendar(header: dict, year: int, copy: YearCopy) -> WorkCalendar:

@@ -255,3 +255,21 @@ def test_an_overdue_village_is_overdue_in_the_county(store, steps, family, plugi
     assert town_a.overdue == 1 and town_a.light == "red"
     assert c3.overdue == 1 + next(c for c in c3.children if c.checklist == "town-b").overdue
     assert c3.light == "red"
+
+
+def test_a_family_copied_to_next_year_is_a_family_again(store, clock, steps):
+    from engine.definition.yearcopy import copy_to_year
+    from tests.conftest import CHECKLISTS, definition_of
+
+    copies = [copy_to_year(definition_of(CHECKLISTS / f"{name}-2019.yaml", steps), 2020) for name in ("haoping", "huangjin", "longquan")]
+    definitions = []
+    for copied in copies:
+        result = validate_text(copied.text, f"{copied.checklist_id}.yaml", steps)
+        assert result.ok, [p.format() for p in result.errors]
+        definitions.append(result.definition)
+    village = next(d for d in definitions if d.id == "huangjin-2020")
+    assert {t.fulfils[0] for t in village.tasks if t.fulfils} == {"haoping-2020"}
+    reports = load(store, definitions, clock=clock)
+    assert all(not r.warnings for r in reports)
+    status = checklist_status(store, "haoping-2020", clock)
+    assert {c.checklist for t in status.tasks for c in t.children} == {"huangjin-2020", "longquan-2020"}
