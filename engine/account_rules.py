@@ -83,12 +83,20 @@ def check_account_report(account: Account, checklist: ChecklistDef, task: TaskDe
     return person
 
 
-def may_view_task(account: Account, checklist: ChecklistDef, task: TaskDef, *, holds: bool = False) -> bool:
+def may_view_task(
+    account: Account, checklist: ChecklistDef, task: TaskDef, *, holds: bool = False, above: ChecklistDef | None = None
+) -> bool:
     """Heads, leaders and admins see every task; staff their own tasks, their unit's and those they may report on;
     anyone the list makes an item's owner, that task; informants only the tasks they may report on (``reporters:``);
-    inspectors tasks with an acceptance step (and those they may report on)."""
+    inspectors tasks with an acceptance step (and those they may report on). ``above``: the parent list of a task that
+    fulfils one of its tasks: that task's responsible person and leader see the child task too (its escalations up
+    the levels reach them, and link to it)."""
     if account.role in ("head", "leader", "admin"):
         return True
+    if task.fulfils and above is not None and above.id == task.fulfils[0]:
+        parent = above.task_by_id.get(task.fulfils[1])
+        if parent is not None and account.person_in(above) in (parent.responsible, parent.leader):
+            return True
     person = account.person_in(checklist)
     if person is None:
         return False

@@ -68,5 +68,8 @@ def account():
 
 
 def require_task_view(definition, task) -> None:
-    if not may_view_task(account(), definition, task) and not _holds_items(definition, task):
+    from web import services
+
+    above = services.get().definitions().get(task.fulfils[0]) if task.fulfils else None  # the parent list's people see it
+    if not may_view_task(account(), definition, task, above=above) and not _holds_items(definition, task):
         refuse(403, say("您的账号无权查看任务 {t}。", "your account may not see task {t}.", t=task.id))

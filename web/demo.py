@@ -89,7 +89,7 @@ def prepare(store, clock, plugins, folder: Path | None = None) -> DemoSetup:
                 clock=clock,
                 password=password,
                 display_name=name,
-                people=[(YANTING, person)] if person else [],
+                people=[(accounts.ANY_CHECKLIST, person)] if person else [],  # person ids are global
                 actor="demo",
             )
             passwords[account_id] = password

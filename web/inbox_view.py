@@ -69,7 +69,8 @@ def build(me) -> dict:
             keys = sorted({n["task"] for n in found if n["checklist"] == checklist_id and n["task"] in definition.task_by_id})
             views[checklist_id] = engine.items_of(svc.store, checklist_id, keys) if keys else {}
         task = definition.task_by_id.get(notice["task"])
-        visible = task is not None and may_view_task(me, definition, task)
+        above = definitions.get(task.fulfils[0]) if task is not None and task.fulfils else None
+        visible = task is not None and may_view_task(me, definition, task, above=above)
         key = (checklist_id, notice["task"] if visible else None)
         group = groups.get(key)
         if group is None:

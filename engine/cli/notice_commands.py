@@ -124,7 +124,7 @@ def inbox(app, person, unread, as_json, read_ids, read_all, checklist):
         return
     found = list_inbox(app.store, person, checklist=checklist, unread=unread)
     if as_json:
-        keys = ("id", "kind", "task", "item", "state", "due", "sent_at", "read", "handled", "text")
+        keys = ("id", "checklist", "kind", "task", "item", "state", "due", "sent_at", "read", "handled", "text")
         click.echo(json.dumps([{k: n[k] for k in keys} for n in found], ensure_ascii=False, indent=2))
         return
     for n in found:

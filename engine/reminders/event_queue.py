@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from engine import catalog
 from engine.kinds import RuleKind
 from engine.reminders.delivery import recipient_of
+from engine.runtime.people_directory import Directory
 from engine.store.tables import deliveries, notices
 
 #: how long an event notice waits for the sweep to queue it on channels (a process down longer: inbox only)
@@ -33,8 +34,9 @@ def queue_deliveries(conn, channels, now: dt.datetime) -> int:
         )
     ).all()
     queued = []
+    directory = Directory(conn)  # a recipient the notice's list does not name (ids are global)
     for notice in found:
-        recipient = recipient_of(catalog.get_checklist(conn, notice.checklist_id), notice.recipient)
+        recipient = recipient_of(catalog.get_checklist(conn, notice.checklist_id), notice.recipient, directory)
         for channel in channels:
             if channel.applies_to(recipient):
                 queued.append(

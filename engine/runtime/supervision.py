@@ -287,7 +287,7 @@ def escalate_due(store, now: dt.datetime) -> int:
     anyone from being told twice. Told: the issuer and the task's escalation chain (its ``escalate`` entries, else
     the leader). Returns how many were escalated.
     """
-    from engine.definition.planning import escalation_recipients
+    from engine.runtime.lineage import escalation_people
 
     done = 0
     with store.write() as conn:
@@ -313,7 +313,7 @@ def escalate_due(store, now: dt.datetime) -> int:
             if moved != 1:
                 continue
             row, definition, task_def, item_name = _open(conn, row["id"])
-            chain = [person for entry in task_def.escalate for person in escalation_recipients(definition, task_def, entry.to)]
+            chain = [person for entry in task_def.escalate for person in escalation_people(conn, definition, task_def, entry.to)]
             people = [row["issuer"], *(chain or [task_def.leader])]
             tell(
                 conn,

@@ -43,10 +43,14 @@ def tell(
     due: dt.date | None,
     now: dt.datetime,
 ) -> list[int]:
-    """Create one notice per recipient (each person once, nobody unknown to the checklist); the ids created."""
+    """Create one notice per recipient (each person once, nobody unknown to every loaded list: ids are global, so an
+    escalation up the levels reaches the parent list's person); the ids created."""
+    from engine.runtime.people_directory import Directory
+
+    directory = Directory(conn)
     rows = []
     for person in dict.fromkeys(recipients):
-        if not person or person not in definition.people:
+        if not person or (person not in definition.people and directory.get(person) is None):
             continue
         rows.append(
             {

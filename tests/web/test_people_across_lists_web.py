@@ -85,9 +85,11 @@ def test_the_county_leaders_my_work_shows_the_tasks_of_both_his_lists(client):
 def test_the_county_staffs_inbox_has_the_towns_escalation(client):
     log_in(client, "county.staff")
     page = text(client.get("/my/inbox"))
-    # Linnong's L3 escalated to parent:responsible, the county task C3's sun: under the town's list (a staff account
-    # sees only the tasks of its own lists, so the task itself is not linked)
-    assert ("", 1) in groups(page) and "林农镇2017年脱贫攻坚任务清单" in page and "L3:完成目标 逾期 5 个工作日" in page
+    # Linnong's L3 escalated to parent:responsible, the county task C3's sun: under the town's list and task, linked,
+    # since the parent task's responsible person may see the child task that fulfils it (account_rules.may_view_task)
+    assert ("L3", 1) in groups(page) and "林农镇2017年脱贫攻坚任务清单" in page and "L3:完成目标 逾期 5 个工作日" in page
+    assert f'href="/board/{LINNONG}/tasks/L3"' in page
+    assert client.get(f"/board/{LINNONG}/tasks/L3").status_code == 200
 
 
 def test_a_link_is_to_the_person_in_every_list_by_default(family_app, store, qingdan):
