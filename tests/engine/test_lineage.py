@@ -273,3 +273,29 @@ def test_a_family_copied_to_next_year_is_a_family_again(store, clock, steps):
     assert all(not r.warnings for r in reports)
     status = checklist_status(store, "haoping-2020", clock)
     assert {c.checklist for t in status.tasks for c in t.children} == {"huangjin-2020", "longquan-2020"}
+
+
+def test_an_unanswered_supervision_notice_goes_up_to_the_parent_task(store, steps, family):
+    """A 督办单 on a town task that nobody answers climbs the task's ladder up the levels: parent:responsible is the
+    county task's responsible person, whom the town's list does not name."""
+    from engine.dates.clock import FixedClock
+    from engine.reminders.notices import inbox
+    from engine.runtime import supervision
+
+    data = town("town-b", 600, ["村C"])
+    data["tasks"][0]["escalate"] = [{"after": "5 workdays", "to": "parent:responsible"}]
+    lists = [family["county"], compiled(data, steps)]
+    load(store, lists, clock=FixedClock(at("2017-03-01T09:00")))
+    supervision.issue(
+        store,
+        task="town-b:T3",
+        item=None,
+        colour="red",
+        instruction="限期上报送戏场次",
+        reply_by="2017-03-03",
+        actor="s-town-b",
+        clock=FixedClock(at("2017-03-01T10:00")),
+    )
+    assert supervision.escalate_due(store, at("2017-03-06T09:00")) == 1
+    told = [n for n in inbox(store, "wang") if n["kind"] == "supervision_overdue"]
+    assert len(told) == 1 and told[0]["checklist"] == "town-b"
