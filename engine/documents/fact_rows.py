@@ -99,7 +99,7 @@ def task_facts(context, status: TaskStatus) -> TaskFacts:
         remaining=max(Decimal(0), target - done) if target else None,
         funds=_funds(status.extra.get("funds")),
         notes=[
-            _report_fact(definition, task, r)
+            report_fact(definition, task, r)
             for r in context.reports
             if r.task_id == row_id and r.note and r.reverses is None and (period is None or r.on_date >= period.start)
         ],
@@ -128,7 +128,7 @@ def _funds(found: dict | None) -> dict[str, Decimal] | None:
     return {key: Decimal(str(found[key])) for key in ("budget", "allocated", "disbursed", "spent") if key in found}
 
 
-def _report_fact(definition: ChecklistDef, task: TaskDef, row) -> ReportFact:
+def report_fact(definition: ChecklistDef, task: TaskDef, row) -> ReportFact:
     part = task.part(row.part) if row.part else None
     return ReportFact(row.on_date, row.amount, part.title if part else None, row.note, person_name(definition, row.actor))
 
@@ -163,10 +163,10 @@ def item_facts(context, status: TaskStatus) -> list[ItemFacts]:
                 responsible=person_name(definition, task.responsible),
                 owner=None,
                 stage=workflow.states[state].label if workflow is not None and state in workflow.states else None,
-                milestones=[_milestone_fact(definition, task, m, today) for m in milestones],
+                milestones=[milestone_fact(definition, task, m, today) for m in milestones],
                 done=done,
                 target=target,
-                last_report=_report_fact(definition, task, kept[-1]) if kept else None,
+                last_report=report_fact(definition, task, kept[-1]) if kept else None,
                 evidence=sum(r.evidence for r in rounds),
                 inspections=[_inspection_fact(definition, task, row, r, context.appeared.get(row.id, [])) for r in rounds],
                 closed_on=context.reached.get(row.id, {}).get(state) if final else None,
@@ -188,7 +188,7 @@ def _item_figures(task: TaskDef, status: TaskStatus, reports, today: dt.date) ->
     return None, None
 
 
-def _milestone_fact(definition: ChecklistDef, task: TaskDef, m, today: dt.date) -> MilestoneFact:
+def milestone_fact(definition: ChecklistDef, task: TaskDef, m, today: dt.date) -> MilestoneFact:
     verdict = m.verdict
     return MilestoneFact(
         label=milestone_label(definition, task, m),
@@ -232,30 +232,50 @@ def unmet_words(result: dict) -> str:
 
 
 def overdue_facts(context, statuses: list[TaskStatus]) -> list[OverdueFact]:
-    """Every missed milestone of every item (for a duty, of the last period that ended), worst first."""
+    """Every missed milestone of every item (for a duty, of the last period that ended), worst first. An item of an
+    assigned task is a child list's: it names that list (its title as the unit) and the child task's responsible
+    person, as the child list names them."""
     definition, today = context.definition, context.today
     found = []
     for status in statuses:
         task = definition.task_by_id[status.id]
-        judged = status.judged.items
-        latest = None
-        if task.kind == TaskKind.RECURRING:
-            ended = [m.period_start for item in judged for m in item.milestones if m.verdict.verdict != Verdict.OPEN]
-            latest = max(ended) if ended else None
-        for item in judged:
-            for m in item.milestones:
-                if m.verdict.verdict != Verdict.MISSED or (task.kind == TaskKind.RECURRING and m.period_start != latest):
-                    continue
-                found.append(
-                    OverdueFact(
-                        task=task,
-                        item=item.name or task.title,
-                        milestone=milestone_label(definition, task, m),
-                        due=m.due,
-                        days_overdue=m.verdict.days_overdue(today),
-                        unit=definition.units.get(task.unit, task.unit),
-                        responsible=person_name(definition, task.responsible),
-                    )
-                )
+        if not status.children:
+            unit, responsible = definition.units.get(task.unit, task.unit), person_name(definition, task.responsible)
+            found.extend(_missed(definition, task, task, status, today, unit, responsible, None))
+            continue
+        for share in status.children:
+            child = context.family.get(share.checklist)
+            if share.status is None or child is None:
+                continue  # a list not loaded yet has nothing overdue
+            own = child.definition.task_by_id[share.task]
+            responsible = person_name(child.definition, own.responsible)
+            found.extend(_missed(child.definition, own, task, share.status, today, share.title, responsible, share.checklist))
     order = {task.id: index for index, task in enumerate(definition.tasks)}
     return sorted(found, key=lambda f: (-f.days_overdue, order[f.task.id]))
+
+
+def _missed(definition: ChecklistDef, own: TaskDef, task: TaskDef, status: TaskStatus, today, unit, responsible, checklist) -> list:
+    """The missed milestones of ``status`` (of ``own``, a task of ``definition``), stated under ``task``."""
+    judged = status.judged.items if status.judged is not None else []
+    latest = None
+    if own.kind == TaskKind.RECURRING:
+        ended = [m.period_start for item in judged for m in item.milestones if m.verdict.verdict != Verdict.OPEN]
+        latest = max(ended) if ended else None
+    found = []
+    for item in judged:
+        for m in item.milestones:
+            if m.verdict.verdict != Verdict.MISSED or (own.kind == TaskKind.RECURRING and m.period_start != latest):
+                continue
+            found.append(
+                OverdueFact(
+                    task=task,
+                    item=item.name or own.title,
+                    milestone=milestone_label(definition, own, m),
+                    due=m.due,
+                    days_overdue=m.verdict.days_overdue(today),
+                    unit=unit,
+                    responsible=responsible,
+                    checklist=checklist,
+                )
+            )
+    return found

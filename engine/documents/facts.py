@@ -7,6 +7,11 @@ days a milestone is overdue from ``engine.verdicts``. So a document, the board a
 
 Data with activity dates after the statement date is left out (``checklist_status(as_of=…)``), so a half-year
 report written in July states the figures of June 30.
+
+A list whose tasks are ``assign:``ed to child lists (a county's, split among towns) speaks of those lists: each
+such task's ``TaskFacts.children`` holds one ``ChildFacts`` per child list, built from the child's own task status
+that the roll-up carries (``ChildShare.status``) and the child list's rows (``engine.documents.fact_family``); the
+child lists are ranked among their kind as the status ranks them (``Facts.peers``, ``ChecklistStatus.peers``).
 """
 
 from __future__ import annotations
@@ -81,6 +86,12 @@ class ItemFacts:
     closed_on: dt.date | None  # 销号: the day the item reached a final state; None while open
     light: str  # engine.kinds.Light value of the task (green, yellow, red, done)
     light_words: str
+    # an assigned task's rows (docs/documents.md, "Lists across levels"): its total row, then one per child list
+    total: bool = False  # the task's total row (合计): the roll-up of the child rows under it
+    child: str | None = None  # a child list's row: that list's id
+    quota: Decimal | None = None  # a target task's share (the total row: the task's target)
+    assigned: tuple[str, ...] = ()  # a workflow task's items given to the child list
+    overdue: int | None = None  # overdue items of the row (assigned tasks' rows only)
 
 
 class PartFact(NamedTuple):
@@ -114,6 +125,23 @@ class TaskFacts:
     notes: list[ReportFact]  # reports with a note in the period (problems people wrote down), oldest first
     overdue_items: int
     behind_pace: bool = False  # behind the time by more than the status board's pace margin (时间过半,任务过半)
+    children: list[ChildFacts] = field(default_factory=list)  # an assigned task's child lists, as the task assigns them
+
+
+@dataclass
+class ChildFacts:
+    """One child list's share of an assigned task: what the roll-up's ``ChildShare`` says, and the child's own task
+    facts as of the same date (its period figures, deadlines and people come from the child list)."""
+
+    share: object  # engine.queries.rollup.ChildShare: the status's figures of this child
+    name: str  # the child list's title, as the status names it (ChildShare.title, UnitScore.name)
+    unit: str  # the unit of the child's task in the child list (the list's title while it has not arrived)
+    responsible: str  # the child task's responsible person, by the child list's name for them
+    quota: Decimal | None  # the quantity assigned (target tasks)
+    assigned: tuple[str, ...]  # the items assigned (workflow tasks)
+    task: TaskFacts | None  # the child's own task facts; None while the list or its task has not arrived
+    last_report: ReportFact | None  # the child task's last report as of the date
+    definition: ChecklistDef | None = None  # the child list (None while it has not arrived)
 
 
 @dataclass(frozen=True)
@@ -125,6 +153,7 @@ class OverdueFact:
     days_overdue: int
     unit: str
     responsible: str
+    checklist: str | None = None  # an assigned task's item: the child list it is in (``unit`` is that list's title)
 
 
 @dataclass
@@ -141,13 +170,25 @@ class Facts:
     totals: dict = field(default_factory=dict)
     # totals: tasks, items, done_tasks, lights {green, yellow, red, done}, overdue_items, on_time_rate (float|None),
     # completion (float: mean completion over tasks with a target)
+    peers: list[tuple[str | None, list[UnitScore]]] = field(default_factory=list)  # child lists per kind (status.peers)
+
+    @property
+    def own_work(self) -> bool:
+        """Whether some task of the list is done by its own units (not assigned to child lists)."""
+        return any(not task.assign for task in self.checklist.tasks)
+
+    def rankings(self) -> list[tuple[str | None, list[UnitScore], bool]]:
+        """What the documents rank, per kind: (kind, scores, of child lists). A parent list ranks its child lists
+        among their kind (``peers``); its own units too only when it has work of its own."""
+        own = [(kind, scores, False) for kind, scores in self.ranking] if not self.peers or self.own_work else []
+        return [(kind, scores, True) for kind, scores in self.peers] + own
 
 
 def gather(store, checklist_id: str, clock, plugins=None, *, as_of: dt.date | None = None, period: str | None = None) -> Facts:
     """The facts of a loaded list on ``as_of`` (default: the clock's local date), with figures for the
     ``period`` (one of PERIOD_KINDS) that contains it."""
-    from engine.documents import fact_reads as reads
-    from engine.documents.fact_rows import item_facts, overdue_facts, task_facts
+    from engine.documents import fact_family as family
+    from engine.documents.fact_rows import item_facts, overdue_facts
     from engine.queries.ranking import by_kind, rank_units
     from engine.queries.status import checklist_status
 
@@ -155,15 +196,14 @@ def gather(store, checklist_id: str, clock, plugins=None, *, as_of: dt.date | No
     definition, today = status.checklist, status.today
     span = period_of_kind(period, today) if period else None
     with store.read() as conn:
-        rows = reads.item_rows(conn, checklist_id)
-        reports = reads.reports(conn, checklist_id, today)
-        reached = reads.reached(conn, checklist_id, today)
-        rounds = reads.rounds(conn, checklist_id, today, definition.timezone)
-        appeared = reads.deadlines_set(conn, checklist_id)
-        task_rows = {r.key: r.id for r in conn.execute(_task_keys(checklist_id))}
-    context = _Context(definition, today, span, rows, reports, reached, rounds, appeared, task_rows)
-    tasks = [task_facts(context, s) for s in status.tasks]
-    item_list = [fact for s in status.tasks for fact in item_facts(context, s)]
+        context = read_context(conn, definition, today, span, {}, inspections=True)
+        family.read_children(conn, context, status.tasks)  # the child lists' rows, every level down
+    tasks = [family.family_task_facts(context, s) for s in status.tasks]
+    item_list = [
+        fact
+        for s, t in zip(status.tasks, tasks, strict=True)
+        for fact in (family.rows(context, t) if s.children else item_facts(context, s))
+    ]
     failed = [f.inspections[-1] for f in item_list if f.inspections and not f.inspections[-1].passed]
     facts = Facts(
         checklist=definition,
@@ -175,6 +215,7 @@ def gather(store, checklist_id: str, clock, plugins=None, *, as_of: dt.date | No
         ranking=by_kind(rank_units(definition, status.tasks)),
         overdue=overdue_facts(context, status.tasks),
         failed_inspections=failed,
+        peers=_peer_groups(status.peers),
     )
     facts.totals = _totals(status, tasks)
     return facts
@@ -193,6 +234,37 @@ class _Context:
     rounds: dict
     appeared: dict
     task_rows: dict[str, int]
+    family: dict = field(default_factory=dict)  # child list id → its _Context (shared by every level of one gather)
+
+
+def read_context(conn, definition: ChecklistDef, today: dt.date, period: Period | None, family: dict, *, inspections: bool) -> _Context:
+    """The rows of one list the facts are built from; a child list's (``inspections=False``) leaves out the
+    inspection rounds and item deadlines, which only the list's own item rows print."""
+    from engine.documents import fact_reads as reads
+
+    list_id = definition.id
+    return _Context(
+        definition,
+        today,
+        period,
+        reads.item_rows(conn, list_id),
+        reads.reports(conn, list_id, today),
+        reads.reached(conn, list_id, today),
+        reads.rounds(conn, list_id, today, definition.timezone) if inspections else {},
+        reads.deadlines_set(conn, list_id) if inspections else {},
+        {r.key: r.id for r in conn.execute(_task_keys(list_id))},
+        family,
+    )
+
+
+def _peer_groups(peers: list[UnitScore]) -> list[tuple[str | None, list[UnitScore]]]:
+    """``ChecklistStatus.peers`` per kind, kinds in the order they first come (the board's order), ranks as given."""
+    from engine.queries.ranking import by_kind
+
+    first: dict = {}
+    for score in peers:
+        first.setdefault(score.kind, len(first))
+    return by_kind(sorted(peers, key=lambda score: first[score.kind]))
 
 
 def _task_keys(checklist_id: str):

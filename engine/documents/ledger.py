@@ -9,6 +9,10 @@ each at most once per item, gets a group of three columns per label (计划日�
 filter on one milestone. Otherwise (more labels: several workflows, items' own deadlines, periods of recurring
 duties) four columns list an item's milestones one per line, the lines of 节点, 计划日期, 实际日期 and 情况 side by
 side; more columns would not fit an A4 page.
+
+A task assigned to child lists has no item rows of its own: its total row (合计, the roll-up) and one row per child
+list (``engine.documents.fact_family.rows``), with the columns 分解任务 and 逾期子项 (docs/documents.md, "Lists
+across levels").
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from engine.documents.facts import Facts, ItemFacts, MilestoneFact
 from engine.numbers import plain
 
 SHEET = "台账"
+CHILD_ITEM_TITLE = "子项/承担单位"  # a parent list's ledger: under an assigned task, the child lists in this column
+ITEMS_WORD = "个"
 MAX_MILESTONE_GROUPS = 4
 HEADER_ROW = 3  # below the title and subtitle rows; the header takes rows 3 and 4
 PROGRESS_EVERY = 500  # rows between calls of the progress callback
@@ -75,7 +81,7 @@ def add_ledger_sheet(workbook, facts: Facts, *, progress=None, sheet=None):
             if column.title == "状态":
                 s.light_cell(cell, item.light, item.light_words)
                 continue
-            font = s.RED_FONT if _shows_missed(column, item) else s.BODY_FONT
+            font = s.RED_FONT if _shows_missed(column, item) else (s.BOLD_FONT if item.total else s.BODY_FONT)
             fmt = column.number_format or (s.DATE_FORMAT if hasattr(value, "isoformat") else None)
             s.style_body(cell, align=column.align, number_format=fmt, font=font)
         if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
@@ -100,23 +106,27 @@ def add_ledger_sheet(workbook, facts: Facts, *, progress=None, sheet=None):
 
 def ledger_columns(facts: Facts) -> list[Column]:
     """The ledger's columns for this list, in order (the milestone columns depend on the list)."""
+    assigned = any(item.total for item in facts.items)  # a parent list: rows per child list under assigned tasks
+    item_title = CHILD_ITEM_TITLE if assigned else "子项"
     columns = [
         Column("编号", "编号", lambda i: i.task.id, s.CENTER, minimum=6),
         Column("任务", "任务", lambda i: i.task.title, minimum=16, cap=22),
-        Column("子项", "子项", lambda i: i.item, minimum=10, cap=16),
+        Column(item_title, item_title, lambda i: i.item, minimum=10, cap=16),
         Column("责任单位", "责任单位", lambda i: i.unit, s.CENTER, minimum=10, cap=16),
         Column("责任人", "责任人", lambda i: i.responsible, s.CENTER, minimum=8),
     ]
     if any(item.owner for item in facts.items):  # only lists whose items have their own owners
         columns.append(Column("具体负责人", "具体负责人", lambda i: i.owner, s.CENTER, minimum=8))
+    if assigned:
+        columns.append(Column("分解任务", "分解任务", _share_words, minimum=10, cap=18))
     columns.append(Column("当前环节", "当前环节", lambda i: i.stage, s.CENTER, minimum=10, cap=16))
     columns.extend(milestone_columns(facts.items))
-    if any(task.kind != "workflow" for task in facts.checklist.tasks):  # the list has reported tasks
+    if assigned or any(task.kind != "workflow" for task in facts.checklist.tasks):  # the list has figures to show
         columns.extend(
             [
                 Column("进度", "完成", lambda i: i.done, s.RIGHT, s.NUMBER_FORMAT, minimum=8),
                 Column("进度", "目标", lambda i: i.target, s.RIGHT, s.NUMBER_FORMAT, minimum=8),
-                Column("进度", "计量单位", lambda i: i.task.target_unit if i.target is not None else None, s.CENTER, minimum=6),
+                Column("进度", "计量单位", _unit_word, s.CENTER, minimum=6),
                 Column("最近报送", "报送内容", _report_words, minimum=12, cap=22),
                 Column("最近报送", "报送日期", lambda i: i.last_report.on_date if i.last_report else None, s.CENTER, minimum=11),
             ]
@@ -127,10 +137,30 @@ def ledger_columns(facts: Facts) -> list[Column]:
             Column("验收", "轮次", lambda i: i.inspections[-1].round if i.inspections else None, s.CENTER, minimum=6),
             Column("验收", "结果", _inspection_words, minimum=10, cap=24),
             Column("销号日期", "销号日期", lambda i: i.closed_on, s.CENTER, minimum=11),
-            Column("状态", "状态", lambda i: i.light_words, s.CENTER, minimum=8),
         ]
     )
+    if assigned:
+        columns.append(Column("逾期子项", "逾期子项", lambda i: i.overdue, s.CENTER, minimum=8))
+    columns.append(Column("状态", "状态", lambda i: i.light_words, s.CENTER, minimum=8))
     return columns
+
+
+def _share_words(item: ItemFacts) -> str | None:
+    """An assigned task's share in its rows: 400场 (a quota), or the items given (村A、村B)."""
+    if item.total and item.quota is None and item.assigned:
+        return f"{len(item.assigned)}{ITEMS_WORD}"
+    if item.quota is not None:
+        return f"{plain(item.quota)}{item.task.target_unit or ''}"
+    return "、".join(item.assigned) or None
+
+
+def _unit_word(item: ItemFacts) -> str | None:
+    """The 计量单位 beside 完成 and 目标: the target's unit; an assigned workflow task's rows count items (个)."""
+    if item.target is None:
+        return None
+    if item.task.target_unit:
+        return item.task.target_unit
+    return ITEMS_WORD if item.total or item.child else None
 
 
 def milestone_columns(items: list[ItemFacts]) -> list[Column]:

@@ -23,6 +23,7 @@ TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
 SUBTITLE_FONT = Font(name=FONT_NAME, size=11)
 HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True)
 BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD_FONT = Font(name=FONT_NAME, size=10, bold=True)  # a total row (合计)
 RED_FONT = Font(name=FONT_NAME, size=10, color="C00000")
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -28,6 +28,7 @@ from engine.documents.phrasing import (
     period_words,
     placeholder,
     points,
+    score,
     sentence,
 )
 from engine.kinds import Light, TaskKind
@@ -66,6 +67,10 @@ def context(facts) -> dict:
         "targets": _targets(facts),
         "measures": _measures(d),
         "progress": [{"heading": h, "tasks": [_progress(facts, tf, n, when) for n, tf in enumerate(ts, 1)]} for h, ts in groups],
+        "peers": [
+            {"heading": level2(n, block["heading"]), "paragraphs": block["paragraphs"]}
+            for n, block in enumerate(_peer_block(facts), len(groups) + 1)
+        ],
         "problems": _problems(facts, as_of),
         "plans": [{"heading": h, "tasks": [_plan(facts, tf, n) for n, tf in enumerate(ts, 1)]} for h, ts in groups],
         "signature": {"owner": owner, "date": full_day(facts.as_of)},
@@ -75,7 +80,7 @@ def context(facts) -> dict:
         {"heading": level1(2, "工作举措"), "blocks": ctx["measures"]},
         {
             "heading": level1(3, f"{when}工作开展情况"),
-            "blocks": [{"heading": g["heading"], "paragraphs": [t["text"] for t in g["tasks"]]} for g in ctx["progress"]],
+            "blocks": [{"heading": g["heading"], "paragraphs": [t["text"] for t in g["tasks"]]} for g in ctx["progress"]] + ctx["peers"],
         },
         {"heading": level1(4, "存在的问题"), "blocks": ctx["problems"]},
         {
@@ -163,6 +168,7 @@ def _progress(facts, tf, number: int, when: str) -> dict:
     else:
         text += f"截至{as_of},尚无报送的完成数。" + placeholder(f"{task.title}的进展情况")
     text += _funds(tf)
+    text += _children(tf)
     return {
         "number": f"{number}.",
         "id": task.id,
@@ -176,6 +182,41 @@ def _progress(facts, tf, number: int, when: str) -> dict:
     }
 
 
+def _children(tf) -> str:
+    """分乡镇看:镇a清单完成150场,占37.5%;… for a task assigned to child lists, each child's own figures."""
+    if not tf.children:
+        return ""
+    kinds = list(dict.fromkeys(c.share.kind for c in tf.children if c.share.kind))
+    lead = f"分{'、'.join(kinds) if kinds else '下级清单'}看:"
+    parts = []
+    for child in tf.children:
+        own = child.task
+        if own is None:
+            parts.append(f"{child.name}尚未载入")
+        elif tf.task.kind == TaskKind.WORKFLOW:
+            parts.append(f"{child.name}已完成{num(own.done)}个(共{num(own.target)}个),占{percent(own.completion)}")
+        else:
+            parts.append(f"{child.name}完成{num(own.done)}{_unit(tf)}(任务{num(own.target)}{_unit(tf)}),占{percent(own.completion)}")
+        if own is not None and own.overdue_items:
+            parts[-1] += f",逾期子项{own.overdue_items}个"
+    return lead + ";".join(parts) + "。"
+
+
+def _peer_block(facts) -> list[dict]:
+    """A parent list's child lists ranked among their kind (``Facts.peers``, the status's scores), under 三、."""
+    from engine.documents.dispatch import CHILD_WORD
+
+    found = []
+    for kind, scores in facts.peers:
+        ranks = "、".join(f"第{s.rank}名{s.name}({score(s.score)}分)" for s in scores)
+        late = [s for s in scores if s.overdue]
+        text = f"按完成情况、按时完成、无逾期三项得分排名,{ranks}。"
+        if late:
+            text += "有逾期子项的:" + "、".join(f"{s.name}({s.overdue}个)" for s in late) + "。"
+        found.append({"heading": f"各{kind or CHILD_WORD}推进情况。", "paragraphs": [text]})
+    return found
+
+
 def _stages(facts, tf, as_of: str) -> str:
     year = facts.checklist.year
     workflow = facts.checklist.workflows[tf.task.workflow]
@@ -186,7 +227,9 @@ def _stages(facts, tf, as_of: str) -> str:
     else:
         done = "、".join(f"{count}个子项进入“{label}”(最早{day(first, year)})" for label, first, count in reached)
     text = f"截至{as_of}," + (f"已{done};" if single and done else f"已有{done};" if done else "")
-    states = [(workflow.label(state), count) for state, count in tf.status.states.items() if count]
+    order = list(workflow.states)  # a rolled-up task's states come in its children's order: the workflow's is read
+    ranked = sorted(tf.status.states.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
+    states = [(workflow.label(state), count) for state, count in ranked if count]
     if single and states:
         text += f"目前处于“{states[0][0]}”阶段"
     elif states:
@@ -206,10 +249,10 @@ def _funds(tf) -> str:
 def _problems(facts, as_of: str) -> list[dict]:
     year = facts.checklist.year
     overdue: dict[tuple, list] = {}
-    for fact in facts.overdue:
-        overdue.setdefault((fact.task.id, fact.milestone, fact.due, fact.days_overdue), []).append(fact)
+    for fact in facts.overdue:  # an assigned task's items are grouped per child list (each has its own people)
+        overdue.setdefault((fact.task.id, fact.milestone, fact.due, fact.days_overdue, fact.unit, fact.responsible), []).append(fact)
     lines = []
-    for (_task, milestone, due, days), group in overdue.items():
+    for (_task, milestone, due, days, _unit_name, _person), group in overdue.items():
         first = group[0]
         lines.append(
             f"{first.task.title}:{names([f.item for f in group])}未按期完成“{milestone}”节点(应于{day(due, year)}前),"
@@ -245,11 +288,14 @@ def _plan(facts, tf, number: int) -> dict:
         text += "已全面完成。"
     else:
         steps = []
-        late: dict[str, list[str]] = {}
+        late: dict[tuple, list[str]] = {}
         for fact in facts.overdue:
             if fact.task.id == task.id:
-                late.setdefault(fact.milestone, []).append(fact.item)
-        steps.extend(f"督促{names(items)}尽快完成“{milestone}”节点" for milestone, items in late.items())
+                late.setdefault((fact.milestone, fact.unit if fact.checklist else None), []).append(fact.item)
+        steps.extend(
+            f"督促{child}尽快完成{names(items)}的“{milestone}”节点" if child else f"督促{names(items)}尽快完成“{milestone}”节点"
+            for (milestone, child), items in late.items()
+        )
         for inspection in facts.failed_inspections:
             if inspection.task.id == task.id and inspection.rectify_due and inspection.rectify_due >= facts.as_of:
                 steps.append(f"{inspection.item}于{day(inspection.rectify_due, year)}前整改到位并申请复验")
