@@ -226,14 +226,14 @@ def test_the_ledger_has_one_row_per_child_list_under_an_assigned_task(family, qi
     assert by_town[("W1", "合计")]["分解任务"] == "3个" and by_town[("C1", "合计")]["分解任务"] == "1000场"
 
 
-def dispatch_rows(ws) -> tuple[list[dict], list[list]]:
+def dispatch_rows(ws, title: str = "各乡镇得分排名") -> tuple[list[dict], list[list]]:
     header = [c.value for c in ws[3]]
     tasks, row = [], 4
     while ws.cell(row, 1).value is not None:
         tasks.append(dict(zip(header, (ws.cell(row, c).value for c in range(1, len(header) + 1)), strict=True)) | {"_row": row})
         row += 1
     start = next(r for r in range(row, ws.max_row + 1) if ws.cell(r, 2).value == "清单")
-    assert ws.cell(start - 1, 2).value == "各乡镇得分排名"
+    assert ws.cell(start - 1, 2).value == title
     units = []
     for r in range(start + 1, ws.max_row + 1):
         if ws.cell(r, 3).value is None:
@@ -316,3 +316,66 @@ def test_the_work_report_gives_each_towns_figures_and_ranks_the_towns(family, qi
     assert fw("七月集中放映") in problems  # a town's report note is a problem the county hears of
     plans = word.part("五、")
     assert fw(f"督促{TITLES[LINNONG]}尽快完成花园村的“施工中”节点") in plans
+
+
+@pytest.fixture
+def three_levels(store, clock, steps):
+    """county → town-a (its 400 场 split between two villages) and town-b, as tests/engine/test_lineage.py writes them.
+    On 11-01 village-1 showed 100 of its 150 场 and town-b all its 600; on 11-20 village-1's 11-10 deadline has passed."""
+    from engine.runtime.loader import load
+    from engine.runtime.progress import report
+    from tests.engine.test_lineage import compiled, county, town, village
+
+    split = [{"to": "village-1", "quantity": 150}, {"to": "village-2", "quantity": 250}]
+    lists = [
+        compiled(village("village-1", "town-a", 150), steps),
+        compiled(county(), steps),
+        compiled(town("town-a", 400, ["村A", "村B"], assign=split), steps),
+        compiled(town("town-b", 600, ["村C"]), steps),
+        compiled(village("village-2", "town-a", 250), steps),
+    ]
+    for definition in lists:
+        load(store, [definition], clock=clock)
+    clock.at = at("2017-11-01T10:00")
+    report(store, task="V3", amount=100, actor="v-village-1", clock=clock, checklist="village-1")
+    report(store, task="T3", amount=600, actor="c-town-b", clock=clock, checklist="town-b")
+    clock.at = at("2017-11-20T18:00")
+
+
+def test_three_levels_the_county_reads_its_towns_and_a_town_its_villages(three_levels, qingdan, tmp_path):
+    now = "2017-11-20T18:00"
+    county_status = json.loads(qingdan("status", "county", "--json", now=now).stdout)
+    paths = {}
+    for list_id in ("county", "town-a"):
+        paths[list_id] = tmp_path / f"{list_id}.xlsx"
+        done = qingdan("export", "ledger", list_id, "-o", paths[list_id], now=now)
+        assert done.returncode == 0, done.stderr
+    with opened(paths["county"]) as workbook:
+        rows = [r for r in two_row_records(workbook["台账"], 3) if r["编号"] == "C3"]
+        tasks, units = dispatch_rows(workbook["调度表"], "各乡镇得分排名")
+    c3 = county_status["tasks"][0]
+    assert [(r["子项/承担单位"], number(r["进度/完成"]), number(r["进度/目标"])) for r in rows] == [
+        ("合计", 700, 1000),
+        ("town-a镇", 100, 400),  # the town's figure is its villages' sum
+        ("town-b镇", 600, 600),
+    ]
+    assert number(c3["progress"]["done"]) == 700
+    assert rows[1]["逾期子项"] == c3["children"][0]["overdue"] >= 1 and rows[1]["责任人"] == "干部a"
+    assert [u[0] for u in units] == [p["title"] for p in county_status["peers"]]
+    with opened(paths["town-a"]) as workbook:
+        rows = [r for r in two_row_records(workbook["台账"], 3) if r["编号"] == "T3"]
+        _tasks, villages = dispatch_rows(workbook["调度表"], "各村得分排名")
+    assert [(r["子项/承担单位"], number(r["进度/完成"]), r["责任人"]) for r in rows] == [
+        ("合计", 100, "干部a"),
+        ("village-1村", 100, "村主任1"),
+        ("village-2村", 0, "村主任2"),
+    ]
+    town_status = json.loads(qingdan("status", "town-a", "--json", now=now).stdout)
+    assert [(v[0], v[5], v[6]) for v in villages] == [(p["title"], p["score"], p["rank"]) for p in town_status["peers"]]
+    assert {v[0] for v in villages} == {"village-1村", "village-2村"}
+    # the county's circular names the town behind a village's missed deadline
+    path = tmp_path / "county.docx"
+    assert qingdan("export", "circular", "county", "-o", path, now=now).returncode == 0
+    overdue = next(t for t in read(path).tables if t[0][:3] == ["序号", "任务", "子项"])
+    behind = [(r[1], r[5], r[6]) for r in overdue[1:] if r[1] == "送戏下乡"]
+    assert behind and all(unit == "town-a镇" and person == "干部a" for _task, unit, person in behind)
