@@ -139,7 +139,8 @@ def _roll_up(definition: ChecklistDef, task: TaskDef, own, today: dt.date) -> No
             found = share.status.states if share.status is not None else {workflow.initial: share.items}
             for state, count in found.items():
                 states[state] = states.get(state, 0) + count
-        own.states = states
+        own.states = {state: states[state] for state in workflow.states if state in states}  # the workflow's order
+        own.states.update({state: count for state, count in states.items() if state not in own.states})
         own.finished = sum(s.finished or 0 for s in counted)
         own.ended = sum(s.ended for s in counted)
     items = [item for s in counted if s.judged is not None for item in s.judged.items]
