@@ -299,3 +299,21 @@ def test_an_unanswered_supervision_notice_goes_up_to_the_parent_task(store, step
     assert supervision.escalate_due(store, at("2017-03-06T09:00")) == 1
     told = [n for n in inbox(store, "wang") if n["kind"] == "supervision_overdue"]
     assert len(told) == 1 and told[0]["checklist"] == "town-b"
+
+
+def test_forcing_one_side_never_loses_the_others_data(store, clock, steps, family, plugins):
+    """The relation lives in the two files: a forced reload of the county that drops a task keeps the towns' reports,
+    and the town's own forced reload leaves the county's rows alone."""
+    load(store, [family["county"], family["town-b"]], clock=clock)
+    report(store, task="town-b:T3", amount="40", actor="c-town-b", clock=clock)
+    smaller = county()
+    smaller["tasks"] = [task for task in smaller["tasks"] if task["id"] != "W1"]
+    load(store, [compiled(smaller, steps)], clock=clock, force=True)
+    town_b = checklist_status(store, "town-b", clock, plugins)
+    assert next(t for t in town_b.tasks if t.id == "T3").done == 40
+    assert next(t for t in checklist_status(store, "county", clock, plugins).tasks if t.id == "C3").done == 40
+    trimmed = town("town-b", 600, ["村C"])
+    trimmed["tasks"] = [task for task in trimmed["tasks"] if task["id"] != "T1"]
+    load(store, [compiled(trimmed, steps)], clock=clock, force=True)
+    c3 = next(t for t in checklist_status(store, "county", clock, plugins).tasks if t.id == "C3")
+    assert c3.done == 40 and [c.loaded for c in c3.children] == [False, True]
