@@ -43,13 +43,62 @@ def get_checklist(conn, checklist_id: str, *, known: tuple | None = None) -> Che
     key = (row.id, row.revision, row.source_sha256)
     found = _cache.get(key)
     if found is None:
-        text = conn.execute(select(checklists.c.definition).where(checklists.c.id == checklist_id)).scalar_one()
-        found = rebuild_checklist(text)
+        found = _compiled(row.source_sha256)
+        if found is None or found.id != checklist_id:
+            text = conn.execute(select(checklists.c.definition).where(checklists.c.id == checklist_id)).scalar_one()
+            found = rebuild_checklist(text)
+            _keep_compiled(row.source_sha256, found)
         with _lock:
             if len(_cache) > 64:
                 _cache.clear()
             _cache[key] = found
     return found
+
+
+def _compiled_path(sha256: str) -> str:
+    import os
+
+    from engine.store.db import data_home
+
+    return os.path.join(data_home(), "cache", "definitions", f"{sha256}.json")
+
+
+def _compiled(sha256: str) -> ChecklistDef | None:
+    """The definition a process rebuilt earlier, from the instance folder (``engine.definition.compiled``): a new
+    command starts without importing the format's models. None when there is none or it cannot be read."""
+    from engine.definition.compiled import Damaged, loads
+
+    try:
+        with open(_compiled_path(sha256), encoding="utf-8") as handle:
+            found = loads(handle.read())
+    except (OSError, Damaged):
+        return None
+    return found if found.source_json and _sha256(found.source_json) == sha256 else None
+
+
+def _keep_compiled(sha256: str, definition: ChecklistDef) -> None:
+    """Write the rebuilt definition for the next process, whole or not at all; a read-only instance folder only
+    means the next process rebuilds it too."""
+    import os
+    import tempfile
+
+    from engine.definition.compiled import dumps
+
+    path = _compiled_path(sha256)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".definition-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(dumps(definition))
+        os.replace(temporary, path)
+    except OSError:
+        return
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def checklist_ids(conn) -> list[str]:

@@ -236,7 +236,7 @@ _METHODS = {
 
 
 def _check_extension(found, kind, plugin: str) -> None:
-    from engine.definition.schema import CORE_TASK_KEYS
+    from engine.definition.definitions import CORE_TASK_KEYS
 
     def broken(zh, en, **values):
         return PluginError(say("插件 {p} 有问题:", "plugin {p} is broken: ", p=plugin) + say(zh, en, **values))

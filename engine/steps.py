@@ -282,14 +282,16 @@ class RecordContext(_Effects):
 class TaskExtension(ABC):  # noqa: B024 - every hook has a default; subclassing marks a plugin's part
     """Task keys a plugin adds to the checklist format (``funds: {budget: …}``), on any kind of task.
 
-    Subclasses set ``name``, ``title`` and ``task_options`` (task key → a pydantic-compatible type,
-    checked with ``TypeAdapter`` and reported with line numbers) and may override ``check_task``.
+    Subclasses set ``name``, ``title`` and ``task_options`` (task key → a pydantic-compatible type, or
+    ``"module:name"`` naming one, imported only when a file is checked; checked with ``TypeAdapter`` and reported
+    with line numbers) and may override ``check_task``.
     """
 
     name: str = ""
     title: str = ""
     title_en: str = ""
-    #: task keys this extension accepts, each mapped to a pydantic-compatible type
+    #: task keys this extension accepts, each mapped to a pydantic-compatible type or ``"module:name"`` of one
+    #: (``engine.definition.task_checks``): a plugin's option models then load only when a list is validated, not for every command
     task_options: dict[str, Any] = {}
 
     def display_title(self) -> str:

@@ -33,7 +33,6 @@ from sqlalchemy import func, insert, select
 
 from engine.plugin import (
     DeadlineRule,
-    DurationText,
     InputError,
     NotPermitted,
     OptionIssue,
@@ -51,7 +50,7 @@ from engine.plugin import (
     tables,
     task_transaction,
 )
-from plugins.acceptance_criteria import Criterion, Finding, evaluate
+from plugins.acceptance_criteria import Finding, evaluate
 
 events, inspections = tables.events, tables.inspections
 STEP = "acceptance"
@@ -63,8 +62,8 @@ class Acceptance(StepType):
     title_en = "acceptance inspection"
     evidence_kind = "photo"  # the site as found: a phone may open its camera
     task_options = {
-        "acceptance": list[Criterion],
-        "rectify_within": DurationText,
+        "acceptance": "plugins.option_models:AcceptanceCriteria",
+        "rectify_within": "engine.plugin:DurationText",
     }
     derived_deadlines = (
         DeadlineRule(

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+if TYPE_CHECKING:
+    from plugins.option_models import Criterion
 
 from engine.plugin import (
-    Bound,
     InputError,
-    Text,
     parse_measure,
     plain,
     say,
@@ -22,20 +22,6 @@ YES = {"是", "有", "合格", "达标", "符合", "通过", "齐全", "yes", "y
 
 
 NO = {"否", "无", "不合格", "不达标", "不符合", "不通过", "不齐全", "no", "n", "false", "0", "✗", "×"}
-
-
-class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    check: Text
-    unit: Text | None = None
-    min: Bound | None = None
-    max: Bound | None = None
-
-    @property
-    def yes_no(self) -> bool:
-        """A criterion without bounds is a plain check: met or not."""
-        return self.min is None and self.max is None
 
 
 @dataclass(frozen=True)
@@ -64,8 +50,10 @@ def _opt(value):
     return None if value is None else plain(value)
 
 
-def criteria_of(task) -> list[Criterion]:
-    """The task's criteria, rebuilt from the stored (JSON) options."""
+def criteria_of(task) -> list:
+    """The task's criteria (``plugins.option_models.Criterion``), rebuilt from the stored (JSON) options."""
+    from plugins.option_models import Criterion
+
     return [
         Criterion.model_validate({k: v for k, v in raw.items() if v is not None}, strict=False)
         for raw in task.options.get("acceptance") or ()

@@ -20,14 +20,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 
 from engine.plugin import (
     InputError,
-    Quantity,
     TaskExtension,
-    Text,
     append_event,
     as_json_number,
     check_may_record,
@@ -51,18 +48,11 @@ ACTIONS = {"allocate": "allocated", "下达": "allocated", "disburse": "disburse
 WORDS = {"allocated": ("下达", "allocated"), "disbursed": ("拨付", "disbursed"), "spent": ("支出", "spent")}
 
 
-class FundsOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    budget: Quantity
-    unit: Text = "万元"
-
-
 class Funds(TaskExtension):
     name = "funds"
     title = "资金"
     title_en = "funds"
-    task_options = {"funds": FundsOptions}
+    task_options = {"funds": "plugins.option_models:FundsOptions"}
 
 
 def word(kind: str) -> str:

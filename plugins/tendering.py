@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
-
 from engine.plugin import DataField, DeadlineRule, StepType, hookimpl, say
 
 BIDDING_DAYS = 20  # 招标投标法 第二十四条
@@ -33,18 +31,12 @@ CONTRACT_LABEL = "签订书面合同"  # stored with the deadline, in the list's
 AWARD_KEYS = ("announced", "bid_deadline", "winner", "amount", "award_notice")
 
 
-class TenderingOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    mandatory: bool = True
-
-
 class Tendering(StepType):
     name = "tendering"
     title = "招投标"
     title_en = "tendering"
     evidence_kind = "document"  # notices and contracts: scans and PDFs
-    task_options = {"tendering": TenderingOptions}
+    task_options = {"tendering": "plugins.option_models:TenderingOptions"}
     data_fields = (
         DataField("announced", "招标公告发布日期", "tender announcement date", "date", past=True),
         DataField("bid_deadline", "投标截止日期", "bid deadline", "date"),

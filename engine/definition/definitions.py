@@ -11,12 +11,23 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from engine.dates.durations import Duration, parse_duration
-from engine.definition import schema
 from engine.i18n import say
 
+if TYPE_CHECKING:
+    from engine.definition import schema
+
 DONE = "done"  # the pseudo-state a quantity target's deadline names
+#: escalation steps up the levels: the parent task's responsible person or leader (engine.runtime.lineage)
+PARENT_TARGETS = ("parent:responsible", "parent:leader")
+#: the task keys of the format itself (``schema.Task``'s fields; a test keeps the two equal): a plugin's task key may
+#: not reuse one. Written out so that checking a plugin does not import the format's models (pydantic).
+CORE_TASK_KEYS = (
+    "id", "title", "unit", "responsible", "leader", "workflow", "target", "recurring", "items", "deadlines", "parts",
+    "pace", "remind", "escalate", "reporters", "note", "assign", "fulfils",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -327,6 +338,8 @@ class ChecklistDef:
 
 def rebuild_checklist(source_json: str) -> ChecklistDef:
     """The definition again from ``ChecklistDef.source_json`` (as stored), without the file or re-validation."""
+    from engine.definition import schema  # the format's models (pydantic): only when a definition is rebuilt
+
     model = schema.ChecklistFile.model_validate_json(source_json, strict=False)
     options = {task.id: dict(task.model_extra or {}) for task in model.tasks}
     return compile_checklist(model, options)

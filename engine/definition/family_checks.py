@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine.definition.schema import PARENT_TARGETS
+from engine.definition.definitions import PARENT_TARGETS
 from engine.i18n import say
 from engine.numbers import plain
 

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from engine.amounts import MAXIMUM, quantity_problem
 from engine.dates.durations import parse_duration
 from engine.definition import limits
+from engine.definition.definitions import PARENT_TARGETS
 from engine.errors import InputError
 
 ROLES = ("head", "leader", "staff", "inspector", "informant")  # informant: 信息员, reports where a task names it
@@ -179,9 +180,6 @@ def _escalation_target(value: str) -> str:
     if value.startswith("parent:"):
         raise ValueError("bad_parent_target")
     return _key(value)
-
-
-PARENT_TARGETS = ("parent:responsible", "parent:leader")
 
 
 class Escalation(Strict):

@@ -215,7 +215,7 @@ class TaskChecks(FamilyChecks):
             if step is None:
                 self._unknown_key(path + (key,), key)
                 continue
-            checked = self._adapt(step.task_options[key], value, path + (key,))
+            checked = self._adapt(option_type(step.task_options[key]), value, path + (key,))
             if checked is None:
                 continue
             options[key] = checked
@@ -260,3 +260,14 @@ def _jsonable(value):
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
+
+
+def option_type(spec):
+    """A plugin's ``task_options`` value as a type: ``"module:name"`` imported now (a plugin's option models load
+    only when a file is checked), anything else as it is."""
+    if not isinstance(spec, str):
+        return spec
+    import importlib
+
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)

@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 
 from sqlalchemy import delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import catalog
 from engine.dates.clock import Clock, local_date
@@ -28,6 +27,7 @@ from engine.reminders.delivery import DeliveryOutcome, attempted, claim_due, rec
 from engine.reminders.digest_text import Line, compose_digest, digest_html
 from engine.runtime.people_directory import Directory
 from engine.store import Store
+from engine.store.dialects import dialect_of
 from engine.store.tables import deliveries, digests, items, notices, schedule, tasks
 
 log = logging.getLogger("qingdan.digest")
@@ -89,7 +89,7 @@ def make_digests(store: Store, now: dt.datetime) -> int:
 
 def _make_one(store: Store, now: dt.datetime, person: str, channel: str, day: dt.date, home, rows) -> int:
     with store.write() as conn:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        dialect = dialect_of(conn)
         created = conn.execute(
             dialect.insert(digests)
             .values(

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import catalog
 from engine.kinds import RuleKind
 from engine.reminders.delivery import recipient_of
 from engine.runtime.people_directory import Directory
+from engine.store.dialects import dialect_of
 from engine.store.tables import deliveries, notices
 
 #: how long an event notice waits for the sweep to queue it on channels (a process down longer: inbox only)
@@ -50,7 +50,7 @@ def queue_deliveries(conn, channels, now: dt.datetime) -> int:
                     }
                 )
     if queued:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        dialect = dialect_of(conn)
         conn.execute(
             dialect.insert(deliveries).on_conflict_do_nothing(index_elements=[deliveries.c.notice_id, deliveries.c.channel]), queued
         )

@@ -21,7 +21,6 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import catalog
 from engine.dates.clock import Clock, local_date
@@ -35,6 +34,7 @@ from engine.runtime.closing import closed_ids
 from engine.runtime.lineage import escalation_people
 from engine.runtime.supervision import escalate_due
 from engine.store import Store
+from engine.store.dialects import dialect_of
 from engine.store.tables import deliveries, items, notices, schedule, tasks
 
 
@@ -251,7 +251,7 @@ def _insert_notices(conn, rows: list[dict]) -> list[dict]:
     One cached statement run as an executemany (SQLAlchemy batches it into multi-row INSERTs with
     RETURNING); a row whose ``dedupe_key`` exists already returns nothing and is not ours to send.
     """
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect = dialect_of(conn)
     statement = (
         dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id, notices.c.dedupe_key)
     )

@@ -23,9 +23,9 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.i18n import say
+from engine.store.dialects import dialect_of
 from engine.store.tables import item_deadlines, notices
 
 #: the kinds of event notice (deadline notices are ``engine.kinds.RuleKind``)
@@ -192,7 +192,7 @@ def emit(conn, *, definition, task_row_id: int, item_id: int | None, cause, told
             )
     if not rows:
         return []
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect = dialect_of(conn)
     statement = dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id)
     return [r.id for r in conn.execute(statement, rows)]
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine import catalog
-from engine.definition.definitions import AssignmentDef, ChecklistDef, TaskDef
+from engine.definition.definitions import PARENT_TARGETS, AssignmentDef, ChecklistDef, TaskDef
 from engine.definition.planning import escalation_recipients
-from engine.definition.schema import PARENT_TARGETS
 from engine.errors import InputError, InvalidTrigger
 from engine.i18n import say
 from engine.numbers import plain

@@ -10,11 +10,9 @@ forgets what they had reached.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from sqlalchemy import String, and_, bindparam, delete, exists, func, literal, select, true, update
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.definition.definitions import WorkflowDef
 from engine.runtime.deadlines import clear_item_deadline
@@ -30,7 +28,7 @@ def move_and_record(conn, workflow: WorkflowDef, move: dict, *, on: dt.date) -> 
     """PostgreSQL: the item's compare-and-set (``move``: item_id, seen_version, dest, next_version, now) and the
     ``item_reached`` rows of its new state in one statement, one round trip; returns the items moved (0 or 1: the
     reached rows are written only when it moved). The caller then calls ``record_reached(…, recorded=True)``."""
-    return conn.execute(_MOVE_AND_REACH, {**move, "states": counted(workflow, move["dest"]), "on": on}).scalar_one()
+    return conn.execute(_move_and_reach(), {**move, "states": counted(workflow, move["dest"]), "on": on}).scalar_one()
 
 
 def record_reached(
@@ -55,9 +53,11 @@ def record_reached(
     if recorded:
         pass
     elif conn.dialect.name == "sqlite":  # in-process: an executemany is the cheapest
-        conn.execute(_INSERT_REACHED_SQLITE, [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in states])
+        conn.execute(
+            _insert_reached_sqlite(), [{"item_id": item_id, "state": name, "reached_on": on, "entered_at": now} for name in states]
+        )
     else:
-        conn.execute(_INSERT_REACHED_SERVER, {"item_id": item_id, "states": states, "on": on, "now": now})
+        conn.execute(_insert_reached_server(), {"item_id": item_id, "states": states, "on": on, "now": now})
     if deadlines_open is False:
         return []
     waiting = conn.execute(_WAITING, {"item_id": item_id, "states": states}).all()
@@ -66,50 +66,70 @@ def record_reached(
     return waiting
 
 
-# Built once; each dialect spells the conflict clause itself.
-_INSERT_REACHED_SQLITE = sqlite_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"])
+# Built once per process, when first used (the dialects' modules are not imported before); each dialect spells the
+# conflict clause itself.
+@cache
+def _insert_reached_sqlite():
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(item_reached).on_conflict_do_nothing(index_elements=["item_id", "state"])
 
 
-# PostgreSQL: one statement over an array of the states (``unnest``), so one round trip where an executemany costs
-# more; a multi-row ``VALUES`` would do too, but SQLAlchemy cannot cache such a statement and compiles it every time.
-_INSERT_REACHED_SERVER = (
-    postgresql_insert(item_reached)
-    .from_select(
-        ["item_id", "state", "reached_on", "entered_at"],
-        select(
-            bindparam("item_id", type_=item_reached.c.item_id.type),
-            func.unnest(bindparam("states", type_=ARRAY(String))).table_valued("state").render_derived(name="reached").c.state,
-            bindparam("on", type_=item_reached.c.reached_on.type),
-            bindparam("now", type_=item_reached.c.entered_at.type),
-        ),
+@cache
+def _insert_reached_server():
+    # PostgreSQL: one statement over an array of the states (``unnest``), so one round trip where an executemany
+    # costs more; a multi-row ``VALUES`` would do too, but SQLAlchemy cannot cache such a statement and compiles it
+    # every time.
+    from sqlalchemy.dialects.postgresql import ARRAY
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    return (
+        postgresql_insert(item_reached)
+        .from_select(
+            ["item_id", "state", "reached_on", "entered_at"],
+            select(
+                bindparam("item_id", type_=item_reached.c.item_id.type),
+                func.unnest(bindparam("states", type_=ARRAY(String))).table_valued("state").render_derived(name="reached").c.state,
+                bindparam("on", type_=item_reached.c.reached_on.type),
+                bindparam("now", type_=item_reached.c.entered_at.type),
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["item_id", "state"])
     )
-    .on_conflict_do_nothing(index_elements=["item_id", "state"])
-)
-# PostgreSQL: the item's compare-and-set with the reached rows of its new state as data-modifying CTEs, one round
-# trip; the rows are inserted only for the item the UPDATE returned, and the statement counts the items moved.
-_MOVED_ITEM = (
-    update(items)
-    .where(items.c.id == bindparam("item_id"), items.c.version == bindparam("seen_version"))
-    .values(state=bindparam("dest"), version=bindparam("next_version"), state_since=bindparam("now"))
-    .returning(items.c.id)
-    .cte("moved_item")
-)
-_REACHED_STATES = func.unnest(bindparam("states", type_=ARRAY(String))).table_valued("state").render_derived(name="reached")
-_REACHED_NOW = (
-    postgresql_insert(item_reached)
-    .from_select(
-        ["item_id", "state", "reached_on", "entered_at"],
-        select(
-            _MOVED_ITEM.c.id,
-            _REACHED_STATES.c.state,
-            bindparam("on", type_=item_reached.c.reached_on.type),
-            bindparam("now", type_=item_reached.c.entered_at.type),
-        ).select_from(_MOVED_ITEM.join(_REACHED_STATES, true())),
+
+
+@cache
+def _move_and_reach():
+    # PostgreSQL: the item's compare-and-set with the reached rows of its new state as data-modifying CTEs, one round
+    # trip; the rows are inserted only for the item the UPDATE returned, and the statement counts the items moved.
+    from sqlalchemy.dialects.postgresql import ARRAY
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    moved_item = (
+        update(items)
+        .where(items.c.id == bindparam("item_id"), items.c.version == bindparam("seen_version"))
+        .values(state=bindparam("dest"), version=bindparam("next_version"), state_since=bindparam("now"))
+        .returning(items.c.id)
+        .cte("moved_item")
     )
-    .on_conflict_do_nothing(index_elements=["item_id", "state"])
-    .cte("reached_now")
-)
-_MOVE_AND_REACH = select(func.count()).select_from(_MOVED_ITEM).add_cte(_REACHED_NOW)
+    reached_states = func.unnest(bindparam("states", type_=ARRAY(String))).table_valued("state").render_derived(name="reached")
+    reached_now = (
+        postgresql_insert(item_reached)
+        .from_select(
+            ["item_id", "state", "reached_on", "entered_at"],
+            select(
+                moved_item.c.id,
+                reached_states.c.state,
+                bindparam("on", type_=item_reached.c.reached_on.type),
+                bindparam("now", type_=item_reached.c.entered_at.type),
+            ).select_from(moved_item.join(reached_states, true())),
+        )
+        .on_conflict_do_nothing(index_elements=["item_id", "state"])
+        .cte("reached_now")
+    )
+    return select(func.count()).select_from(moved_item).add_cte(reached_now)
+
+
 _WAITING = select(item_deadlines.c.key, item_deadlines.c.label, item_deadlines.c.due_date).where(
     item_deadlines.c.item_id == bindparam("item_id"),
     item_deadlines.c.cleared_at.is_(None),

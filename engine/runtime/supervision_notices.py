@@ -15,10 +15,9 @@ import hashlib
 import json
 import re
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from engine.errors import InputError
 from engine.i18n import say
+from engine.store.dialects import dialect_of
 from engine.store.tables import notices
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
@@ -68,7 +67,7 @@ def tell(
         )
     if not rows:
         return []
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect = dialect_of(conn)
     statement = dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id)
     created = [conn.execute(statement, row).scalar() for row in rows]
     created = [notice_id for notice_id in created if notice_id is not None]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
+from engine.definition.task_checks import option_type
 from engine.pluginmanager import get_plugin_manager, step_types
 from engine.steps import NAME_PATTERN, StepType, TransitionContext
 
@@ -30,7 +31,7 @@ def step(request):
 def test_names_titles_and_options(provided):
     assert NAME_PATTERN.match(provided.name) and provided.title and provided.title_en
     for key, kind in provided.task_options.items():
-        TypeAdapter(kind)  # every option type can be checked
+        TypeAdapter(option_type(kind))  # every option type (or the "module:name" naming one) can be checked
         assert f"`{key}`" in DOCS, f"task key {key} of {provided.name} is not in docs/plugins.md"
 
 
