@@ -68,10 +68,11 @@ class ParentLink:
         return {"checklist": self.checklist, "title": self.title, "task": self.task, "own_task": self.own_task}
 
 
-def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict) -> None:
+def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict, cache=None) -> None:
     """Roll the children of ``status`` (an ``engine.queries.status.ChecklistStatus``) into its assigned tasks and
     name its parents and peers. ``seen``: statuses already computed in this call (a list fulfils tasks of several
-    parents; each child is computed once)."""
+    parents; each child is computed once). ``cache``: the ``StatusCache`` the parent is computed for: today's
+    children come from it, so a write in one town recomputes that town and the county's sums, not every town."""
     from engine.queries.status import checklist_status
 
     definition: ChecklistDef = status.checklist
@@ -91,7 +92,10 @@ def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict) -> 
             continue
         if cid not in seen:
             seen[cid] = None  # a cycle (refused at load) would otherwise never end
-            seen[cid] = checklist_status(store, cid, clock, plugins, as_of=as_of, _seen=seen)
+            if cache is not None and as_of is None:
+                seen[cid] = cache.status(store, cid, clock, plugins).status
+            else:
+                seen[cid] = checklist_status(store, cid, clock, plugins, as_of=as_of, _seen=seen)
         child_status[cid] = seen[cid]
     by_id = {task.id: task for task in status.tasks}
     for task in definition.tasks:

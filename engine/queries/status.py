@@ -22,7 +22,7 @@ from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.i18n import say
 from engine.kinds import Light, TaskKind, Verdict
 from engine.numbers import as_json_number as _num
-from engine.queries.milestones import checklist_milestones
+from engine.queries.milestones import TaskMilestones, checklist_milestones
 from engine.runtime.measures import is_measured, measured, readings_of
 from engine.store import Store
 from engine.store.tables import items, progress, tasks
@@ -142,7 +142,14 @@ def _peer_json(score) -> dict:
 
 
 def checklist_status(
-    store: Store, checklist_id: str, clock: Clock, plugins=None, *, as_of: dt.date | None = None, _seen: dict | None = None
+    store: Store,
+    checklist_id: str,
+    clock: Clock,
+    plugins=None,
+    *,
+    as_of: dt.date | None = None,
+    _seen: dict | None = None,
+    _cache=None,
 ) -> ChecklistStatus:
     """Where the list stands today, or restated as of an earlier statement date ``as_of``: reports, reached
     states, met deadlines and inspections with activity dates after it are left out, so a half-year report
@@ -159,10 +166,12 @@ def checklist_status(
         }
         histogram: dict[int, dict[str, int]] = {}
         item_counts: dict[int, int] = {}
+        # by the task rows just read, not a join on the list: PostgreSQL's planner cannot size that join and scanned
+        # every list's items (26 times over for a county rolling up 25 towns)
+        rows = list(task_ids.values())
         for task_id, state, count in conn.execute(
             select(items.c.task_id, items.c.state, func.count())
-            .join(tasks, tasks.c.id == items.c.task_id)
-            .where(tasks.c.checklist_id == checklist_id, items.c.removed.is_(False))
+            .where(items.c.task_id.in_(rows), items.c.removed.is_(False))
             .group_by(items.c.task_id, items.c.state)
         ):
             item_counts[task_id] = item_counts.get(task_id, 0) + count
@@ -171,22 +180,21 @@ def checklist_status(
         sums: dict[tuple[int, str | None], Decimal] = {}
         for task_id, part, amount in conn.execute(
             select(progress.c.task_id, progress.c.part, func.sum(progress.c.amount))
-            .join(tasks, tasks.c.id == progress.c.task_id)
-            .where(tasks.c.checklist_id == checklist_id, progress.c.on_date <= today, usable(progress.c.amount))
+            .where(progress.c.task_id.in_(rows), progress.c.on_date <= today, usable(progress.c.amount))
             .group_by(progress.c.task_id, progress.c.part)
         ):
             sums[(task_id, part)] = Decimal(amount)
         excluded = dict(  # entries no one could have entered (a write around the engine): left out, and said so
             conn.execute(
                 select(progress.c.task_id, func.count())
-                .join(tasks, tasks.c.id == progress.c.task_id)
-                .where(tasks.c.checklist_id == checklist_id, progress.c.on_date <= today, ~usable(progress.c.amount))
+                .where(progress.c.task_id.in_(rows), progress.c.on_date <= today, ~usable(progress.c.amount))
                 .group_by(progress.c.task_id)
             ).all()
         )
         readings = readings_of(conn, [task_ids[t.id] for t in definition.tasks if is_measured(t) and t.id in task_ids], today)
-        judged = checklist_milestones(conn, definition, today, task_ids, restate=restate)
-        own = _own_items(conn, checklist_id)
+        assigned = {task.id for task in definition.tasks if task.assign}  # their rows hold no work: rolled up instead
+        judged = checklist_milestones(conn, definition, today, task_ids, only=set(task_ids) - assigned, restate=restate)
+        own = _own_items(conn, rows)
         if restate:
             histogram = _states_of(judged, task_ids)
         hooked = _plugin_fields(plugins, definition, conn, today)
@@ -195,7 +203,7 @@ def checklist_status(
         row_id = task_ids.get(task.id)
         if row_id is None:
             continue
-        milestones = judged[task.id]
+        milestones = judged.get(task.id) or TaskMilestones(task, [], [])
         if task.kind == TaskKind.WORKFLOW:
             status = _workflow_status(definition, task, histogram.get(row_id, {}), milestones)
         elif task.kind == TaskKind.TARGET:
@@ -217,18 +225,17 @@ def checklist_status(
     if definition.child_ids or definition.parent_ids:  # lists across levels: figures summed up from the children
         from engine.queries.rollup import attach
 
-        attach(store, found, clock, plugins, as_of, {} if _seen is None else _seen)
+        attach(store, found, clock, plugins, as_of, {} if _seen is None else _seen, _cache)
     return found
 
 
-def _own_items(conn, checklist_id: str) -> dict[int, list[dict]]:
+def _own_items(conn, task_rows: list[int]) -> dict[int, list[dict]]:
     """task row → its items that have something of their own (``items.owner`` is who holds it now), in order."""
     found: dict[int, list[dict]] = {}
     query = (
         select(items.c.task_id, items.c.name, items.c.owner, items.c.due, items.c.quantity, items.c.note)
-        .join(tasks, tasks.c.id == items.c.task_id)
         .where(
-            tasks.c.checklist_id == checklist_id,
+            items.c.task_id.in_(task_rows),
             items.c.removed.is_(False),
             or_(items.c.owner.is_not(None), items.c.due.is_not(None), items.c.quantity.is_not(None), items.c.note.is_not(None)),
         )

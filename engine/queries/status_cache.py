@@ -79,7 +79,7 @@ def family_of(conn, checklist_id: str) -> tuple[str, ...]:
 class StatusCache:
     """Statuses of the lists one process serves, least recently used dropped beyond ``size``."""
 
-    def __init__(self, size: int = 64):
+    def __init__(self, size: int = 256):
         self.size = size
         self._entries: OrderedDict[str, CachedStatus] = OrderedDict()
         self._lock = threading.Lock()
@@ -104,7 +104,7 @@ class StatusCache:
                         return found
             family = family_of(conn, checklist_id)
             version = family_version(conn, family)
-        status = checklist_status(store, checklist_id, clock, plugins)
+        status = checklist_status(store, checklist_id, clock, plugins, _cache=self)
         # the version read before computing: a write landing in between makes the next read compute again
         entry = CachedStatus(status, version, _key(version, status.today, lang), family=family)
         with self._lock:
