@@ -79,7 +79,7 @@ def family_context(definition, status, board_url: str) -> dict:
     """The list's family on its board (``web.family``): the child lists under each parent task, the parent lists above
     and the parent task each task fulfils, the child lists ranked among their peers."""
     return {
-        "families": family.children_of(definition, status),
+        "families": family.children_of(definition, status, brief=True),
         "parents": family.parents_of(status),
         "fulfils": family.fulfils_of(status),
         "peers": family.peer_ranking(status, board_url),

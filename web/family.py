@@ -50,6 +50,7 @@ class Family:
     overdue: int = 0
     summary: str = ""
     folded: bool = False
+    hidden: int = 0  # on the board, child lists of a folded task left out because nothing is wrong there (green, done)
 
 
 @dataclass
@@ -62,8 +63,10 @@ class ParentRow:
     tasks: list[tuple[str, str]] = field(default_factory=list)
 
 
-def children_of(definition: ChecklistDef, status) -> dict[str, Family]:
-    """task id → its child lists (``TaskStatus.children``), for the tasks that have any."""
+def children_of(definition: ChecklistDef, status, *, brief: bool = False) -> dict[str, Family]:
+    """task id → its child lists (``TaskStatus.children``), for the tasks that have any. ``brief`` (the board): a task
+    with more than ``FOLD_AFTER`` child lists lists only those that need a look (red, yellow, not loaded); the task
+    page lists them all. A county of 25 towns would otherwise render 25 rows under every task."""
     words = {
         "overdue": say("逾期 {} 项", "{} overdue"),
         "missing": say("未载入", "not loaded yet"),
@@ -99,6 +102,9 @@ def children_of(definition: ChecklistDef, status) -> dict[str, Family]:
             parts.append(words["overdue"].format(family.overdue))
         family.summary = " · ".join(parts)
         family.folded = len(rows) > FOLD_AFTER
+        if brief and family.folded:
+            kept = [row for row in rows if row.light not in ("green", "done")]
+            family.hidden, family.rows = len(rows) - len(kept), kept
         found[task_status.id] = family
     return found
 

@@ -250,3 +250,26 @@ def test_the_family_boards_fit_a_phone_and_a_desktop(family, live, browser, shot
         page.pdf(path=str(pdf), format="A4", print_background=True)
         assert pdf.read_bytes().startswith(b"%PDF")
     page.context.close()
+
+
+def test_a_board_lists_only_the_child_lists_that_need_a_look_when_there_are_many():
+    """More than FOLD_AFTER child lists under a task: the board keeps the red, yellow and missing ones and says how
+    many others are on track; the task page (brief=False) keeps them all."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from engine.queries.rollup import ChildShare
+    from web.family import FOLD_AFTER, children_of
+
+    lights = ["green", "done", "red", "yellow", None] + ["green"] * FOLD_AFTER
+    shares = [
+        ChildShare(f"town-{i}", f"镇{i}", "乡镇", "T1" if light else None, True, Decimal(10), Decimal(5), Decimal(10), 1, 0, light)
+        for i, light in enumerate(lights)
+    ]
+    task = SimpleNamespace(id="C1", kind="target", target_unit="场")
+    definition = SimpleNamespace(task_by_id={"C1": task})
+    status = SimpleNamespace(tasks=[SimpleNamespace(id="C1", children=shares)])
+    brief = children_of(definition, status, brief=True)["C1"]
+    assert [row.checklist for row in brief.rows] == ["town-2", "town-3", "town-4"]
+    assert brief.hidden == len(lights) - 3 and brief.folded
+    assert len(children_of(definition, status)["C1"].rows) == len(lights)
