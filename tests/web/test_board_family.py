@@ -15,88 +15,21 @@ import re
 
 import pytest
 
+from tests import family_lists
 from tests.conftest import at
+from tests.family_lists import county_yaml
 from tests.web.browser import ARTIFACTS, BROWSER, fits, open_as
 
 COUNTY, LINNONG, BAJIAO, JINJI = "fam-county-2017", "fam-linnong-2017", "fam-bajiao-2017", "fam-jinji-2017"
 IDS = (COUNTY, LINNONG, BAJIAO, JINJI)
 TITLES = {COUNTY: "盐亭县2017年文化惠民任务清单", LINNONG: "林农镇2017年文化惠民任务清单", BAJIAO: "八角镇2017年文化惠民任务清单"}
 
-WORKFLOW = """\
-workflows:
-  room:
-    title: 村级文化活动室建设
-    initial: planning
-    states:
-      planning: {label: 选址规划}
-      building: {label: 施工中}
-      completed: {label: 已建成, final: true}
-    transitions:
-      - {trigger: start, from: planning, to: building, by: [responsible], label: 开工}
-      - {trigger: finish, from: building, to: completed, by: [responsible], label: 建成}
-"""
 
-COUNTY_YAML = f"""\
-checklist: {{id: {COUNTY}, title: {TITLES[COUNTY]}, year: 2017, timezone: Asia/Shanghai, issued_by: 中共盐亭县委办公室, owner: 盐亭县人民政府}}
-units: {{wenhua: {{name: 县文化股}}}}
-people:
-  xian_wang: {{name: 王志刚, roles: [head]}}
-  xian_li: {{name: 李国华, roles: [leader]}}
-  xian_zhou: {{name: 周建国, roles: [staff], unit: wenhua}}
-{WORKFLOW}
-tasks:
-  - id: C1
-    title: 农村公益电影放映
-    unit: wenhua
-    responsible: xian_zhou
-    leader: xian_li
-    target: {{quantity: 1000, unit: 场}}
-    deadlines: {{done: 2017-11-30}}
-    assign:
-      - {{to: {LINNONG}, quantity: 400}}
-      - {{to: {BAJIAO}, quantity: 500}}
-      - {{to: {JINJI}, quantity: 100}}
-  - id: W1
-    title: 村级文化活动室建设
-    unit: wenhua
-    responsible: xian_zhou
-    leader: xian_li
-    workflow: room
-    items: [玉城村, 花园村, 八角村]
-    deadlines: {{building: 2017-06-30, completed: 2017-10-31}}
-    assign:
-      - {{to: {LINNONG}, items: [玉城村, 花园村]}}
-      - {{to: {BAJIAO}, items: [八角村]}}
-"""
+COUNTY_YAML = county_yaml(COUNTY, TITLES[COUNTY], LINNONG, BAJIAO, JINJI)
 
 
 def town_yaml(list_id: str, prefix: str, place: str, quota: int, villages: list[str], done: str, building: str) -> str:
-    return f"""\
-checklist: {{id: {list_id}, title: {TITLES[list_id]}, year: 2017, timezone: Asia/Shanghai, kind: 乡镇}}
-units: {{wenhua: {{name: {place}综合文化站}}}}
-people:
-  {prefix}_head: {{name: {place}镇长, roles: [head]}}
-  {prefix}_staff: {{name: {place}站长, roles: [staff], unit: wenhua}}
-{WORKFLOW}
-tasks:
-  - id: {prefix.upper()}1
-    title: {place}农村公益电影放映
-    unit: wenhua
-    responsible: {prefix}_staff
-    leader: {prefix}_head
-    fulfils: {COUNTY}:C1
-    target: {{quantity: {quota}, unit: 场}}
-    deadlines: {{done: {done}}}
-  - id: {prefix.upper()}2
-    title: {place}村级文化活动室建设
-    unit: wenhua
-    responsible: {prefix}_staff
-    leader: {prefix}_head
-    fulfils: {COUNTY}:W1
-    workflow: room
-    items: [{", ".join(villages)}]
-    deadlines: {{building: {building}, completed: 2017-10-31}}
-"""
+    return family_lists.town_yaml(list_id, TITLES[list_id], COUNTY, prefix, place, quota, villages, done, building)
 
 
 @pytest.fixture

@@ -16,9 +16,11 @@ import json
 import pytest
 
 from engine.kinds import light_word
+from tests import family_lists
 from tests.conftest import at
 from tests.engine.documents.sheets import LIGHT_FILLS, fill_of, number, opened, two_row_records
 from tests.engine.documents.wordread import fw, read
+from tests.family_lists import county_yaml
 
 COUNTY, LINNONG, BAJIAO, JINJI = "doc-county-2017", "doc-linnong-2017", "doc-bajiao-2017", "doc-jinji-2017"
 TOWNS = (LINNONG, BAJIAO)
@@ -34,82 +36,15 @@ QUOTAS = {LINNONG: 400, BAJIAO: 500, JINJI: 100}
 VILLAGES = {LINNONG: ("玉城村", "花园村"), BAJIAO: ("八角村",)}
 NOW = "2017-07-21T18:00"
 
-WORKFLOW = """\
-workflows:
-  room:
-    title: 村级文化活动室建设
-    initial: planning
-    states:
-      planning: {label: 选址规划}
-      building: {label: 施工中}
-      completed: {label: 已建成, final: true}
-    transitions:
-      - {trigger: start, from: planning, to: building, by: [responsible], label: 开工}
-      - {trigger: finish, from: building, to: completed, by: [responsible], label: 建成}
-"""
 
-COUNTY_YAML = f"""\
-checklist: {{id: {COUNTY}, title: {TITLES[COUNTY]}, year: 2017, timezone: Asia/Shanghai, issued_by: 中共盐亭县委办公室, owner: 盐亭县人民政府}}
-units: {{wenhua: {{name: 县文化股}}}}
-people:
-  xian_wang: {{name: 王志刚, roles: [head]}}
-  xian_li: {{name: 李国华, roles: [leader]}}
-  xian_zhou: {{name: 周建国, roles: [staff], unit: wenhua}}
-{WORKFLOW}
-tasks:
-  - id: C1
-    title: 农村公益电影放映
-    unit: wenhua
-    responsible: xian_zhou
-    leader: xian_li
-    target: {{quantity: 1000, unit: 场}}
-    deadlines: {{done: 2017-11-30}}
-    assign:
-      - {{to: {LINNONG}, quantity: 400}}
-      - {{to: {BAJIAO}, quantity: 500}}
-      - {{to: {JINJI}, quantity: 100}}
-  - id: W1
-    title: 村级文化活动室建设
-    unit: wenhua
-    responsible: xian_zhou
-    leader: xian_li
-    workflow: room
-    items: [玉城村, 花园村, 八角村]
-    deadlines: {{building: 2017-06-30, completed: 2017-10-31}}
-    assign:
-      - {{to: {LINNONG}, items: [玉城村, 花园村]}}
-      - {{to: {BAJIAO}, items: [八角村]}}
-"""
+COUNTY_YAML = county_yaml(COUNTY, TITLES[COUNTY], LINNONG, BAJIAO, JINJI)
 
 
 def town_yaml(list_id: str, done: str, building: str) -> str:
-    place, (t1, t2), prefix = PLACES[list_id], TASKS[list_id], TASKS[list_id][0][:2].lower()
-    return f"""\
-checklist: {{id: {list_id}, title: {TITLES[list_id]}, year: 2017, timezone: Asia/Shanghai, kind: 乡镇, owner: {place}镇人民政府}}
-units: {{wenhua: {{name: {place}综合文化站}}}}
-people:
-  {prefix}_head: {{name: {place}镇长, roles: [head]}}
-  {prefix}_staff: {{name: {place}站长, roles: [staff], unit: wenhua}}
-{WORKFLOW}
-tasks:
-  - id: {t1}
-    title: {place}农村公益电影放映
-    unit: wenhua
-    responsible: {prefix}_staff
-    leader: {prefix}_head
-    fulfils: {COUNTY}:C1
-    target: {{quantity: {QUOTAS[list_id]}, unit: 场}}
-    deadlines: {{done: {done}}}
-  - id: {t2}
-    title: {place}村级文化活动室建设
-    unit: wenhua
-    responsible: {prefix}_staff
-    leader: {prefix}_head
-    fulfils: {COUNTY}:W1
-    workflow: room
-    items: [{", ".join(VILLAGES[list_id])}]
-    deadlines: {{building: {building}, completed: 2017-10-31}}
-"""
+    prefix = TASKS[list_id][0][:2].lower()
+    return family_lists.town_yaml(
+        list_id, TITLES[list_id], COUNTY, prefix, PLACES[list_id], QUOTAS[list_id], VILLAGES[list_id], done, building
+    )
 
 
 @pytest.fixture
