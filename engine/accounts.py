@@ -470,7 +470,7 @@ def account_for_token(store: Store, token: str, *, clock: Clock) -> Account | No
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     now = clock.now()
-    with store.read() as conn:
+    with store.peek() as conn:  # one statement: no transaction around it on PostgreSQL
         rows = conn.execute(_TOKEN_ACCOUNT, {"digest": _digest(token)}).mappings().all()
     if not rows:
         return None

@@ -92,16 +92,17 @@ class StatusCache:
         lang = language()
         with self._lock:
             found = self._entries.get(checklist_id)
-        with store.read() as conn:
-            if found is not None:
+        if found is not None:
+            with store.peek() as conn:  # the one indexed query of a hit, outside a transaction on PostgreSQL
                 version = family_version(conn, found.family)
-                if found.version == version:
-                    today = local_date(clock.now(), found.status.checklist.timezone)
-                    if found.key == _key(version, today, lang):
-                        with self._lock:
-                            self._entries.move_to_end(checklist_id)
-                            self.hits += 1
-                        return found
+            if found.version == version:
+                today = local_date(clock.now(), found.status.checklist.timezone)
+                if found.key == _key(version, today, lang):
+                    with self._lock:
+                        self._entries.move_to_end(checklist_id)
+                        self.hits += 1
+                    return found
+        with store.read() as conn:
             family = family_of(conn, checklist_id)
             version = family_version(conn, family)
         status = checklist_status(store, checklist_id, clock, plugins, _cache=self)

@@ -70,6 +70,18 @@ class Store:
             with conn.begin():
                 yield conn
 
+    @contextlib.contextmanager
+    def peek(self):
+        """One statement's read, for the questions every request asks (a token, a data version): a single statement
+        is consistent by itself, so on PostgreSQL it runs outside a transaction (autocommit: no ``BEGIN`` and
+        ``COMMIT`` round trips around it); SQLite, whose transactions cost no round trip, reads as ``read`` does."""
+        if self.engine.dialect.name != "postgresql":
+            with self.read() as conn:
+                yield conn
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
+
     def dispose(self):
         self.engine.dispose()
 
