@@ -58,7 +58,7 @@ def escalation_people(conn, definition: ChecklistDef, task: TaskDef, to: str) ->
 
 def refuse_assigned(task: TaskDef) -> None:
     """The one refusal of work done on a task its child lists fulfil: the work is reported where it is done."""
-    if not task.assign:
+    if not task.assigned:
         return
     raise InvalidTrigger(
         say(

@@ -93,9 +93,8 @@ def _ancestors(by_id: dict[str, ChecklistDef], checklist_id: str) -> list[str]:
         upper = []
         for cid in wave:
             definition = by_id.get(cid)
-            for task in definition.tasks if definition is not None else ():
-                parent = task.fulfils[0] if task.fulfils else None
-                if parent and parent in by_id and parent != checklist_id and parent not in found:
+            for parent in definition.parent_ids if definition is not None else ():
+                if parent in by_id and parent != checklist_id and parent not in found:
                     found.append(parent)
                     upper.append(parent)
         wave = upper
