@@ -192,9 +192,23 @@ def emit(conn, *, definition, task_row_id: int, item_id: int | None, cause, told
             )
     if not rows:
         return []
-    dialect = dialect_of(conn)
-    statement = dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id)
+    statement = _insert_new(conn)
+    if len(rows) == 1:  # the usual firing: one recipient, one statement (a list of one still takes executemany's path)
+        return [r.id for r in conn.execute(statement, rows[0])]
     return [r.id for r in conn.execute(statement, rows)]
+
+
+_INSERT_NEW: dict[str, object] = {}  # dialect name -> the insert statement, built once (a firing pays no build)
+
+
+def _insert_new(conn):
+    name = conn.dialect.name
+    statement = _INSERT_NEW.get(name)
+    if statement is None:
+        dialect = dialect_of(conn)
+        statement = dialect.insert(notices).on_conflict_do_nothing(index_elements=[notices.c.dedupe_key]).returning(notices.c.id)
+        _INSERT_NEW[name] = statement
+    return statement
 
 
 def _deadline(conn, item_id: int, key: str):

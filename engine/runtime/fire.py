@@ -147,7 +147,7 @@ def fire_in(
 
     data = dict(data or {})
     ref = open_task(conn, task, item, checklist=checklist)
-    check_open(conn, ref.checklist.id)
+    check_open(conn, ref.checklist.id, known=ref.list_closing)
     refuse_assigned(ref.task)
     definition, task_def, row = ref.checklist, ref.task, ref.item
     if expect_state is not None and row.state != expect_state:

@@ -5,8 +5,8 @@ workflow when the action needs one, resolve the item, inside the caller's transa
 plugins reach it through ``engine.plugin.task_transaction`` / ``open_task``. The refusal of a task without a
 workflow is one sentence for all of them.
 
-When the item is named, one statement finds the task row, its checklist's revision, the item row and whether the item
-has open item deadlines (``_FIND``, built once); the definition then comes from the catalog's cache by revision.
+When the item is named, one statement finds the task row, its checklist's revision and year-end closing, the item row
+and whether the item has open item deadlines (``_FIND``, built once); the definition then comes from the catalog's cache by revision.
 Anything unusual (an unknown or ambiguous task, an item typed by its number, no item named) takes the general way
 through ``catalog.find_task`` and ``catalog.resolve_item``, which say what is wrong.
 
@@ -43,6 +43,8 @@ class OpenTask:
     item: Any = None
     #: whether the item had deadlines not yet met when it was found (None: not asked)
     item_deadlines_open: bool | None = None
+    #: the list's ``closed_at`` and ``title`` as read with the task (None: not read; ``closing.check_open`` reads them)
+    list_closing: Any = None
 
     @property
     def workflow(self) -> WorkflowDef | None:
@@ -91,6 +93,13 @@ def open_task(
     return OpenTask(conn, ref.checklist, ref.task, ref.task_row_id, row)
 
 
+class ListClosing(NamedTuple):
+    """A list's year-end closing as ``closing.check_open`` reads it."""
+
+    closed_at: Any
+    title: str
+
+
 class ItemRow(NamedTuple):
     """The item row as ``catalog.resolve_item`` returns it."""
 
@@ -110,6 +119,8 @@ def _find_statement(by_checklist: bool):
             tasks.c.checklist_id,
             checklists.c.revision,
             checklists.c.source_sha256,
+            checklists.c.closed_at,
+            checklists.c.title,
             items.c.id,
             items.c.name,
             items.c.state,
@@ -124,7 +135,7 @@ def _find_statement(by_checklist: bool):
     return query.where(tasks.c.checklist_id == bindparam("checklist")) if by_checklist else query
 
 
-# Built once: one round trip finds the task, its checklist's revision, the item and its open deadlines.
+# Built once: one round trip finds the task, its checklist's revision and closing, the item and its open deadlines.
 _FIND = _find_statement(by_checklist=False)
 _FIND_IN = _find_statement(by_checklist=True)
 
@@ -145,7 +156,13 @@ def _find(conn, task: str, item: str, checklist_id: str | None) -> OpenTask | No
     if task_def is None:
         return None
     return OpenTask(
-        conn, definition, task_def, row.task_row_id, ItemRow(row.id, row.name, row.state, row.version, row.owner), bool(row.deadlines_open)
+        conn,
+        definition,
+        task_def,
+        row.task_row_id,
+        ItemRow(row.id, row.name, row.state, row.version, row.owner),
+        bool(row.deadlines_open),
+        ListClosing(row.closed_at, row.title),
     )
 
 
@@ -165,6 +182,8 @@ def task_transaction(
     with store.write() if write else store.read() as conn:
         opened = open_task(conn, task, item, checklist=checklist, workflow_only=workflow_only, with_item=with_item)
         if write:
-            check_open(conn, opened.checklist.id)  # a list closed at year end takes no step data, rounds or funds
+            check_open(
+                conn, opened.checklist.id, known=opened.list_closing
+            )  # a list closed at year end takes no step data, rounds or funds
             refuse_assigned(opened.task)  # a task its child lists fulfil takes no work of its own
         yield opened
