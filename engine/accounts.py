@@ -467,22 +467,41 @@ TOUCH_EVERY = dt.timedelta(minutes=5)
 
 def account_for_token(store: Store, token: str, *, clock: Clock) -> Account | None:
     """The enabled account an unrevoked token belongs to, else None."""
+    return account_for_token_asking(store, token, clock=clock)[0]
+
+
+_WITH_QUESTION: dict[int, object] = {}  # id of a question's column -> the token statement with it, built once
+
+
+def account_for_token_asking(store: Store, token: str, *, clock: Clock, question=None) -> tuple[Account | None, object]:
+    """``account_for_token`` and the answer to one more single-value question asked in the same statement (one round
+    trip where a request would make two; the status API asks its list's data version, ``status_cache``).
+    ``question``: ``(column, params)``, a scalar subquery built once and its parameters; the answer is None without a
+    question or when the token is unknown."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
+        return None, None
     now = clock.now()
+    statement, params = _TOKEN_ACCOUNT, {"digest": _digest(token)}
+    if question is not None:
+        column, asked = question
+        statement = _WITH_QUESTION.get(id(column))
+        if statement is None:
+            statement = _WITH_QUESTION[id(column)] = _TOKEN_ACCOUNT.add_columns(column.label("answer"))
+        params = {**asked, **params}
     with store.peek() as conn:  # one statement: no transaction around it on PostgreSQL
-        rows = conn.execute(_TOKEN_ACCOUNT, {"digest": _digest(token)}).mappings().all()
+        rows = conn.execute(statement, params).mappings().all()
     if not rows:
-        return None
+        return None, None
     row = rows[0]
+    answer = row["answer"] if question is not None else None
     people = tuple(sorted((r["link_checklist"], r["link_person"]) for r in rows if r["link_person"] is not None))
     account = _account(row, people)
     if account.disabled:
-        return None
+        return None, None
     if row["last_used_at"] is None or now - row["last_used_at"] > TOUCH_EVERY:
         with store.write() as conn:
             conn.execute(update(api_tokens).where(api_tokens.c.id == row["token_id"]).values(last_used_at=now))
-    return account
+    return account, answer
 
 
 # ---------------------------------------------------------------- what a role may do (pure)

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import engine
 from engine.account_rules import may_view_task
-from engine.accounts import account_for_token, role_word
+from engine.accounts import account_for_token_asking, role_word
 from engine.amounts import parse_id
 from engine.errors import InputError
 from engine.i18n import say
@@ -33,16 +33,21 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 WIDE_ROLES = ("head", "leader", "admin")  # see every checklist and task
 
 
-def api_roles(*allowed: str):
+def api_roles(*allowed: str, asking=None):
+    """Authenticate the bearer token and check the account's role. ``asking(**view_kwargs)``: one more question
+    (``(column, params)`` or None) asked with the token in the same statement; ``g.api_answer`` is
+    ``(question, answer)``."""
+
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            found = None
+            found = question = answer = None
             if scheme.lower() == "bearer" and token.strip():
                 svc = services.get()
-                found = account_for_token(svc.store, token.strip(), clock=svc.clock)
+                question = asking(**kwargs) if asking is not None else None
+                found, answer = account_for_token_asking(svc.store, token.strip(), clock=svc.clock, question=question)
             if found is None:
                 refuse(
                     401,
@@ -54,6 +59,7 @@ def api_roles(*allowed: str):
             if found.role not in allowed:
                 refuse(403, say("{r}账号不能使用这个接口。", "a {r} account cannot use this endpoint.", r=role_word(found.role)))
             g.api_account = found
+            g.api_answer = (question, answer)
             return view(*args, **kwargs)
 
         wrapper.qingdan_roles = allowed
@@ -145,12 +151,16 @@ def checklists():
     return jsonify({"checklists": result})
 
 
+def _list_version(checklist_id):
+    return services.get().cache.version_question(checklist_id)
+
+
 @bp.route("/checklists/<checklist_id>/status")
-@api_roles("head", "leader", "staff", "inspector", "admin")
+@api_roles("head", "leader", "staff", "inspector", "admin", asking=_list_version)  # token and version: one round trip
 def status(checklist_id):
     svc = services.get()
     found = g.api_account
-    entry = svc.status_entry(checklist_id)
+    entry = svc.status_entry(checklist_id, seen=g.api_answer)
     board = entry.status
     wide = found.role in WIDE_ROLES
     if not wide and found.person_in(board.checklist) is None:

@@ -33,9 +33,9 @@ class Services:
         computed once per change of the list (``engine.queries.status_cache``)."""
         return self.cache.status(self.store, checklist_id, self.clock, self.plugins).status
 
-    def status_entry(self, checklist_id: str):
-        """The cached status with the key the API's ETag is built on."""
-        return self.cache.status(self.store, checklist_id, self.clock, self.plugins)
+    def status_entry(self, checklist_id: str, *, seen=None):
+        """The cached status with the key the API's ETag is built on (``seen``: ``StatusCache.status``)."""
+        return self.cache.status(self.store, checklist_id, self.clock, self.plugins, seen=seen)
 
     def people(self, account, definitions: dict | None = None) -> list[tuple[str, str]]:
         """``(checklist id, person)`` for every checklist the account acts in (``Account.person_in``)."""

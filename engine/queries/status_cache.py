@@ -31,6 +31,12 @@ from engine.i18n import language
 from engine.store.tables import chain_heads
 
 _VERSION = select(chain_heads.c.seq).where(chain_heads.c.chain == bindparam("chain"))
+# The family version as a column another statement can carry (the API asks it with the token: one round trip)
+_FAMILY_VERSION_COLUMN = (
+    select(func.coalesce(func.sum(chain_heads.c.seq), 0))
+    .where(chain_heads.c.chain.in_(bindparam("qingdan_family", expanding=True)))
+    .scalar_subquery()
+)
 
 
 @dataclass(frozen=True)
@@ -86,15 +92,28 @@ class StatusCache:
         self.hits = 0
         self.misses = 0
 
-    def status(self, store, checklist_id: str, clock, plugins=None) -> CachedStatus:
+    def version_question(self, checklist_id: str):
+        """The data-version question of a cached list as ``(column, params)`` for a caller's own statement (None when
+        the list is not cached); its answer goes back to ``status`` as ``seen=(question, answer)``."""
+        with self._lock:
+            found = self._entries.get(checklist_id)
+        if found is None:
+            return None
+        return _FAMILY_VERSION_COLUMN, {"qingdan_family": list(found.family)}
+
+    def status(self, store, checklist_id: str, clock, plugins=None, *, seen=None) -> CachedStatus:
+        """The list's status, from the cache while its version, date and language hold. ``seen``: ``(question,
+        answer)`` from ``version_question`` asked by the caller just now: no query of its own when it still fits."""
         from engine.queries.status import checklist_status
 
         lang = language()
         with self._lock:
             found = self._entries.get(checklist_id)
         if found is not None:
-            with store.peek() as conn:  # the one indexed query of a hit, outside a transaction on PostgreSQL
-                version = family_version(conn, found.family)
+            version = _answered(seen, found.family)
+            if version is None:
+                with store.peek() as conn:  # the one indexed query of a hit, outside a transaction on PostgreSQL
+                    version = family_version(conn, found.family)
             if found.version == version:
                 today = local_date(clock.now(), found.status.checklist.timezone)
                 if found.key == _key(version, today, lang):
@@ -119,6 +138,17 @@ class StatusCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _answered(seen, family: tuple[str, ...]) -> int | None:
+    """The version a caller asked with ``version_question``, when it asked about this family (the entry may have been
+    replaced by another list's family since)."""
+    if seen is None:
+        return None
+    question, answer = seen
+    if question is None or answer is None or question[1]["qingdan_family"] != list(family):
+        return None
+    return int(answer)
 
 
 def _key(version: int, today, lang: str) -> str:

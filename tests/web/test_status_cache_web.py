@@ -151,3 +151,33 @@ def test_two_gunicorn_workers_see_each_others_writes(db_url, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_cached_answer_costs_one_statement_and_still_sees_a_write(client, tokens, store):
+    """The token and the list's data version are asked in one statement; its answer decides whether the cached status
+    still holds, so a report in between is seen by the very next request."""
+    from sqlalchemy import event
+
+    head = bearer(tokens["head"])
+    first = client.get(STATUS, headers=head)
+    assert first.status_code == 200
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement != "BEGIN":  # SQLite's read transaction: a call into the library, not a round trip
+            seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        cached = client.get(STATUS, headers=head)
+        asked = list(seen)
+        written = client.post("/api/report", json={"task": "T4", "amount": "3"}, headers=bearer(tokens["staff2"]))
+        seen.clear()
+        after = client.get(STATUS, headers=head)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert cached.status_code == 200 and cached.get_data() == first.get_data()
+    assert len(asked) == 1 and "api_tokens" in asked[0] and "chain_heads" in asked[0], asked
+    assert written.status_code == 200
+    assert after.headers["ETag"] != first.headers["ETag"] and _t4(after.get_json()) == _t4(first.get_json()) + 3
+    assert len(seen) > 1  # the changed version made it compute again
