@@ -31,7 +31,11 @@ from engine.i18n import language
 from engine.store.tables import chain_heads
 
 _VERSION = select(chain_heads.c.seq).where(chain_heads.c.chain == bindparam("chain"))
-# The family version as a column another statement can carry (the API asks it with the token: one round trip)
+# The version as a column another statement can carry (the API asks it with the token: one round trip). A list on
+# its own (the usual case) asks by equality: an expanding IN is rendered again on every execution.
+_OWN_VERSION_COLUMN = (
+    select(func.coalesce(func.max(chain_heads.c.seq), 0)).where(chain_heads.c.chain == bindparam("qingdan_list")).scalar_subquery()
+)
 _FAMILY_VERSION_COLUMN = (
     select(func.coalesce(func.sum(chain_heads.c.seq), 0))
     .where(chain_heads.c.chain.in_(bindparam("qingdan_family", expanding=True)))
@@ -99,6 +103,8 @@ class StatusCache:
             found = self._entries.get(checklist_id)
         if found is None:
             return None
+        if len(found.family) == 1:
+            return _OWN_VERSION_COLUMN, {"qingdan_list": found.family[0]}
         return _FAMILY_VERSION_COLUMN, {"qingdan_family": list(found.family)}
 
     def status(self, store, checklist_id: str, clock, plugins=None, *, seen=None) -> CachedStatus:
@@ -146,7 +152,10 @@ def _answered(seen, family: tuple[str, ...]) -> int | None:
     if seen is None:
         return None
     question, answer = seen
-    if question is None or answer is None or question[1]["qingdan_family"] != list(family):
+    if question is None or answer is None:
+        return None
+    asked = question[1]
+    if asked.get("qingdan_family", [asked.get("qingdan_list")]) != list(family):
         return None
     return int(answer)
 

@@ -206,3 +206,35 @@ def test_a_board_lists_only_the_child_lists_that_need_a_look_when_there_are_many
     assert [row.checklist for row in brief.rows] == ["town-2", "town-3", "town-4"]
     assert brief.hidden == len(lights) - 3 and brief.folded
     assert len(children_of(definition, status)["C1"].rows) == len(lights)
+
+
+def test_the_status_api_of_a_county_sees_a_towns_report_at_once(family, client, tokens, store, clock):
+    """A cached county answer asks the family's version (the sum over its lists' chains) with the token: a report in a
+    town changes it, so the county's next answer has the town's new figure."""
+    from sqlalchemy import event
+
+    from engine.runtime.progress import report
+    from tests.web.conftest import bearer
+
+    path, head = f"/api/checklists/{COUNTY}/status", bearer(tokens["head"])
+
+    def c1_done(answer) -> float:
+        return next(t for t in answer.get_json()["tasks"] if t["id"] == "C1")["progress"]["done"]
+
+    first = client.get(path, headers=head)
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement != "BEGIN":
+            seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        cached = client.get(path, headers=head)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert first.status_code == cached.status_code == 200 and cached.get_data() == first.get_data()
+    assert len(seen) == 1 and "chain_heads" in seen[0] and " IN " in seen[0], seen
+    report(store, task="BJ1", amount=30, actor="bj_staff", clock=clock, checklist=BAJIAO)
+    after = client.get(path, headers=head | {"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and c1_done(after) == c1_done(first) + 30
