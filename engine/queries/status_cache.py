@@ -30,17 +30,15 @@ from engine.dates.clock import local_date
 from engine.i18n import language
 from engine.store.tables import chain_heads
 
-_VERSION = select(chain_heads.c.seq).where(chain_heads.c.chain == bindparam("chain"))
-# The version as a column another statement can carry (the API asks it with the token: one round trip). A list on
-# its own (the usual case) asks by equality: an expanding IN is rendered again on every execution.
-_OWN_VERSION_COLUMN = (
-    select(func.coalesce(func.max(chain_heads.c.seq), 0)).where(chain_heads.c.chain == bindparam("qingdan_list")).scalar_subquery()
+# The two version statements, built once: a list on its own asks by equality (an expanding IN is rendered again on
+# every execution), a family by the sum over its chains. Their scalar subqueries are the same questions as columns
+# another statement can carry (the API asks one with the token: one round trip).
+_OWN_VERSION = select(func.coalesce(func.max(chain_heads.c.seq), 0)).where(chain_heads.c.chain == bindparam("qingdan_list"))
+_FAMILY_VERSION = select(func.coalesce(func.sum(chain_heads.c.seq), 0)).where(
+    chain_heads.c.chain.in_(bindparam("qingdan_family", expanding=True))
 )
-_FAMILY_VERSION_COLUMN = (
-    select(func.coalesce(func.sum(chain_heads.c.seq), 0))
-    .where(chain_heads.c.chain.in_(bindparam("qingdan_family", expanding=True)))
-    .scalar_subquery()
-)
+_OWN_VERSION_COLUMN = _OWN_VERSION.scalar_subquery()
+_FAMILY_VERSION_COLUMN = _FAMILY_VERSION.scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -54,14 +52,21 @@ class CachedStatus:
 
 def data_version(conn, checklist_id: str) -> int:
     """The list's data version: the sequence number of the last event of its audit chain (0 before any)."""
-    return conn.execute(_VERSION, {"chain": checklist_id}).scalar() or 0
+    return int(conn.execute(_OWN_VERSION, {"qingdan_list": checklist_id}).scalar())
 
 
 def family_version(conn, family: tuple[str, ...]) -> int:
     """The data version of a list and the lists it rolls up or names (``family_of``): the sum of their versions."""
     if len(family) == 1:
         return data_version(conn, family[0])
-    return int(conn.execute(select(func.sum(chain_heads.c.seq)).where(chain_heads.c.chain.in_(family))).scalar() or 0)
+    return int(conn.execute(_FAMILY_VERSION, {"qingdan_family": list(family)}).scalar())
+
+
+def _question(family: tuple[str, ...]):
+    """``family_version`` as ``(column, params)`` for another statement to carry."""
+    if len(family) == 1:
+        return _OWN_VERSION_COLUMN, {"qingdan_list": family[0]}
+    return _FAMILY_VERSION_COLUMN, {"qingdan_family": list(family)}
 
 
 def family_of(conn, checklist_id: str) -> tuple[str, ...]:
@@ -101,11 +106,7 @@ class StatusCache:
         the list is not cached); its answer goes back to ``status`` as ``seen=(question, answer)``."""
         with self._lock:
             found = self._entries.get(checklist_id)
-        if found is None:
-            return None
-        if len(found.family) == 1:
-            return _OWN_VERSION_COLUMN, {"qingdan_list": found.family[0]}
-        return _FAMILY_VERSION_COLUMN, {"qingdan_family": list(found.family)}
+        return _question(found.family) if found is not None else None
 
     def status(self, store, checklist_id: str, clock, plugins=None, *, seen=None) -> CachedStatus:
         """The list's status, from the cache while its version, date and language hold. ``seen``: ``(question,
@@ -152,10 +153,7 @@ def _answered(seen, family: tuple[str, ...]) -> int | None:
     if seen is None:
         return None
     question, answer = seen
-    if question is None or answer is None:
-        return None
-    asked = question[1]
-    if asked.get("qingdan_family", [asked.get("qingdan_list")]) != list(family):
+    if answer is None or question != _question(family):
         return None
     return int(answer)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
@@ -41,9 +42,16 @@ class Closing:
     closed_by: str | None
 
 
-def check_open(conn, checklist_id: str, *, known=None) -> None:
-    """Refuse (``ListClosed``) any change to a closed list. ``known``: the list's ``closed_at`` and ``title`` already
-    read in this transaction (``opening`` reads them with the task: one round trip less per fire on a server)."""
+class ListClosing(NamedTuple):
+    """A list's year-end closing as ``check_open`` judges it (``opening`` reads it with the task)."""
+
+    closed_at: dt.datetime | None
+    title: str
+
+
+def check_open(conn, checklist_id: str, *, known: ListClosing | None = None) -> None:
+    """Refuse (``ListClosed``) any change to a closed list. ``known``: the list's closing already read in this
+    transaction (``opening`` reads it with the task: one round trip less per fire on a server)."""
     row = known if known is not None else conn.execute(_CLOSED_AT, {"checklist": checklist_id}).first()
     if row is not None and row.closed_at is not None:
         raise ListClosed(

@@ -26,7 +26,7 @@ from engine import catalog
 from engine.definition.definitions import ChecklistDef, TaskDef, WorkflowDef
 from engine.errors import InvalidTrigger
 from engine.i18n import say
-from engine.runtime.closing import check_open
+from engine.runtime.closing import ListClosing, check_open
 from engine.runtime.lineage import refuse_assigned
 from engine.store.tables import checklists, item_deadlines, items, tasks
 
@@ -43,8 +43,8 @@ class OpenTask:
     item: Any = None
     #: whether the item had deadlines not yet met when it was found (None: not asked)
     item_deadlines_open: bool | None = None
-    #: the list's ``closed_at`` and ``title`` as read with the task (None: not read; ``closing.check_open`` reads them)
-    list_closing: Any = None
+    #: the list's year-end closing as read with the task (None: not read; ``closing.check_open`` reads it)
+    list_closing: ListClosing | None = None
 
     @property
     def workflow(self) -> WorkflowDef | None:
@@ -91,13 +91,6 @@ def open_task(
     if with_item and (ref.task.kind == "workflow" or item is not None):
         row = catalog.resolve_item(conn, ref, item)
     return OpenTask(conn, ref.checklist, ref.task, ref.task_row_id, row)
-
-
-class ListClosing(NamedTuple):
-    """A list's year-end closing as ``closing.check_open`` reads it."""
-
-    closed_at: Any
-    title: str
 
 
 class ItemRow(NamedTuple):
@@ -182,8 +175,7 @@ def task_transaction(
     with store.write() if write else store.read() as conn:
         opened = open_task(conn, task, item, checklist=checklist, workflow_only=workflow_only, with_item=with_item)
         if write:
-            check_open(
-                conn, opened.checklist.id, known=opened.list_closing
-            )  # a list closed at year end takes no step data, rounds or funds
+            # a list closed at year end takes no step data, rounds or funds
+            check_open(conn, opened.checklist.id, known=opened.list_closing)
             refuse_assigned(opened.task)  # a task its child lists fulfil takes no work of its own
         yield opened
