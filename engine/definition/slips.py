@@ -308,10 +308,12 @@ def stray_marks(text: str) -> list[Slip]:
     return found
 
 
-def scalar_slips(value: str, line: int, column: int) -> list[Slip]:
+def scalar_slips(value: str, line: int, column: int, *, one_line: bool = True) -> list[Slip]:
     """Slips in a plain (unquoted) key or value YAML accepted: a leading full-width space (an error), an English key and its value read as one text because of a
     full-width colon (an error: the key is lost), a value wrapped in full-width quotes or brackets (a warning: they
-    stay part of the text, which may be meant)."""
+    stay part of the text, which may be meant). ``one_line`` is False for a plain scalar YAML folded from several lines:
+    its line breaks became spaces, so a place inside it cannot be counted from its start and the slip stands where the
+    text begins."""
     if value.startswith("\u3000"):
         return [
             Slip(
@@ -324,7 +326,7 @@ def scalar_slips(value: str, line: int, column: int) -> list[Slip]:
         ]
     match = _ENGLISH_KEY_FULLWIDTH_COLON.match(value)
     if match and "\n" not in value[: match.end()]:
-        at = column + match.end() - 1
+        at = column + match.end() - 1 if one_line else column
         return [
             Slip(
                 line,
@@ -375,12 +377,13 @@ def scalar_slips(value: str, line: int, column: int) -> list[Slip]:
     return []
 
 
-def flow_item_slip(value: str, line: int, column: int) -> Slip | None:
-    """An item of a ``[ ]`` list that holds a full-width comma: the items were meant to be separate."""
+def flow_item_slip(value: str, line: int, column: int, *, one_line: bool = True) -> Slip | None:
+    """An item of a ``[ ]`` list that holds a full-width comma: the items were meant to be separate (``one_line`` as
+    for ``scalar_slips``)."""
     position = value.find("，")
     if position == -1:
         return None
-    at = column + position
+    at = column + position if one_line else column
     return Slip(
         line,
         at,

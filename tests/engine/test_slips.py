@@ -36,6 +36,10 @@ SLIPS = [  # text, line, column, severity, words the message must hold
     ("a: 1\n\ufeffb: 2\n", 2, 1, "error", "字节顺序标记(BOM"),
     ("a: 1\nb: x\ufeffy\n", 2, 5, "error", "字节顺序标记(BOM"),
     ('a: "abc\nb: 1\n', 1, 4, "error", "引号或括号"),  # an unclosed quote: where it opened
+    # A plain text YAML folded from several lines: its breaks became spaces, so the slip stands where the text begins
+    ("a: r\n  ：x\n", 1, 4, "error", "“r”没有被当成键"),
+    ("a: [r\n  ：x]\n", 1, 5, "error", "“r”没有被当成键"),
+    ("a: [甲\n  ，乙]\n", 1, 5, "error", "全角逗号“，”"),
 ]
 
 
