@@ -46,8 +46,13 @@ def title_of(status: int) -> str:
     return say(*TITLES.get(status, ("操作未完成", "Not done")))
 
 
+def is_api_path(path: str) -> bool:
+    """The API's requests: answered in JSON, authenticated by token alone (never the session cookie)."""
+    return path.startswith("/api/")
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def answer(status: int, message: str):

@@ -14,10 +14,12 @@ import datetime as dt
 import time
 
 from flask import current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
 from engine.i18n import say
+from web.errors import is_api_path
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -97,13 +99,25 @@ def _end():
 def _unauthorized():
     from flask import abort, flash, redirect, url_for
 
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         abort(401)
     flash(say("请先登录。", "please log in first."), "info")
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 
+class _NoSessionForTheApi(SecureCookieSessionInterface):
+    """The API authenticates by its token alone and never reads the session cookie (``web/api.py``): its requests get
+    Flask's empty null session, never opened from the cookie nor saved, so a browser's cookie cannot change what an API
+    call does (its language included: the configured default) and no call pays for checking the cookie's signature."""
+
+    def open_session(self, app, request):
+        if is_api_path(request.path):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def init_app(app) -> None:
+    app.session_interface = _NoSessionForTheApi()
     # the signed cookie itself expires with the absolute lifetime (the server checks both limits anyway)
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=app.config["SESSION_MAX_HOURS"])
     login_manager.init_app(app)

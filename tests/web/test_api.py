@@ -225,3 +225,19 @@ def test_inbox_refuses_a_wrong_unread(client, tokens):
         assert client.get(f"/api/inbox?unread={wrong}", headers=headers).status_code == 400, wrong
     for right in ("1", "true", "0", "false"):
         assert client.get(f"/api/inbox?unread={right}", headers=headers).status_code == 200, right
+
+
+def test_the_api_neither_reads_nor_writes_the_session_cookie(client, tokens):
+    """A browser that chose English still gets the API's configured language, and an API answer sets no cookie: the
+    API authenticates by token alone (its requests get no session at all)."""
+    refused = {"json": {"task": "T1", "item": "1", "trigger": "finish"}, "headers": bearer(tokens["staff"])}
+    chinese = client.post("/api/fire", **refused).get_json()["error"]
+    client.get("/lang/en")
+    assert client.get_cookie("qingdan_session") is not None  # the browser's session holds its language
+    assert "Log in" in client.get("/login").get_data(as_text=True)  # which the pages follow
+    response = client.post("/api/fire", **refused)
+    assert response.status_code == 409
+    assert response.get_json()["error"] == chinese and "不能" in chinese, (chinese, response.get_json())
+    assert "Set-Cookie" not in response.headers
+    status = client.get(f"/api/checklists/{CHECKLIST}/status", headers=bearer(tokens["head"]))
+    assert status.status_code == 200 and "Set-Cookie" not in status.headers
