@@ -178,9 +178,7 @@ def status(checklist_id):
     if tag in request.if_none_match:
         answer = Response(status=304)
     elif wide:
-        body = entry.payloads.get("all")
-        if body is None:  # the whole list's JSON, serialized once per version
-            body = entry.payloads["all"] = current_app.json.dumps(board.as_json()).encode("utf-8")
+        body = entry.kept("api-json", lambda: current_app.json.dumps(board.as_json()).encode("utf-8"))  # once per version
         answer = Response(body, mimetype="application/json")
     else:
         payload = board.as_json()

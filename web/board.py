@@ -27,16 +27,17 @@ def index():
     svc = services.get()
     boards = []
     for checklist_id in svc.definitions():
-        status = svc.status(checklist_id)
+        entry = svc.status_entry(checklist_id)
+        status = entry.status
         definition = status.checklist
-        rows = presenters.task_rows(definition, status)
+        rows = presenters.board_rows(entry)
         boards.append(
             {
                 "definition": definition,
                 "today": status.today,
                 "rows": rows,
                 "lights": presenters.light_counts(rows),
-                "ranking": presenters.ranking(definition, status.tasks),
+                "ranking": presenters.board_ranking(entry),
                 "completion": sum(r.share for r in rows) / len(rows) if rows else 0.0,
                 "overdue": sum(r.overdue for r in rows),
             }
@@ -48,9 +49,10 @@ def index():
 @roles(*BOARD_ROLES)
 def checklist(checklist_id):
     svc = services.get()
-    status = svc.status(checklist_id)
+    entry = svc.status_entry(checklist_id)
+    status = entry.status
     definition = status.checklist
-    all_rows = presenters.task_rows(definition, status)
+    all_rows = presenters.board_rows(entry)
     unit, person, light = request.args.get("unit") or None, request.args.get("person") or None, request.args.get("light") or None
     rows = presenters.filter_rows(all_rows, unit=unit, person=person, light=light)
     listed, hidden = (rows, 0) if request.args.get("all") else presenters.most_urgent(rows, current_app.config["BOARD_ROWS"])
@@ -63,7 +65,7 @@ def checklist(checklist_id):
         groups=presenters.by_unit(definition, listed),
         rows=rows,
         lights=presenters.light_counts(all_rows),
-        ranking=presenters.ranking(definition, status.tasks),
+        ranking=presenters.board_ranking(entry),
         timeline=timeline,
         filters={"unit": unit, "person": person, "light": light},
         total=len(all_rows),

@@ -100,6 +100,17 @@ class TaskRow:
     reading_on: dt.date | None = None  # the activity date of that reading
 
 
+def board_rows(entry) -> list[TaskRow]:
+    """The rows of a whole list's board (``task_rows``), built once per cached status (``CachedStatus.kept``): a warm
+    board of 1,000 tasks spent most of its time describing the same milestones again. Callers filter into new lists."""
+    return entry.kept("board-rows", lambda: task_rows(entry.status.checklist, entry.status))
+
+
+def board_ranking(entry) -> list:
+    """``ranking`` of a whole list, kept with its cached status like ``board_rows``."""
+    return entry.kept("board-ranking", lambda: ranking(entry.status.checklist, entry.status.tasks))
+
+
 def task_rows(definition: ChecklistDef, board) -> list[TaskRow]:
     """Board rows; funds come from the funds plugin's ``extra.funds`` (budget, allocated, disbursed, spent, rate)."""
     rows = []

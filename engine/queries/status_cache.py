@@ -46,8 +46,17 @@ class CachedStatus:
     status: object  # engine.queries.status.ChecklistStatus
     version: int
     key: str  # the version, the date and the language, as one string: the API's ETag is built on it
-    payloads: dict = field(default_factory=dict, compare=False)  # serialized forms the faces keep with it
+    payloads: dict = field(default_factory=dict, compare=False)  # forms the faces keep with it (``kept``)
     family: tuple[str, ...] = ()  # the lists whose chains make up the version (itself first)
+
+    def kept(self, name: str, build):
+        """A form of this status a face presents it in (the API's JSON bytes, the board's rows), built by ``build()``
+        once per entry: the entry's key holds the version, the day and the language, so the form is never stale.
+        What is kept must not be changed by its users. Two threads may both build it once; either result is the same."""
+        found = self.payloads.get(name)
+        if found is None:
+            found = self.payloads[name] = build()
+        return found
 
 
 def data_version(conn, checklist_id: str) -> int:

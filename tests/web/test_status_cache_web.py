@@ -181,3 +181,35 @@ def test_a_cached_answer_costs_one_statement_and_still_sees_a_write(client, toke
     assert written.status_code == 200
     assert after.headers["ETag"] != first.headers["ETag"] and _t4(after.get_json()) == _t4(first.get_json()) + 3
     assert len(seen) > 1  # the changed version made it compute again
+
+
+def test_the_board_keeps_its_rows_with_the_cached_status_and_a_write_renews_them(app, client, auth, tokens):
+    """The board's rows are built once per cached status (``presenters.board_rows``): two warm boards share them, a
+    report gives the next board new rows with the new figure, and English rows are built for an English board."""
+    import re
+
+    from engine.numbers import plain
+    from web import services
+
+    def t4_cell() -> str:
+        html = client.get(f"/board/{CHECKLIST}").get_data(as_text=True)
+        row = re.search(r'id="task-T4".*?</tr>', html, re.S)
+        assert row, html[:500]
+        return row.group(0)
+
+    def kept_rows():
+        with app.app_context():
+            return services.get().cache.status(services.get().store, CHECKLIST, services.get().clock).payloads["board-rows"]
+
+    auth.login("head")
+    before = t4_cell()
+    rows = kept_rows()
+    assert t4_cell() == before and kept_rows() is rows  # a warm board: the same rows, not built again
+    written = client.post("/api/report", json={"task": "T4", "amount": "7"}, headers=bearer(tokens["staff2"]))
+    assert written.status_code == 200
+    after = t4_cell()
+    assert after != before and kept_rows() is not rows
+    done = next(r for r in kept_rows() if r.id == "T4").done
+    assert done == next(r for r in rows if r.id == "T4").done + 7 and f"{plain(done)}/" in after
+    client.get("/lang/en")
+    assert "items" in t4_cell() or "days left" in t4_cell() or "overdue" in t4_cell()
