@@ -31,6 +31,7 @@ _KEY_FULLWIDTH_SPACE = re.compile(r"^([ \t]*(?:-[ \t]+)?)([A-Za-z_][A-Za-z0-9_-]
 _ENGLISH_KEY_FULLWIDTH_COLON = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
 _FULLWIDTH_QUOTES = {"“": "”", "‘": "’"}
 _FULLWIDTH_BRACKETS = {"（": "）", "［": "］", "【": "】", "｛": "｝"}
+_SLIP_STARTS = frozenset(["\u3000", *_FULLWIDTH_QUOTES, *_FULLWIDTH_BRACKETS])  # what ``scalar_slips`` looks at the start of
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,8 @@ def scalar_slips(value: str, line: int, column: int, *, one_line: bool = True) -
     stay part of the text, which may be meant). ``one_line`` is False for a plain scalar YAML folded from several lines:
     its line breaks became spaces, so a place inside it cannot be counted from its start and the slip stands where the
     text begins."""
+    if value[:1] not in _SLIP_STARTS and "：" not in value:  # nearly every value: none of the slips below can be there
+        return []
     if value.startswith("\u3000"):
         return [
             Slip(

@@ -58,12 +58,16 @@ def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:
     ):
         existing[(row.task_id, row.milestone, row.period_start, row.due_date, row.kind, row.rule_index, row.fire_at)] = row
     wanted = {}
+    instants: dict = {}  # day -> its notice time (fire_at): a list's tasks share a few hundred days at most
     for task in definition.tasks:
         row_id = task_rows.get(task.id)
         if row_id is None:
             continue
         for f in plan_task(definition, task):
-            wanted[(row_id, f.milestone, f.period_start, f.due_date, f.kind.value, f.rule_index, fire_at(definition, f.day))] = f
+            when = instants.get(f.day)
+            if when is None:
+                when = instants[f.day] = fire_at(definition, f.day)
+            wanted[(row_id, f.milestone, f.period_start, f.due_date, f.kind.value, f.rule_index, when)] = f
     stale = [row.id for key, row in existing.items() if row.pending and key not in wanted]
     for start in range(0, len(stale), 500):
         conn.execute(delete(schedule).where(schedule.c.id.in_(stale[start : start + 500])))

@@ -44,6 +44,29 @@ def test_timestamps_come_back_aware_in_utc(store, yanting):
     assert loaded_at == dt.datetime(2017, 3, 1, 1, 30, tzinfo=dt.UTC)
 
 
+def test_each_instant_is_stored_as_itself_though_conversions_are_remembered(store, yanting):
+    """``UTCDateTime`` remembers the conversion of each timestamp it binds: the same instant in another zone, and two
+    wall times of a zone with summer time that differ only in ``fold`` (equal to Python, an hour apart), must still
+    be stored as what they are; a naive timestamp is refused every time."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import update
+
+    york = ZoneInfo("America/New_York")
+    first, second = dt.datetime(2017, 11, 5, 1, 30, tzinfo=york), dt.datetime(2017, 11, 5, 1, 30, fold=1, tzinfo=york)
+    assert first == second and first.astimezone(dt.UTC) != second.astimezone(dt.UTC)
+    beijing = dt.datetime(2017, 11, 5, 13, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # 05:30 UTC, as first is
+    for written in (first, second, first, beijing, second):
+        with store.write() as conn:
+            conn.execute(update(checklists).values(loaded_at=written))
+        with store.read() as conn:
+            assert conn.execute(select(checklists.c.loaded_at)).scalar_one() == written.astimezone(dt.UTC)
+    for _ in range(2):
+        with pytest.raises(Exception, match="naive datetime"):
+            with store.write() as conn:
+                conn.execute(update(checklists).values(loaded_at=dt.datetime(2017, 1, 1)))
+
+
 def test_sqlite_runs_in_wal_mode(tmp_path):
     opened = open_store(f"sqlite:///{tmp_path / 'x.sqlite'}")
     with opened.read() as conn:
