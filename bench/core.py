@@ -626,7 +626,7 @@ def phase_anatomy(n: int) -> dict:
     from sqlalchemy.pool import NullPool
 
     from engine.store import open_store
-    from engine.store.db import SQLITE_PRAGMAS, sqlite_transactions
+    from engine.store.db import SQLITE_CONNECT_ARGS, SQLITE_PRAGMAS, sqlite_transactions
     from engine.store.tables import checklists, events, items, metadata, tasks
 
     tmp = tempfile.mkdtemp(prefix="qingdan-anatomy-")
@@ -635,7 +635,7 @@ def phase_anatomy(n: int) -> dict:
     now = NOW.astimezone(dt.UTC)
     stamp = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     store = open_store(url)
-    nullpool = sqlite_transactions(create_engine(url, poolclass=NullPool, connect_args={"timeout": 30}))
+    nullpool = sqlite_transactions(create_engine(url, poolclass=NullPool, connect_args=SQLITE_CONNECT_ARGS))
     variants = ["stdlib_shared", "stdlib_per_txn", "core_nullpool", "core_pooled", "core_pooled_built_per_call", "core_pooled_empty"]
     try:
         metadata.create_all(store.engine)
@@ -789,9 +789,10 @@ def phase_anatomy(n: int) -> dict:
 @contextlib.contextmanager
 def _write(engine):
     """``Store.write`` on a bare engine (the ``NullPool`` variant of the anatomy)."""
-    with engine.connect().execution_options(qingdan_write=True) as conn:
-        with conn.begin():
-            yield conn
+    from engine.store.db import Store
+
+    with Store(engine).write() as conn:
+        yield conn
 
 
 def phase_status(store, definition, clock, repeats: int, profiler):

@@ -8,7 +8,7 @@ here knows what the tables mean.
 Connections are pooled on both databases. On SQLite a fresh connection per transaction (``NullPool``, as before)
 cost about 2.6 ms of a 2.8 ms raw write (connect, four PRAGMAs, and the WAL checkpoint SQLite runs when the last
 connection of a process closes); a pooled one costs nothing of that. pysqlite's own transaction handling stays off
-(``isolation_level = None`` on every new connection) and the ``begin`` hook issues ``BEGIN IMMEDIATE`` or ``BEGIN``,
+(``isolation_level = None`` on every new connection) and the dialect's ``do_begin`` issues ``BEGIN IMMEDIATE`` or ``BEGIN``,
 so a pooled connection behaves exactly as a fresh one did. A pool must never cross ``fork`` (SQLite's "how to
 corrupt" list; a psycopg socket shared by two processes): before a fork every store's idle connections are closed,
 and the child starts with an empty pool (``_before_fork``, ``_after_fork_in_child``), so gunicorn workers and the
@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 import time
 import weakref
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.pool import QueuePool
 
@@ -60,9 +61,18 @@ class Store:
     @contextlib.contextmanager
     def write(self):
         """One write transaction: committed on success, rolled back on any exception."""
-        with self.engine.connect().execution_options(qingdan_write=True) as conn:
-            with conn.begin():
-                yield conn
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name != "sqlite":
+                with conn.begin():
+                    yield conn
+                return
+            raw = conn.connection.dbapi_connection  # an _SQLiteConnection: its begin takes the write lock at once
+            raw.qingdan_write = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                raw.qingdan_write = False
 
     @contextlib.contextmanager
     def read(self):
@@ -183,19 +193,35 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
             poolclass=QueuePool,
             pool_size=pool_size,
             max_overflow=10,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={**SQLITE_CONNECT_ARGS, "check_same_thread": False},
         )
     else:  # in memory: SQLAlchemy's own choice (one connection per thread), since every connection is a new database
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args=SQLITE_CONNECT_ARGS)
     return sqlite_transactions(engine)
 
+
+class _SQLiteConnection(sqlite3.Connection):
+    """The store's SQLite connections (``factory=``): one that can carry whether its next transaction writes."""
+
+    qingdan_write = False
+
+
+#: how the store's SQLite connections are opened (``factory`` makes them ``_SQLiteConnection``)
+SQLITE_CONNECT_ARGS = {"timeout": 30, "factory": _SQLiteConnection}
 
 SQLITE_PRAGMAS = ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=NORMAL")
 
 
 def sqlite_transactions(engine: Engine) -> Engine:
-    """The store's SQLite connection set-up and transaction start on ``engine`` (``bench.core`` puts them on a
-    ``NullPool`` engine too, to show what a connection per transaction costs)."""
+    """The store's SQLite connection set-up and transaction start on ``engine``, whose connections are opened with
+    ``SQLITE_CONNECT_ARGS`` (``bench.core`` puts them on a ``NullPool`` engine too, to show what a connection per
+    transaction costs).
+
+    The transaction starts in the dialect's ``do_begin``, not in a ``begin`` event listener as SQLAlchemy's recipe
+    has it: any connection event on an engine makes every statement of every connection dispatch its before- and
+    after-execute events, a tenth of a fire. ``Store.write`` marks its connection (``qingdan_write``) so that its
+    ``BEGIN IMMEDIATE`` takes the write lock at once; every other transaction (``Store.read``, Alembic's) is a plain
+    ``BEGIN``."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -205,10 +231,10 @@ def sqlite_transactions(engine: Engine) -> Engine:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("qingdan_write") else "BEGIN")
+    def _begin(dbapi_connection):
+        dbapi_connection.execute("BEGIN IMMEDIATE" if dbapi_connection.qingdan_write else "BEGIN")
 
+    engine.dialect.do_begin = _begin
     return engine
 
 
