@@ -22,10 +22,21 @@ from engine.errors import StoreError
 from engine.i18n import say
 from engine.store.db import data_home
 
+#: the environment variables the key file's place depends on (``data_home`` reads the last three)
+_PLACE_VARIABLES = ("QINGDAN_AUDIT_KEY_FILE", "QINGDAN_HOME", "XDG_DATA_HOME", "HOME")
+_places: dict[tuple, Path] = {}
+
 
 def key_path(environ=None) -> Path:
+    """The key file (every event written asks it: the place is worked out once per setting of its variables)."""
     environ = os.environ if environ is None else environ
-    return Path(environ.get("QINGDAN_AUDIT_KEY_FILE") or os.path.join(data_home(environ), "audit.key"))
+    setting = tuple(environ.get(name) for name in _PLACE_VARIABLES)
+    found = _places.get(setting)
+    if found is None:
+        found = Path(environ.get("QINGDAN_AUDIT_KEY_FILE") or os.path.join(data_home(environ), "audit.key"))
+        if len(_places) < 64:
+            _places[setting] = found
+    return found
 
 
 def checkpoints_path(environ=None) -> Path:
