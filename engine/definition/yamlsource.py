@@ -335,10 +335,6 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _one_line(node) -> bool:
-    return node.start_mark.line == node.end_mark.line
-
-
 class _TooLarge(Exception):
     pass
 
@@ -365,7 +361,7 @@ def _convert(node, path: Path, source: Source, depth: int):
                 continue
             key = key_node.value
             if not key_node.style:
-                _slipped(slips.scalar_slips(key, *_mark(key_node), one_line=_one_line(key_node)), source)
+                _slipped(slips.scalar_slips(key, *_mark(key_node), one_line=key_node.start_mark.line == key_node.end_mark.line), source)
             if key == "<<":
                 source.value_at[path + ("<<",)] = _mark(key_node)
                 source.problem(
@@ -394,7 +390,14 @@ def _convert(node, path: Path, source: Source, depth: int):
         if node.flow_style:  # [甲，乙]: a full-width comma makes one item of two
             for item in node.value:
                 if isinstance(item, yaml.ScalarNode) and not item.style:
-                    _slipped([s for s in [slips.flow_item_slip(item.value, *_mark(item), one_line=_one_line(item))] if s], source)
+                    _slipped(
+                        [
+                            s
+                            for s in [slips.flow_item_slip(item.value, *_mark(item), one_line=item.start_mark.line == item.end_mark.line)]
+                            if s
+                        ],
+                        source,
+                    )
         return [_convert(item, path + (index,), source, depth + 1) for index, item in enumerate(node.value)]
     return _scalar(node, path, source)
 
@@ -403,7 +406,9 @@ def _scalar(node, path: Path, source: Source):
     text = node.value
     if node.style:  # quoted or block scalars are always text (plain is None, or '' from libyaml)
         return text
-    _slipped(slips.scalar_slips(text, *_mark(node), one_line=_one_line(node)), source)  # title：文化中心, “带全角引号”
+    _slipped(
+        slips.scalar_slips(text, *_mark(node), one_line=node.start_mark.line == node.end_mark.line), source
+    )  # title：文化中心, “带全角引号”
     if text in _NULLS:
         return None
     lowered = text.lower()
