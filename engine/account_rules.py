@@ -5,6 +5,8 @@ only as an inspector, a head and a leader in their capacities.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from engine.accounts import Account, role_word
 from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.errors import NotPermitted
@@ -20,6 +22,8 @@ ROLE_CAPACITIES = {
     "informant": frozenset({"reporter", "owner"}),  # 信息员: reports where a task's reporters: names it, nothing else
     "admin": frozenset(),
 }
+#: the roles that see every list and every task in it
+WIDE_ROLES = frozenset({"head", "leader", "admin"})
 
 
 def may_act(
@@ -91,7 +95,7 @@ def may_view_task(
     inspectors tasks with an acceptance step (and those they may report on). ``above``: the parent list of a task that
     fulfils one of its tasks: that task's responsible person and leader see the child task too (its escalations up
     the levels reach them, and link to it)."""
-    if account.role in ("head", "leader", "admin"):
+    if account.role in WIDE_ROLES:
         return True
     if task.fulfils and above is not None and above.id == task.fulfils[0]:
         parent = above.task_by_id.get(task.fulfils[1])
@@ -117,3 +121,15 @@ def may_view_task(
         workflow = checklist.workflows[task.workflow]
         return any(state.step == "acceptance" for state in workflow.states.values())
     return False
+
+
+def visible_tasks(account: Account, checklist: ChecklistDef, *, lists: Mapping[str, ChecklistDef], held: Collection[str] = ()) -> set[str]:
+    """The keys of the tasks of ``checklist`` the account may see (``may_view_task``), each with the parent list it
+    fulfils a task of, looked up in ``lists`` (the loaded definitions), and ``held``: the tasks whose items the account's
+    person holds now (``engine.queries.listings.tasks_held_by``). The task pages, the inbox's links and the API's
+    status all ask this one question, so none of them shows a task another hides."""
+    return {
+        task.id
+        for task in checklist.tasks
+        if may_view_task(account, checklist, task, holds=task.id in held, above=lists.get(task.fulfils[0]) if task.fulfils else None)
+    }

@@ -18,19 +18,18 @@ import re
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import engine
-from engine.account_rules import may_view_task
+from engine.account_rules import WIDE_ROLES
 from engine.accounts import account_for_token_asking, role_word
 from engine.amounts import parse_id
 from engine.errors import InputError
 from engine.i18n import say
 from engine.numbers import as_json_number
 from web import operations, services
+from web.access import tasks_seen_by
 from web.errors import refuse
 from web.openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-WIDE_ROLES = ("head", "leader", "admin")  # see every checklist and task
 
 
 def api_roles(*allowed: str, asking=None):
@@ -182,7 +181,7 @@ def status(checklist_id):
         answer = Response(body, mimetype="application/json")
     else:
         payload = board.as_json()
-        visible = {t.id for t in board.checklist.tasks if may_view_task(found, board.checklist, t)}
+        visible = tasks_seen_by(found, board.checklist)
         payload["tasks"] = [t for t in payload["tasks"] if t["id"] in visible]
         answer = jsonify(payload)
     answer.set_etag(tag)

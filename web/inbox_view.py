@@ -11,10 +11,11 @@ from flask import url_for
 
 import engine
 from engine import say, step_types
-from engine.account_rules import may_act, may_view_task
+from engine.account_rules import may_act
 from engine.reminders.notices import kind_word
 from engine.runtime.permissions import ANSWER_BY
 from web import services
+from web.access import tasks_seen_by
 from web.actions import actions_for, may_report
 
 #: notices answered in the task page's supervision thread (督办与延期), and the words of the link there
@@ -58,6 +59,7 @@ def build(me) -> dict:
     for checklist_id, person in svc.people(me, definitions):
         found.extend(engine.inbox(svc.store, person, checklist=checklist_id))
     views: dict[str, dict] = {}  # list → task → item views, read once per list the notices are of
+    seen: dict[str, set[str]] = {}  # list → the tasks the account may see (``web.access.tasks_seen_by``)
     for notice in found:
         # a notice of a list that does not name the person (a town's escalation up to the county's leader) is
         # grouped and linked under its own list and task, where its item is
@@ -68,9 +70,9 @@ def build(me) -> dict:
         if checklist_id not in views:
             keys = sorted({n["task"] for n in found if n["checklist"] == checklist_id and n["task"] in definition.task_by_id})
             views[checklist_id] = engine.items_of(svc.store, checklist_id, keys) if keys else {}
+            seen[checklist_id] = tasks_seen_by(me, definition)
         task = definition.task_by_id.get(notice["task"])
-        above = definitions.get(task.fulfils[0]) if task is not None and task.fulfils else None
-        visible = task is not None and may_view_task(me, definition, task, above=above)
+        visible = task is not None and task.id in seen[checklist_id]
         key = (checklist_id, notice["task"] if visible else None)
         group = groups.get(key)
         if group is None:

@@ -24,6 +24,26 @@ def test_status_scope_for_staff(client, tokens):
     assert listing == [{"id": CHECKLIST, "title": listing[0]["title"], "year": 2017, "person": "zhang"}]
 
 
+def test_a_transfer_shows_staff_the_task_in_the_api_and_links_it_in_the_inbox(client, tokens, auth, clock):
+    """After the leader transfers an item of T2 (广电股's) to zhang, the API's status shows him T2 as the task page
+    does, under a new ETag, and his inbox links the notice to it: one answer for all three
+    (``engine.account_rules.visible_tasks``)."""
+    from engine.runtime.transfer import transfer
+
+    url = f"/api/checklists/{CHECKLIST}/status"
+    before = client.get(url, headers=bearer(tokens["staff"]))
+    assert "T2" not in {t["id"] for t in before.get_json()["tasks"]}
+    transfer(client.application.config["STORE"], task="T2", item="云溪三清村", to="zhang", actor="li", clock=clock)
+    after = client.get(url, headers={**bearer(tokens["staff"]), "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200, "a 304 after the transfer would hide the task"
+    assert {t["id"] for t in after.get_json()["tasks"]} == {"T1", "T2", "T5", "T6"}
+    assert after.headers["ETag"] != before.headers["ETag"]
+    auth.login("staff")
+    assert client.get(f"/board/{CHECKLIST}/tasks/T2").status_code == 200
+    inbox = client.get("/my/inbox").get_data(as_text=True)
+    assert "云溪三清村" in inbox and f'href="/board/{CHECKLIST}/tasks/T2"' in inbox
+
+
 def test_fire_and_report(client, tokens):
     response = client.post(
         "/api/fire",
