@@ -62,17 +62,16 @@ class Store:
     def write(self):
         """One write transaction: committed on success, rolled back on any exception."""
         with self.engine.connect() as conn:
-            if self.engine.dialect.name != "sqlite":
-                with conn.begin():
-                    yield conn
-                return
-            raw = conn.connection.dbapi_connection  # an _SQLiteConnection: its begin takes the write lock at once
-            raw.qingdan_write = True
+            # on SQLite an _SQLiteConnection, marked so its begin takes the write lock at once (BEGIN IMMEDIATE)
+            raw = conn.connection.dbapi_connection if self.engine.dialect.name == "sqlite" else None
+            if raw is not None:
+                raw.qingdan_write = True
             try:
                 with conn.begin():
                     yield conn
             finally:
-                raw.qingdan_write = False
+                if raw is not None:
+                    raw.qingdan_write = False
 
     @contextlib.contextmanager
     def read(self):
