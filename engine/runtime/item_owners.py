@@ -122,36 +122,36 @@ def plan_dues(conn, definition: ChecklistDef, now) -> int:
     # a query per task made a 4,000-task load spend seconds here)
     latest_by_task: dict[int, dict[int, object]] = {}
     for row in conn.execute(
-        select(items.c.task_id, items.c.id, item_deadlines.c.due_date, item_deadlines.c.outcome, item_deadlines.c.cleared_at)
+        select(items.c.task_id, items.c.id, items.c.name, item_deadlines.c.due_date, item_deadlines.c.outcome, item_deadlines.c.cleared_at)
         .join(items, items.c.id == item_deadlines.c.item_id)
         .join(tasks, tasks.c.id == items.c.task_id)
         .where(tasks.c.checklist_id == definition.id, items.c.removed.is_(False), item_deadlines.c.key == OWN_DUE)
         .order_by(item_deadlines.c.id)
     ):
         latest_by_task.setdefault(row.task_id, {})[row.id] = row  # the last one per item wins
-    written = 0
-    for task in definition.tasks:
-        if task.id not in task_ids or task.kind == "recurring":
-            continue
-        dated = {i.name: i.due for i in task.item_defs if i.due is not None}
-        latest = latest_by_task.get(task_ids[task.id], {})
-        if not dated:
-            for item_id, last in latest.items():
-                if last.cleared_at is None:
-                    clear_item_deadline(conn, item_id=item_id, key=OWN_DUE, now=now, superseded=True)
-            continue
-        finals = definition.workflows[task.workflow].final_states if task.kind == "workflow" else frozenset()
+    planned = [task for task in definition.tasks if task.id in task_ids and task.kind != "recurring"]
+    dues = {task.id: {i.name: i.due for i in task.item_defs if i.due is not None} for task in planned}
+    live: dict[int, list] = {}  # the live items of the tasks that date some, read in one statement
+    dated_rows = [task_ids[task.id] for task in planned if dues[task.id]]
+    if dated_rows:
         for row in conn.execute(
-            select(items.c.id, items.c.name, items.c.state).where(items.c.task_id == task_ids[task.id], items.c.removed.is_(False))
+            select(items.c.task_id, items.c.id, items.c.name, items.c.state)
+            .where(items.c.task_id.in_(dated_rows), items.c.removed.is_(False))
+            .order_by(items.c.task_id, items.c.position)
         ):
+            live.setdefault(row.task_id, []).append(row)
+    written = 0
+    for task in planned:
+        dated, latest = dues[task.id], latest_by_task.get(task_ids[task.id], {})
+        for item_id, last in latest.items():  # a date the list no longer gives: its open deadline goes
+            if last.cleared_at is None and dated.get(last.name) is None:
+                clear_item_deadline(conn, item_id=item_id, key=OWN_DUE, now=now, superseded=True)
+        finals = definition.workflows[task.workflow].final_states if task.kind == "workflow" else frozenset()
+        for row in live.get(task_ids[task.id], ()):
             due = dated.get(row.name)
             last = latest.get(row.id)
-            if due is None:
-                if last is not None and last.cleared_at is None:
-                    clear_item_deadline(conn, item_id=row.id, key=OWN_DUE, now=now, superseded=True)
-                continue
-            if last is not None and last.due_date == due and last.outcome != "superseded":
-                continue  # open or met for this very date
+            if due is None or (last is not None and last.due_date == due and last.outcome != "superseded"):
+                continue  # no date of its own, or open or met for this very date
             if row.state in finals:
                 continue
             add_item_deadline(

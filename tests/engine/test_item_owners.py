@@ -294,6 +294,27 @@ def test_a_reload_moves_an_items_own_due_date(store, steps):
     ]
 
 
+def test_a_reload_drops_one_items_date_and_keeps_the_others(store, steps):
+    """Two items of T1 with dates of their own; the reload takes 李家户's away: its deadline goes (superseded), 王家户's
+    stays open, and nothing is written twice."""
+    from engine.store.tables import item_deadlines
+
+    two = LIST.replace("{name: 李家户, owner: chen}", "{name: 李家户, owner: chen, due: 2017-09-30}")
+    _loaded(store, steps, two)
+    _loaded(store, steps, two)  # unchanged: nothing new
+    _loaded(store, steps)
+    with store.read() as conn:
+        rows = conn.execute(
+            select(items.c.name, item_deadlines.c.due_date, item_deadlines.c.outcome, item_deadlines.c.cleared_at.is_(None).label("open"))
+            .join(items, items.c.id == item_deadlines.c.item_id)
+            .order_by(item_deadlines.c.id)
+        ).all()
+    assert sorted((r.name, r.due_date.isoformat(), r.outcome, r.open) for r in rows) == [
+        ("李家户", "2017-09-30", "superseded", False),
+        ("王家户", "2017-06-30", None, True),
+    ]
+
+
 def test_an_owner_asks_for_more_time_on_their_own_item_only(store, steps):
     import pytest
 
