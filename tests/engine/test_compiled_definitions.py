@@ -26,7 +26,12 @@ def test_a_compiled_definition_reads_back_equal(path, steps):
 
 def test_a_damaged_or_foreign_file_is_refused(steps):
     text = dumps(rebuild_checklist(definition_of(LISTS[0], steps).source_json))
-    for bad in (text[:-10], text.replace('"~":"PersonDef"', '"~":"Popen"', 1), json.dumps({"format": 0, "definition": {}})):
+    for bad in (
+        text[:-10],
+        text.replace('"~":"PersonDef"', '"~":"Popen"', 1),
+        json.dumps({"format": 0, "definition": {}}),
+        json.dumps({"format": 1, "definition": {"~": "ChecklistDef", "title": {"unmarked": 1}}}),
+    ):
         with pytest.raises(Damaged):
             loads(bad)
 
