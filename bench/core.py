@@ -501,7 +501,9 @@ class Floor:
         self.conn.close()
 
 
-def phase_fires(store, db, definition, plugins, clock, n_fires: int, block: int, warmup: int, profiler):
+def phase_fires(store, db, definition, plugins, clock, n_fires: int, block: int, warmup: int, profiler, peers=()):
+    """``peers``: steps of a peer library (``bench.peers.spiff.steps``), each called as often as the engine fires,
+    in the same interleaved blocks."""
     from engine.runtime.fire import fire
 
     warm_engine, engine_rows, warm_base, base_rows = plan_fires(store, definition, n_fires, warmup)
@@ -533,8 +535,11 @@ def phase_fires(store, db, definition, plugins, clock, n_fires: int, block: int,
             baseline(row, now)
         for row in warm_base:
             floor(row, now, row.version + 1)
+        for peer in peers:
+            for _ in range(warmup):
+                peer()
 
-        lat = {"engine": [], "baseline": [], "floor": []}
+        lat = {"engine": [], "baseline": [], "floor": [], **{f"peer_{peer.name}": [] for peer in peers}}
 
         def timed(kind, one, rows, *args):
             into = lat[kind]
@@ -557,9 +562,12 @@ def phase_fires(store, db, definition, plugins, clock, n_fires: int, block: int,
         block_ratios = []
         for start in range(0, n_fires, block):
             spent = {}
-            for kind in ("baseline", "floor", "engine"):
+            for kind in ("baseline", "floor", "engine", *(f"peer_{peer.name}" for peer in peers)):
                 s, c = time.perf_counter(), time.process_time()
-                if kind == "baseline":
+                if kind.startswith("peer_"):
+                    step = next(p for p in peers if kind == f"peer_{p.name}")
+                    timed(kind, lambda row, step=step: step(), base_rows[start : start + block])
+                elif kind == "baseline":
                     timed("baseline", baseline, base_rows[start : start + block], now)
                 elif kind == "floor":
                     run_floor(base_rows[start : start + block])
@@ -568,14 +576,26 @@ def phase_fires(store, db, definition, plugins, clock, n_fires: int, block: int,
                 else:
                     run_engine(engine_rows[start : start + block])
                 spent[kind] = time.perf_counter() - s
-                wall[kind] += spent[kind]
-                cpu[kind] += time.process_time() - c
+                wall[kind] = wall.get(kind, 0.0) + spent[kind]
+                cpu[kind] = cpu.get(kind, 0.0) + time.process_time() - c
             block_ratios.append(spent["baseline"] / spent["engine"] if spent["engine"] else float("nan"))
     finally:
         floor.close()
     n = len(engine_rows)
     p50 = {kind: pct(values, 0.50) * 1e3 for kind, values in lat.items()}
+    peer_figures = {}
+    for peer in peers:
+        kind = f"peer_{peer.name}"
+        peer_figures.update(
+            {
+                f"{kind}_ms_p50": p50[kind],
+                f"{kind}_cpu_ms": cpu[kind] / len(lat[kind]) * 1e3,
+                f"{kind}_floor_ratio": p50[kind] / p50["floor"],
+                f"{kind}_engine_ratio": p50["engine"] / p50[kind],
+            }
+        )
     return {
+        **peer_figures,
         "fires": n,
         "block": block,
         "warmup": warmup,
@@ -1002,6 +1022,20 @@ def print_table(result: dict) -> None:
                 "fires",
             ),
         ),
+        *(
+            (
+                f"peer: SpiffWorkflow {kind}",
+                fmt("{:.3f} ms", f"peer_{kind}_ms_p50"),
+                fmt(
+                    "p50 = {:.1f}× floor; CPU {:.3f} ms/step; engine fire = {:.2f}× it; load + complete + serialize, no database",
+                    f"peer_{kind}_floor_ratio",
+                    f"peer_{kind}_cpu_ms",
+                    f"peer_{kind}_engine_ratio",
+                ),
+            )
+            for kind in ("bpmn", "core")
+            if f"peer_{kind}_ms_p50" in f
+        ),
         (
             "raw Core UPDATE+INSERT",
             fmt("{:.3f} ms", "baseline_ms_p50"),
@@ -1096,6 +1130,16 @@ def print_table(result: dict) -> None:
         print(f"  {mark:<7}  {v['label']:<26} {shown:>10}  (target {v['op']} {limit}){note}")
 
 
+def _peer_steps(peer: str | None, definition) -> list:
+    if peer is None:
+        return []
+    from bench.peers import spiff
+
+    if not spiff.available():
+        raise SystemExit("SpiffWorkflow is not installed: run python -m bench.peers.spiff --install first")
+    return spiff.steps(definition.workflows["construction"])
+
+
 # --------------------------------------------------------------------------------------- main
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.core", description=__doc__.split("\n\n")[0])
@@ -1120,6 +1164,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="cProfile validate, load, the first fire block and status into bench/results/profile/ "
         "(figures then include profiler overhead)",
+    )
+    parser.add_argument(
+        "--peer",
+        choices=["spiff"],
+        help="also time a peer library's step in the fire blocks (bench/peers/; install it first with "
+        "python -m bench.peers.spiff --install)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database (print its URL) instead of dropping it")
     parser.add_argument("--out", help="JSON result path (default bench/results/core-<dialect>.json)")
@@ -1167,7 +1217,8 @@ def main(argv=None) -> int:
 
         # A failing phase (other people edit the engine while this runs) is recorded; the others still run.
         with phase("fires", errors):
-            figures.update(phase_fires(store, db, definition, plugins, clock, args.fires, args.block, args.warmup, profiler))
+            peers = _peer_steps(args.peer, definition)
+            figures.update(phase_fires(store, db, definition, plugins, clock, args.fires, args.block, args.warmup, profiler, peers))
         figures["rss_after_fires_mb"] = rss_mb()
         if db.dialect == "sqlite" and args.anatomy:
             with phase("anatomy", errors):

@@ -1,0 +1,1 @@
+"""Peers of qingdan measured beside it by the benchmarks (optional; never dependencies of the project)."""
