@@ -22,17 +22,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from engine.amounts import usable
-from engine.dates.clock import local_date
 from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import TaskKind, Verdict
+from engine.queries.milestone_facts import item_deadlines_of, reached_dates, sums_by_day
 from engine.runtime.deadlines import first_loaded_day
 from engine.runtime.measures import day_reached as measured_day_reached
 from engine.runtime.measures import is_measured, readings_of
-from engine.store.tables import item_deadlines, item_reached, items, progress, tasks
+from engine.store.tables import items
 from engine.verdicts import MilestoneVerdict, judge, on_time_rate
 
 
@@ -148,9 +147,9 @@ def checklist_milestones(
     ):
         by_task.setdefault(row.task_id, []).append(row)
     until = today if restate else None
-    reached = _reached_dates(conn, row_ids, until)
-    own = _item_deadlines(conn, row_ids, until, definition.timezone)
-    sums = _sums_by_day(conn, row_ids, until)
+    reached = reached_dates(conn, row_ids, until)
+    own = item_deadlines_of(conn, row_ids, until, definition.timezone)
+    sums = sums_by_day(conn, row_ids, until)
     readings = readings_of(conn, [wanted[t.id] for t in definition.tasks if is_measured(t) and t.id in wanted], until)
     first_loaded = first_loaded_day(conn, definition) or dt.date.min
     result = {}
@@ -337,77 +336,3 @@ def _as_of(workflow, row, dates: dict[str, dt.date]) -> _Row:
         return _Row(row.id, row.task_id, row.name, workflow.initial)
     furthest = max(dates, key=lambda state: (len(workflow.reached.get(state, ())), dates[state]))
     return _Row(row.id, row.task_id, row.name, furthest)
-
-
-def _reached_dates(conn, row_ids: list[int], until: dt.date | None = None) -> dict[int, dict[str, dt.date]]:
-    found: dict[int, dict[str, dt.date]] = {}
-    query = (
-        select(item_reached.c.item_id, item_reached.c.state, item_reached.c.reached_on)
-        .join(items, items.c.id == item_reached.c.item_id)
-        .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))
-    )
-    if until is not None:
-        query = query.where(item_reached.c.reached_on <= until)
-    for row in conn.execute(query):
-        found.setdefault(row.item_id, {})[row.state] = row.reached_on
-    return found
-
-
-def _item_deadlines(conn, row_ids: list[int], until: dt.date | None = None, zone: str = "Asia/Shanghai") -> dict[int, list]:
-    found: dict[int, list] = {}
-    query = (
-        select(
-            item_deadlines.c.id,
-            item_deadlines.c.item_id,
-            item_deadlines.c.label,
-            item_deadlines.c.due_date,
-            item_deadlines.c.met_on,
-            item_deadlines.c.created_at,
-            item_deadlines.c.replaces,
-            item_deadlines.c.original_due,
-        )
-        .join(items, items.c.id == item_deadlines.c.item_id)
-        .where(
-            items.c.task_id.in_(row_ids),
-            items.c.removed.is_(False),
-            (item_deadlines.c.outcome.is_(None)) | (item_deadlines.c.outcome == "met"),
-        )
-        .order_by(item_deadlines.c.due_date, item_deadlines.c.id)
-    )
-    for row in conn.execute(query):
-        if until is not None:
-            if local_date(row.created_at, zone) > until:
-                continue  # it appeared after the statement date
-            if row.met_on is not None and row.met_on > until:
-                row = _Deadline(row.id, row.item_id, row.label, row.due_date, None, row.replaces, row.original_due)
-        found.setdefault(row.item_id, []).append(row)
-    return found
-
-
-@dataclass(frozen=True)
-class _Deadline:
-    id: int
-    item_id: int
-    label: str
-    due_date: dt.date
-    met_on: dt.date | None
-    replaces: str | None = None
-    original_due: dt.date | None = None
-
-
-def _sums_by_day(conn, row_ids: list[int], until: dt.date | None = None) -> dict[int, dict]:
-    """task row → {item id → {activity day → amount}}; the whole task's sums under the key None."""
-    found: dict[int, dict] = {}
-    query = (
-        select(progress.c.task_id, progress.c.item_id, progress.c.on_date, func.sum(progress.c.amount))
-        .join(tasks, tasks.c.id == progress.c.task_id)
-        .where(progress.c.task_id.in_(row_ids), tasks.c.kind != TaskKind.WORKFLOW.value, usable(progress.c.amount))
-        .group_by(progress.c.task_id, progress.c.item_id, progress.c.on_date)
-    )
-    if until is not None:
-        query = query.where(progress.c.on_date <= until)
-    for task_id, item_id, day, amount in conn.execute(query):
-        slot = found.setdefault(task_id, {})
-        for key in {item_id, None}:
-            slot.setdefault(key, {})[day] = slot.setdefault(key, {}).get(day, Decimal(0)) + Decimal(amount)
-    return found
