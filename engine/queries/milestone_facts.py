@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from engine.amounts import usable
 from engine.dates.clock import local_date
 from engine.kinds import TaskKind
+from engine.runtime.measures import readings_of
 from engine.store.tables import item_deadlines, item_reached, items, progress, tasks
 
 
@@ -91,3 +92,35 @@ def sums_by_day(conn, row_ids: list[int], until: dt.date | None = None) -> dict[
         for key in {item_id, None}:
             slot.setdefault(key, {})[day] = slot.setdefault(key, {}).get(day, Decimal(0)) + Decimal(amount)
     return found
+
+
+@dataclass
+class MilestoneFacts:
+    """Everything ``engine.queries.milestones.checklist_milestones`` judges from, for a set of task rows (one list's or
+    several lists' at once: every key is a task or item row, unique across lists)."""
+
+    by_task: dict[int, list]  # task row → its live items (id, task_id, name, state), in their order
+    reached: dict[int, dict[str, dt.date]]  # item → state → activity date reached
+    own: dict[int, list]  # item → its open or met deadlines of its own
+    sums: dict[int, dict]  # task row → item (None: the task) → activity day → amount
+    readings: dict[int, list]  # measured task row → its standing readings
+
+
+def milestone_facts(
+    conn, row_ids: list[int], measured_rows: list[int], until: dt.date | None = None, zone: str = "Asia/Shanghai"
+) -> MilestoneFacts:
+    """The facts of ``row_ids`` (``measured_rows``: those of measured targets), in five grouped queries."""
+    by_task: dict[int, list] = {}
+    for row in conn.execute(
+        select(items.c.id, items.c.task_id, items.c.name, items.c.state)
+        .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))
+        .order_by(items.c.position)
+    ):
+        by_task.setdefault(row.task_id, []).append(row)
+    return MilestoneFacts(
+        by_task,
+        reached_dates(conn, row_ids, until),
+        item_deadlines_of(conn, row_ids, until, zone),
+        sums_by_day(conn, row_ids, until),
+        readings_of(conn, measured_rows, until),
+    )

@@ -22,16 +22,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from engine.dates.periods import periods_in_year
 from engine.definition.definitions import DONE, ChecklistDef, TaskDef
 from engine.kinds import TaskKind, Verdict
-from engine.queries.milestone_facts import item_deadlines_of, reached_dates, sums_by_day
+from engine.queries.milestone_facts import MilestoneFacts, milestone_facts
 from engine.runtime.deadlines import first_loaded_day
 from engine.runtime.measures import day_reached as measured_day_reached
-from engine.runtime.measures import is_measured, readings_of
-from engine.store.tables import items
+from engine.runtime.measures import is_measured
 from engine.verdicts import MilestoneVerdict, judge, on_time_rate
 
 
@@ -123,6 +120,9 @@ class TaskMilestones:
         return on_time_rate(total)
 
 
+_READ = object()  # ``first_loaded`` not given: read it
+
+
 def checklist_milestones(
     conn,
     definition: ChecklistDef,
@@ -131,27 +131,25 @@ def checklist_milestones(
     *,
     only: set[str] | None = None,
     restate: bool = False,
+    facts: MilestoneFacts | None = None,
+    first_loaded=_READ,
 ) -> dict[str, TaskMilestones]:
     """Per task id: every item's milestones judged on ``today``. ``task_rows``: task id → row id (live tasks);
     ``only``: limit to these task ids. ``restate``: ``today`` is a past statement date: what happened with an
-    activity date after it is left out, and each workflow item stands in the state it had reached by then."""
+    activity date after it is left out, and each workflow item stands in the state it had reached by then.
+    ``facts`` and ``first_loaded`` (``first_loaded_day``): already read with other lists' (a county's children are
+    read together), else read here."""
     wanted = {key: row for key, row in task_rows.items() if only is None or key in only}
     row_ids = list(wanted.values())
     if not row_ids:
         return {}
-    by_task: dict[int, list] = {}
-    for row in conn.execute(
-        select(items.c.id, items.c.task_id, items.c.name, items.c.state)
-        .where(items.c.task_id.in_(row_ids), items.c.removed.is_(False))
-        .order_by(items.c.position)
-    ):
-        by_task.setdefault(row.task_id, []).append(row)
-    until = today if restate else None
-    reached = reached_dates(conn, row_ids, until)
-    own = item_deadlines_of(conn, row_ids, until, definition.timezone)
-    sums = sums_by_day(conn, row_ids, until)
-    readings = readings_of(conn, [wanted[t.id] for t in definition.tasks if is_measured(t) and t.id in wanted], until)
-    first_loaded = first_loaded_day(conn, definition) or dt.date.min
+    if facts is None:
+        measured_rows = [wanted[t.id] for t in definition.tasks if is_measured(t) and t.id in wanted]
+        facts = milestone_facts(conn, row_ids, measured_rows, today if restate else None, definition.timezone)
+    by_task, reached, own, sums, readings = facts.by_task, facts.reached, facts.own, facts.sums, facts.readings
+    if first_loaded is _READ:
+        first_loaded = first_loaded_day(conn, definition)
+    first_loaded = first_loaded or dt.date.min
     result = {}
     for task in definition.tasks:
         row_id = wanted.get(task.id)

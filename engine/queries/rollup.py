@@ -23,7 +23,7 @@ from engine.definition.definitions import ChecklistDef, TaskDef
 from engine.kinds import TaskKind
 from engine.numbers import as_json_number as _num
 from engine.queries.milestones import TaskMilestones, summarize
-from engine.runtime.lineage import fulfilling_task, loaded
+from engine.runtime.lineage import fulfilling_task, loaded_many
 
 
 @dataclass
@@ -68,17 +68,21 @@ class ParentLink:
         return {"checklist": self.checklist, "title": self.title, "task": self.task, "own_task": self.own_task}
 
 
-def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict, cache=None) -> None:
+def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict, cache=None, *, lists: dict | None = None) -> None:
     """Roll the children of ``status`` (an ``engine.queries.status.ChecklistStatus``) into its assigned tasks and
     name its parents and peers. ``seen``: statuses already computed in this call (a list fulfils tasks of several
     parents; each child is computed once). ``cache``: the ``StatusCache`` the parent is computed for: today's
-    children come from it, so a write in one town recomputes that town and the county's sums, not every town."""
-    from engine.queries.status import checklist_status
+    children come from it, so a write in one town recomputes that town and the county's sums, not every town.
+    ``lists``: the parent and child definitions as already read (``lineage.loaded_many``), else read here. The
+    children still to compute are computed together (``checklist_statuses``), never one by one."""
+    from engine.queries.status import checklist_status, checklist_statuses
 
     definition: ChecklistDef = status.checklist
-    with store.read() as conn:
-        parents = {pid: loaded(conn, pid) for pid in definition.parent_ids}
-        children = {cid: loaded(conn, cid) for cid in definition.child_ids}
+    if lists is None:
+        with store.read() as conn:
+            lists = loaded_many(conn, [*definition.parent_ids, *definition.child_ids])
+    parents = {pid: lists.get(pid) for pid in definition.parent_ids}
+    children = {cid: lists.get(cid) for cid in definition.child_ids}
     status.parents = [
         ParentLink(task.fulfils[0], parents[task.fulfils[0]].title if parents[task.fulfils[0]] else None, task.fulfils[1], task.id)
         for task in definition.tasks
@@ -86,17 +90,18 @@ def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict, cac
     ]
     if not definition.child_ids:
         return
-    child_status = {}
-    for cid, child in children.items():
-        if child is None:
-            continue
-        if cid not in seen:
-            seen[cid] = None  # a cycle (refused at load) would otherwise never end
-            if cache is not None and as_of is None:
-                seen[cid] = cache.status(store, cid, clock, plugins).status
-            else:
-                seen[cid] = checklist_status(store, cid, clock, plugins, as_of=as_of, _seen=seen)
-        child_status[cid] = seen[cid]
+    missing = [cid for cid, child in children.items() if child is not None and cid not in seen]
+    for cid in missing:
+        seen[cid] = None  # a cycle (refused at load) would otherwise never end
+    if missing and as_of is None:
+        if cache is not None:
+            seen.update({cid: entry.status for cid, entry in cache.statuses(store, missing, clock, plugins).items()})
+        else:
+            seen.update(checklist_statuses(store, missing, clock, plugins, _seen=seen))
+    else:
+        for cid in missing:
+            seen[cid] = checklist_status(store, cid, clock, plugins, as_of=as_of, _seen=seen)
+    child_status = {cid: seen[cid] for cid, child in children.items() if child is not None}
     by_id = {task.id: task for task in status.tasks}
     for task in definition.tasks:
         own = by_id.get(task.id)

@@ -13,6 +13,8 @@ A list that rolls up child lists (``assign:``) depends on their data too, and a 
 the version of such a list is the sum of the sequence numbers of its family's chains (itself, its descendants,
 its parents). Sequence numbers only grow, so the sum changes whenever any of them does, and a list arriving
 later (0 before) changes it as well. The family is read from the definitions on a miss and kept with the entry.
+A county takes its children's statuses from the same cache (``statuses``): their versions are checked with one
+query and the stale ones computed together (``engine.queries.status.checklist_statuses``).
 
 A write that bypasses the engine (SQL typed into the database) is not seen until the next change or day: the
 audit verification names such a change (docs/security.md).
@@ -78,16 +80,39 @@ def _question(family: tuple[str, ...]):
     return _FAMILY_VERSION_COLUMN, {"qingdan_family": list(family)}
 
 
+def family_versions(conn, families: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """``family_version`` of several lists with one query (a county's children): each family's sum of its chains'
+    sequence numbers, as the single-list statements add them."""
+    chains = sorted({chain for family in families.values() for chain in family})
+    seqs = dict(conn.execute(select(chain_heads.c.chain, chain_heads.c.seq).where(chain_heads.c.chain.in_(chains))).all())
+    return {cid: sum(int(seqs.get(chain) or 0) for chain in family) for cid, family in families.items()}
+
+
 def family_of(conn, checklist_id: str) -> tuple[str, ...]:
     """The list, every list below it (children, their children …) and its parents, as the definitions say."""
-    from engine.runtime.lineage import loaded
+    return families_of(conn, [checklist_id])[checklist_id]
 
+
+def families_of(conn, checklist_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """``family_of`` each list, the definitions below them read level by level (one query per level, not per list)."""
+    from engine.runtime.lineage import loaded_many
+
+    known = loaded_many(conn, checklist_ids)  # a family's parents are named, never read: only the lists below are
+    level = [definition for definition in known.values() if definition is not None]
+    while level:
+        fresh = loaded_many(conn, [child for definition in level for child in definition.child_ids if child not in known])
+        known.update(fresh)
+        level = [definition for definition in fresh.values() if definition is not None]
+    return {cid: _family(known, cid) for cid in checklist_ids}
+
+
+def _family(known: dict, checklist_id: str) -> tuple[str, ...]:
     found = {checklist_id: None}
     frontier = [checklist_id]
     first = True
     while frontier:
         current = frontier.pop()
-        definition = loaded(conn, current)
+        definition = known.get(current)
         if definition is None:
             continue
         below = list(definition.child_ids) + (list(definition.parent_ids) if first else [])
@@ -150,6 +175,43 @@ class StatusCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return entry
+
+    def statuses(self, store, checklist_ids: list[str], clock, plugins=None) -> dict[str, CachedStatus]:
+        """``status`` of several lists (a county's children): the cached ones checked with one query, the others
+        computed together (``engine.queries.status.checklist_statuses``), each kept under the version read before."""
+        from engine.queries.status import checklist_statuses
+
+        lang = language()
+        with self._lock:
+            cached = {cid: self._entries.get(cid) for cid in checklist_ids}
+        cached = {cid: entry for cid, entry in cached.items() if entry is not None}
+        found: dict[str, CachedStatus] = {}
+        if cached:
+            with store.peek() as conn:
+                versions = family_versions(conn, {cid: entry.family for cid, entry in cached.items()})
+            for cid, entry in cached.items():
+                today = local_date(clock.now(), entry.status.checklist.timezone)
+                if entry.version == versions[cid] and entry.key == _key(versions[cid], today, lang):
+                    found[cid] = entry
+        stale = [cid for cid in checklist_ids if cid not in found]
+        if stale:
+            with store.read() as conn:
+                families = families_of(conn, stale)
+                versions = family_versions(conn, families)
+            computed = checklist_statuses(store, stale, clock, plugins, _cache=self)
+            for cid in stale:
+                found[cid] = CachedStatus(
+                    computed[cid], versions[cid], _key(versions[cid], computed[cid].today, lang), family=families[cid]
+                )
+        with self._lock:
+            self.hits += len(checklist_ids) - len(stale)
+            self.misses += len(stale)
+            for cid in checklist_ids:
+                self._entries[cid] = found[cid]
+                self._entries.move_to_end(cid)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return found
 
     def clear(self) -> None:
         with self._lock:

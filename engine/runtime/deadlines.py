@@ -22,11 +22,26 @@ def first_loaded_day(conn, definition: ChecklistDef) -> dt.date | None:
     """The local day the checklist was first loaded: periods that ended before it are not held against anyone
     (replanning later, e.g. when next year's calendar becomes known, must not drop what is still owed)."""
     first = conn.execute(select(func.min(events.c.at)).where(events.c.chain == definition.id, events.c.kind == "load")).scalar()
+    return _local_day(first, definition.timezone)
+
+
+def first_loaded_days(conn, definitions: list[ChecklistDef]) -> dict[str, dt.date | None]:
+    """``first_loaded_day`` of several lists in one query."""
+    query = (
+        select(events.c.chain, func.min(events.c.at))
+        .where(events.c.chain.in_([definition.id for definition in definitions]), events.c.kind == "load")
+        .group_by(events.c.chain)
+    )
+    found = dict(conn.execute(query).all())
+    return {definition.id: _local_day(found.get(definition.id), definition.timezone) for definition in definitions}
+
+
+def _local_day(first: dt.datetime | None, zone: str) -> dt.date | None:
     if first is None:
         return None
     if first.tzinfo is None:  # SQLite hands an aggregate back without the column type's conversion
         first = first.replace(tzinfo=dt.UTC)
-    return first.astimezone(ZoneInfo(definition.timezone)).date()
+    return first.astimezone(ZoneInfo(zone)).date()
 
 
 def replan_checklist(conn, definition: ChecklistDef, now: dt.datetime) -> int:

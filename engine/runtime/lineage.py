@@ -31,6 +31,23 @@ def loaded(conn, checklist_id: str) -> ChecklistDef | None:
     return catalog.get_checklist(conn, checklist_id, known=(row.revision, row.source_sha256))
 
 
+def loaded_many(conn, checklist_ids) -> dict[str, ChecklistDef | None]:
+    """``loaded`` of several lists with one query (a county's children, a family)."""
+    wanted = list(dict.fromkeys(checklist_ids))
+    if not wanted:
+        return {}
+    rows = {
+        row.id: row
+        for row in conn.execute(
+            select(checklists.c.id, checklists.c.revision, checklists.c.source_sha256).where(checklists.c.id.in_(wanted))
+        )
+    }
+    return {
+        cid: catalog.get_checklist(conn, cid, known=(rows[cid].revision, rows[cid].source_sha256)) if cid in rows else None
+        for cid in wanted
+    }
+
+
 def parent_task(conn, definition: ChecklistDef, task: TaskDef) -> tuple[ChecklistDef, TaskDef] | None:
     """The list and task that ``task`` fulfils, when that list is loaded and still has the task."""
     if task.fulfils is None:
