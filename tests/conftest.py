@@ -4,6 +4,7 @@ plugin manager, and a runner for the real ``qingdan`` command in a subprocess.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -42,20 +43,30 @@ def _instance_home(tmp_path_factory, monkeypatch):
     return home
 
 
-@pytest.fixture(params=DATABASES)
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'qingdan.sqlite'}"
+@contextlib.contextmanager
+def empty_database(kind: str, folder: Path, name: str = "qingdan"):
+    """The URL of an empty database of ``kind``: a SQLite file ``name`` in ``folder``, or a PostgreSQL schema of its
+    own on the test server, dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / f'{name}.sqlite'}"
         return
     schema = f"qt_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in PG_URL else "?"
+        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request, tmp_path):
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

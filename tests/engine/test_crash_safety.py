@@ -25,17 +25,16 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from bench.core import CHECKLIST_ID, generate_checklist
 from engine.store import open_store
 from engine.store.tables import checklists, events, items, notices, schedule, tasks
-from tests.conftest import PG_URL
+from tests.conftest import empty_database
 
 BOUND = 120  # seconds any one process may take before the test gives up on it
 
@@ -68,20 +67,8 @@ def home(tmp_path):
 @pytest.fixture
 def other_url(db_url, tmp_path):
     """A second empty database of the same kind (the reference run)."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'reference.sqlite'}"
-        return
-    schema = f"qt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in PG_URL else "?"
-        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    finally:
-        admin.dispose()
+    with empty_database("sqlite" if db_url.startswith("sqlite") else "postgresql", tmp_path, "reference") as url:
+        yield url
 
 
 def counts(store) -> tuple[int, int, int]:

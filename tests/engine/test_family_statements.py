@@ -5,14 +5,12 @@ the bench's generator, with 2 and 5 towns, each in a database of its own; on SQL
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 
 from bench.family_lists import COUNTY_ID, family
 from engine.dates.clock import FixedClock
-from tests.conftest import PG_URL
+from tests.conftest import empty_database
 
 NOW = "2017-06-01T10:00"
 
@@ -20,18 +18,8 @@ NOW = "2017-06-01T10:00"
 @pytest.fixture
 def second_url(db_url, tmp_path):
     """Another empty database beside the test's own (a file, or a schema of its own on PostgreSQL)."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'second.sqlite'}"
-        return
-    schema = f"qt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with empty_database("sqlite" if db_url.startswith("sqlite") else "postgresql", tmp_path, "second") as url:
+        yield url
 
 
 def _family_store(url: str, towns: int, plugins):
