@@ -20,7 +20,7 @@ from engine.i18n import say
 from engine.store.tables import checklists
 
 
-def loaded(conn) -> list[ChecklistDef]:
+def every_loaded(conn) -> list[ChecklistDef]:
     """Every loaded list's definition, by id: one small query, the definitions from the catalog's cache."""
     rows = conn.execute(select(checklists.c.id, checklists.c.revision, checklists.c.source_sha256).order_by(checklists.c.id)).all()
     return [catalog.get_checklist(conn, r.id, known=(r.revision, r.source_sha256)) for r in rows]
@@ -43,7 +43,7 @@ class Directory:
         if prefer is not None and person_id in prefer.people:
             return prefer.people[person_id]
         if self._by_id is None:
-            self._by_id = {d.id: d for d in loaded(self._conn)}
+            self._by_id = {d.id: d for d in every_loaded(self._conn)}
         by_id = self._by_id if prefer is None or prefer.id in self._by_id else {**self._by_id, prefer.id: prefer}
         home = notice_home(by_id, person_id, prefer.id if prefer is not None else "")
         return by_id[home].people[person_id] if home is not None else None
@@ -57,7 +57,7 @@ def check_people(conn, definitions: Iterable[ChecklistDef]) -> None:
     batch = list(definitions)
     replaced = {d.id for d in batch}
     first: dict[str, dict[str, str]] = {}  # person id → {name → the first list giving that name}
-    for definition in loaded(conn):
+    for definition in every_loaded(conn):
         if definition.id not in replaced:
             for person_id, person in definition.people.items():
                 first.setdefault(person_id, {}).setdefault(person.name.strip(), definition.id)
@@ -118,7 +118,7 @@ def notice_lists(conn, person_id: str, checklist_id: str) -> list[str]:
     that do not name the person but reached them (ids are global) and belong there (``notice_home``). Each notice
     thus shows under exactly one of the lists naming its recipient, so an account acting as the person in several
     lists sees it once."""
-    by_id = {d.id: d for d in loaded(conn)}
+    by_id = {d.id: d for d in every_loaded(conn)}
     found = [checklist_id]
     if person_id not in getattr(by_id.get(checklist_id), "people", {}):
         return found

@@ -101,9 +101,9 @@ def test_a_link_is_to_the_person_in_every_list_by_default(family_app, store, qin
     account = get_account(store, "li2")
     assert account.people == (("*", "li"),)
     with store.read() as conn:
-        from engine.runtime.people_directory import loaded
+        from engine.runtime.people_directory import every_loaded
 
-        definitions = {d.id: d for d in loaded(conn)}
+        definitions = {d.id: d for d in every_loaded(conn)}
     assert account.person_in(definitions[COUNTY]) == "li" and account.person_in(definitions[LINNONG]) == "li"
     assert account.person_in(definitions[BAJIAO]) is None  # a list that does not name him
     # the accounts page offers each person once, with the lists naming them
