@@ -75,7 +75,7 @@ def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict, cac
     children come from it, so a write in one town recomputes that town and the county's sums, not every town.
     ``lists``: the parent and child definitions as already read (``lineage.loaded_many``), else read here. The
     children still to compute are computed together (``checklist_statuses``), never one by one."""
-    from engine.queries.status import checklist_status, checklist_statuses
+    from engine.queries.status import checklist_statuses
 
     definition: ChecklistDef = status.checklist
     if lists is None:
@@ -93,14 +93,10 @@ def attach(store, status, clock, plugins, as_of: dt.date | None, seen: dict, cac
     missing = [cid for cid, child in children.items() if child is not None and cid not in seen]
     for cid in missing:
         seen[cid] = None  # a cycle (refused at load) would otherwise never end
-    if missing and as_of is None:
-        if cache is not None:
-            seen.update({cid: entry.status for cid, entry in cache.statuses(store, missing, clock, plugins).items()})
-        else:
-            seen.update(checklist_statuses(store, missing, clock, plugins, _seen=seen))
-    else:
-        for cid in missing:
-            seen[cid] = checklist_status(store, cid, clock, plugins, as_of=as_of, _seen=seen)
+    if missing and cache is not None and as_of is None:
+        seen.update({cid: entry.status for cid, entry in cache.statuses(store, missing, clock, plugins).items()})
+    elif missing:
+        seen.update(checklist_statuses(store, missing, clock, plugins, as_of=as_of, _seen=seen))
     child_status = {cid: seen[cid] for cid, child in children.items() if child is not None}
     by_id = {task.id: task for task in status.tasks}
     for task in definition.tasks:

@@ -153,45 +153,36 @@ def checklist_status(
     """Where the list stands today, or restated as of an earlier statement date ``as_of``: reports, reached
     states, met deadlines and inspections with activity dates after it are left out, so a half-year report
     written in July states June 30's figures (the board and the API always use today)."""
-    with store.read() as conn:
-        definition = catalog.get_checklist(conn, checklist_id)
-        today = local_date(clock.now(), definition.timezone)
-        restate = as_of is not None and as_of < today
-        if as_of is not None:
-            today = as_of
-        facts = read_lists(conn, [definition], today, restate=restate, plugins=plugins)[definition.id]
-        lists = loaded_many(conn, [*definition.parent_ids, *definition.child_ids])
-    found = _assemble(definition, today, facts)
-    if definition.child_ids or definition.parent_ids:  # lists across levels: figures summed up from the children
-        from engine.queries.rollup import attach
-
-        attach(store, found, clock, plugins, as_of, {} if _seen is None else _seen, _cache, lists=lists)
-    return found
+    return checklist_statuses(store, [checklist_id], clock, plugins, as_of=as_of, _seen=_seen, _cache=_cache)[checklist_id]
 
 
-def checklist_statuses(store: Store, checklist_ids: list[str], clock: Clock, plugins=None, *, _seen=None, _cache=None) -> dict:
-    """Today's status of several lists (a county's children), each equal to its ``checklist_status``, read together:
-    the same number of queries for 25 lists as for one (``engine.queries.status_facts``)."""
+def checklist_statuses(
+    store: Store, checklist_ids: list[str], clock: Clock, plugins=None, *, as_of: dt.date | None = None, _seen=None, _cache=None
+) -> dict[str, ChecklistStatus]:
+    """``checklist_status`` of several lists (a county's children), read together: the same number of queries for 25
+    lists as for one (``engine.queries.status_facts``). A list restated as of a past ``as_of`` is read on its own."""
     with store.read() as conn:
         definitions = [
             catalog.get_checklist(conn, cid, known=None) if d is None else d for cid, d in loaded_many(conn, checklist_ids).items()
         ]
-        days: dict[dt.date, list[ChecklistDef]] = {}
+        groups: dict[tuple, list[ChecklistDef]] = {}
         for definition in definitions:  # lists in other time zones may stand on another day
-            days.setdefault(local_date(clock.now(), definition.timezone), []).append(definition)
+            today = local_date(clock.now(), definition.timezone)
+            restate = as_of is not None and as_of < today
+            groups.setdefault((as_of or today, definition.id if restate else None), []).append(definition)
         facts, today_of = {}, {}
-        for today, group in days.items():
-            facts.update(read_lists(conn, group, today, plugins=plugins))
-            today_of.update({definition.id: today for definition in group})
+        for (day, alone), group in groups.items():
+            facts.update(read_lists(conn, group, day, restate=alone is not None, plugins=plugins))
+            today_of.update({definition.id: day for definition in group})
         lists = loaded_many(conn, [other for d in definitions for other in (*d.parent_ids, *d.child_ids)])
     seen = {} if _seen is None else _seen
     found = {}
     for definition in definitions:
         found[definition.id] = status = _assemble(definition, today_of[definition.id], facts[definition.id])
-        if definition.child_ids or definition.parent_ids:
+        if definition.child_ids or definition.parent_ids:  # lists across levels: figures summed up from the children
             from engine.queries.rollup import attach
 
-            attach(store, status, clock, plugins, None, seen, _cache, lists=lists)
+            attach(store, status, clock, plugins, as_of, seen, _cache, lists=lists)
     return found
 
 
